@@ -1,0 +1,33 @@
+# Two commands on a fresh Debian/Ubuntu machine: `make run` and `make test`.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test deps test-deps lint unit e2e bench
+
+## Install what is missing, build, and start the app on its default database.
+run: deps
+	cargo build -p sportello-app
+	./target/debug/sportello-app
+
+## Install what the tests need and run every test, clippy, fmt and the end-to-end test.
+test: test-deps lint unit e2e
+
+deps:
+	@scripts/install-deps.sh run
+
+test-deps:
+	@scripts/install-deps.sh test
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+unit:
+	cargo test --workspace
+
+e2e:
+	@echo "end-to-end tests: none yet"
+
+## Speed is measured here, never in timed tests.
+bench:
+	cargo bench -p sportello

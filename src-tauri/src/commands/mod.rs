@@ -1,0 +1,3 @@
+//! IPC commands, one module per area; each command is a few lines over a core call.
+
+pub mod desk;

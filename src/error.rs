@@ -1,0 +1,98 @@
+//! The one error type of the core.
+//!
+//! Every variant has a stable `code()` that crosses IPC and the CLI unchanged, so the
+//! UI branches on the code (and shows its own Italian text) and never parses messages.
+//! Messages say what happened and, where it helps, what to do next.
+
+use std::path::PathBuf;
+
+/// Result of every fallible core function.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that breaks a rule: `field` names what is wrong.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+
+    /// A record that was asked for does not exist.
+    #[error("{entity} {id} not found")]
+    NotFound { entity: &'static str, id: String },
+
+    /// A write that clashes with what is stored (e.g. a slot already booked).
+    #[error("{0}")]
+    Conflict(String),
+
+    /// The database was written by a newer version of Sportello.
+    #[error(
+        "the database {path} has schema version {found}, newer than this program knows ({known}): \
+         update Sportello before opening it"
+    )]
+    DatabaseTooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+
+    /// A migration failed; the database was left as it was.
+    #[error("migration {name} failed: {source}")]
+    Migration {
+        name: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// This installation has no desk yet: the first-run setup must run first.
+    #[error("no desk is configured yet: run the first-run setup (or `sportello desk set`)")]
+    NoDesk,
+
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    /// JSON could not be produced or read.
+    #[error("JSON error: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    /// A stable, machine-readable code for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid { .. } => "invalid",
+            Error::NotFound { .. } => "not_found",
+            Error::Conflict(_) => "conflict",
+            Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::Migration { .. } => "migration_failed",
+            Error::NoDesk => "no_desk",
+            Error::Io { .. } => "io",
+            Error::Sqlite(_) => "database",
+            Error::Json(_) => "json",
+        }
+    }
+
+    /// Shorthand for an [`Error::Invalid`].
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Shorthand for an [`Error::Io`] on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

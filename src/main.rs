@@ -1,0 +1,209 @@
+//! `sportello`: the command line of the Sportello desks, on the same database as the app.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand, ValueEnum};
+use sportello::codebook::{self, ChannelGroup, List, NewEntry};
+use sportello::{Error, Store, desk, store};
+
+/// Front-desk register of the Sportello Info Immigrati desks: codebook, desk,
+/// export, import and yearly report, on the same database as the desktop app.
+#[derive(Parser)]
+#[command(name = "sportello", version)]
+struct Cli {
+    /// Database file (created with every migration when missing). Default: the
+    /// desktop app's own database in the platform's app-data folder.
+    #[arg(long, global = true, env = "SPORTELLO_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the shared codebook, or change it (coordinator).
+    Codebook {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(subcommand)]
+        change: Option<CodebookChange>,
+    },
+    /// Show this installation's desk, or set it from a preset.
+    Desk {
+        #[command(subcommand)]
+        action: Option<DeskAction>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Subcommand)]
+enum CodebookChange {
+    /// Add an entry at the end of a list (the codebook version goes up).
+    Add {
+        /// channel, sex, age_band, nationality, referred_by, reason, permit or action.
+        list: String,
+        /// The new, never-used code.
+        code: String,
+        /// Italian label.
+        #[arg(long)]
+        label: String,
+        /// English label.
+        #[arg(long)]
+        label_en: String,
+        /// Report group, for channels only.
+        #[arg(long, value_enum)]
+        group: Option<Group>,
+    },
+    /// Retire an entry: old records keep it, new ones cannot use it.
+    Retire { list: String, code: String },
+    /// Bring a retired entry back into use.
+    Restore { list: String, code: String },
+}
+
+#[derive(Subcommand)]
+enum DeskAction {
+    /// List the ready-made desks (GRO, FOL, SCA).
+    Presets,
+    /// Make this installation the desk of a preset.
+    Set {
+        /// GRO, FOL or SCA.
+        preset: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Group {
+    FrontDesk,
+    PhoneMail,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sportello: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(db: Option<PathBuf>) -> Result<Store, Error> {
+    let path = match db {
+        Some(p) => p,
+        None => store::default_db_path()?,
+    };
+    let store = Store::open(&path, Utc::now())?;
+    if let Some(backup) = store.backup_taken() {
+        eprintln!(
+            "sportello: database upgraded; the previous version is saved as {}",
+            backup.display()
+        );
+    }
+    Ok(store)
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out));
+    match written {
+        // a reader that stops early (`| head`) is not an error of ours
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| Error::io("stdout", e)),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let mut store = open(cli.db)?;
+    match cli.command {
+        Command::Codebook { format, change } => {
+            if let Some(change) = change {
+                match change {
+                    CodebookChange::Add {
+                        list,
+                        code,
+                        label,
+                        label_en,
+                        group,
+                    } => {
+                        let entry = NewEntry {
+                            code,
+                            label,
+                            label_en,
+                            group: group.map(|g| match g {
+                                Group::FrontDesk => ChannelGroup::FrontDesk,
+                                Group::PhoneMail => ChannelGroup::PhoneMail,
+                            }),
+                        };
+                        codebook::add_entry(store.conn(), list.parse()?, &entry)?;
+                    }
+                    CodebookChange::Retire { list, code } => {
+                        codebook::set_active(store.conn(), list.parse()?, &code, false)?
+                    }
+                    CodebookChange::Restore { list, code } => {
+                        codebook::set_active(store.conn(), list.parse()?, &code, true)?
+                    }
+                }
+            }
+            let cb = codebook::load(store.conn())?;
+            match format {
+                Format::Json => print_json(&cb)?,
+                Format::Text => {
+                    println!("codebook version {}", cb.version);
+                    for list in List::ALL {
+                        println!("\n[{list}]");
+                        for e in cb.lists.get(list) {
+                            let retired = if e.active { "" } else { "  (retired)" };
+                            println!("  {:<28} {}{retired}", e.code, e.label);
+                        }
+                    }
+                }
+            }
+        }
+        Command::Desk { action, format } => match action {
+            Some(DeskAction::Presets) => match format {
+                Format::Json => print_json(&desk::presets())?,
+                Format::Text => {
+                    for d in desk::presets() {
+                        println!("{}  {}, {}", d.code, d.name, d.address);
+                    }
+                }
+            },
+            Some(DeskAction::Set { preset }) => {
+                let Some(d) = desk::presets().into_iter().find(|d| d.code == preset) else {
+                    return Err(Error::invalid(
+                        "preset",
+                        format!("no preset desk '{preset}' (GRO, FOL or SCA)"),
+                    ));
+                };
+                desk::set_own(store.conn_mut(), &d, Utc::now())?;
+                println!("this installation is now desk {} ({})", d.code, d.name);
+            }
+            None => {
+                let own = desk::own(store.conn())?.ok_or(Error::NoDesk)?;
+                match format {
+                    Format::Json => print_json(&own)?,
+                    Format::Text => {
+                        println!("{}  {}, {}  {}", own.code, own.name, own.address, own.phone)
+                    }
+                }
+            }
+        },
+    }
+    Ok(())
+}

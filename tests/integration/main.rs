@@ -1,0 +1,4 @@
+//! Integration tests of the core and the `sportello` binary, one module per area.
+
+mod cli;
+mod store;

@@ -1,0 +1,215 @@
+//! Opening, migrating and backing up database files.
+
+use chrono::{TimeZone, Utc};
+use rusqlite::Connection;
+use sportello::store::{MIGRATIONS, latest_version};
+use sportello::{Store, codebook, desk};
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap()
+}
+
+fn backups_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bak"))
+        .collect()
+}
+
+#[test]
+fn a_new_database_gets_every_migration_and_no_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/dir/new.db");
+    let store = Store::open(&path, now()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest_version());
+    assert_eq!(latest_version(), MIGRATIONS.len() as i64);
+    assert!(
+        store.backup_taken().is_none(),
+        "a new file has nothing to back up"
+    );
+    assert!(backups_in(&path.parent().unwrap().to_path_buf()).is_empty());
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "file databases run in WAL mode");
+}
+
+#[test]
+fn reopening_is_a_no_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    {
+        let mut store = Store::open(&path, now()).unwrap();
+        let fol = desk::presets()
+            .into_iter()
+            .find(|d| d.code == "FOL")
+            .unwrap();
+        desk::set_own(store.conn_mut(), &fol, now()).unwrap();
+    }
+    let store = Store::open(&path, now()).unwrap();
+    assert!(
+        store.backup_taken().is_none(),
+        "nothing pending, nothing backed up"
+    );
+    assert_eq!(
+        codebook::version(store.conn()).unwrap(),
+        1,
+        "the codebook is not loaded twice"
+    );
+    assert_eq!(
+        desk::own_code(store.conn()).unwrap(),
+        "FOL",
+        "data survives reopening"
+    );
+    assert!(backups_in(dir.path()).is_empty());
+}
+
+/// Builds a file at schema version `version` by running only the first migrations, as
+/// an older release of the program would have left it.
+fn database_at_version(path: &std::path::Path, version: usize) -> Connection {
+    let conn = Connection::open(path).unwrap();
+    for m in &MIGRATIONS[..version] {
+        conn.execute_batch(m.sql).unwrap();
+    }
+    conn.execute_batch(&format!("PRAGMA user_version = {version}"))
+        .unwrap();
+    conn
+}
+
+#[test]
+fn a_pending_migration_takes_a_backup_first_and_keeps_data_of_every_earlier_version() {
+    for version in 1..MIGRATIONS.len() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = database_at_version(&path, version);
+            // data every released version can hold
+            conn.execute_batch(
+                "INSERT INTO desks (code, name, is_own, created_at, updated_at)
+                     VALUES ('FOL', 'Follonica', 1, 't', 't');
+                 INSERT INTO settings (key, value) VALUES ('operator', 'CT');
+                 INSERT INTO accesses (id, desk, revision, date, hour, channel, nationality, sex,
+                     age_band, first_access, referred_by, permit, accompaniment, mediation,
+                     created_at, updated_at)
+                 VALUES ('a1', 'FOL', 1, '2023-03-01', 10, 'sportello', 'MA', 'femmina',
+                     '30-39', 1, 'comune', 'famiglia', 0, 0, 't', 't');
+                 INSERT INTO access_reasons (access_id, code) VALUES ('a1', 'rinnovo_permesso');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path, now()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), latest_version());
+        let backup = store
+            .backup_taken()
+            .expect("a backup before migrating")
+            .to_path_buf();
+        assert_eq!(backups_in(dir.path()), vec![backup.clone()]);
+        assert!(
+            backup
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .contains(&format!("v{version}-20240506T070809Z")),
+            "the backup names the old version and the time: {}",
+            backup.display()
+        );
+        let old = Connection::open(&backup).unwrap();
+        let old_version: i64 = old
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            old_version, version as i64,
+            "the backup is the database before migrating"
+        );
+        let (nationality, reasons): (String, i64) = store
+            .conn()
+            .query_row(
+                "SELECT nationality, (SELECT COUNT(*) FROM access_reasons WHERE access_id = a.id)
+                 FROM accesses a WHERE id = 'a1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (nationality.as_str(), reasons),
+            ("MA", 1),
+            "records survive the migration"
+        );
+        assert_eq!(store.setting("operator").unwrap().as_deref(), Some("CT"));
+    }
+}
+
+#[test]
+fn a_failing_migration_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.db");
+    {
+        let conn = database_at_version(&path, 1);
+        // an entry the codebook migration is about to insert: the migration must fail
+        conn.execute_batch(
+            "INSERT INTO codebook_entries (list, code, label_it, label_en, sort_order, report_group)
+             VALUES ('channel', 'sportello', 'x', 'x', 1, 'front_desk')",
+        )
+        .unwrap();
+    }
+    let err = Store::open(&path, now())
+        .err()
+        .expect("the migration must fail");
+    assert_eq!(err.code(), "migration_failed", "{err}");
+    let conn = Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1, "a failed migration rolls back whole");
+    let entries: i64 = conn
+        .query_row("SELECT COUNT(*) FROM codebook_entries", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(entries, 1, "no entry of the failed migration stays behind");
+}
+
+#[test]
+fn a_database_from_a_newer_program_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.db");
+    drop(Store::open(&path, now()).unwrap());
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!("PRAGMA user_version = {}", latest_version() + 1))
+        .unwrap();
+    let err = Store::open(&path, now()).err().expect("must refuse");
+    assert_eq!(err.code(), "database_too_new");
+    assert!(
+        err.to_string().contains("update Sportello"),
+        "the message says what to do: {err}"
+    );
+}
+
+#[test]
+fn migrations_are_valid_sql_and_numbered_in_order() {
+    for (i, m) in MIGRATIONS.iter().enumerate() {
+        assert!(
+            m.name.starts_with(&format!("{:04}_", i + 1)),
+            "migration {} must be numbered {:04}",
+            m.name,
+            i + 1
+        );
+        let conn = Connection::open_in_memory().unwrap();
+        for earlier in &MIGRATIONS[..=i] {
+            conn.execute_batch(earlier.sql)
+                .unwrap_or_else(|e| panic!("{} does not apply: {e}", earlier.name));
+        }
+    }
+    let on_disk: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+    assert_eq!(
+        on_disk.len(),
+        MIGRATIONS.len(),
+        "every file in migrations/ is embedded: {on_disk:?}"
+    );
+}
