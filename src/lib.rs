@@ -13,6 +13,8 @@ pub mod codebook;
 pub mod desk;
 pub mod error;
 pub mod ids;
+pub mod preferences;
+pub mod register;
 pub mod store;
 
 pub use error::{Error, Result};
