@@ -9,7 +9,7 @@ what=${1:-run}
 
 run_pkgs=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev
           libssl-dev libayatana-appindicator3-dev librsvg2-dev)
-test_pkgs=(xvfb xauth webkit2gtk-driver poppler-utils fonts-dejavu-core fonts-noto-core)
+test_pkgs=(xvfb xauth webkit2gtk-driver poppler-utils fonts-dejavu-core fonts-noto-core nodejs)
 
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")

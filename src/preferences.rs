@@ -75,12 +75,10 @@ pub fn set_operator_name(conn: &Connection, name: &str) -> Result<String> {
 
 /// The interface language (Italian until someone chooses English).
 pub fn language(conn: &Connection) -> Result<Language> {
-    Ok(
-        match setting(conn, LANGUAGE_KEY)?.as_deref() {
-            Some("en") => Language::En,
-            _ => Language::It,
-        },
-    )
+    Ok(match setting(conn, LANGUAGE_KEY)?.as_deref() {
+        Some("en") => Language::En,
+        _ => Language::It,
+    })
 }
 
 /// Sets the interface language.
@@ -119,7 +117,10 @@ mod tests {
             "M.R.",
             "surrounding spaces are dropped"
         );
-        assert_eq!(operator_name(store.conn()).unwrap().as_deref(), Some("M.R."));
+        assert_eq!(
+            operator_name(store.conn()).unwrap().as_deref(),
+            Some("M.R.")
+        );
         for bad in ["", "   ", "a\tb", &"x".repeat(41)] {
             let err = set_operator_name(store.conn(), bad).unwrap_err();
             assert_eq!(err.code(), "invalid", "{bad:?} must be refused");

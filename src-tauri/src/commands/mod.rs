@@ -1,3 +1,5 @@
 //! IPC commands, one module per area; each command is a few lines over a core call.
 
+pub mod accesses;
+pub mod codebook;
 pub mod desk;
