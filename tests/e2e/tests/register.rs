@@ -193,6 +193,21 @@ async fn scenario(client: &Client, shot: &Path) -> TestResult<usize> {
         .await?;
     wait_rows(client, 2).await?;
 
+    // "Repeat last" (Alt+R) copies access 3 into the form; Enter saves the copy, and
+    // "undo" (Alt+Z) takes it back.
+    let alt = |k: &str| format!("{}{k}{}", &*Key::Alt, &*Key::Null);
+    kb.press(&[&alt("r")]).await?;
+    wait_until(
+        client,
+        "the copy in the form",
+        "return document.getElementById('f-nationality').value === 'Albania'",
+    )
+    .await?;
+    kb.press(&[&Key::Enter]).await?;
+    wait_rows(client, 3).await?;
+    kb.press(&[&alt("z")]).await?;
+    wait_rows(client, 2).await?;
+
     // A batch: five identical phone calls (the form kept the phone channel).
     client
         .find(Locator::Css("#f-nationality"))
@@ -232,8 +247,8 @@ async fn scenario(client: &Client, shot: &Path) -> TestResult<usize> {
         .text()
         .await?;
     assert!(
-        status.starts_with("8 record"),
-        "8 records wait for export (7 live, 1 tombstone): {status:?}"
+        status.starts_with("9 record"),
+        "9 records wait for export (7 live, 2 tombstones): {status:?}"
     );
 
     // The list as the operator sees it, before any overlay.
@@ -309,12 +324,12 @@ async fn register_from_first_run_to_export_status() {
     assert_eq!(
         one("SELECT COUNT(*) FROM accesses WHERE deleted = 0"),
         7,
-        "3 typed + 5 in a batch - 1 deleted"
+        "3 typed + 1 repeated + 5 in a batch - 1 deleted - 1 undone"
     );
     assert_eq!(
         one("SELECT COUNT(*) FROM accesses WHERE deleted = 1 AND revision = 2"),
-        1,
-        "one tombstone, at revision 2"
+        2,
+        "two tombstones at revision 2: the deleted access and the undone copy"
     );
     let corrected: (i64, String, String) = conn
         .query_row(
@@ -351,8 +366,8 @@ async fn register_from_first_run_to_export_status() {
         audit,
         [
             ("correct".to_string(), 1),
-            ("delete".to_string(), 1),
-            ("record".to_string(), 8)
+            ("delete".to_string(), 2),
+            ("record".to_string(), 9)
         ],
         "every change is in the audit log, signed by the operator"
     );

@@ -122,7 +122,8 @@ export async function mount(root, { onLanguage } = {}) {
   function helpMarkup() {
     const rows = [['Invio / Enter', 'help.k.enter'], ['Tab, Maiusc+Tab', 'help.k.tab'],
       ['Alt+R', 'help.k.repeat'], ['Alt+Z', 'help.k.undo'], ['Alt+N', 'help.k.new'],
-      ['Alt+Q', 'help.k.count'], ['Alt+D', 'help.k.date'], ['Alt+L', 'help.k.list'],
+      ['Alt+Q', 'help.k.count'], ['Alt+D', 'help.k.date'], ['Alt+C', 'help.k.channel'],
+      ['Alt+L', 'help.k.list'],
       ['Esc', 'help.k.esc'], ['F1', 'help.k.help']];
     return html`<h2 id="help-title">${t('help.title')}</h2>
       <table class="keys"><tbody>
@@ -150,8 +151,11 @@ export async function mount(root, { onLanguage } = {}) {
     else $('#save').focus();
   }
 
-  function say(text) {
-    $('#message').textContent = text;
+  /** Announces `text` in the status line; `error` shows it in the error colour. */
+  function say(text, error = false) {
+    const m = $('#message');
+    m.textContent = text;
+    m.classList.toggle('error', error);
   }
 
   function clearErrors() {
@@ -221,7 +225,7 @@ export async function mount(root, { onLanguage } = {}) {
     if (!Number.isInteger(count) || count < 1 || count > 200) errors.push(['count', t('err.count')]);
     if (errors.length) {
       for (const [field, text] of errors) showError(field, text);
-      say(t('reg.fixErrors'));
+      say(t('reg.fixErrors'), true);
       const first = ORDER.find((f) => errors.some(([e]) => e === f));
       focusField(first);
       return null;
@@ -234,9 +238,9 @@ export async function mount(root, { onLanguage } = {}) {
     if (field && group(field)) {
       showError(field, text);
       focusField(field);
-      say(t('reg.fixErrors'));
+      say(t('reg.fixErrors'), true);
     } else {
-      say(text);
+      say(text, true);
     }
     if (err?.code === 'conflict' || err?.code === 'not_found') await refresh();
   }

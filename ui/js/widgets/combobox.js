@@ -89,6 +89,8 @@ export class Combobox {
       return;
     }
     this.shown = rank(this.entries, query, this.frequent, 9);
+    // Nothing typed: only the frequent ones, so 1-9 always mean the same few countries.
+    if (query.trim() === '') this.shown = this.shown.filter((e) => this.frequent.includes(e.code));
     this.active = 0;
     this.draw();
   }
