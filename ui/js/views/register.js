@@ -284,6 +284,7 @@ export async function mount(root, { onLanguage } = {}) {
     banner.hidden = false;
     $('#f-count').disabled = true;
     $('#save').textContent = t('reg.saveCorrection');
+    drawDay();
     focusField('nationality');
   }
 
@@ -298,6 +299,7 @@ export async function mount(root, { onLanguage } = {}) {
     $('#correcting').hidden = true;
     $('#f-count').disabled = false;
     $('#save').textContent = t('reg.save');
+    if (state.day) drawDay();
   }
 
   async function undo() {
@@ -361,7 +363,7 @@ export async function mount(root, { onLanguage } = {}) {
   function drawDay() {
     const day = state.day;
     const counts = day.counts;
-    const rows = day.accesses.map((a, i) => html`<tr>
+    const rows = day.accesses.map((a, i) => html`<tr class="${state.editing?.id === a.id ? 'editing' : ''}">
       <td>${String(a.hour).padStart(2, '0')}:00<br><span class="muted">${label('channel', a.channel)}</span></td>
       <td><strong>${label('nationality', a.nationality)}</strong>${a.first_access ? html` <span class="tag">${t('reg.first')}</span>` : ''}<br>
         <span class="muted">${label('sex', a.sex)}, ${label('age_band', a.age_band)}</span></td>
