@@ -70,13 +70,17 @@ impl Driver {
             .spawn()
             .expect("tauri-driver must be installed: cargo install tauri-driver --locked");
         let driver = Driver { child, port };
+        // tauri-driver listens at once, but forwards to WebKitWebDriver, which it starts
+        // on the native port: a session asked for before that one listens fails.
         let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver did not listen on port {port} within 20 s"
-            );
-            std::thread::sleep(Duration::from_millis(100));
+        for p in [port, native_port] {
+            while TcpStream::connect((Ipv4Addr::LOCALHOST, p)).is_err() {
+                assert!(
+                    Instant::now() < deadline,
+                    "tauri-driver and WebKitWebDriver did not listen on ports {port}, {native_port} within 20 s"
+                );
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
         driver
     }
