@@ -186,7 +186,7 @@ export async function mount(root, { onLanguage } = {}) {
   function nowDefaults() {
     const now = new Date();
     $('#f-date').value = formatDate(isoDate(now));
-    $('#f-hour').value = String(now.getHours());
+    $('#f-hour').value = String(now.getHours()).padStart(2, '0');
   }
 
   function resetForm({ keepWhen = true } = {}) {
@@ -203,7 +203,7 @@ export async function mount(root, { onLanguage } = {}) {
 
   function fill(access) {
     $('#f-date').value = formatDate(access.date);
-    $('#f-hour').value = String(access.hour);
+    $('#f-hour').value = String(access.hour).padStart(2, '0');
     for (const field of ['channel', 'sex', 'age_band', 'referred_by', 'permit', 'reasons', 'actions']) {
       setChoice(group(field), access[field]);
     }

@@ -14,7 +14,7 @@ export async function mount(root, { onDone }) {
   let chosen = presets.find((p) => p.code === 'FOL') ?? presets[0];
 
   const hoursText = (hours) => (hours.length === 0 ? t('setup.noHours')
-    : hours.map((h) => `${t(`weekday.${h.weekday}`)} ${h.opens}-${h.closes}`).join(', '));
+    : hours.map((h) => `${t(`weekday.${h.weekday}`)} ${h.opens}\u2011${h.closes}`).join(', '));
 
   render(root, html`<section class="setup" aria-labelledby="setup-title">
     <h1 id="setup-title">${t('setup.title')}</h1>
