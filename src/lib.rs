@@ -9,10 +9,14 @@
 //! Time and identity are passed in (`now`, `today`, the desk), never read inside the
 //! logic, so every function is deterministic under test.
 
+pub mod cases;
 pub mod codebook;
 pub mod desk;
 pub mod error;
+pub mod export;
 pub mod ids;
+pub mod import;
+pub mod report;
 pub mod store;
 
 pub use error::{Error, Result};
