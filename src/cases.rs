@@ -18,7 +18,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::codebook::{self, List};
-use crate::{Error, Result, desk, ids};
+use crate::{Error, Result, audit, desk, ids};
 
 /// Full accompaniment (with the network of services) or fast one (an answer within a
 /// short time, without activating the network).
@@ -120,13 +120,8 @@ fn validate(conn: &Connection, input: &NewCase) -> Result<()> {
     Ok(())
 }
 
-/// Raises the change counter and returns its new value: the record's `change_seq`.
 fn next_change(tx: &Transaction<'_>) -> Result<i64> {
-    Ok(tx.query_row(
-        "UPDATE change_counter SET value = value + 1 WHERE id = 1 RETURNING value",
-        [],
-        |r| r.get(0),
-    )?)
+    audit::next_change(tx)
 }
 
 fn audit(
@@ -137,12 +132,7 @@ fn audit(
     id: &str,
     revision: i64,
 ) -> Result<()> {
-    tx.execute(
-        "INSERT INTO audit_log (at, operator, action, entity, entity_id, revision)
-         VALUES (?1, ?2, ?3, 'case', ?4, ?5)",
-        params![ids::timestamp(now), operator, action, id, revision],
-    )?;
-    Ok(())
+    audit::log(tx, now, operator, action, "case", id, Some(revision), "")
 }
 
 fn write_personal(

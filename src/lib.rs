@@ -9,6 +9,8 @@
 //! Time and identity are passed in (`now`, `today`, the desk), never read inside the
 //! logic, so every function is deterministic under test.
 
+pub mod accesses;
+pub mod audit;
 pub mod cases;
 pub mod codebook;
 pub mod desk;
