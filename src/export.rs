@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::{Error, Result, codebook, desk, ids};
+use crate::{Error, Result, Store, codebook, desk, ids};
 
 /// The format name written in every header.
 pub const FORMAT: &str = "sportello-export";
@@ -527,5 +527,36 @@ pub fn pending(conn: &Connection, today: NaiveDate) -> Result<Pending> {
             .sum(),
         oldest: dates.keys().next().map(|d| date(d)).transpose()?,
         last_export: history(conn, 1)?.into_iter().next(),
+    })
+}
+
+/// The setting that remembers the export folder (a USB stick, a synced folder).
+pub const FOLDER_SETTING: &str = "export_folder";
+
+/// [`export`] into `dir`, remembering `dir` as the export folder for next time.
+pub fn export_to_folder(
+    store: &mut Store,
+    selection: Selection,
+    dir: &Path,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<ExportSummary> {
+    let summary = export(store.conn_mut(), selection, dir, today, now)?;
+    store.set_setting(FOLDER_SETTING, &dir.to_string_lossy())?;
+    Ok(summary)
+}
+
+/// What the export screen shows: the remembered folder and what is not exported yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub folder: Option<String>,
+    pub pending: Pending,
+}
+
+/// The export screen's status on `today`.
+pub fn status(store: &Store, today: NaiveDate) -> Result<Status> {
+    Ok(Status {
+        folder: store.setting(FOLDER_SETTING)?,
+        pending: pending(store.conn(), today)?,
     })
 }

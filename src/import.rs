@@ -1403,3 +1403,18 @@ pub fn log(conn: &Connection, limit: usize) -> Result<Vec<LogEntry>> {
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// What the import screen shows: per-desk sequences and the latest log rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub desks: Vec<DeskSequences>,
+    pub log: Vec<LogEntry>,
+}
+
+/// The import screen's status (the last `limit` log rows).
+pub fn status(conn: &Connection, limit: usize) -> Result<Status> {
+    Ok(Status {
+        desks: sequences(conn)?,
+        log: log(conn, limit)?,
+    })
+}
