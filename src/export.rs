@@ -360,9 +360,10 @@ pub fn export(
         ));
     }
     let desk = desk::own_code(conn)?;
-    // One transaction: the records read, the sequence taken and the log row agree even
-    // if the app writes an access meanwhile.
-    let tx = conn.transaction()?;
+    // One immediate (write) transaction: the records read, the sequence taken and the
+    // log row agree even if the app writes an access meanwhile, and a concurrent writer
+    // makes this wait (busy timeout) instead of failing on a stale read snapshot.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mark = last_mark(&tx, &desk)?;
     let mut lines = access_lines(&tx, &desk, selection, mark)?;
     lines.extend(case_lines(&tx, &desk, selection, mark)?);

@@ -1418,3 +1418,71 @@ pub fn status(conn: &Connection, limit: usize) -> Result<Status> {
         log: log(conn, limit)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = r#"{"record":"header","format":"sportello-export","format_version":1,"export_id":"01900000-0000-7000-8000-000000000001","desk":"FOL","sequence":3,"created_at":"2024-11-26T18:00:00+01:00","period":{"from":"2024-11-26","to":"2024-11-26"},"codebook_version":1}"#;
+
+    /// A file of `records` with a correct trailer.
+    fn file(records: &[&str]) -> Vec<u8> {
+        let mut out = format!("{HEADER}\n");
+        for r in records {
+            out.push_str(r);
+            out.push('\n');
+        }
+        let sha = sha256_hex(out.as_bytes());
+        out.push_str(&format!(
+            r#"{{"record":"trailer","count":{},"sha256":"{sha}"}}"#,
+            records.len()
+        ));
+        out.push('\n');
+        out.into_bytes()
+    }
+
+    #[test]
+    fn an_empty_export_and_minimal_tombstones_parse() {
+        let f = parse(&file(&[])).unwrap();
+        assert_eq!((f.header.desk.as_str(), f.header.sequence), ("FOL", 3));
+        let f = parse(&file(&[
+            r#"{"record":"access","id":"01900000-0000-7000-8000-0000000000a1","revision":2,"deleted":true,"date":"2024-11-25"}"#,
+            r#"{"record":"case","id":"01900000-0000-7000-8000-0000000000c1","revision":4,"deleted":true,"opened_on":"2023-01-02"}"#,
+        ]))
+        .unwrap();
+        assert_eq!(f.records.len(), 2);
+        assert_eq!(
+            f.records[1].0, 3,
+            "line numbers are 1-based, header included"
+        );
+    }
+
+    #[test]
+    fn dates_are_strict_and_live_cases_need_closed_on() {
+        let loose = file(&[
+            r#"{"record":"case","id":"01900000-0000-7000-8000-0000000000c1","revision":1,"deleted":false,"case_type":"full","opened_on":"2024-1-02","closed_on":null,"reason":"altro"}"#,
+        ]);
+        let e = parse(&loose).unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("opened_on")));
+        let no_closed = file(&[
+            r#"{"record":"case","id":"01900000-0000-7000-8000-0000000000c1","revision":1,"deleted":false,"case_type":"full","opened_on":"2024-01-02","reason":"altro"}"#,
+        ]);
+        let e = parse(&no_closed).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("closed_on"));
+        assert!(
+            e.to_string().starts_with("line 2, field 'closed_on'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_second_header_or_a_float_revision_is_refused() {
+        let e = parse(&file(&[HEADER])).unwrap_err();
+        assert_eq!((e.line, e.field.as_deref()), (Some(2), Some("record")));
+        let e = parse(&file(&[
+            r#"{"record":"access","id":"01900000-0000-7000-8000-0000000000a1","revision":1.5,"deleted":true,"date":"2024-11-25"}"#,
+        ]))
+        .unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("revision"));
+    }
+}

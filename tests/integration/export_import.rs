@@ -845,3 +845,29 @@ proptest! {
         prop_assert!(!text.contains("PII"), "no marked personal text in the file");
     }
 }
+
+#[test]
+fn the_documented_example_file_imports() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sportello-FOL-2024-10-02_2024-11-26-a906a35e.jsonl");
+    let bytes = std::fs::read(&path).unwrap();
+    let file = import::parse(&bytes).expect("the example of docs/export-format.md is valid");
+    assert_eq!(file.header.desk, "FOL");
+    assert_eq!(file.records.len(), 5);
+    let mut gro = desk_store("GRO");
+    let report = import_path(&mut gro, &path);
+    assert_eq!(
+        (report.outcome, report.new, report.conflicts.len()),
+        (Outcome::Imported, 5, 0),
+        "{report:?}"
+    );
+    let docs = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/export-format.md"),
+    )
+    .unwrap();
+    let example = String::from_utf8(bytes).unwrap();
+    assert!(
+        docs.contains(example.trim_end()),
+        "docs/export-format.md shows this very file"
+    );
+}

@@ -21,8 +21,10 @@ const STRINGS = {
       + `dal ${d(s.period_from)} al ${d(s.period_to)}. File: ${s.path}`,
     pendingNone: 'Tutti i record sono già stati esportati.',
     pending: (p) => `${p.records} record da esportare.`,
-    pendingOld: (p) => `Attenzione: ${p.older_than_today} record di giorni precedenti `
-      + `(dal ${d(p.oldest)}) non sono ancora stati esportati.`,
+    pendingOld: (p) => (p.older_than_today === 1
+      ? `Attenzione: 1 record di un giorno precedente (${d(p.oldest)}) non è ancora stato esportato.`
+      : `Attenzione: ${p.older_than_today} record di giorni precedenti (dal ${d(p.oldest)}) `
+        + 'non sono ancora stati esportati.'),
     lastExport: (e) => `Ultima esportazione: n. ${e.sequence} del ${dt(e.created_at)}, `
       + `${e.record_count} record.`,
     importTitle: 'Importa i file degli sportelli',
@@ -60,8 +62,10 @@ const STRINGS = {
       + `${d(s.period_from)} to ${d(s.period_to)}. File: ${s.path}`,
     pendingNone: 'Every record has been exported.',
     pending: (p) => `${p.records} records to export.`,
-    pendingOld: (p) => `Warning: ${p.older_than_today} records of earlier days `
-      + `(since ${d(p.oldest)}) are not exported yet.`,
+    pendingOld: (p) => (p.older_than_today === 1
+      ? `Warning: 1 record of an earlier day (${d(p.oldest)}) is not exported yet.`
+      : `Warning: ${p.older_than_today} records of earlier days (since ${d(p.oldest)}) `
+        + 'are not exported yet.'),
     lastExport: (e) => `Last export: no. ${e.sequence} on ${dt(e.created_at)}, `
       + `${e.record_count} records.`,
     importTitle: 'Import the desks’ files',
