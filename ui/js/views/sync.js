@@ -181,7 +181,8 @@ export function mount(root, ctx = {}) {
       const outcome = r.outcome === 'imported' ? (done ? t.importedDone : t.imported)
         : r.outcome === 'already_imported' ? t.already : t.rejected;
       const details = r.outcome === 'rejected'
-        ? [h('span', {}, r.message)]
+        // the file is named in the first column already
+        ? [h('span', {}, r.message.startsWith(`${r.file}: `) ? r.message.slice(r.file.length + 2) : r.message)]
         : [h('span', {}, r.outcome === 'imported' ? t.counts(r) : ''),
           ...r.conflicts.map((c) => h('div', { class: 'warning' }, t.conflict(c)))];
       return h('tr', { class: `outcome-${r.outcome}` },
