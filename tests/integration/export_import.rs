@@ -871,3 +871,45 @@ fn the_documented_example_file_imports() {
         "docs/export-format.md shows this very file"
     );
 }
+
+#[test]
+fn an_altered_copy_of_an_imported_file_and_a_foreign_id_clash_are_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_fol, first) = fol_with_records(dir.path());
+    let mut gro = desk_store("GRO");
+    import_path(&mut gro, &first.path);
+    // same export id, one record changed, trailer recomputed: not the file imported before
+    let mut lines = lines_of(&first.path);
+    lines.pop();
+    let header = lines.remove(0);
+    let at = lines.iter().position(|l| l["record"] == "access").unwrap();
+    lines[at]["hour"] = json!(8);
+    let altered = import_bytes(&mut gro, "altered.jsonl", &rebuild(&header, &lines), false);
+    assert_eq!(altered.outcome, Outcome::Rejected, "{altered:?}");
+    assert!(
+        altered.message.contains("different file"),
+        "{}",
+        altered.message
+    );
+
+    // another desk claiming an id stored for FOL: kept, reported as a conflict on desk
+    let mut sca_header = header.clone();
+    sca_header["desk"] = json!("SCA");
+    sca_header["export_id"] = json!("01900000-0000-7000-8000-000000005ca1");
+    lines[at]["revision"] = json!(9);
+    let clash = import_bytes(
+        &mut gro,
+        "clash.jsonl",
+        &rebuild(&sca_header, &lines[at..=at]),
+        false,
+    );
+    assert_eq!(clash.conflicts.len(), 1, "{clash:?}");
+    assert_eq!(clash.conflicts[0].fields, ["desk"]);
+    let id = lines[at]["id"].as_str().unwrap();
+    let stored = accesses::get(gro.conn(), id).unwrap();
+    assert_eq!(
+        (stored.desk.as_str(), stored.revision),
+        ("FOL", 1),
+        "the FOL record is kept"
+    );
+}
