@@ -11,10 +11,14 @@
 
 pub mod accesses;
 pub mod audit;
+pub mod cases;
 pub mod codebook;
 pub mod desk;
 pub mod error;
+pub mod export;
 pub mod ids;
+pub mod import;
+pub mod report;
 pub mod store;
 
 pub use error::{Error, Result};

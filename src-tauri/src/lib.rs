@@ -32,7 +32,14 @@ pub fn run() {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::desk::get_own_desk])
+        .invoke_handler(tauri::generate_handler![
+            commands::desk::get_own_desk,
+            commands::sync::export_to_path,
+            commands::sync::get_export_status,
+            commands::sync::plan_import,
+            commands::sync::apply_import,
+            commands::sync::get_import_status,
+        ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");
 }

@@ -1,4 +1,6 @@
 //! Integration tests of the core and the `sportello` binary, one module per area.
 
 mod cli;
+mod export_import;
+mod report;
 mod store;
