@@ -11,12 +11,16 @@
 
 pub mod accesses;
 pub mod audit;
+pub mod cases;
 pub mod codebook;
 pub mod desk;
 pub mod error;
+pub mod export;
 pub mod ids;
+pub mod import;
 pub mod preferences;
 pub mod register;
+pub mod report;
 pub mod store;
 
 pub use error::{Error, Result};

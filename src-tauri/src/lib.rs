@@ -76,6 +76,11 @@ pub fn run() {
             commands::accesses::delete_access,
             commands::accesses::undo_last_save,
             commands::accesses::get_last_access,
+            commands::sync::export_to_path,
+            commands::sync::get_export_status,
+            commands::sync::plan_import,
+            commands::sync::apply_import,
+            commands::sync::get_import_status,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");

@@ -1,5 +1,7 @@
 //! Integration tests of the core and the `sportello` binary, one module per area.
 
 mod cli;
+mod export_import;
 mod register;
+mod report;
 mod store;

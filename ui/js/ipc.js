@@ -20,3 +20,20 @@ export const deleteAccess = (id, expectedRevision) =>
   invoke('delete_access', { id, expectedRevision });
 export const undoLastSave = (last) => invoke('undo_last_save', { last });
 export const getLastAccess = () => invoke('get_last_access');
+
+// Export and import (views/sync.js).
+export const exportToPath = (dir) => invoke('export_to_path', { dir });
+export const getExportStatus = () => invoke('get_export_status');
+export const planImport = (paths) => invoke('plan_import', { paths });
+export const applyImport = (paths) => invoke('apply_import', { paths });
+export const getImportStatus = () => invoke('get_import_status');
+
+// Native dialogs (the dialog plugin): a folder, or export files; null when cancelled.
+export const pickFolder = (title) =>
+  window.__TAURI__.dialog.open({ directory: true, multiple: false, title });
+export const pickExportFiles = (title) =>
+  window.__TAURI__.dialog.open({
+    multiple: true,
+    title,
+    filters: [{ name: 'Sportello export', extensions: ['jsonl'] }],
+  });

@@ -3,3 +3,4 @@
 pub mod accesses;
 pub mod codebook;
 pub mod desk;
+pub mod sync;

@@ -18,6 +18,8 @@ const FLAGS = ['first_access', 'accompaniment', 'mediation'];
 
 export async function mount(root, { onLanguage } = {}) {
   const ctx = await ipc.openRegister();
+  // Another view was chosen while this one loaded: leave the page to it.
+  if (!root.isConnected) return;
   setLanguage(ctx.language);
   const state = {
     ctx,
