@@ -187,6 +187,7 @@ export async function mount(root, { onLanguage } = {}) {
 
   function nowDefaults() {
     const now = new Date();
+    state.dateTouched = false;
     $('#f-date').value = formatDate(isoDate(now));
     $('#f-hour').value = String(now.getHours()).padStart(2, '0');
   }
