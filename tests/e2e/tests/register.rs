@@ -106,6 +106,26 @@ async fn scenario(client: &Client, shot: &Path) -> TestResult<usize> {
         "the register shows the desk's name, got {title:?}"
     );
 
+    // Enter on an empty form saves nothing and says, next to each field, what is missing.
+    kb.press(&[&Key::Enter]).await?;
+    wait_until(
+        client,
+        "the message next to the nationality",
+        "return document.getElementById('e-nationality').textContent
+            === 'Scegli una nazionalità dall\\'elenco.'",
+    )
+    .await?;
+    assert_eq!(
+        message(client).await?,
+        "Controlla i campi segnati in rosso.",
+        "the status line points at the fields"
+    );
+    assert!(
+        client.find(Locator::Css("#day-list")).await.is_err(),
+        "nothing was saved"
+    );
+    wait_ready_for_next(client).await?;
+
     // Access 1, keyboard alone, nationality typed: in person (the usual channel),
     // Marocco, male, 30-39, not a first access, own initiative, permit renewal,
     // permit being renewed, information.
