@@ -10,11 +10,14 @@
 //! logic, so every function is deterministic under test.
 
 pub mod accesses;
+pub mod appointments;
 pub mod audit;
 pub mod codebook;
 pub mod desk;
 pub mod error;
+pub mod holidays;
 pub mod ids;
+pub mod slip;
 pub mod store;
 
 pub use error::{Error, Result};
