@@ -46,13 +46,18 @@ pub enum Layout {
 }
 
 impl Layout {
-    /// Page size in millimetres (width, height) the print engine must use.
-    /// The receipt's height is the longest slip's; a roll printer cuts after the content.
+    /// Page size in millimetres (width, height). For the receipt the height is a
+    /// minimum: the roll page is as long as the slip (see [`Layout::is_roll`]).
     pub fn page_mm(self) -> (f64, f64) {
         match self {
             Layout::Paper => (148.0, 210.0),
-            Layout::Receipt => (80.0, 297.0),
+            Layout::Receipt => (80.0, 120.0),
         }
+    }
+
+    /// Whether the page is a roll that grows with its content.
+    pub fn is_roll(self) -> bool {
+        self == Layout::Receipt
     }
 
     fn as_str(self) -> &'static str {
