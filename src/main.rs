@@ -9,6 +9,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sportello::codebook::{self, ChannelGroup, List, NewEntry};
 use sportello::{Error, Store, desk, store};
 
+#[path = "cli/appointments.rs"]
+mod cli_appointments;
+
 /// Front-desk register of the Sportello Info Immigrati desks: codebook, desk,
 /// export, import and yearly report, on the same database as the desktop app.
 #[derive(Parser)]
@@ -40,6 +43,12 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Back-office appointments: kinds, documents to bring, closing days, retention,
+    /// purge and anonymous counts (bookings are made in the app).
+    Appointments {
+        #[command(subcommand)]
+        action: cli_appointments::Action,
     },
 }
 
@@ -204,6 +213,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         },
+        Command::Appointments { action } => cli_appointments::run(&mut store, action)?,
     }
     Ok(())
 }

@@ -1,4 +1,5 @@
 //! Integration tests of the core and the `sportello` binary, one module per area.
 
+mod appointments;
 mod cli;
 mod store;
