@@ -485,7 +485,8 @@ mod tests {
     #[test]
     fn bad_input_names_the_field_and_writes_nothing() {
         let mut store = desk_store();
-        let cases: Vec<(&str, Box<dyn Fn(&mut NewAccess)>)> = vec![
+        type Spoil = Box<dyn Fn(&mut NewAccess)>;
+        let cases: Vec<(&str, Spoil)> = vec![
             ("channel", Box::new(|a| a.channel = "piccione".into())),
             ("nationality", Box::new(|a| a.nationality = "QQ".into())),
             ("sex", Box::new(|a| a.sex = String::new())),

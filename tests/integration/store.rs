@@ -28,7 +28,7 @@ fn a_new_database_gets_every_migration_and_no_backup() {
         store.backup_taken().is_none(),
         "a new file has nothing to back up"
     );
-    assert!(backups_in(&path.parent().unwrap().to_path_buf()).is_empty());
+    assert!(backups_in(path.parent().unwrap()).is_empty());
     let mode: String = store
         .conn()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
