@@ -221,8 +221,8 @@ pub fn render_slip(conn: &Connection, id: &str, layout: Layout) -> Result<String
         .and_then(|t| {
             t.render(context! {
                 layout => layout.as_str(),
-                page_w => layout.page_mm().0,
-                page_h => layout.page_mm().1,
+                page_w => layout.page_mm().0 as u32,
+                page_h => layout.page_mm().1 as u32,
                 desk => context! { name => desk.name, address => desk.address, phone => desk.phone },
                 date => appointments::format_day(appt.day),
                 starts => appt.starts,
@@ -285,4 +285,147 @@ pub fn render_agenda(conn: &Connection, day: chrono::NaiveDate) -> Result<String
             })
         })
         .map_err(|e| Error::invalid("template", e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+    use crate::appointments::NewAppointment;
+    use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
+
+    fn booked(language: &str, name: &str) -> (Store, Appointment) {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut gro = desk::presets().remove(0);
+        gro.name = "Sportello <script>alert(1)</script> & Co".into();
+        desk::set_own(store.conn_mut(), &gro, Utc::now()).unwrap();
+        let now = FixedOffset::east_opt(3600)
+            .unwrap()
+            .with_ymd_and_hms(2025, 3, 3, 9, 0, 0)
+            .unwrap();
+        let appt = appointments::book(
+            store.conn_mut(),
+            &NewAppointment {
+                kind: "cittadinanza".into(),
+                day: NaiveDate::from_ymd_opt(2025, 3, 7).unwrap(),
+                starts: "09:00".into(),
+                person_name: Some(name.into()),
+                phone: Some("333 1234567".into()),
+                language: language.into(),
+                access_id: None,
+            },
+            "op",
+            now,
+        )
+        .unwrap();
+        (store, appt)
+    }
+
+    #[test]
+    fn every_translation_is_complete_for_the_seeded_kinds_and_documents() {
+        let store = Store::open_in_memory().unwrap();
+        for (code, _) in LANGUAGES {
+            let t = translation(code).unwrap();
+            assert_eq!(t.language, *code, "{code}.json names its own language");
+            assert_eq!(t.weekdays.len(), 7, "{code}: seven weekdays, Monday first");
+            assert_eq!(t.months.len(), 12, "{code}: twelve months");
+            assert!(
+                t.dir == "ltr" || t.dir == "rtl",
+                "{code}: dir is ltr or rtl"
+            );
+            for label in LABELS {
+                assert!(
+                    t.labels.get(*label).is_some_and(|l| !l.trim().is_empty()),
+                    "{code}.json lacks the label {label}"
+                );
+            }
+            if *code != "it" {
+                for kind in appointments::kinds(store.conn()).unwrap() {
+                    assert!(
+                        t.kinds.contains_key(&kind.code),
+                        "{code}: kind {} untranslated",
+                        kind.code
+                    );
+                }
+            }
+            assert_eq!(
+                missing_translations(store.conn(), code).unwrap(),
+                Vec::<(String, String)>::new(),
+                "{code}: every seeded document has a translation"
+            );
+        }
+        assert_eq!(translation("ar").unwrap().dir, "rtl");
+        assert!(!is_language("xx"));
+    }
+
+    #[test]
+    fn slips_escape_everything_and_carry_no_personal_data() {
+        let (store, appt) = booked("ar", "Amina <b>B.</b>");
+        let html = render_slip(store.conn(), &appt.id, Layout::Paper)
+            .unwrap()
+            .replace("&#x2f;", "/");
+        assert!(!html.contains("<script>alert"), "the desk name is escaped");
+        assert!(html.contains("&lt;script&gt;"), "escaped, not dropped");
+        assert!(
+            !html.contains("Amina") && !html.contains("333 1234567"),
+            "no name or phone on the slip"
+        );
+        assert!(
+            html.contains("07/03/2025")
+                && html.contains("09:00")
+                && html.contains(&appt.booking_code)
+        );
+        assert!(
+            html.contains(r#"lang="ar" dir="rtl""#),
+            "the Arabic section is right to left"
+        );
+        assert!(html.contains("الجمعة"), "the weekday (Friday) in Arabic");
+        assert!(html.contains("size: 148mm 210mm"), "A5 page");
+        let handler = html.split(" on").skip(1).any(|rest| {
+            let name: String = rest.chars().take_while(char::is_ascii_lowercase).collect();
+            !name.is_empty() && rest[name.len()..].starts_with('=')
+        });
+        assert!(
+            !html.contains(" style=") && !handler,
+            "no inline style or handler attributes"
+        );
+        let receipt = render_slip(store.conn(), &appt.id, Layout::Receipt).unwrap();
+        assert!(receipt.contains("layout-receipt") && receipt.contains("size: 80mm"));
+    }
+
+    #[test]
+    fn italian_only_slip_has_one_section_and_cancelled_has_none() {
+        let (mut store, appt) = booked("it", "X");
+        let html = render_slip(store.conn(), &appt.id, Layout::Paper).unwrap();
+        assert_eq!(html.matches(r#"class="language""#).count(), 1);
+        assert!(html.contains("venerdì 7 marzo 2025"));
+        let now = FixedOffset::east_opt(3600)
+            .unwrap()
+            .with_ymd_and_hms(2025, 3, 3, 10, 0, 0)
+            .unwrap();
+        appointments::cancel(store.conn_mut(), &appt.id, "op", now).unwrap();
+        assert_eq!(
+            render_slip(store.conn(), &appt.id, Layout::Paper)
+                .unwrap_err()
+                .code(),
+            "invalid"
+        );
+    }
+
+    #[test]
+    fn the_agenda_lists_names_escaped() {
+        let (store, _) = booked("fr", "Jean <i>Dupont</i>");
+        let html =
+            render_agenda(store.conn(), NaiveDate::from_ymd_opt(2025, 3, 7).unwrap()).unwrap();
+        // minijinja also escapes "/" (as &#x2f;), harmless in HTML.
+        let html = html.replace("&#x2f;", "/");
+        assert!(
+            html.contains("Jean &lt;i&gt;Dupont&lt;/i&gt;"),
+            "names are escaped"
+        );
+        assert!(html.contains("venerdì 07/03/2025"));
+        let empty =
+            render_agenda(store.conn(), NaiveDate::from_ymd_opt(2025, 3, 8).unwrap()).unwrap();
+        assert!(empty.contains("Nessun appuntamento"));
+    }
 }
