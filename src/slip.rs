@@ -76,6 +76,8 @@ pub const AGENDA_PAGE_MM: (f64, f64) = (210.0, 297.0);
 pub struct Translation {
     pub language: String,
     pub name: String,
+    /// The language's name in Italian, for the operator.
+    pub name_it: String,
     pub dir: String,
     pub weekdays: Vec<String>,
     pub months: Vec<String>,
@@ -90,7 +92,10 @@ pub struct Translation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LanguageInfo {
     pub code: String,
+    /// The language's name in itself (العربية).
     pub name: String,
+    /// Its name in Italian (arabo).
+    pub name_it: String,
     pub dir: String,
 }
 
@@ -132,6 +137,7 @@ pub fn languages() -> Result<Vec<LanguageInfo>> {
             Ok(LanguageInfo {
                 code: t.language,
                 name: t.name,
+                name_it: t.name_it,
                 dir: t.dir,
             })
         })
@@ -268,7 +274,9 @@ pub fn render_agenda(conn: &Connection, day: chrono::NaiveDate) -> Result<String
                 Status::Cancelled => "annullato",
             }
             .into(),
-            language: a.language,
+            language: translation(&a.language)
+                .map(|t| t.name_it)
+                .unwrap_or(a.language),
         })
         .collect();
     let weekday = &italian.weekdays[day.weekday().num_days_from_monday() as usize];

@@ -48,15 +48,25 @@ fn main() {
         .with_ymd_and_hms(2025, 3, 3, 9, 0, 0)
         .unwrap();
     let day = NaiveDate::from_ymd_opt(2025, 3, 4).unwrap();
+    // The longest lists (9 documents) in the longest languages must still fit a page.
+    let kind_for = |language: &str| match language {
+        "uk" => "cittadinanza",
+        "ar" | "fr" => "ricongiungimento",
+        _ => "rinnovo_permesso",
+    };
 
     let mut failures = Vec::new();
     for (slot, info) in slip::languages().unwrap().into_iter().enumerate() {
-        let starts = format!("{:02}:{:02}", 14 + slot / 2, (slot % 2) * 30);
+        // One hour apart: 60-minute kinds never overlap.
+        let starts = [
+            "09:00", "10:00", "11:00", "12:00", "14:00", "15:00", "16:00",
+        ][slot]
+            .to_string();
         let appt = appointments::book(
             store.conn_mut(),
             &NewAppointment {
-                kind: "rinnovo_permesso".into(),
-                day,
+                kind: kind_for(&info.code).into(),
+                day: day + chrono::Days::new(3), // Friday 7 March: 9-13 and 14-18
                 starts: starts.clone(),
                 person_name: Some("Persona <b>di prova</b>".into()),
                 phone: None,
@@ -80,7 +90,7 @@ fn main() {
             let raw = pdftotext(&pdf);
             let text: String = raw.nfkc().collect();
             let mut expect = vec![
-                ("date", "04/03/2025".to_string()),
+                ("date", "07/03/2025".to_string()),
                 ("time", starts.clone()),
                 ("address", "Via Arno 1/E".to_string()),
                 ("phone", "0564 28246".to_string()),
@@ -89,8 +99,8 @@ fn main() {
             ];
             let t = slip::translation(&info.code).unwrap();
             if info.code != "it" {
-                // The translated weekday (Tuesday) and the translated heading are printed.
-                expect.push(("translated weekday", t.weekdays[1].clone()));
+                // The translated weekday (Friday) is printed.
+                expect.push(("translated weekday", t.weekdays[4].clone()));
             }
             for (what, needle) in expect {
                 if !text.contains(&needle) {
@@ -127,6 +137,25 @@ fn main() {
                 png(&pdf);
             }
         }
+    }
+    // The day agenda (A4): every booking, names shown as typed (escaped, not markup).
+    let agenda = slip::render_agenda(store.conn(), day + chrono::Days::new(3)).unwrap();
+    let pdf = out_dir.join("agenda.pdf");
+    match render(&agenda, Page::agenda(), &pdf) {
+        Ok(()) => {
+            let text = pdftotext(&pdf);
+            // (the name wraps in its column: count its two halves)
+            if text.matches("<b>di").count() != 7 || text.matches("prova</b>").count() != 7 {
+                failures.push(format!(
+                    "agenda: seven bookings with their names expected:\n{text}"
+                ));
+            }
+            if pages(&pdf) != 1 {
+                failures.push("agenda: seven bookings fit one A4 page".into());
+            }
+            png(&pdf);
+        }
+        Err(e) => failures.push(format!("agenda: printing failed: {e}")),
     }
     if failures.is_empty() {
         println!("slip_pdf: every language printed to PDF with date, time, address and code");

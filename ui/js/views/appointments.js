@@ -13,10 +13,6 @@ const STATUS = {
   no_show: 'Assente',
   cancelled: 'Annullato',
 };
-// The slip languages named in Italian for the operator (each is also shown in itself).
-const LANGUAGE_IT = {
-  en: 'inglese', fr: 'francese', ar: 'arabo', ro: 'rumeno', sq: 'albanese', uk: 'ucraino',
-};
 const LAYOUTS = [
   ['paper', 'Foglio A5'],
   ['receipt', 'Scontrino 80 mm'],
@@ -215,6 +211,11 @@ export async function mount(root, ctx = {}) {
     }
   }
 
+  function languageName(code) {
+    const l = state.languages.find((x) => x.code === code);
+    return l ? l.name_it : code;
+  }
+
   function showSlip(appt) {
     state.current = appt;
     const language = state.languages.find((l) => l.code === appt.language);
@@ -223,7 +224,7 @@ export async function mount(root, ctx = {}) {
       ` · ${appt.kind_label} · codice `,
       h('strong', { id: 'appt-booked-code', class: 'code' }, appt.booking_code),
       language && appt.language !== 'it'
-        ? ` · italiano e ${LANGUAGE_IT[language.code] || language.name}` : ' · solo italiano');
+        ? ` · italiano e ${language.name_it}` : ' · solo italiano');
     slipPanel.hidden = false;
   }
 
@@ -287,7 +288,7 @@ export async function mount(root, ctx = {}) {
       h('td', {}, a.person_name || (a.purged_at ? '(cancellato)' : '—')),
       h('td', {}, a.phone || '—'),
       h('td', { class: 'code' }, a.booking_code),
-      h('td', {}, a.language),
+      h('td', {}, languageName(a.language)),
       h('td', {}, STATUS[a.status] || a.status),
       h('td', { class: 'actions' },
         act('Foglietto', 'agenda-slip', (x) => { showSlip(x); document.getElementById('appt-print').focus(); }, a.status !== 'cancelled'),
@@ -385,7 +386,7 @@ export async function mount(root, ctx = {}) {
       h('option', { value: k.code }, `${k.label_it} (${k.slot_minutes} min)`)));
     languageSelect.replaceChildren(...state.languages.map((l) =>
       h('option', { value: l.code }, l.code === 'it' ? 'Solo italiano'
-        : `${LANGUAGE_IT[l.code] || l.code} (${l.name})`)));
+        : `${l.name_it} (${l.name})`)));
     await loadSlots();
     await loadAgenda(state.agendaDay);
     if (ctx.accessId) {
