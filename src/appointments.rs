@@ -31,6 +31,8 @@ pub const RETENTION_SETTING: &str = "appointments.retention_days";
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 /// How far ahead [`next_free_slots`] looks for free slots.
 pub const SEARCH_DAYS: u64 = 120;
+/// How far ahead a booking may be made (a typo in the year must not pass).
+pub const BOOKING_HORIZON_DAYS: u64 = 366;
 /// Booking codes use letters and digits that cannot be mistaken for one another
 /// (no 0/O, 1/I/L, no U/V pairs are ambiguous enough to matter here): 30 symbols.
 pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -572,6 +574,14 @@ fn require_slot(
             "times are written HH:MM, e.g. 14:30",
         ));
     };
+    if day > now.date() + Days::new(BOOKING_HORIZON_DAYS) {
+        return Err(Error::invalid(
+            "day",
+            format!(
+                "appointments are booked at most {BOOKING_HORIZON_DAYS} days ahead: check the year"
+            ),
+        ));
+    }
     if let Some(reason) = closed_reason(conn, &desk.code, day)? {
         return Err(Error::invalid(
             "day",
@@ -1283,6 +1293,12 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("not a back-office slot"), "{err}");
+        let far = new("altro", day(2025, 4, 8), "15:00");
+        let err = book(store.conn_mut(), &far, "op", now).unwrap_err();
+        assert!(
+            err.to_string().contains("days ahead"),
+            "a year too far: {err}"
+        );
     }
 
     #[test]
