@@ -49,6 +49,7 @@ pub fn run() {
             commands::appointments::list_slip_languages,
             commands::appointments::next_free_slots,
             commands::appointments::free_slots_on,
+            commands::appointments::desk_closed_reason,
             commands::appointments::book_appointment,
             commands::appointments::reschedule_appointment,
             commands::appointments::cancel_appointment,

@@ -9,6 +9,7 @@ export const listAppointmentKinds = () => invoke('list_appointment_kinds');
 export const listSlipLanguages = () => invoke('list_slip_languages');
 export const nextFreeSlots = (kind, limit) => invoke('next_free_slots', { kind, limit });
 export const freeSlotsOn = (kind, day) => invoke('free_slots_on', { kind, day });
+export const deskClosedReason = (day) => invoke('desk_closed_reason', { day });
 export const bookAppointment = (input) => invoke('book_appointment', { input });
 export const rescheduleAppointment = (id, day, starts) =>
   invoke('reschedule_appointment', { id, day, starts });

@@ -71,6 +71,15 @@ pub fn free_slots_on(
     )?)
 }
 
+/// Why this desk is closed on `day` (a public holiday's name, or the closure's reason),
+/// or `null` when it is open.
+#[tauri::command(async)]
+pub fn desk_closed_reason(state: State<'_, AppState>, day: NaiveDate) -> IpcResult<Option<String>> {
+    let store = state.store.lock().expect("store lock");
+    let desk = sportello::desk::own_code(store.conn())?;
+    Ok(appointments::closed_reason(store.conn(), &desk, day)?)
+}
+
 /// Books an appointment (from an access when `input.access_id` is set).
 #[tauri::command(async)]
 pub fn book_appointment(

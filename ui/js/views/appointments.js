@@ -70,14 +70,37 @@ function shiftDay(iso, days) {
   return date.toISOString().slice(0, 10);
 }
 
+// What to tell the operator, in Italian, for an invalid field (the core's message, in
+// English, names the field first: "phone: ...").
+const FIELD_HELP = {
+  phone: 'Telefono non valido: da 5 a 16 cifre (spazi, + - / . ( ) ammessi), oppure lascialo vuoto.',
+  person_name: 'Nome troppo lungo: al massimo 100 caratteri.',
+  language: 'Lingua del foglietto non disponibile.',
+  kind: 'Questo tipo di appuntamento non è più offerto.',
+  access_id: 'L’accesso da cui prenoti non risulta registrato.',
+};
+
 /** The Italian message for an error coming from the core. */
 function explain(err) {
   const code = err && err.code;
-  if (code === 'conflict') return `Orario non disponibile: ${err.message}`;
-  if (code === 'invalid') return `Dati da correggere: ${err.message}`;
+  const message = (err && err.message) || String(err);
+  const field = message.split(':')[0];
+  if (code === 'conflict') return 'Orario appena preso da un’altra prenotazione: scegline un altro.';
+  if (code === 'invalid' && FIELD_HELP[field]) return FIELD_HELP[field];
+  if (code === 'invalid' && (field === 'day' || field === 'starts')) {
+    if (message.includes('closed')) return 'Lo sportello è chiuso quel giorno: scegli un altro giorno.';
+    if (message.includes('past')) return 'Orario già passato: scegline uno successivo.';
+    if (message.includes('days ahead')) return 'Si prenota al massimo un anno avanti: controlla l’anno.';
+    return 'Orario non prenotabile: scegline uno dalla lista.';
+  }
+  if (code === 'invalid' && field === 'status') {
+    if (message.includes('mark it on that day')) return 'Presente o assente si segna dal giorno dell’appuntamento.';
+    if (message.includes('cancelled')) return 'Appuntamento annullato: prenotane uno nuovo.';
+    return 'Operazione non possibile per lo stato di questo appuntamento.';
+  }
   if (code === 'no_desk') return 'Nessuno sportello configurato: completa prima la configurazione iniziale.';
-  if (code === 'print') return `Stampa non riuscita: ${err.message}`;
-  return `Errore: ${(err && err.message) || err}`;
+  if (code === 'print') return `Stampa non riuscita: ${message}`;
+  return `Errore: ${message}`;
 }
 
 export async function mount(root, ctx = {}) {
@@ -107,7 +130,7 @@ export async function mount(root, ctx = {}) {
     h('h2', { id: 'appt-new-title' }, 'Nuovo appuntamento'),
     ctx.accessId ? h('p', { id: 'appt-access-link', class: 'appt-note' }, 'Collegato all’accesso appena registrato.') : null,
     h('div', { class: 'field' }, h('label', { for: 'appt-kind' }, 'Tipo di appuntamento'), kindSelect),
-    h('div', { class: 'field' }, h('label', { for: 'appt-slot' }, 'Orario (i primi liberi)'), slotSelect),
+    h('div', { class: 'field' }, h('label', { for: 'appt-slot' }, 'Orario libero'), slotSelect),
     h('div', { class: 'field inline' },
       h('label', { for: 'appt-day' }, 'Oppure un giorno preciso'),
       dayInput,
@@ -171,7 +194,14 @@ export async function mount(root, ctx = {}) {
         const day = parseDay(dayInput.value);
         if (!day) { say('Scrivi il giorno come gg/mm/aaaa, per esempio 04/03/2025.', true); dayInput.focus(); return; }
         slots = await ipc.freeSlotsOn(kind, day);
-        if (!slots.length) say(`Nessun orario libero il ${formatDay(day)} (chiuso, festivo o pieno).`);
+        if (!slots.length) {
+          const closed = await ipc.deskClosedReason(day);
+          say(closed
+            ? `Il ${formatDay(day)} lo sportello è chiuso: ${closed}.`
+            : `Nessun orario libero il ${formatDay(day)} (passato, senza back office o pieno).`, true);
+        } else {
+          say('');
+        }
       } else {
         slots = await ipc.nextFreeSlots(kind, 12);
         if (!slots.length) say('Nessun orario libero nei prossimi mesi: controlla gli orari del back office.', true);
@@ -207,6 +237,9 @@ export async function mount(root, ctx = {}) {
       document.getElementById('appt-print').focus();
     } catch (err) {
       say(explain(err), true);
+      const field = String((err && err.message) || '').split(':')[0];
+      if (field === 'phone') phoneInput.focus();
+      else if (field === 'person_name') nameInput.focus();
       if (err && err.code === 'conflict') await loadSlots(Boolean(dayInput.value.trim()));
     }
   }
