@@ -58,6 +58,7 @@ pub fn run() {
             commands::appointments::appointments_for_access,
             commands::appointments::find_appointment,
             commands::appointments::purge_appointments,
+            commands::appointments::suggested_slip_path,
             commands::appointments::save_appointment_slip_pdf,
             commands::appointments::print_appointment_slip,
             commands::appointments::print_agenda,

@@ -19,6 +19,7 @@ export const appointmentsAgenda = (day) => invoke('appointments_agenda', { day }
 export const appointmentsForAccess = (accessId) => invoke('appointments_for_access', { accessId });
 export const findAppointment = (code) => invoke('find_appointment', { code });
 export const purgeAppointments = () => invoke('purge_appointments');
+export const suggestedSlipPath = (code) => invoke('suggested_slip_path', { code });
 export const saveAppointmentSlipPdf = (id, layout, path) =>
   invoke('save_appointment_slip_pdf', { id, layout, path });
 export const printAppointmentSlip = (id, layout) => invoke('print_appointment_slip', { id, layout });

@@ -199,6 +199,20 @@ fn print_error(message: String) -> IpcError {
     }
 }
 
+/// Where "Salva PDF" proposes to save a slip: the user's Documents folder (the home
+/// folder when there is none), named after the booking code.
+#[tauri::command(async)]
+pub fn suggested_slip_path(app: AppHandle, code: String) -> PathBuf {
+    use tauri::Manager;
+    let dir = app
+        .path()
+        .document_dir()
+        .or_else(|_| app.path().home_dir())
+        .unwrap_or_default();
+    let code = appointments::normalize_code(&code);
+    dir.join(format!("appuntamento-{code}.pdf"))
+}
+
 /// Writes the slip of appointment `id` as a PDF at `path`, without any dialog, through
 /// the same WebKit engine that prints it. Returns the path written.
 #[tauri::command]

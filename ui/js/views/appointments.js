@@ -274,7 +274,8 @@ export async function mount(root, ctx = {}) {
   async function savePdf() {
     if (!state.current) return;
     try {
-      const path = await ipc.chooseSavePath(`appuntamento-${state.current.booking_code}.pdf`);
+      const suggested = await ipc.suggestedSlipPath(state.current.booking_code);
+      const path = await ipc.chooseSavePath(suggested);
       if (!path) return;
       const written = await ipc.saveAppointmentSlipPdf(state.current.id, layoutSelect.value, path);
       say(`PDF salvato: ${written}`);
