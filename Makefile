@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps test-deps lint unit e2e bench
+.PHONY: run test deps test-deps lint unit e2e bench fuzz e2e-sync
 
 ## Install what is missing, build, and start the app on its default database.
 run: deps
@@ -31,3 +31,17 @@ e2e:
 ## Speed is measured here, never in timed tests.
 bench:
 	cargo bench -p sportello
+
+## Fuzz the import parser for a bounded time (not part of `make test`): needs the nightly
+## toolchain and cargo-fuzz, installed here when missing.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	mkdir -p fuzz/corpus/import_parser
+	cargo +nightly fuzz run import_parser fuzz/corpus/import_parser fuzz/seeds/import_parser -- -max_total_time=$(FUZZ_SECONDS)
+
+## Two desks' databases sync through files from the app (WebDriver, under Xvfb).
+e2e-sync:
+	cargo build -p sportello -p sportello-app
+	xvfb-run -a python3 tests/e2e/sync.py

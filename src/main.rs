@@ -11,6 +11,7 @@ use sportello::{Error, Store, desk, store};
 
 #[path = "cli/appointments.rs"]
 mod cli_appointments;
+mod cli_sync;
 
 /// Front-desk register of the Sportello Info Immigrati desks: codebook, desk,
 /// export, import and yearly report, on the same database as the desktop app.
@@ -35,6 +36,59 @@ enum Command {
         format: Format,
         #[command(subcommand)]
         change: Option<CodebookChange>,
+    },
+    /// Write this desk's export file for the coordinator into DIR and print its path
+    /// (default: everything changed since the last export).
+    Export {
+        /// Everything changed since the last export (the default).
+        #[arg(long, conflicts_with_all = ["date", "from", "to"])]
+        since_last: bool,
+        /// The records of one day (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD", conflicts_with_all = ["from", "to"])]
+        date: Option<chrono::NaiveDate>,
+        /// First day of a range (with --to).
+        #[arg(long, value_name = "YYYY-MM-DD", requires = "to")]
+        from: Option<chrono::NaiveDate>,
+        /// Last day of a range (with --from).
+        #[arg(long, value_name = "YYYY-MM-DD", requires = "from")]
+        to: Option<chrono::NaiveDate>,
+        /// Folder to write the file into (a USB stick, a synced folder...).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Import desk export files (each on its own, all or nothing). Exit status 1 when
+    /// any file was rejected.
+    Import {
+        /// Show what would happen and store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Export files, or folders holding them (*.jsonl).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Show, per desk, the export sequence numbers received and missing, and the import log.
+    Imports {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The yearly report over every record here, own desk and imported ones.
+    Report {
+        /// The year, e.g. 2023.
+        #[arg(long)]
+        year: i32,
+        /// Only this desk (code).
+        #[arg(long)]
+        desk: Option<String>,
+        /// Output format (json only, for now).
+        #[arg(long, value_enum, default_value_t = cli_sync::ReportFormat::Json)]
+        format: cli_sync::ReportFormat,
+        /// Write to FILE instead of the standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Show this installation's desk, or set it from a preset.
     Desk {
@@ -102,7 +156,7 @@ enum Group {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("sportello: {e}");
             ExitCode::FAILURE
@@ -137,7 +191,7 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
     }
 }
 
-fn run(cli: Cli) -> Result<(), Error> {
+fn run(cli: Cli) -> Result<ExitCode, Error> {
     let mut store = open(cli.db)?;
     match cli.command {
         Command::Codebook { format, change } => {
@@ -184,6 +238,25 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
         }
+        Command::Export {
+            since_last: _,
+            date,
+            from,
+            to,
+            out,
+        } => cli_sync::export(&mut store, date, from.zip(to), &out)?,
+        Command::Import {
+            dry_run,
+            format,
+            files,
+        } => return cli_sync::import(&mut store, dry_run, matches!(format, Format::Json), &files),
+        Command::Imports { format } => cli_sync::imports(&store, matches!(format, Format::Json))?,
+        Command::Report {
+            year,
+            desk,
+            format,
+            out,
+        } => cli_sync::report(&store, year, desk.as_deref(), format, out.as_deref())?,
         Command::Desk { action, format } => match action {
             Some(DeskAction::Presets) => match format {
                 Format::Json => print_json(&desk::presets())?,
@@ -215,5 +288,5 @@ fn run(cli: Cli) -> Result<(), Error> {
         },
         Command::Appointments { action } => cli_appointments::run(&mut store, action)?,
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -62,6 +62,11 @@ pub fn run() {
             commands::appointments::save_appointment_slip_pdf,
             commands::appointments::print_appointment_slip,
             commands::appointments::print_agenda,
+            commands::sync::export_to_path,
+            commands::sync::get_export_status,
+            commands::sync::plan_import,
+            commands::sync::apply_import,
+            commands::sync::get_import_status,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");

@@ -2,4 +2,6 @@
 
 mod appointments;
 mod cli;
+mod export_import;
+mod report;
 mod store;

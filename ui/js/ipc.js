@@ -28,3 +28,19 @@ export const chooseSavePath = (defaultPath) => window.__TAURI__.dialog.save({
   defaultPath,
   filters: [{ name: 'PDF', extensions: ['pdf'] }],
 });
+// Export and import (views/sync.js).
+export const exportToPath = (dir) => invoke('export_to_path', { dir });
+export const getExportStatus = () => invoke('get_export_status');
+export const planImport = (paths) => invoke('plan_import', { paths });
+export const applyImport = (paths) => invoke('apply_import', { paths });
+export const getImportStatus = () => invoke('get_import_status');
+
+// Native dialogs (the dialog plugin): a folder, or export files; null when cancelled.
+export const pickFolder = (title) =>
+  window.__TAURI__.dialog.open({ directory: true, multiple: false, title });
+export const pickExportFiles = (title) =>
+  window.__TAURI__.dialog.open({
+    multiple: true,
+    title,
+    filters: [{ name: 'Sportello export', extensions: ['jsonl'] }],
+  });

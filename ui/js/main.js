@@ -2,26 +2,41 @@ import { getOwnDesk } from './ipc.js';
 
 const root = document.getElementById('app');
 getOwnDesk().then((desk) => {
-  if (location.hash.startsWith('#appuntamenti')) return;
   root.textContent = desk ? desk.name : 'Nessuno sportello configurato';
 }, (err) => {
   root.textContent = `Errore: ${err.message ?? err}`;
 });
 
-// Back-office appointments at #appuntamenti (#appuntamenti/<access id> books from an
-// access), until the app's navigation lands.
-import { mount as mountAppointments } from './views/appointments.js';
+// Navigation: each view module exports mount(root, ctx); a button per view, and the
+// page's hash (#sync) reopens the last one.
+import * as syncView from './views/sync.js';
+import * as appointmentsView from './views/appointments.js';
 
-function route() {
-  const m = /^#appuntamenti(?:\/(.+))?$/.exec(location.hash);
-  if (m) mountAppointments(root, { accessId: m[1] ? decodeURIComponent(m[1]) : null });
-}
+const views = {
+  sync: { label: 'Esporta / Importa', module: syncView },
+  appuntamenti: { label: 'Appuntamenti', module: appointmentsView },
+};
 const nav = document.createElement('nav');
-const link = document.createElement('a');
-link.href = '#appuntamenti';
-link.id = 'nav-appointments';
-link.textContent = 'Appuntamenti';
-nav.append(link);
-document.body.prepend(nav);
-window.addEventListener('hashchange', route);
-route();
+nav.className = 'app-nav';
+nav.setAttribute('aria-label', 'Sezioni');
+const viewRoot = document.createElement('section');
+viewRoot.id = 'view';
+function show(name) {
+  const v = views[name];
+  if (!v) return;
+  for (const b of nav.querySelectorAll('button')) {
+    b.setAttribute('aria-current', b.dataset.view === name ? 'page' : 'false');
+  }
+  location.hash = name;
+  v.module.mount(viewRoot, { lang: document.documentElement.lang });
+}
+for (const [name, v] of Object.entries(views)) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.dataset.view = name;
+  b.textContent = v.label;
+  b.addEventListener('click', () => show(name));
+  nav.append(b);
+}
+document.body.append(nav, viewRoot);
+show(location.hash.slice(1));

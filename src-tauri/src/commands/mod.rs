@@ -2,3 +2,4 @@
 
 pub mod appointments;
 pub mod desk;
+pub mod sync;

@@ -1,0 +1,597 @@
+//! Accompaniment cases (accompagnamenti): the anonymous record that travels, and the
+//! personal file that never leaves this machine.
+//!
+//! A case has two halves. The `cases` row (type, opened/closed dates, reason code) is
+//! anonymous and goes into the daily export like an access. The personal file
+//! (`case_files`: name, phone, documents, description) and the follow-up notes
+//! (`case_notes`) are personal data: no export, no report reads them.
+//!
+//! Every write of the travelling half follows the record rules of the project: one
+//! transaction, a fresh `change_seq` from `change_counter`, the revision raised on each
+//! correction (checked against the revision the operator saw, so two windows cannot
+//! overwrite each other silently), a tombstone on deletion, and a line in `audit_log`.
+//! Deleting a case also erases its personal file and notes: nothing personal outlives
+//! the case it belonged to.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+
+use crate::codebook::{self, List};
+use crate::{Error, Result, audit, desk, ids};
+
+/// Full accompaniment (with the network of services) or fast one (an answer within a
+/// short time, without activating the network).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseType {
+    Full,
+    Fast,
+}
+
+impl CaseType {
+    /// The stored and exported spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseType::Full => "full",
+            CaseType::Fast => "fast",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<CaseType> {
+        match s {
+            "full" => Some(CaseType::Full),
+            "fast" => Some(CaseType::Fast),
+            _ => None,
+        }
+    }
+}
+
+/// The personal file of a case: personal data, kept on this machine only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalFile {
+    pub person_name: String,
+    pub phone: String,
+    pub documents: String,
+    pub description: String,
+}
+
+impl PersonalFile {
+    fn is_empty(&self) -> bool {
+        self.person_name.trim().is_empty()
+            && self.phone.trim().is_empty()
+            && self.documents.trim().is_empty()
+            && self.description.trim().is_empty()
+    }
+}
+
+/// The input of an opening or a correction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewCase {
+    pub case_type: CaseType,
+    pub opened_on: NaiveDate,
+    /// Set when the case is closed (archived); `None` while it is open.
+    pub closed_on: Option<NaiveDate>,
+    /// A code of the codebook's reason list.
+    pub reason: String,
+    /// The personal file; `None` keeps none (a fast case rarely needs one).
+    pub personal: Option<PersonalFile>,
+}
+
+/// A stored case as this desk sees it (the personal file only for own cases).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: String,
+    pub desk: String,
+    pub revision: i64,
+    pub deleted: bool,
+    pub case_type: Option<CaseType>,
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub reason: Option<String>,
+    pub personal: Option<PersonalFile>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A follow-up note of a case (personal data, never exported).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseNote {
+    pub id: i64,
+    pub written_at: String,
+    pub operator: String,
+    pub body: String,
+}
+
+fn validate(conn: &Connection, input: &NewCase) -> Result<()> {
+    codebook::require_active(conn, List::Reason, &input.reason, "reason")?;
+    if let Some(closed) = input.closed_on
+        && closed < input.opened_on
+    {
+        return Err(Error::invalid(
+            "closed_on",
+            format!(
+                "a case cannot close ({closed}) before it opened ({})",
+                input.opened_on
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn next_change(tx: &Transaction<'_>) -> Result<i64> {
+    audit::next_change(tx)
+}
+
+fn audit(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    operator: &str,
+    action: &str,
+    id: &str,
+    revision: i64,
+) -> Result<()> {
+    audit::log(tx, now, operator, action, "case", id, Some(revision), "")
+}
+
+fn write_personal(
+    tx: &Transaction<'_>,
+    id: &str,
+    personal: Option<&PersonalFile>,
+    ts: &str,
+) -> Result<()> {
+    match personal.filter(|p| !p.is_empty()) {
+        Some(p) => {
+            tx.execute(
+                "INSERT INTO case_files (case_id, person_name, phone, documents, description, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (case_id) DO UPDATE SET person_name = excluded.person_name,
+                     phone = excluded.phone, documents = excluded.documents,
+                     description = excluded.description, updated_at = excluded.updated_at",
+                params![
+                    id,
+                    p.person_name.trim(),
+                    p.phone.trim(),
+                    p.documents.trim(),
+                    p.description.trim(),
+                    ts
+                ],
+            )?;
+        }
+        None => {
+            tx.execute("DELETE FROM case_files WHERE case_id = ?1", [id])?;
+        }
+    }
+    Ok(())
+}
+
+/// Opens a case of this desk.
+pub fn open(
+    conn: &mut Connection,
+    input: &NewCase,
+    operator: &str,
+    now: DateTime<Utc>,
+) -> Result<Case> {
+    let desk = desk::own_code(conn)?;
+    validate(conn, input)?;
+    let id = ids::new_id(now);
+    let ts = ids::timestamp(now);
+    let tx = conn.transaction()?;
+    let seq = next_change(&tx)?;
+    tx.execute(
+        "INSERT INTO cases (id, desk, revision, deleted, case_type, opened_on, closed_on, reason,
+                            created_at, updated_at, change_seq)
+         VALUES (?1, ?2, 1, 0, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+        params![
+            id,
+            desk,
+            input.case_type.as_str(),
+            input.opened_on.to_string(),
+            input.closed_on.map(|d| d.to_string()),
+            input.reason,
+            ts,
+            seq
+        ],
+    )?;
+    write_personal(&tx, &id, input.personal.as_ref(), &ts)?;
+    audit(&tx, now, operator, "open", &id, 1)?;
+    tx.commit()?;
+    get(conn, &id)
+}
+
+/// Loads an own, live case at `expected_revision` for a change, or says why not.
+fn current_for_change(tx: &Transaction<'_>, id: &str, expected_revision: i64) -> Result<Case> {
+    let case = get(tx, id)?;
+    let own = desk::own_code(tx)?;
+    if case.desk != own {
+        return Err(Error::Conflict(format!(
+            "case {id} belongs to desk {}: only that desk can change it",
+            case.desk
+        )));
+    }
+    if case.deleted {
+        return Err(Error::Conflict(format!("case {id} was deleted")));
+    }
+    if case.revision != expected_revision {
+        return Err(Error::Conflict(format!(
+            "case {id} was changed meanwhile (revision {} instead of {expected_revision}): reload it and try again",
+            case.revision
+        )));
+    }
+    Ok(case)
+}
+
+/// Corrects a case: every field, including the personal file, is replaced by `input`.
+pub fn correct(
+    conn: &mut Connection,
+    id: &str,
+    expected_revision: i64,
+    input: &NewCase,
+    operator: &str,
+    now: DateTime<Utc>,
+) -> Result<Case> {
+    validate(conn, input)?;
+    let ts = ids::timestamp(now);
+    let tx = conn.transaction()?;
+    let case = current_for_change(&tx, id, expected_revision)?;
+    let seq = next_change(&tx)?;
+    let revision = case.revision + 1;
+    tx.execute(
+        "UPDATE cases SET revision = ?2, case_type = ?3, opened_on = ?4, closed_on = ?5,
+                reason = ?6, updated_at = ?7, change_seq = ?8
+         WHERE id = ?1",
+        params![
+            id,
+            revision,
+            input.case_type.as_str(),
+            input.opened_on.to_string(),
+            input.closed_on.map(|d| d.to_string()),
+            input.reason,
+            ts,
+            seq
+        ],
+    )?;
+    write_personal(&tx, id, input.personal.as_ref(), &ts)?;
+    audit(&tx, now, operator, "correct", id, revision)?;
+    tx.commit()?;
+    get(conn, id)
+}
+
+/// Closes (archives) a case on `closed_on`.
+pub fn close(
+    conn: &mut Connection,
+    id: &str,
+    expected_revision: i64,
+    closed_on: NaiveDate,
+    operator: &str,
+    now: DateTime<Utc>,
+) -> Result<Case> {
+    let case = get(conn, id)?;
+    // a retired reason code stays valid on an existing case: check only the dates here
+    if closed_on < case.opened_on {
+        return Err(Error::invalid(
+            "closed_on",
+            format!(
+                "a case cannot close ({closed_on}) before it opened ({})",
+                case.opened_on
+            ),
+        ));
+    }
+    let ts = ids::timestamp(now);
+    let tx = conn.transaction()?;
+    let case = current_for_change(&tx, id, expected_revision)?;
+    let seq = next_change(&tx)?;
+    let revision = case.revision + 1;
+    tx.execute(
+        "UPDATE cases SET revision = ?2, closed_on = ?3, updated_at = ?4, change_seq = ?5
+         WHERE id = ?1",
+        params![id, revision, closed_on.to_string(), ts, seq],
+    )?;
+    audit(&tx, now, operator, "close", id, revision)?;
+    tx.commit()?;
+    get(conn, id)
+}
+
+/// Deletes a case: a tombstone that travels (id, revision, opened_on), and the personal
+/// file and notes erased for good.
+pub fn delete(
+    conn: &mut Connection,
+    id: &str,
+    expected_revision: i64,
+    operator: &str,
+    now: DateTime<Utc>,
+) -> Result<Case> {
+    let ts = ids::timestamp(now);
+    let tx = conn.transaction()?;
+    let case = current_for_change(&tx, id, expected_revision)?;
+    let seq = next_change(&tx)?;
+    let revision = case.revision + 1;
+    tx.execute(
+        "UPDATE cases SET revision = ?2, deleted = 1, updated_at = ?3, change_seq = ?4 WHERE id = ?1",
+        params![id, revision, ts, seq],
+    )?;
+    tx.execute("DELETE FROM case_files WHERE case_id = ?1", [id])?;
+    tx.execute("DELETE FROM case_notes WHERE case_id = ?1", [id])?;
+    audit(&tx, now, operator, "delete", id, revision)?;
+    tx.commit()?;
+    get(conn, id)
+}
+
+/// Adds a follow-up note to an own, live case. Notes are personal data: they change no
+/// revision and never travel.
+pub fn add_note(
+    conn: &Connection,
+    case_id: &str,
+    body: &str,
+    operator: &str,
+    now: DateTime<Utc>,
+) -> Result<CaseNote> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(Error::invalid("body", "the note is empty"));
+    }
+    let case = get(conn, case_id)?;
+    if case.deleted || case.desk != desk::own_code(conn)? {
+        return Err(Error::Conflict(format!(
+            "case {case_id} cannot take notes here"
+        )));
+    }
+    let ts = ids::timestamp(now);
+    conn.execute(
+        "INSERT INTO case_notes (case_id, written_at, operator, body) VALUES (?1, ?2, ?3, ?4)",
+        params![case_id, ts, operator, body],
+    )?;
+    Ok(CaseNote {
+        id: conn.last_insert_rowid(),
+        written_at: ts,
+        operator: operator.into(),
+        body: body.into(),
+    })
+}
+
+/// The notes of a case, oldest first.
+pub fn notes(conn: &Connection, case_id: &str) -> Result<Vec<CaseNote>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, written_at, operator, body FROM case_notes WHERE case_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([case_id], |r| {
+        Ok(CaseNote {
+            id: r.get(0)?,
+            written_at: r.get(1)?,
+            operator: r.get(2)?,
+            body: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
+    s.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+const SELECT: &str = "SELECT c.id, c.desk, c.revision, c.deleted, c.case_type, c.opened_on,
+        c.closed_on, c.reason, c.created_at, c.updated_at,
+        f.person_name, f.phone, f.documents, f.description
+    FROM cases c LEFT JOIN case_files f ON f.case_id = c.id";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
+    let case_type: Option<String> = r.get(4)?;
+    let closed: Option<String> = r.get(6)?;
+    let person_name: Option<String> = r.get(10)?;
+    Ok(Case {
+        id: r.get(0)?,
+        desk: r.get(1)?,
+        revision: r.get(2)?,
+        deleted: r.get(3)?,
+        case_type: case_type.as_deref().and_then(CaseType::parse),
+        opened_on: parse_date(&r.get::<_, String>(5)?)?,
+        closed_on: closed.as_deref().map(parse_date).transpose()?,
+        reason: r.get(7)?,
+        created_at: r.get(8)?,
+        updated_at: r.get(9)?,
+        personal: match person_name {
+            Some(person_name) => Some(PersonalFile {
+                person_name,
+                phone: r.get(11)?,
+                documents: r.get(12)?,
+                description: r.get(13)?,
+            }),
+            None => None,
+        },
+    })
+}
+
+/// One case by id (tombstones included).
+pub fn get(conn: &Connection, id: &str) -> Result<Case> {
+    conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            entity: "case",
+            id: id.into(),
+        })
+}
+
+/// Which cases [`list`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Filter {
+    /// Not closed yet.
+    Open,
+    /// Closed (archived).
+    Closed,
+    /// Every live case.
+    All,
+}
+
+/// The live cases of `desk`, newest opening first.
+pub fn list(conn: &Connection, desk: &str, filter: Filter) -> Result<Vec<Case>> {
+    let cond = match filter {
+        Filter::Open => "AND c.closed_on IS NULL",
+        Filter::Closed => "AND c.closed_on IS NOT NULL",
+        Filter::All => "",
+    };
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE c.desk = ?1 AND c.deleted = 0 {cond} ORDER BY c.opened_on DESC, c.id DESC"
+    ))?;
+    let rows = stmt.query_map([desk], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 3, 4, 10, 0, 0).unwrap()
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn store() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let gro = desk::presets().remove(0);
+        desk::set_own(store.conn_mut(), &gro, now()).unwrap();
+        store
+    }
+
+    fn input() -> NewCase {
+        NewCase {
+            case_type: CaseType::Full,
+            opened_on: day("2024-03-04"),
+            closed_on: None,
+            reason: "cittadinanza".into(),
+            personal: Some(PersonalFile {
+                person_name: "Amina Benali".into(),
+                phone: "333 1234567".into(),
+                documents: "passaporto AB123456".into(),
+                description: "domanda di cittadinanza".into(),
+            }),
+        }
+    }
+
+    fn change_counter(store: &Store) -> i64 {
+        store
+            .conn()
+            .query_row("SELECT value FROM change_counter", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn change_seq(store: &Store, id: &str) -> i64 {
+        store
+            .conn()
+            .query_row("SELECT change_seq FROM cases WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn open_correct_close_delete_follow_the_record_rules() {
+        let mut store = store();
+        let reasons = codebook::load(store.conn()).unwrap().lists.reason;
+        let reason = reasons[0].code.clone();
+        let mut new = input();
+        new.reason = reason.clone();
+        let case = open(store.conn_mut(), &new, "ops", now()).unwrap();
+        assert_eq!(case.revision, 1);
+        assert_eq!(case.desk, "GRO");
+        assert_eq!(case.personal, new.personal, "the personal file is kept");
+        assert_eq!(change_seq(&store, &case.id), change_counter(&store));
+
+        new.case_type = CaseType::Fast;
+        let corrected = correct(store.conn_mut(), &case.id, 1, &new, "ops", now()).unwrap();
+        assert_eq!(corrected.revision, 2, "a correction raises the revision");
+        assert_eq!(corrected.case_type, Some(CaseType::Fast));
+        assert_eq!(change_seq(&store, &case.id), change_counter(&store));
+
+        let stale = close(
+            store.conn_mut(),
+            &case.id,
+            1,
+            day("2024-04-01"),
+            "ops",
+            now(),
+        );
+        assert_eq!(
+            stale.unwrap_err().code(),
+            "conflict",
+            "a stale revision is refused"
+        );
+        let closed = close(
+            store.conn_mut(),
+            &case.id,
+            2,
+            day("2024-04-01"),
+            "ops",
+            now(),
+        )
+        .unwrap();
+        assert_eq!(closed.revision, 3);
+        assert_eq!(closed.closed_on, Some(day("2024-04-01")));
+        assert_eq!(list(store.conn(), "GRO", Filter::Open).unwrap().len(), 0);
+        assert_eq!(list(store.conn(), "GRO", Filter::Closed).unwrap().len(), 1);
+
+        add_note(store.conn(), &case.id, "chiamato il Comune", "ops", now()).unwrap();
+        let deleted = delete(store.conn_mut(), &case.id, 3, "ops", now()).unwrap();
+        assert!(deleted.deleted && deleted.revision == 4, "a tombstone");
+        assert_eq!(
+            deleted.personal, None,
+            "the personal file goes with the case"
+        );
+        assert!(notes(store.conn(), &case.id).unwrap().is_empty());
+        assert!(list(store.conn(), "GRO", Filter::All).unwrap().is_empty());
+        let audited: i64 = store
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'case' AND entity_id = ?1",
+                [&case.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(audited, 4, "open, correct, close and delete are audited");
+        assert!(
+            delete(store.conn_mut(), &case.id, 4, "ops", now()).is_err(),
+            "a tombstone is final"
+        );
+    }
+
+    #[test]
+    fn bad_input_is_refused_and_nothing_is_written() {
+        let mut store = store();
+        let mut bad = input();
+        bad.reason = "no-such-reason".into();
+        assert_eq!(
+            open(store.conn_mut(), &bad, "ops", now())
+                .unwrap_err()
+                .code(),
+            "invalid"
+        );
+        let mut bad = input();
+        bad.reason = codebook::load(store.conn()).unwrap().lists.reason[0]
+            .code
+            .clone();
+        bad.closed_on = Some(day("2024-01-01"));
+        let err = open(store.conn_mut(), &bad, "ops", now()).unwrap_err();
+        assert!(err.to_string().contains("closed_on"), "{err}");
+        assert_eq!(change_counter(&store), 0, "no write happened");
+    }
+
+    #[test]
+    fn an_empty_personal_file_is_not_stored() {
+        let mut store = store();
+        let mut new = input();
+        new.reason = codebook::load(store.conn()).unwrap().lists.reason[0]
+            .code
+            .clone();
+        new.personal = Some(PersonalFile::default());
+        let case = open(store.conn_mut(), &new, "ops", now()).unwrap();
+        assert_eq!(case.personal, None);
+    }
+}

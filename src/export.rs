@@ -1,0 +1,563 @@
+//! The desk export: format version 1 of the contract, written atomically and logged.
+//!
+//! A file is a header line, zero or more record lines (accesses and cases), and a
+//! trailer line with the record count and the SHA-256 of every byte before it. Only this
+//! desk's own records leave, and only the fields of the contract: the lines are built
+//! here field by field from the anonymous tables, never from appointments, personal
+//! files or notes, so personal data has no path into a file.
+//!
+//! Three selections:
+//! - [`Selection::SinceLast`] (the default): every own record whose `change_seq` is above
+//!   the highest `up_to_change` of earlier exports, so a missed day is never lost. Its
+//!   `period` runs from the earliest to the latest date of the records it holds (an
+//!   access's `date`, a case's `opened_on` and `closed_on`); with nothing to export the
+//!   file is still written, empty, with the period `today..today`: the coordinator then
+//!   sees that the desk sent its daily file and had nothing new, and the sequence has no
+//!   hole to explain.
+//! - [`Selection::Range`] (one day or a range): the current state of every own record
+//!   dated in the range (cases opened or closed in it). It does not move the
+//!   since-last mark, so the next default export still covers every change.
+//!
+//! Tombstones carry only what the contract requires (`id`, `revision`, `deleted` and
+//! `date` or `opened_on`). The file is written to a temporary file in the target folder,
+//! synced, renamed into place and the folder synced, so a USB stick pulled out mid-write
+//! leaves either no file or a whole one. The `exports` table logs every file.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result, Store, codebook, desk, ids};
+
+/// The format name written in every header.
+pub const FORMAT: &str = "sportello-export";
+/// The one format version this program writes and reads.
+pub const FORMAT_VERSION: i64 = 1;
+
+/// Which records an export takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Selection {
+    /// Everything changed since the last export (the default).
+    SinceLast,
+    /// Every record dated from `from` to `to`, both included.
+    Range { from: NaiveDate, to: NaiveDate },
+}
+
+/// What an export wrote, as logged in `exports`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportSummary {
+    pub export_id: String,
+    pub desk: String,
+    pub sequence: i64,
+    pub created_at: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub record_count: i64,
+    pub sha256: String,
+    pub path: PathBuf,
+}
+
+/// Own records not exported yet, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    /// Own records changed since the last export.
+    pub records: i64,
+    /// Of those, the ones dated before `today`: the warning of the status line.
+    pub older_than_today: i64,
+    /// The earliest date among them.
+    pub oldest: Option<NaiveDate>,
+    /// The last export, if any.
+    pub last_export: Option<ExportSummary>,
+}
+
+/// One record line, in contract field order.
+struct Line {
+    value: Value,
+    dates: Vec<NaiveDate>,
+    change_seq: Option<i64>,
+}
+
+fn date(s: &str) -> Result<NaiveDate> {
+    s.parse()
+        .map_err(|_| Error::invalid("date", format!("'{s}' is not a YYYY-MM-DD date")))
+}
+
+/// The highest `change_seq` covered by an earlier export of `desk` (0 when none).
+fn last_mark(conn: &Connection, desk: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT COALESCE(MAX(up_to_change), 0) FROM exports WHERE desk = ?1",
+        [desk],
+        |r| r.get(0),
+    )?)
+}
+
+fn codes(conn: &Connection, table: &str, id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT code FROM {table} WHERE access_id = ?1 ORDER BY code"
+    ))?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+type AccessRow = (
+    String,
+    i64,
+    bool,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<bool>,
+    Option<String>,
+    Option<String>,
+    Option<bool>,
+    Option<bool>,
+    Option<i64>,
+);
+
+fn access_lines(
+    conn: &Connection,
+    desk: &str,
+    selection: Selection,
+    mark: i64,
+) -> Result<Vec<Line>> {
+    let (cond, args) = match selection {
+        Selection::SinceLast => (
+            "change_seq > ?2",
+            vec![Sql::from(desk.to_string()), Sql::from(mark)],
+        ),
+        Selection::Range { from, to } => (
+            "date BETWEEN ?2 AND ?3",
+            vec![
+                Sql::from(desk.to_string()),
+                Sql::from(from.to_string()),
+                Sql::from(to.to_string()),
+            ],
+        ),
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, revision, deleted, date, hour, channel, nationality, sex, age_band,
+                first_access, referred_by, permit, accompaniment, mediation, change_seq
+         FROM accesses WHERE desk = ?1 AND {cond} ORDER BY date, id"
+    ))?;
+    let rows: Vec<AccessRow> = stmt
+        .query_map(rusqlite::params_from_iter(&args), |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+                r.get(12)?,
+                r.get(13)?,
+                r.get(14)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (
+            id,
+            revision,
+            deleted,
+            day,
+            hour,
+            channel,
+            nationality,
+            sex,
+            age_band,
+            first,
+            referred,
+            permit,
+            accomp,
+            mediation,
+            seq,
+        ) = row;
+        let d = date(&day)?;
+        let value = if deleted {
+            json!({"record": "access", "id": id, "revision": revision, "deleted": true, "date": day})
+        } else {
+            json!({
+                "record": "access", "id": id, "revision": revision, "deleted": false,
+                "date": day, "hour": hour, "channel": channel, "nationality": nationality,
+                "sex": sex, "age_band": age_band, "first_access": first,
+                "referred_by": referred, "reasons": codes(conn, "access_reasons", &id)?,
+                "permit": permit, "actions": codes(conn, "access_actions", &id)?,
+                "accompaniment": accomp, "mediation": mediation,
+            })
+        };
+        lines.push(Line {
+            value,
+            dates: vec![d],
+            change_seq: seq,
+        });
+    }
+    Ok(lines)
+}
+
+type CaseRow = (
+    String,
+    i64,
+    bool,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+fn case_lines(conn: &Connection, desk: &str, selection: Selection, mark: i64) -> Result<Vec<Line>> {
+    let (cond, args) = match selection {
+        Selection::SinceLast => (
+            "change_seq > ?2",
+            vec![Sql::from(desk.to_string()), Sql::from(mark)],
+        ),
+        Selection::Range { from, to } => (
+            "(opened_on BETWEEN ?2 AND ?3 OR closed_on BETWEEN ?2 AND ?3)",
+            vec![
+                Sql::from(desk.to_string()),
+                Sql::from(from.to_string()),
+                Sql::from(to.to_string()),
+            ],
+        ),
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, revision, deleted, case_type, opened_on, closed_on, reason, change_seq
+         FROM cases WHERE desk = ?1 AND {cond} ORDER BY opened_on, id"
+    ))?;
+    let rows: Vec<CaseRow> = stmt
+        .query_map(rusqlite::params_from_iter(&args), |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for (id, revision, deleted, case_type, opened_on, closed_on, reason, seq) in rows {
+        let mut dates = vec![date(&opened_on)?];
+        let value = if deleted {
+            json!({"record": "case", "id": id, "revision": revision, "deleted": true, "opened_on": opened_on})
+        } else {
+            if let Some(c) = &closed_on {
+                dates.push(date(c)?);
+            }
+            json!({
+                "record": "case", "id": id, "revision": revision, "deleted": false,
+                "case_type": case_type, "opened_on": opened_on, "closed_on": closed_on,
+                "reason": reason,
+            })
+        };
+        lines.push(Line {
+            value,
+            dates,
+            change_seq: seq,
+        });
+    }
+    Ok(lines)
+}
+
+/// SHA-256 of `bytes`, lowercase hex (sha2 0.11 digests do not format with `{:x}`).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The file name of the contract: `sportello-<DESK>-<FROM>_<TO>-<8 hex>.jsonl`.
+///
+/// The 8 hex digits are the last ones of the export id: the random part of a UUIDv7,
+/// so two exports of the same period never share a name (the first ones are the clock).
+pub fn file_name(desk: &str, from: NaiveDate, to: NaiveDate, export_id: &str) -> String {
+    let hex: String = export_id.chars().filter(char::is_ascii_hexdigit).collect();
+    let tail = &hex[hex.len().saturating_sub(8)..];
+    format!("sportello-{desk}-{from}_{to}-{tail}.jsonl")
+}
+
+/// Writes `bytes` to `dir/name` atomically: temporary file, fsync, rename, fsync folder.
+fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let target = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let written = (|| -> std::io::Result<()> {
+        let mut f = File::options().write(true).create_new(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, &target)?;
+        // the rename itself must reach the disk (or the USB stick) too
+        #[cfg(unix)]
+        File::open(dir)?.sync_all()?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io(&target, e));
+    }
+    Ok(target)
+}
+
+/// Builds the bytes of an export file: header, `lines`, trailer.
+fn render(header: &Value, lines: &[Line]) -> Result<Vec<u8>> {
+    let mut out = serde_json::to_vec(header)?;
+    out.push(b'\n');
+    for line in lines {
+        serde_json::to_writer(&mut out, &line.value)?;
+        out.push(b'\n');
+    }
+    let trailer = json!({"record": "trailer", "count": lines.len(), "sha256": sha256_hex(&out)});
+    serde_json::to_writer(&mut out, &trailer)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// Writes one export file of this desk's records into `dir`, logs it in `exports` and
+/// returns what was written. `today` is the desk's local date (the period of an empty
+/// since-last export); `now` stamps the header.
+pub fn export(
+    conn: &mut Connection,
+    selection: Selection,
+    dir: &Path,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<ExportSummary> {
+    if let Selection::Range { from, to } = selection
+        && from > to
+    {
+        return Err(Error::invalid(
+            "period",
+            format!("the period starts ({from}) after it ends ({to})"),
+        ));
+    }
+    if !dir.is_dir() {
+        return Err(Error::invalid(
+            "out",
+            format!(
+                "{} is not a folder: choose an existing folder (a USB stick or a synced folder)",
+                dir.display()
+            ),
+        ));
+    }
+    let desk = desk::own_code(conn)?;
+    // One immediate (write) transaction: the records read, the sequence taken and the
+    // log row agree even if the app writes an access meanwhile, and a concurrent writer
+    // makes this wait (busy timeout) instead of failing on a stale read snapshot.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mark = last_mark(&tx, &desk)?;
+    let mut lines = access_lines(&tx, &desk, selection, mark)?;
+    lines.extend(case_lines(&tx, &desk, selection, mark)?);
+    let (from, to) = match selection {
+        Selection::Range { from, to } => (from, to),
+        Selection::SinceLast => {
+            let all = lines.iter().flat_map(|l| l.dates.iter().copied());
+            let min = all.clone().min().unwrap_or(today);
+            let max = all.max().unwrap_or(today);
+            (min, max)
+        }
+    };
+    let up_to_change = match selection {
+        Selection::SinceLast => lines
+            .iter()
+            .filter_map(|l| l.change_seq)
+            .max()
+            .unwrap_or(mark)
+            .max(mark),
+        Selection::Range { .. } => mark,
+    };
+    let sequence: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(sequence), 0) + 1 FROM exports WHERE desk = ?1",
+        [&desk],
+        |r| r.get(0),
+    )?;
+    let export_id = ids::new_id(now);
+    let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
+    let header = json!({
+        "record": "header", "format": FORMAT, "format_version": FORMAT_VERSION,
+        "export_id": export_id, "desk": desk, "sequence": sequence,
+        "created_at": created_at,
+        "period": {"from": from.to_string(), "to": to.to_string()},
+        "codebook_version": codebook::version(&tx)?,
+    });
+    let bytes = render(&header, &lines)?;
+    let trailer_start = bytes[..bytes.len() - 1]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let sha = sha256_hex(&bytes[..trailer_start]);
+    let name = file_name(&desk, from, to, &export_id);
+    let path = write_atomically(dir, &name, &bytes)?;
+    let logged = tx.execute(
+        "INSERT INTO exports (export_id, desk, sequence, created_at, period_from, period_to,
+                              record_count, sha256, path, up_to_change)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            export_id,
+            desk,
+            sequence,
+            created_at,
+            from.to_string(),
+            to.to_string(),
+            lines.len() as i64,
+            sha,
+            path.to_string_lossy(),
+            up_to_change
+        ],
+    );
+    if let Err(e) = logged.map_err(Error::from).and_then(|_| Ok(tx.commit()?)) {
+        // an unlogged file would reuse its sequence number next time: take it back
+        let _ = fs::remove_file(&path);
+        return Err(e);
+    }
+    Ok(ExportSummary {
+        export_id,
+        desk,
+        sequence,
+        created_at,
+        period_from: from,
+        period_to: to,
+        record_count: lines.len() as i64,
+        sha256: sha,
+        path,
+    })
+}
+
+fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExportSummaryRow> {
+    Ok(ExportSummaryRow {
+        export_id: r.get(0)?,
+        desk: r.get(1)?,
+        sequence: r.get(2)?,
+        created_at: r.get(3)?,
+        period_from: r.get(4)?,
+        period_to: r.get(5)?,
+        record_count: r.get(6)?,
+        sha256: r.get(7)?,
+        path: r.get(8)?,
+    })
+}
+
+struct ExportSummaryRow {
+    export_id: String,
+    desk: String,
+    sequence: i64,
+    created_at: String,
+    period_from: String,
+    period_to: String,
+    record_count: i64,
+    sha256: String,
+    path: String,
+}
+
+impl ExportSummaryRow {
+    fn into_summary(self) -> Result<ExportSummary> {
+        Ok(ExportSummary {
+            period_from: date(&self.period_from)?,
+            period_to: date(&self.period_to)?,
+            export_id: self.export_id,
+            desk: self.desk,
+            sequence: self.sequence,
+            created_at: self.created_at,
+            record_count: self.record_count,
+            sha256: self.sha256,
+            path: PathBuf::from(self.path),
+        })
+    }
+}
+
+/// This desk's exports, newest first.
+pub fn history(conn: &Connection, limit: usize) -> Result<Vec<ExportSummary>> {
+    let desk = desk::own_code(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT export_id, desk, sequence, created_at, period_from, period_to, record_count,
+                sha256, path
+         FROM exports WHERE desk = ?1 ORDER BY sequence DESC LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![desk, limit as i64], summary_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(ExportSummaryRow::into_summary)
+        .collect()
+}
+
+/// Own records not exported yet: how many, how many dated before `today`, the oldest.
+pub fn pending(conn: &Connection, today: NaiveDate) -> Result<Pending> {
+    let desk = desk::own_code(conn)?;
+    let mark = last_mark(conn, &desk)?;
+    let mut dates: BTreeMap<String, i64> = BTreeMap::new();
+    for sql in [
+        "SELECT date, COUNT(*) FROM accesses WHERE desk = ?1 AND change_seq > ?2 GROUP BY date",
+        "SELECT opened_on, COUNT(*) FROM cases WHERE desk = ?1 AND change_seq > ?2 GROUP BY opened_on",
+    ] {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map(params![desk, mark], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        for row in rows {
+            let (d, n) = row?;
+            *dates.entry(d).or_default() += n;
+        }
+    }
+    let today = today.to_string();
+    Ok(Pending {
+        records: dates.values().sum(),
+        older_than_today: dates
+            .iter()
+            .filter(|(d, _)| d.as_str() < today.as_str())
+            .map(|(_, n)| n)
+            .sum(),
+        oldest: dates.keys().next().map(|d| date(d)).transpose()?,
+        last_export: history(conn, 1)?.into_iter().next(),
+    })
+}
+
+/// The setting that remembers the export folder (a USB stick, a synced folder).
+pub const FOLDER_SETTING: &str = "export_folder";
+
+/// [`export`] into `dir`, remembering `dir` as the export folder for next time.
+pub fn export_to_folder(
+    store: &mut Store,
+    selection: Selection,
+    dir: &Path,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<ExportSummary> {
+    let summary = export(store.conn_mut(), selection, dir, today, now)?;
+    store.set_setting(FOLDER_SETTING, &dir.to_string_lossy())?;
+    Ok(summary)
+}
+
+/// What the export screen shows: the remembered folder and what is not exported yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub folder: Option<String>,
+    pub pending: Pending,
+}
+
+/// The export screen's status on `today`.
+pub fn status(store: &Store, today: NaiveDate) -> Result<Status> {
+    Ok(Status {
+        folder: store.setting(FOLDER_SETTING)?,
+        pending: pending(store.conn(), today)?,
+    })
+}
