@@ -10,8 +10,12 @@ getOwnDesk().then((desk) => {
 // Navigation: each view module exports mount(root, ctx); a button per view, and the
 // page's hash (#sync) reopens the last one.
 import * as syncView from './views/sync.js';
+import * as appointmentsView from './views/appointments.js';
 
-const views = { sync: { label: 'Esporta / Importa', module: syncView } };
+const views = {
+  sync: { label: 'Esporta / Importa', module: syncView },
+  appuntamenti: { label: 'Appuntamenti', module: appointmentsView },
+};
 const nav = document.createElement('nav');
 nav.className = 'app-nav';
 nav.setAttribute('aria-label', 'Sezioni');
