@@ -33,8 +33,8 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0002_codebook.sql"),
     },
     Migration {
-        name: "0005_appointments.sql",
-        sql: include_str!("../migrations/0005_appointments.sql"),
+        name: "0003_appointments.sql",
+        sql: include_str!("../migrations/0003_appointments.sql"),
     },
 ];
 

@@ -1,4 +1,4 @@
--- 0005: the back-office appointment kinds and their documents to bring.
+-- 0003: the back-office appointment kinds and their documents to bring.
 --
 -- Both are data the coordinator edits (`sportello appointments kinds`, `... documents`):
 -- the rules change, the code does not. The Italian text of a document is also the key
