@@ -10,17 +10,20 @@
 //! logic, so every function is deterministic under test.
 
 pub mod accesses;
+pub mod appointments;
 pub mod audit;
 pub mod cases;
 pub mod codebook;
 pub mod desk;
 pub mod error;
 pub mod export;
+pub mod holidays;
 pub mod ids;
 pub mod import;
 pub mod preferences;
 pub mod register;
 pub mod report;
+pub mod slip;
 pub mod store;
 
 pub use error::{Error, Result};

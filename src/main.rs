@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sportello::codebook::{self, ChannelGroup, List, NewEntry};
 use sportello::{Error, Store, desk, store};
 
+#[path = "cli/appointments.rs"]
+mod cli_appointments;
 mod cli_sync;
 
 /// Front-desk register of the Sportello Info Immigrati desks: codebook, desk,
@@ -95,6 +97,12 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Back-office appointments: kinds, documents to bring, closing days, retention,
+    /// purge and anonymous counts (bookings are made in the app).
+    Appointments {
+        #[command(subcommand)]
+        action: cli_appointments::Action,
     },
 }
 
@@ -278,6 +286,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             }
         },
+        Command::Appointments { action } => cli_appointments::run(&mut store, action)?,
     }
     Ok(ExitCode::SUCCESS)
 }

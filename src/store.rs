@@ -32,6 +32,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_codebook.sql",
         sql: include_str!("../migrations/0002_codebook.sql"),
     },
+    Migration {
+        name: "0003_appointments.sql",
+        sql: include_str!("../migrations/0003_appointments.sql"),
+    },
 ];
 
 /// The schema version this program writes.

@@ -6,6 +6,8 @@
 mod commands;
 mod error;
 mod instance;
+#[cfg(target_os = "linux")]
+pub mod print;
 
 use std::sync::Mutex;
 
@@ -45,7 +47,16 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let store = Store::open(&path, chrono::Utc::now())?;
+            let mut store = Store::open(&path, chrono::Utc::now())?;
+            // Appointments' personal data is erased on schedule, at every start.
+            if let Err(e) = sportello::appointments::purge(
+                store.conn_mut(),
+                chrono::Local::now().date_naive(),
+                "",
+                chrono::Utc::now(),
+            ) {
+                eprintln!("sportello: appointment purge failed: {e}");
+            }
             let own = sportello::desk::own(store.conn())?;
             if let Some(window) = app.get_webview_window("main") {
                 if let Some(desk) = &own {
@@ -76,6 +87,23 @@ pub fn run() {
             commands::accesses::delete_access,
             commands::accesses::undo_last_save,
             commands::accesses::get_last_access,
+            commands::appointments::list_appointment_kinds,
+            commands::appointments::list_slip_languages,
+            commands::appointments::next_free_slots,
+            commands::appointments::free_slots_on,
+            commands::appointments::desk_closed_reason,
+            commands::appointments::book_appointment,
+            commands::appointments::reschedule_appointment,
+            commands::appointments::cancel_appointment,
+            commands::appointments::mark_appointment,
+            commands::appointments::appointments_agenda,
+            commands::appointments::appointments_for_access,
+            commands::appointments::find_appointment,
+            commands::appointments::purge_appointments,
+            commands::appointments::suggested_slip_path,
+            commands::appointments::save_appointment_slip_pdf,
+            commands::appointments::print_appointment_slip,
+            commands::appointments::print_agenda,
             commands::sync::export_to_path,
             commands::sync::get_export_status,
             commands::sync::plan_import,

@@ -1,5 +1,6 @@
 //! Integration tests of the core and the `sportello` binary, one module per area.
 
+mod appointments;
 mod cli;
 mod export_import;
 mod register;

@@ -21,6 +21,31 @@ export const deleteAccess = (id, expectedRevision) =>
 export const undoLastSave = (last) => invoke('undo_last_save', { last });
 export const getLastAccess = () => invoke('get_last_access');
 
+// Back-office appointments (views/appointments.js; the register books with bookAppointment
+// and input.access_id set to the access just recorded).
+export const listAppointmentKinds = () => invoke('list_appointment_kinds');
+export const listSlipLanguages = () => invoke('list_slip_languages');
+export const nextFreeSlots = (kind, limit) => invoke('next_free_slots', { kind, limit });
+export const freeSlotsOn = (kind, day) => invoke('free_slots_on', { kind, day });
+export const deskClosedReason = (day) => invoke('desk_closed_reason', { day });
+export const bookAppointment = (input) => invoke('book_appointment', { input });
+export const rescheduleAppointment = (id, day, starts) =>
+  invoke('reschedule_appointment', { id, day, starts });
+export const cancelAppointment = (id) => invoke('cancel_appointment', { id });
+export const markAppointment = (id, outcome) => invoke('mark_appointment', { id, outcome });
+export const appointmentsAgenda = (day) => invoke('appointments_agenda', { day });
+export const appointmentsForAccess = (accessId) => invoke('appointments_for_access', { accessId });
+export const findAppointment = (code) => invoke('find_appointment', { code });
+export const purgeAppointments = () => invoke('purge_appointments');
+export const suggestedSlipPath = (code) => invoke('suggested_slip_path', { code });
+export const saveAppointmentSlipPdf = (id, layout, path) =>
+  invoke('save_appointment_slip_pdf', { id, layout, path });
+export const printAppointmentSlip = (id, layout) => invoke('print_appointment_slip', { id, layout });
+export const printAgenda = (day) => invoke('print_agenda', { day });
+export const chooseSavePath = (defaultPath) => window.__TAURI__.dialog.save({
+  defaultPath,
+  filters: [{ name: 'PDF', extensions: ['pdf'] }],
+});
 // Export and import (views/sync.js).
 export const exportToPath = (dir) => invoke('export_to_path', { dir });
 export const getExportStatus = () => invoke('get_export_status');

@@ -3,6 +3,7 @@ import { t } from './i18n.js';
 import * as setup from './views/setup.js';
 import * as register from './views/register.js';
 import * as syncView from './views/sync.js';
+import * as appointmentsView from './views/appointments.js';
 
 const root = document.getElementById('app');
 
@@ -11,12 +12,14 @@ const root = document.getElementById('app');
 const views = {
   register: { label: () => t('nav.register'), module: register },
   sync: { label: () => t('nav.sync'), module: syncView },
+  appuntamenti: { label: () => t('nav.appointments'), module: appointmentsView },
 };
 
 let viewRoot = null;
 let nav = null;
 
-async function show(name) {
+/** Shows view `name`; `extra` goes into its context (e.g. the access to book for). */
+async function show(name, extra = {}) {
   const v = views[name] ?? views.register;
   const key = views[name] ? name : 'register';
   for (const b of nav.querySelectorAll('button')) {
@@ -29,7 +32,9 @@ async function show(name) {
   // finds its container detached and stops there.
   const container = document.createElement('div');
   viewRoot.replaceChildren(container);
-  await v.module.mount(container, { lang: document.documentElement.lang, onLanguage: start });
+  await v.module.mount(container, {
+    lang: document.documentElement.lang, onLanguage: start, navigate: show, ...extra,
+  });
 }
 
 // First run (no desk yet) shows the setup; afterwards, the views.

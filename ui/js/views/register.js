@@ -16,7 +16,7 @@ const LISTS = { channel: 'channel', sex: 'sex', age_band: 'age_band', referred_b
   reasons: 'reason', permit: 'permit', actions: 'action' };
 const FLAGS = ['first_access', 'accompaniment', 'mediation'];
 
-export async function mount(root, { onLanguage } = {}) {
+export async function mount(root, { onLanguage, navigate } = {}) {
   const ctx = await ipc.openRegister();
   // Another view was chosen while this one loaded: leave the page to it.
   if (!root.isConnected) return;
@@ -111,6 +111,7 @@ export async function mount(root, { onLanguage } = {}) {
       <footer class="status">
         <p id="unexported"></p>
         <p id="message" role="status" aria-live="polite"></p>
+        <button type="button" id="book" hidden>${t('reg.book')}</button>
       </footer>
       <dialog id="confirm" aria-labelledby="confirm-text">
         <p id="confirm-text"></p>
@@ -137,7 +138,7 @@ export async function mount(root, { onLanguage } = {}) {
   function helpMarkup() {
     const rows = [['Invio / Enter', 'help.k.enter'], ['Tab, Maiusc+Tab', 'help.k.tab'],
       ['Alt+R', 'help.k.repeat'], ['Alt+Z', 'help.k.undo'], ['Alt+N', 'help.k.new'],
-      ['Alt+Q', 'help.k.count'], ['Alt+D', 'help.k.date'], ['Alt+C', 'help.k.channel'],
+      ['Alt+P', 'help.k.book'], ['Alt+Q', 'help.k.count'], ['Alt+D', 'help.k.date'], ['Alt+C', 'help.k.channel'],
       ['Alt+L', 'help.k.list'],
       ['Esc', 'help.k.esc'], ['F1', 'help.k.help']];
     return html`<h2 id="help-title">${t('help.title')}</h2>
@@ -274,6 +275,9 @@ export async function mount(root, { onLanguage } = {}) {
         const saved = await ipc.recordAccess(got.input, got.count);
         state.lastSave = { kind: 'recorded', accesses: saved.map((a) => ({ id: a.id, revision: a.revision })) };
         say(saved.length === 1 ? t('reg.saved') : t('reg.savedMany', { count: formatNumber(saved.length) }));
+        // An access that activated a back-office appointment: offer the booking, linked to it.
+        state.bookFor = saved.length === 1 && got.input.actions.includes('appuntamento') ? saved[0].id : null;
+        $('#book').hidden = !(state.bookFor && navigate);
       }
       state.date = got.input.date;
       resetForm();
@@ -323,6 +327,8 @@ export async function mount(root, { onLanguage } = {}) {
     try {
       await ipc.undoLastSave(state.lastSave);
       state.lastSave = null;
+      state.bookFor = null;
+      $('#book').hidden = true;
       say(t('reg.undone'));
       await refresh();
     } catch (err) {
@@ -441,6 +447,10 @@ export async function mount(root, { onLanguage } = {}) {
         save();
       }
     });
+    const book = () => {
+      if (state.bookFor && navigate) navigate('appuntamenti', { accessId: state.bookFor });
+    };
+    $('#book').addEventListener('click', book);
     $('#repeat').addEventListener('click', repeatLast);
     $('#undo').addEventListener('click', undo);
     $('#clear').addEventListener('click', () => { endCorrection(); resetForm({ keepWhen: false }); focusField('nationality'); });
@@ -484,6 +494,7 @@ export async function mount(root, { onLanguage } = {}) {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const actions = {
         r: repeatLast,
+        p: book,
         z: undo,
         n: () => { endCorrection(); resetForm({ keepWhen: false }); focusField('nationality'); },
         q: () => { $('#f-count').focus(); $('#f-count').select(); },
