@@ -24,9 +24,16 @@ lint:
 
 unit:
 	cargo test --workspace
+	node --test ui/tests/*.test.js
 
+## The real app under Xvfb, driven over WebDriver; the test gives the app a temporary
+## database and fresh XDG folders, and saves target/e2e/register.png.
 e2e:
-	@echo "end-to-end tests: none yet"
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+	cargo build -p sportello-app
+	cargo test -p sportello-e2e --no-run
+	xvfb-run -a --server-args="-screen 0 1366x768x24" \
+		cargo test -p sportello-e2e -- --ignored --nocapture
 
 ## Speed is measured here, never in timed tests.
 bench:

@@ -248,14 +248,28 @@ pub fn delete(
     now: DateTime<Utc>,
 ) -> Result<Access> {
     let tx = conn.transaction()?;
-    let revision = next_revision(&tx, id, expected_revision)?;
-    let seq = audit::next_change(&tx)?;
+    let access = delete_in(&tx, id, expected_revision, operator, now)?;
+    tx.commit()?;
+    Ok(access)
+}
+
+/// [`delete`] inside a transaction the caller owns, so several deletions (undoing a
+/// batch) commit together or not at all.
+pub(crate) fn delete_in(
+    tx: &Transaction<'_>,
+    id: &str,
+    expected_revision: i64,
+    operator: &str,
+    now: DateTime<Utc>,
+) -> Result<Access> {
+    let revision = next_revision(tx, id, expected_revision)?;
+    let seq = audit::next_change(tx)?;
     tx.execute(
         "UPDATE accesses SET revision = ?2, deleted = 1, updated_at = ?3, change_seq = ?4 WHERE id = ?1",
         params![id, revision, ids::timestamp(now), seq],
     )?;
     audit::log(
-        &tx,
+        tx,
         now,
         operator,
         "delete",
@@ -264,9 +278,7 @@ pub fn delete(
         Some(revision),
         "",
     )?;
-    let access = get(&tx, id)?;
-    tx.commit()?;
-    Ok(access)
+    get(tx, id)
 }
 
 /// Checks that `id` is a live access of the own desk at `expected` revision, and returns

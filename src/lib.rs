@@ -20,6 +20,8 @@ pub mod export;
 pub mod holidays;
 pub mod ids;
 pub mod import;
+pub mod preferences;
+pub mod register;
 pub mod report;
 pub mod slip;
 pub mod store;

@@ -5,6 +5,7 @@
 
 mod commands;
 mod error;
+mod instance;
 #[cfg(target_os = "linux")]
 pub mod print;
 
@@ -18,16 +19,34 @@ pub struct AppState {
     pub store: Mutex<Store>,
 }
 
+/// The window's title: the desk's name, so the operator always sees which register
+/// this is.
+pub(crate) fn window_title(desk: &sportello::desk::Desk) -> String {
+    format!("{} ({}) · Sportello", desk.name, desk.code)
+}
+
 /// Starts the app on the database named by `SPORTELLO_DB`, or the default one in the
-/// app-data folder.
+/// app-data folder. A second launch on the same database brings the first window to
+/// the front and exits.
 pub fn run() {
+    let path = match std::env::var_os("SPORTELLO_DB") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => sportello::store::default_db_path().expect("the app-data folder is unknown"),
+    };
+    let guard = match instance::acquire(&path) {
+        Ok(instance::Instance::First(guard)) => guard,
+        Ok(instance::Instance::AlreadyRunning) => {
+            eprintln!(
+                "Sportello is already open on {}: its window was brought to the front",
+                path.display()
+            );
+            return;
+        }
+        Err(e) => panic!("cannot lock {}: {e}", path.display()),
+    };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
-            let path = match std::env::var_os("SPORTELLO_DB") {
-                Some(p) => std::path::PathBuf::from(p),
-                None => app.path().app_data_dir()?.join("sportello.db"),
-            };
+        .setup(move |app| {
             let mut store = Store::open(&path, chrono::Utc::now())?;
             // Appointments' personal data is erased on schedule, at every start.
             if let Err(e) = sportello::appointments::purge(
@@ -38,6 +57,17 @@ pub fn run() {
             ) {
                 eprintln!("sportello: appointment purge failed: {e}");
             }
+            let own = sportello::desk::own(store.conn())?;
+            if let Some(window) = app.get_webview_window("main") {
+                if let Some(desk) = &own {
+                    window.set_title(&window_title(desk))?;
+                }
+                guard.serve(move || {
+                    let _ = window.unminimize();
+                    let _ = window.show();
+                    let _ = window.set_focus();
+                });
+            }
             app.manage(AppState {
                 store: Mutex::new(store),
             });
@@ -45,6 +75,18 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::desk::get_own_desk,
+            commands::desk::list_desk_presets,
+            commands::desk::set_up_desk,
+            commands::desk::set_operator_name,
+            commands::desk::set_language,
+            commands::codebook::get_codebook,
+            commands::accesses::open_register,
+            commands::accesses::get_register_day,
+            commands::accesses::record_access,
+            commands::accesses::correct_access,
+            commands::accesses::delete_access,
+            commands::accesses::undo_last_save,
+            commands::accesses::get_last_access,
             commands::appointments::list_appointment_kinds,
             commands::appointments::list_slip_languages,
             commands::appointments::next_free_slots,

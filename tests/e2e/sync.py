@@ -139,7 +139,7 @@ def main():
             assert first.get("sequence") == 1 and first["record_count"] == 2, first
             add_accesses(fol, "FOL", ["2024-11-27"])
             app.run(
-                "document.querySelector('nav button').click(); setTimeout(() => done(1), 300);"
+                "document.querySelector('nav button[data-view=sync]').click(); setTimeout(() => done(1), 300);"
             )
             app.wait_text("record da esportare")
             app.run(
@@ -155,6 +155,7 @@ def main():
 
         app = App(gro, tmp)
         try:
+            app.wait_text("Accessi del")  # the register has loaded: the views can change
             app.run(
                 "import('./js/views/sync.js').then((m) => {"
                 " window.syncView = m.mount(document.getElementById('view'), {lang: 'it'});"

@@ -3,5 +3,6 @@
 mod appointments;
 mod cli;
 mod export_import;
+mod register;
 mod report;
 mod store;

@@ -3,6 +3,24 @@ const invoke = (cmd, args) => window.__TAURI__.core.invoke(cmd, args);
 
 export const getOwnDesk = () => invoke('get_own_desk');
 
+// Desk, operator and language.
+export const listDeskPresets = () => invoke('list_desk_presets');
+export const setUpDesk = (desk, operator) => invoke('set_up_desk', { desk, operator });
+export const setOperatorName = (name) => invoke('set_operator_name', { name });
+export const setLanguage = (language) => invoke('set_language', { language });
+export const getCodebook = () => invoke('get_codebook');
+
+// The access register.
+export const openRegister = () => invoke('open_register');
+export const getRegisterDay = (date) => invoke('get_register_day', { date });
+export const recordAccess = (input, count) => invoke('record_access', { input, count });
+export const correctAccess = (id, expectedRevision, input) =>
+  invoke('correct_access', { id, expectedRevision, input });
+export const deleteAccess = (id, expectedRevision) =>
+  invoke('delete_access', { id, expectedRevision });
+export const undoLastSave = (last) => invoke('undo_last_save', { last });
+export const getLastAccess = () => invoke('get_last_access');
+
 // Back-office appointments (views/appointments.js; the register books with bookAppointment
 // and input.access_id set to the access just recorded).
 export const listAppointmentKinds = () => invoke('list_appointment_kinds');

@@ -1,42 +1,74 @@
 import { getOwnDesk } from './ipc.js';
-
-const root = document.getElementById('app');
-getOwnDesk().then((desk) => {
-  root.textContent = desk ? desk.name : 'Nessuno sportello configurato';
-}, (err) => {
-  root.textContent = `Errore: ${err.message ?? err}`;
-});
-
-// Navigation: each view module exports mount(root, ctx); a button per view, and the
-// page's hash (#sync) reopens the last one.
+import { t } from './i18n.js';
+import * as setup from './views/setup.js';
+import * as register from './views/register.js';
 import * as syncView from './views/sync.js';
 import * as appointmentsView from './views/appointments.js';
 
+const root = document.getElementById('app');
+
+// Navigation: each view module exports mount(root, ctx); a button per view, and the
+// page's hash (#sync) reopens the last one. The register comes first.
 const views = {
-  sync: { label: 'Esporta / Importa', module: syncView },
-  appuntamenti: { label: 'Appuntamenti', module: appointmentsView },
+  register: { label: () => t('nav.register'), module: register },
+  sync: { label: () => t('nav.sync'), module: syncView },
+  appuntamenti: { label: () => t('nav.appointments'), module: appointmentsView },
 };
-const nav = document.createElement('nav');
-nav.className = 'app-nav';
-nav.setAttribute('aria-label', 'Sezioni');
-const viewRoot = document.createElement('section');
-viewRoot.id = 'view';
-function show(name) {
-  const v = views[name];
-  if (!v) return;
+
+let viewRoot = null;
+let nav = null;
+
+/** Shows view `name`; `extra` goes into its context (e.g. the access to book for). */
+async function show(name, extra = {}) {
+  const v = views[name] ?? views.register;
+  const key = views[name] ? name : 'register';
   for (const b of nav.querySelectorAll('button')) {
-    b.setAttribute('aria-current', b.dataset.view === name ? 'page' : 'false');
+    b.setAttribute('aria-current', b.dataset.view === key ? 'page' : 'false');
   }
-  location.hash = name;
-  v.module.mount(viewRoot, { lang: document.documentElement.lang });
+  location.hash = key;
+  // A view's keyboard shortcuts live only as long as the view.
+  document.onkeydown = null;
+  // Each view gets a fresh container: a view still loading when another is chosen
+  // finds its container detached and stops there.
+  const container = document.createElement('div');
+  viewRoot.replaceChildren(container);
+  await v.module.mount(container, {
+    lang: document.documentElement.lang, onLanguage: start, navigate: show, ...extra,
+  });
 }
-for (const [name, v] of Object.entries(views)) {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.dataset.view = name;
-  b.textContent = v.label;
-  b.addEventListener('click', () => show(name));
-  nav.append(b);
+
+// First run (no desk yet) shows the setup; afterwards, the views.
+async function start() {
+  try {
+    const desk = await getOwnDesk();
+    if (!desk) {
+      await setup.mount(root, { onDone: start });
+      return;
+    }
+    nav = document.createElement('nav');
+    nav.className = 'app-nav';
+    viewRoot = document.createElement('section');
+    viewRoot.id = 'view';
+    root.replaceChildren(nav, viewRoot);
+    for (const name of Object.keys(views)) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.view = name;
+      b.addEventListener('click', () => show(name));
+      nav.append(b);
+    }
+    const label = () => {
+      nav.setAttribute('aria-label', t('nav.label'));
+      for (const b of nav.querySelectorAll('button')) b.textContent = views[b.dataset.view].label();
+    };
+    label();
+    await show(location.hash.slice(1));
+    // The register has now set the language chosen for this installation.
+    label();
+  } catch (err) {
+    root.textContent = t('app.error', { message: err?.message ?? String(err) });
+    throw err;
+  }
 }
-document.body.append(nav, viewRoot);
-show(location.hash.slice(1));
+
+start();

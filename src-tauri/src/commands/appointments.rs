@@ -196,6 +196,7 @@ fn print_error(message: String) -> IpcError {
     IpcError {
         code: "print",
         message,
+        field: None,
     }
 }
 

@@ -1,5 +1,7 @@
 use sportello::desk::{self, Desk};
-use tauri::State;
+use sportello::preferences::{self, Language};
+use sportello::register;
+use tauri::{State, WebviewWindow};
 
 use crate::AppState;
 use crate::error::IpcResult;
@@ -9,4 +11,39 @@ use crate::error::IpcResult;
 pub fn get_own_desk(state: State<'_, AppState>) -> IpcResult<Option<Desk>> {
     let store = state.store.lock().expect("store lock");
     Ok(desk::own(store.conn())?)
+}
+
+/// The ready-made desks offered at first run (GRO, FOL, SCA).
+#[tauri::command(async)]
+pub fn list_desk_presets() -> Vec<Desk> {
+    desk::presets()
+}
+
+/// First-run setup: this installation's desk and its operator; the window takes the
+/// desk's name.
+#[tauri::command(async)]
+pub fn set_up_desk(
+    state: State<'_, AppState>,
+    window: WebviewWindow,
+    desk: Desk,
+    operator: String,
+) -> IpcResult<()> {
+    let mut store = state.store.lock().expect("store lock");
+    register::first_run(store.conn_mut(), &desk, &operator, chrono::Utc::now())?;
+    let _ = window.set_title(&crate::window_title(&desk));
+    Ok(())
+}
+
+/// Changes the operator's display name; returns it as stored.
+#[tauri::command(async)]
+pub fn set_operator_name(state: State<'_, AppState>, name: String) -> IpcResult<String> {
+    let store = state.store.lock().expect("store lock");
+    Ok(preferences::set_operator_name(store.conn(), &name)?)
+}
+
+/// Changes the interface language (`it` or `en`).
+#[tauri::command(async)]
+pub fn set_language(state: State<'_, AppState>, language: Language) -> IpcResult<()> {
+    let store = state.store.lock().expect("store lock");
+    Ok(preferences::set_language(store.conn(), language)?)
 }

@@ -1,5 +1,7 @@
 //! IPC commands, one module per area; each command is a few lines over a core call.
 
+pub mod accesses;
 pub mod appointments;
+pub mod codebook;
 pub mod desk;
 pub mod sync;

@@ -1,0 +1,137 @@
+//! One app instance per database.
+//!
+//! Two windows writing the same register would each keep their own idea of "the last
+//! save" and of today's list, so the first instance holds an exclusive lock on
+//! `<database>.lock` for as long as it runs. It also listens on a loopback port, written
+//! to `<database>.instance`, for a one-line "focus" request: a second launch on the same
+//! database finds the lock taken, sends that request (the first window comes to the
+//! front) and exits. The OS drops the lock when the process ends, even after a crash,
+//! so a stale lock file never blocks a start.
+//!
+//! Why not tauri-plugin-single-instance: it allows one instance per app identifier
+//! (a D-Bus name on Linux), whatever the database. The end-to-end test and a second
+//! desk's database on the same machine must run beside the operator's own app.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// What the request line of a second launch says.
+const FOCUS: &str = "focus";
+
+/// The outcome of trying to become the instance of a database.
+pub enum Instance {
+    /// This process is the only one on the database: keep the guard alive.
+    First(Guard),
+    /// Another process holds the database; it was asked to show its window.
+    AlreadyRunning,
+}
+
+/// Held by the first instance: the locked file and the focus listener.
+pub struct Guard {
+    _lock: File,
+    listener: TcpListener,
+}
+
+fn sibling(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    db.with_file_name(name)
+}
+
+/// Takes the database's instance lock, or asks the running instance to come forward.
+pub fn acquire(db: &Path) -> std::io::Result<Instance> {
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(sibling(db, ".lock"))?;
+    match lock.try_lock() {
+        Ok(()) => {
+            let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+            let port = listener.local_addr()?.port();
+            std::fs::write(sibling(db, ".instance"), port.to_string())?;
+            Ok(Instance::First(Guard {
+                _lock: lock,
+                listener,
+            }))
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            ask_to_focus(db);
+            Ok(Instance::AlreadyRunning)
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+/// Sends the focus request to the instance holding `db`. The holder may be starting
+/// and not have written its port yet: try for a couple of seconds, then give up (the
+/// second launch exits either way; the worst case is a window not brought forward).
+fn ask_to_focus(db: &Path) {
+    for _ in 0..20 {
+        let port = std::fs::read_to_string(sibling(db, ".instance"))
+            .ok()
+            .and_then(|s| s.trim().parse::<u16>().ok());
+        if let Some(port) = port
+            && let Ok(mut stream) = TcpStream::connect_timeout(
+                &(Ipv4Addr::LOCALHOST, port).into(),
+                Duration::from_millis(500),
+            )
+            && writeln!(stream, "{FOCUS}").is_ok()
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+impl Guard {
+    /// Calls `on_focus` (on a background thread) every time a second launch asks.
+    /// The guard moves into the thread, so the lock lives as long as the process.
+    pub fn serve(self, on_focus: impl Fn() + Send + 'static) {
+        std::thread::spawn(move || {
+            let guard = self;
+            for stream in guard.listener.incoming().flatten() {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+                let mut line = String::new();
+                if BufReader::new(stream).read_line(&mut line).is_ok() && line.trim() == FOCUS {
+                    on_focus();
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    #[test]
+    fn a_second_instance_on_the_same_database_asks_the_first_to_focus() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("sportello.db");
+        let Instance::First(guard) = acquire(&db).unwrap() else {
+            panic!("the first instance must get the lock");
+        };
+        let (tx, rx) = mpsc::channel();
+        guard.serve(move || tx.send(()).unwrap());
+        assert!(
+            matches!(acquire(&db).unwrap(), Instance::AlreadyRunning),
+            "a second instance on the same database must be refused"
+        );
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("the first instance must receive the focus request");
+
+        let other = dir.path().join("altro.db");
+        assert!(
+            matches!(acquire(&other).unwrap(), Instance::First(_)),
+            "another database is another instance"
+        );
+    }
+}

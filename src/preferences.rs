@@ -1,0 +1,146 @@
+//! Preferences of this installation: the operator's display name and the interface
+//! language, kept in the `settings` table.
+//!
+//! The operator's name (or initials) stamps every audit row written from the app; it is
+//! the operator's own choice, not an identity check. The language is `it` (default) or
+//! `en`.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+const OPERATOR_KEY: &str = "operator_name";
+const LANGUAGE_KEY: &str = "ui_language";
+
+/// The longest display name accepted: initials or a first name and surname.
+pub const OPERATOR_MAX_CHARS: usize = 40;
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Italian, the default.
+    #[default]
+    It,
+    /// English.
+    En,
+}
+
+impl Language {
+    fn as_str(self) -> &'static str {
+        match self {
+            Language::It => "it",
+            Language::En => "en",
+        }
+    }
+}
+
+/// Checks and normalises an operator's display name: trimmed, 1 to 40 characters,
+/// no control characters.
+pub fn validate_operator_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid(
+            "operator",
+            "enter your name or initials (they sign every change in the audit log)",
+        ));
+    }
+    if name.chars().count() > OPERATOR_MAX_CHARS {
+        return Err(Error::invalid(
+            "operator",
+            format!("the name is too long: at most {OPERATOR_MAX_CHARS} characters"),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "operator",
+            "the name cannot contain tabs or line breaks",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// The operator's display name, or `None` before the first-run setup.
+pub fn operator_name(conn: &Connection) -> Result<Option<String>> {
+    setting(conn, OPERATOR_KEY)
+}
+
+/// Sets the operator's display name (validated, trimmed); returns the stored name.
+pub fn set_operator_name(conn: &Connection, name: &str) -> Result<String> {
+    let name = validate_operator_name(name)?;
+    set_setting(conn, OPERATOR_KEY, &name)?;
+    Ok(name)
+}
+
+/// The interface language (Italian until someone chooses English).
+pub fn language(conn: &Connection) -> Result<Language> {
+    Ok(match setting(conn, LANGUAGE_KEY)?.as_deref() {
+        Some("en") => Language::En,
+        _ => Language::It,
+    })
+}
+
+/// Sets the interface language.
+pub fn set_language(conn: &Connection, language: Language) -> Result<()> {
+    set_setting(conn, LANGUAGE_KEY, language.as_str())
+}
+
+fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    #[test]
+    fn operator_name_is_trimmed_and_checked() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(operator_name(store.conn()).unwrap(), None);
+        assert_eq!(
+            set_operator_name(store.conn(), "  M.R. ").unwrap(),
+            "M.R.",
+            "surrounding spaces are dropped"
+        );
+        assert_eq!(
+            operator_name(store.conn()).unwrap().as_deref(),
+            Some("M.R.")
+        );
+        for bad in ["", "   ", "a\tb", &"x".repeat(41)] {
+            let err = set_operator_name(store.conn(), bad).unwrap_err();
+            assert_eq!(err.code(), "invalid", "{bad:?} must be refused");
+        }
+        assert_eq!(
+            operator_name(store.conn()).unwrap().as_deref(),
+            Some("M.R."),
+            "a refused name leaves the stored one unchanged"
+        );
+        // 40 characters, some of them not ASCII, is still fine
+        set_operator_name(store.conn(), &"è".repeat(40)).unwrap();
+    }
+
+    #[test]
+    fn language_defaults_to_italian() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(language(store.conn()).unwrap(), Language::It);
+        set_language(store.conn(), Language::En).unwrap();
+        assert_eq!(language(store.conn()).unwrap(), Language::En);
+        set_language(store.conn(), Language::It).unwrap();
+        assert_eq!(language(store.conn()).unwrap(), Language::It);
+    }
+}

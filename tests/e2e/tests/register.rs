@@ -1,0 +1,398 @@
+//! The register in the real app window, driven over WebDriver (tauri-driver and
+//! WebKitWebDriver): first-run setup, three accesses typed with the keyboard alone
+//! (one of them counted: at most 12 keys), a correction, a deletion, a batch of five;
+//! then the database is checked through the core.
+//!
+//! Needs a display: `make e2e` runs it under `xvfb-run`. Plain `cargo test` skips it.
+
+use std::error::Error;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use sportello::Store;
+use sportello_e2e::{Driver, app_binary, target_dir};
+
+type TestResult<T = ()> = Result<T, Box<dyn Error>>;
+
+/// Sends keys one at a time to whatever has the focus, counting them.
+struct Keyboard<'a> {
+    client: &'a Client,
+    pressed: usize,
+}
+
+impl Keyboard<'_> {
+    async fn press(&mut self, keys: &[&str]) -> TestResult {
+        for key in keys {
+            self.client.active_element().await?.send_keys(key).await?;
+            self.pressed += 1;
+        }
+        Ok(())
+    }
+
+    /// Types a word, one key per character.
+    async fn type_text(&mut self, text: &str) -> TestResult {
+        for ch in text.chars() {
+            self.press(&[&ch.to_string()]).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Polls a script until it returns true (the page updates asynchronously).
+async fn wait_until(client: &Client, what: &str, script: &str) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let value = client.execute(script, vec![]).await?;
+        if value == Value::Bool(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            let state = client
+                .execute(
+                    "return {focus: document.activeElement && document.activeElement.id,
+                             message: (document.getElementById('message') || {}).textContent,
+                             errors: window.__sportelloErrors}",
+                    vec![],
+                )
+                .await?;
+            return Err(format!("timed out waiting for {what}; page state: {state}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn wait_rows(client: &Client, n: usize) -> TestResult {
+    wait_until(
+        client,
+        &format!("{n} rows in the day's list"),
+        &format!("return document.querySelectorAll('#day-list tbody tr').length === {n}"),
+    )
+    .await
+}
+
+async fn wait_ready_for_next(client: &Client) -> TestResult {
+    wait_until(
+        client,
+        "the focus back on nationality",
+        "return document.activeElement && document.activeElement.id === 'f-nationality'",
+    )
+    .await
+}
+
+async fn message(client: &Client) -> TestResult<String> {
+    Ok(client.find(Locator::Css("#message")).await?.text().await?)
+}
+
+/// The scenario; returns how many keys the counted access took.
+async fn scenario(client: &Client, shot: &Path) -> TestResult<usize> {
+    let mut kb = Keyboard { client, pressed: 0 };
+
+    // First run: the setup screen, FOL preselected; the operator types initials.
+    wait_until(
+        client,
+        "the setup screen",
+        "return document.activeElement && document.activeElement.id === 'f-operator'",
+    )
+    .await?;
+    kb.type_text("MR").await?;
+    kb.press(&[&Key::Enter]).await?;
+    wait_ready_for_next(client).await?;
+    let title: String = client.find(Locator::Css("h1")).await?.text().await?;
+    assert!(
+        title.contains("Follonica"),
+        "the register shows the desk's name, got {title:?}"
+    );
+
+    // Enter on an empty form saves nothing and says, next to each field, what is missing.
+    kb.press(&[&Key::Enter]).await?;
+    wait_until(
+        client,
+        "the message next to the nationality",
+        "return document.getElementById('e-nationality').textContent
+            === 'Scegli una nazionalità dall\\'elenco.'",
+    )
+    .await?;
+    assert_eq!(
+        message(client).await?,
+        "Controlla i campi segnati in rosso.",
+        "the status line points at the fields"
+    );
+    assert!(
+        client.find(Locator::Css("#day-list")).await.is_err(),
+        "nothing was saved"
+    );
+    wait_ready_for_next(client).await?;
+
+    // Access 1, keyboard alone, nationality typed: in person (the usual channel),
+    // Marocco, male, 30-39, not a first access, own initiative, permit renewal,
+    // permit being renewed, information.
+    kb.type_text("maro").await?;
+    kb.press(&[&Key::Enter]).await?;
+    kb.press(&["1", "3", "n", "1", "1", &Key::Tab, "2", "1", &Key::Enter])
+        .await?;
+    wait_rows(client, 1).await?;
+    wait_ready_for_next(client).await?;
+
+    // Access 2, counted: a frequent nationality is key 1 on the numbered list.
+    let before = kb.pressed;
+    kb.press(&[
+        "1",         // nationality: Marocco, now this desk's most frequent
+        "2",         // sex: female
+        "2",         // age band: 18-29
+        "s",         // first access: yes
+        "1",         // referred by: own initiative
+        "6",         // reason: work
+        &Key::Tab,   // on to the permit
+        "3",         // permit: employment
+        "1",         // action: information
+        &Key::Enter, // save
+    ])
+    .await?;
+    let typical_keys = kb.pressed - before;
+    wait_rows(client, 2).await?;
+    wait_ready_for_next(client).await?;
+
+    // Access 3: by phone (Shift+Tab back to the channel, key 2), Albania typed.
+    kb.press(&[&format!("{}{}{}", &*Key::Shift, &*Key::Tab, &*Key::Null)])
+        .await?;
+    wait_until(
+        client,
+        "the focus on the channel",
+        "return document.activeElement && document.activeElement.name === 'channel'",
+    )
+    .await?;
+    kb.press(&["2"]).await?;
+    kb.type_text("alb").await?;
+    kb.press(&[&Key::Enter]).await?;
+    kb.press(&["1", "4", "s", "3", "5", &Key::Tab, "6", "3", &Key::Enter])
+        .await?;
+    wait_rows(client, 3).await?;
+    wait_ready_for_next(client).await?;
+
+    // Correct access 2 (the middle row: newest first): the sex becomes male.
+    client
+        .find(Locator::Css("button[data-correct='1']"))
+        .await?
+        .click()
+        .await?;
+    wait_until(
+        client,
+        "the correction banner",
+        "return !document.getElementById('correcting').hidden",
+    )
+    .await?;
+    wait_ready_for_next(client).await?;
+    kb.press(&[&Key::Tab, "1", &Key::Enter]).await?;
+    wait_until(
+        client,
+        "the correction saved",
+        "return document.getElementById('correcting').hidden
+            && /revisione 2/.test(document.getElementById('message').textContent)",
+    )
+    .await?;
+
+    // Delete access 1 (the oldest, last row), after the confirmation.
+    client
+        .find(Locator::Css("button[data-delete='2']"))
+        .await?
+        .click()
+        .await?;
+    wait_until(
+        client,
+        "the confirmation",
+        "return document.getElementById('confirm').open",
+    )
+    .await?;
+    client
+        .find(Locator::Css("#confirm-yes"))
+        .await?
+        .click()
+        .await?;
+    wait_rows(client, 2).await?;
+
+    // "Repeat last" (Alt+R) copies access 3 into the form; Enter saves the copy, and
+    // "undo" (Alt+Z) takes it back.
+    let alt = |k: &str| format!("{}{k}{}", &*Key::Alt, &*Key::Null);
+    kb.press(&[&alt("r")]).await?;
+    wait_until(
+        client,
+        "the copy in the form",
+        "return document.getElementById('f-nationality').value === 'Albania'",
+    )
+    .await?;
+    kb.press(&[&Key::Enter]).await?;
+    wait_rows(client, 3).await?;
+    kb.press(&[&alt("z")]).await?;
+    wait_rows(client, 2).await?;
+
+    // A batch: five identical phone calls (the form kept the phone channel).
+    client
+        .find(Locator::Css("#f-nationality"))
+        .await?
+        .click()
+        .await?;
+    kb.press(&["1", "3", "3", "n", "1", "1", &Key::Tab, "2", "1"])
+        .await?;
+    kb.press(&[
+        &Key::Tab,
+        &Key::Tab,
+        &Key::Tab,
+        &Key::Backspace,
+        "5",
+        &Key::Enter,
+    ])
+    .await?;
+    wait_rows(client, 7).await?;
+    let saved = message(client).await?;
+    assert!(saved.contains('5'), "the batch is announced: {saved:?}");
+
+    let counts = client
+        .execute(
+            "const c = {}; for (const li of document.querySelectorAll('#counts li'))
+                 c[li.dataset.channel] = li.querySelector('strong').textContent; return c;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        counts,
+        json!({"sportello": "1", "telefono": "6", "email": "0", "videochiamata": "0"}),
+        "today's counts by channel"
+    );
+    let status = client
+        .find(Locator::Css("#unexported"))
+        .await?
+        .text()
+        .await?;
+    assert!(
+        status.starts_with("9 record"),
+        "9 records wait for export (7 live, 2 tombstones): {status:?}"
+    );
+
+    // The list as the operator sees it, before any overlay.
+    wait_ready_for_next(client).await?;
+    std::fs::create_dir_all(shot.parent().expect("a folder"))?;
+    std::fs::write(shot, client.screenshot().await?)?;
+
+    // Help overlay opens with F1 and closes with Esc.
+    kb.press(&[&Key::F1]).await?;
+    wait_until(
+        client,
+        "the help",
+        "return document.getElementById('help').open",
+    )
+    .await?;
+    kb.press(&[&Key::Escape]).await?;
+    wait_until(
+        client,
+        "the help closed",
+        "return !document.getElementById('help').open",
+    )
+    .await?;
+
+    let errors = client
+        .execute("return window.__sportelloErrors", vec![])
+        .await?;
+    assert_eq!(errors, json!([]), "the page reported script errors");
+    Ok(typical_keys)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real window: needs a display, tauri-driver and WebKitWebDriver (make e2e)"]
+async fn register_from_first_run_to_export_status() {
+    let app = app_binary();
+    assert!(
+        app.exists(),
+        "build the app first (cargo build -p sportello-app): {} is missing",
+        app.display()
+    );
+    let home = tempfile::tempdir().expect("a temporary folder");
+    let db = home.path().join("e2e.db");
+    let shot = target_dir().join("e2e/register.png");
+
+    let driver = Driver::start(&db, home.path());
+    let caps = json!({
+        "browserName": "wry",
+        "tauri:options": {"application": app},
+    });
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps.as_object().expect("an object").clone())
+        .connect(&driver.url())
+        .await
+        .expect("a WebDriver session with the app");
+    let outcome = scenario(&client, &shot).await;
+    // Always end the session (WebKitWebDriver allows one), then stop the driver.
+    let _ = client.close().await;
+    drop(driver);
+    let typical_keys = outcome.expect("the scenario");
+    assert!(
+        typical_keys <= 12,
+        "a typical access took {typical_keys} keys, more than 12"
+    );
+
+    // The database, through the core.
+    let store = Store::open(&db, chrono::Utc::now()).expect("the app's database");
+    let conn = store.conn();
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect(sql) };
+    assert_eq!(
+        one("SELECT COUNT(*) FROM desks WHERE is_own = 1 AND code = 'FOL'"),
+        1,
+        "the setup made this installation desk FOL"
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM accesses WHERE deleted = 0"),
+        7,
+        "3 typed + 1 repeated + 5 in a batch - 1 deleted - 1 undone"
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM accesses WHERE deleted = 1 AND revision = 2"),
+        2,
+        "two tombstones at revision 2: the deleted access and the undone copy"
+    );
+    let corrected: (i64, String, String) = conn
+        .query_row(
+            "SELECT revision, sex, nationality FROM accesses WHERE revision = 2 AND deleted = 0",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("one corrected access");
+    assert_eq!(
+        corrected,
+        (2, "maschio".into(), "MA".into()),
+        "the correction is revision 2 with the new sex"
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM accesses WHERE deleted = 0 AND channel = 'telefono'"),
+        6
+    );
+    assert_eq!(
+        one(
+            "SELECT COUNT(*) FROM accesses a JOIN access_reasons r ON r.access_id = a.id
+             WHERE a.deleted = 0 AND a.nationality = 'AL' AND r.code = 'ricongiungimento'"
+        ),
+        1,
+        "access 3 was recorded as typed"
+    );
+    let audit: Vec<(String, i64)> = conn
+        .prepare("SELECT action, COUNT(*) FROM audit_log WHERE operator = 'MR' GROUP BY action ORDER BY action")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        audit,
+        [
+            ("correct".to_string(), 1),
+            ("delete".to_string(), 2),
+            ("record".to_string(), 9)
+        ],
+        "every change is in the audit log, signed by the operator"
+    );
+    println!(
+        "typical access: {typical_keys} keys; screenshot: {}",
+        shot.display()
+    );
+}

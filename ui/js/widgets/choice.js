@@ -1,0 +1,101 @@
+// A group of options picked with single keys: radio buttons (one choice) or check
+// boxes (several). The group is one tab stop (roving tabindex); the key shown next to
+// an option picks it; a single choice then moves on to the next field by itself.
+
+import { html } from '../html.js';
+import { keyFor } from '../keys.js';
+
+/**
+ * The markup of a group. `options` are `{value, label, key?}`; without `key` an option
+ * gets 1-9, 0, a-z by position.
+ */
+export function choiceMarkup({ field, legend, options, multiple = false, wide = false }) {
+  const type = multiple ? 'checkbox' : 'radio';
+  return html`<fieldset class="choice${wide ? ' wide' : ''}" id="f-${field}" data-field="${field}"
+      data-multiple="${multiple ? 'yes' : 'no'}" aria-describedby="e-${field}">
+    <legend>${legend}</legend>
+    <div class="options">
+      ${options.map((o, i) => html`<label class="option">
+        <input type="${type}" name="${field}" value="${o.value}" tabindex="-1"
+          data-key="${o.key ?? keyFor(i)}">
+        <kbd aria-hidden="true">${(o.key ?? keyFor(i)).toUpperCase()}</kbd>
+        <span>${o.label}</span></label>`)}
+    </div>
+    <p class="field-error" id="e-${field}"></p>
+  </fieldset>`;
+}
+
+function inputs(fieldset) {
+  return [...fieldset.querySelectorAll('input')];
+}
+
+/** Makes exactly one input of the group reachable with Tab. */
+function rove(fieldset, target) {
+  const all = inputs(fieldset);
+  const chosen = target ?? all.find((i) => i.checked) ?? all[0];
+  for (const i of all) i.tabIndex = i === chosen ? 0 : -1;
+}
+
+/** The input a Tab into the group lands on. */
+export function focusTarget(fieldset) {
+  return inputs(fieldset).find((i) => i.tabIndex === 0) ?? inputs(fieldset)[0];
+}
+
+/** The group's value: a code (or '') for one choice, an array of codes for several. */
+export function choiceValue(fieldset) {
+  const checked = inputs(fieldset).filter((i) => i.checked).map((i) => i.value);
+  return fieldset.dataset.multiple === 'yes' ? checked : (checked[0] ?? '');
+}
+
+/** Sets the group's value (a code, or an array of codes). */
+export function setChoice(fieldset, value) {
+  const wanted = new Set(Array.isArray(value) ? value : [value]);
+  for (const i of inputs(fieldset)) i.checked = wanted.has(i.value);
+  rove(fieldset);
+}
+
+/**
+ * Key handling of a group. `onPicked(fieldset)` runs after a single choice made with
+ * its key (the caller moves the focus on); `onChange` after any change.
+ */
+export function wireChoice(fieldset, { onPicked, onChange }) {
+  rove(fieldset);
+  const multiple = fieldset.dataset.multiple === 'yes';
+  fieldset.addEventListener('change', () => {
+    if (!multiple) rove(fieldset);
+    onChange?.(fieldset);
+  });
+  fieldset.addEventListener('focusin', (e) => {
+    if (e.target.matches('input')) rove(fieldset, e.target);
+  });
+  fieldset.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const all = inputs(fieldset);
+    const at = all.indexOf(document.activeElement);
+    if (['ArrowRight', 'ArrowDown', 'ArrowLeft', 'ArrowUp'].includes(e.key)) {
+      // Arrows only move: Space or the option's key selects (the same for both kinds).
+      e.preventDefault();
+      const step = e.key === 'ArrowRight' || e.key === 'ArrowDown' ? 1 : -1;
+      const next = all[(Math.max(at, 0) + step + all.length) % all.length];
+      rove(fieldset, next);
+      next.focus();
+      return;
+    }
+    if (e.key.length !== 1) return;
+    const index = all.findIndex((i) => i.dataset.key === e.key.toLowerCase());
+    if (index < 0) return;
+    e.preventDefault();
+    const input = all[index];
+    if (multiple) {
+      input.checked = !input.checked;
+      rove(fieldset, input);
+      input.focus();
+      onChange?.(fieldset);
+    } else {
+      input.checked = true;
+      rove(fieldset, input);
+      onChange?.(fieldset);
+      onPicked?.(fieldset);
+    }
+  });
+}
