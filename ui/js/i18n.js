@@ -1,6 +1,10 @@
 // The interface's words, in Italian (the default) and English. `t(key, params)` looks a
 // key up in the current language, falling back to Italian; `{name}` placeholders are
 // filled from `params`. Numbers use the language's separators (1.234 in Italian).
+// Areas with many words keep them in files of their own, merged in below.
+
+import * as exchange from './i18n-exchange.js';
+import * as appointments from './i18n-appointments.js';
 
 const it = {
   'app.loading': 'Caricamento…',
@@ -73,7 +77,7 @@ const it = {
   'reg.repeated': 'Ultimo accesso copiato nel modulo: controlla e premi Invio.',
   'reg.fixErrors': 'Controlla i campi segnati in rosso.',
   'reg.day': 'Accessi del {date}',
-  'reg.dayTotal': 'Totale {total}: front desk {front}, telefono/mail {phone}',
+  'reg.dayTotal': 'Totale {total}: di persona/video {front}, telefono/mail {phone}',
   'reg.noAccesses': 'Nessun accesso registrato in questo giorno.',
   'reg.col.hour': 'Ora, canale',
   'reg.col.person': 'Nazionalità, sesso, età',
@@ -86,6 +90,8 @@ const it = {
   'reg.confirmDeleteNo': 'Non eliminare',
   'reg.unexported': '{count} record non ancora esportati, dal {date}',
   'reg.unexportedOne': '1 record non ancora esportato, del {date}',
+  'reg.unexportedOld': 'Attenzione: {count} sono di giorni precedenti, esportali oggi',
+  'reg.unexportedOldOne': 'Attenzione: 1 è di un giorno precedente, esportalo oggi',
   'reg.allExported': 'Tutti i record sono stati esportati.',
   'reg.first': 'primo',
 
@@ -200,7 +206,7 @@ const en = {
   'reg.repeated': 'Last access copied into the form: check it and press Enter.',
   'reg.fixErrors': 'Check the fields marked in red.',
   'reg.day': 'Accesses on {date}',
-  'reg.dayTotal': 'Total {total}: front desk {front}, phone/mail {phone}',
+  'reg.dayTotal': 'Total {total}: in person/video {front}, phone/mail {phone}',
   'reg.noAccesses': 'No access recorded on this day.',
   'reg.col.hour': 'Hour, channel',
   'reg.col.person': 'Nationality, sex, age',
@@ -213,6 +219,8 @@ const en = {
   'reg.confirmDeleteNo': 'Keep it',
   'reg.unexported': '{count} records not exported yet, since {date}',
   'reg.unexportedOne': '1 record not exported yet, of {date}',
+  'reg.unexportedOld': 'Warning: {count} are of earlier days, export them today',
+  'reg.unexportedOldOne': 'Warning: 1 is of an earlier day, export it today',
   'reg.allExported': 'Every record has been exported.',
   'reg.first': 'first',
 
@@ -255,6 +263,9 @@ const en = {
   'err.no_desk': 'No desk configured.',
   'err.generic': 'The operation failed ({code}): {message}',
 };
+
+Object.assign(it, exchange.it, appointments.it);
+Object.assign(en, exchange.en, appointments.en);
 
 export const dictionaries = { it, en };
 

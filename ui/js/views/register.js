@@ -8,6 +8,7 @@ import { isoDate, formatDate, parseDate, parseHour } from '../dates.js';
 import { choiceMarkup, wireChoice, choiceValue, setChoice, focusTarget } from '../widgets/choice.js';
 import { comboMarkup, Combobox } from '../widgets/combobox.js';
 import { fieldError } from '../errors.js';
+import { pendingStatus } from '../exchange-messages.js';
 
 // Tab order of the form; a single choice made with its key moves to the next one.
 const ORDER = ['date', 'hour', 'channel', 'nationality', 'sex', 'age_band', 'first_access',
@@ -406,11 +407,9 @@ export async function mount(root, { onLanguage, navigate } = {}) {
           <th scope="col">${t('reg.col.reasons')}</th>
           <th scope="col">${t('reg.col.commands')}</th></tr></thead>
         <tbody>${rows}</tbody></table></div>`}`);
-    const un = day.unexported;
-    $('#unexported').textContent = un.count === 0 ? t('reg.allExported')
-      : t(un.count === 1 ? 'reg.unexportedOne' : 'reg.unexported', {
-        count: formatNumber(un.count), date: formatDate(un.oldest_date ?? ''),
-      });
+    const status = pendingStatus(day.unexported);
+    $('#unexported').textContent = status.text;
+    $('#unexported').classList.toggle('warning', status.warning);
   }
 
   async function refresh() {
