@@ -123,7 +123,7 @@ export function mount(root) {
         h('td', { class: 'file' }, r.desk && r.sequence
           ? t('sync.fileOf', { file: baseName(r.file), desk: r.desk, sequence: r.sequence })
           : baseName(r.file)),
-        h('td', {}, outcome),
+        h('td', { class: 'outcome' }, outcome),
         h('td', {}, details));
     });
     return h('table', { class: 'sync-table' },
