@@ -13,6 +13,10 @@ Run from the repository root under a display:
 
 import base64
 import datetime
+import os
+import signal
+import subprocess
+import time
 import json
 import sqlite3
 import sys
@@ -25,6 +29,33 @@ import sync  # noqa: E402  (App, cli, add_accesses)
 
 sync.PORT = 4490  # not the end-to-end tests' port: both may run on one machine
 OUT = ROOT / "target/screens"
+
+
+class App(sync.App):
+    """sync.App that also ends the app it started when WebKitWebDriver died first."""
+
+    def __init__(self, db, tmp):
+        super().__init__(db, tmp)
+        self.app_pids = []
+        for webdriver in children(self.driver.pid):
+            self.app_pids += children(webdriver)
+
+    def close(self):
+        try:
+            super().close()
+        except (OSError, subprocess.TimeoutExpired):
+            self.driver.kill()
+        for pid in self.app_pids:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.5)
+
+
+def children(pid):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
 
 
 def shoot(app, name):
@@ -131,7 +162,7 @@ def prepare(lang, tmp):
 
 def shoot_view(db, tmp, lang, view, factor, name):
     it = lang == "it"
-    app = sync.App(db, tmp)
+    app = App(db, tmp)
     try:
         app.req("POST", f"/session/{app.sid}/window/rect", {"width": 1366, "height": 768})
         if view == "setup":

@@ -137,7 +137,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   }
 
   function helpMarkup() {
-    const rows = [['Invio / Enter', 'help.k.enter'], ['Tab, Maiusc+Tab', 'help.k.tab'],
+    const rows = [[t('help.key.enter'), 'help.k.enter'], [t('help.key.tab'), 'help.k.tab'],
       ['Alt+R', 'help.k.repeat'], ['Alt+Z', 'help.k.undo'], ['Alt+N', 'help.k.new'],
       ['Alt+P', 'help.k.book'], ['Alt+Q', 'help.k.count'], ['Alt+D', 'help.k.date'], ['Alt+C', 'help.k.channel'],
       ['Alt+L', 'help.k.list'],
