@@ -29,8 +29,8 @@ unit:
 ## The real app under Xvfb, driven over WebDriver: the register, two desks syncing
 ## through export files, an appointment booked from an access with its slip as PDF.
 ## Each scenario gets a temporary database and fresh XDG folders; screenshots go to
-## target/e2e/. One scenario at a time: they share the display.
-e2e:
+## target/e2e/. One scenario at a time: they share the display. Installs what is missing.
+e2e: test-deps
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 	cargo build -p sportello -p sportello-app
 	cargo test -p sportello-e2e --no-run

@@ -16,7 +16,8 @@ use fantoccini::{Client, Locator};
 use serde_json::json;
 use sportello::{Store, appointments, desk};
 use sportello_e2e::{
-    Keyboard, TestResult, alt, no_page_errors, run_async, screenshot, wait_until, with_app,
+    Keyboard, TestResult, alt, no_page_errors, run_async, screenshot, target_dir, wait_until,
+    with_app,
 };
 
 /// What the page booked and where the slip went.
@@ -247,11 +248,14 @@ async fn appointment_booked_from_an_access_and_slip_saved_as_pdf() {
             "the slip shows the {what} {needle:?}; its text: {text}"
         );
     }
+    // Kept next to the screenshots, to look at.
+    let kept = target_dir().join("e2e/appointment-slip.pdf");
+    std::fs::copy(&booked.pdf, &kept).expect("a copy of the slip");
     println!(
         "appointment {} on {day} at {}; slip: {} ({} bytes)",
         booked.code,
         appt.starts,
-        booked.pdf.display(),
+        kept.display(),
         bytes.len()
     );
 }
