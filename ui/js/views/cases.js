@@ -16,6 +16,14 @@ import './cases-strings.js';
 
 const FILE = ['person_name', 'phone', 'documents', 'description'];
 
+/** An RFC 3339 timestamp as the desk's local dd/mm/yyyy hh:mm. */
+function stamp(ts) {
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  return `${formatDate(isoDate(d))} ${hm}`;
+}
+
 export async function mount(root, { caseFrom } = {}) {
   const ctx = await ipc.openRegister();
   if (!root.isConnected) return;
@@ -59,10 +67,12 @@ export async function mount(root, { caseFrom } = {}) {
           <div class="field"><label for="f-phone">${t('cases.phone')}</label>
             <input id="f-phone" type="text" maxlength="40" size="16"></div>
         </div>
-        <div class="field"><label for="f-documents">${t('cases.documents')}</label>
-          <textarea id="f-documents" rows="2"></textarea></div>
-        <div class="field"><label for="f-description">${t('cases.description')}</label>
-          <textarea id="f-description" rows="3"></textarea></div>
+        <div class="row">
+          <div class="field grow"><label for="f-documents">${t('cases.documents')}</label>
+            <textarea id="f-documents" rows="3"></textarea></div>
+          <div class="field grow"><label for="f-description">${t('cases.description')}</label>
+            <textarea id="f-description" rows="3"></textarea></div>
+        </div>
       </fieldset>
       <div class="actions">
         <button type="submit" id="case-save" class="primary">${t('cases.save.full')}</button>
@@ -233,9 +243,9 @@ export async function mount(root, { caseFrom } = {}) {
       return html`<tr>
         <td>${formatDate(c.opened_on)}</td>
         ${closed ? html`<td>${formatDate(c.closed_on)}</td>` : ''}
-        <td class="num">${formatNumber(c.days_open)}</td>
+        ${person ? html`<td class="num">${formatNumber(c.days_open)}</td>` : ''}
         <td>${reasonLabel(c.reason)}</td>
-        ${person ? html`<td>${name}</td><td class="num">${formatNumber(c.notes)}</td>` : ''}
+        ${person ? html`<td class="${c.personal ? '' : 'muted'}">${name}</td><td class="num">${formatNumber(c.notes)}</td>` : ''}
         <td class="commands">
           ${person ? html`<button type="button" data-show="${c.id}" aria-label="${t('cases.show')} ${what}">${t('cases.show')}</button>` : ''}
           <button type="button" data-correct="${c.id}" aria-label="${t('cases.correct')} ${what}">${t('cases.correct')}</button>
@@ -245,7 +255,7 @@ export async function mount(root, { caseFrom } = {}) {
     return html`<div class="table-wrap"><table id="${id}"><thead><tr>
       <th scope="col">${t('cases.col.opened')}</th>
       ${closed ? html`<th scope="col">${t('cases.col.closed')}</th>` : ''}
-      <th scope="col">${t('cases.col.days')}</th><th scope="col">${t('cases.col.reason')}</th>
+      ${person ? html`<th scope="col">${t('cases.col.days')}</th>` : ''}<th scope="col">${t('cases.col.reason')}</th>
       ${person ? html`<th scope="col">${t('cases.col.person')}</th><th scope="col">${t('cases.col.notes')}</th>` : ''}
       <th scope="col">${t('cases.col.commands')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   }
@@ -287,7 +297,7 @@ export async function mount(root, { caseFrom } = {}) {
       </dl>
       <h3>${t('cases.notes')}</h3>
       ${notes.length === 0 ? html`<p>${t('cases.noNotes')}</p>` : html`<ol class="case-notes">${notes.map((n) => html`<li>
-        <span class="muted">${formatDate(n.written_at.slice(0, 10))}${n.operator ? ` · ${n.operator}` : ''}</span>
+        <span class="muted">${stamp(n.written_at)}${n.operator ? ` · ${n.operator}` : ''}</span>
         <p>${n.body}</p></li>`)}</ol>`}
       <form id="note-form" novalidate>
         <div class="field"><label for="f-note">${t('cases.note')}</label>
@@ -466,6 +476,8 @@ export async function mount(root, { caseFrom } = {}) {
     typeChanged();
   }
   await refresh();
-  if (caseFrom && choiceValue($('#f-reason'))) $('#case-save').focus();
-  else focusField('reason');
+  // From the register: a full case goes on with its personal file, a fast one is ready.
+  if (!caseFrom || !choiceValue($('#f-reason'))) focusField('reason');
+  else if (caseFrom.type === 'fast') $('#case-save').focus();
+  else $('#f-person_name').focus();
 }
