@@ -558,7 +558,7 @@ pub fn overview(conn: &Connection, year: i32, today: NaiveDate) -> Result<Overvi
     }
     // `list` gives the newest opening first
     open.reverse();
-    archived.sort_by(|a, b| b.case.closed_on.cmp(&a.case.closed_on));
+    archived.sort_by_key(|c| std::cmp::Reverse(c.case.closed_on));
     Ok(Overview {
         year,
         desk,
