@@ -149,6 +149,7 @@ export async function mount(root, { caseFrom } = {}) {
     $('#w-closed_on').hidden = true;
     for (const f of FILE) $(`#f-${f}`).value = '';
     $('#case-correcting').hidden = true;
+    $('#case-new-title').textContent = t('cases.new');
     $('#case-from').hidden = true;
     $('#case-fast').textContent = t('cases.fastKey');
     clearErrors();
@@ -221,6 +222,7 @@ export async function mount(root, { caseFrom } = {}) {
     const banner = $('#case-correcting');
     banner.textContent = t('cases.correcting', { date: formatDate(c.opened_on), revision: c.revision });
     banner.hidden = false;
+    $('#case-new-title').textContent = t('cases.editTitle');
     typeChanged();
     focusField('reason');
   }
@@ -285,7 +287,7 @@ export async function mount(root, { caseFrom } = {}) {
   async function showDetail(id) {
     const c = await ipc.getCase(id);
     const notes = await ipc.caseNotes(id);
-    state.shown = c;
+    state.shown = { ...c, notes: notes.length };
     const dialog = $('#case-detail');
     const p = c.personal ?? {};
     const days = find(id)?.days_open ?? 0;
@@ -356,9 +358,10 @@ export async function mount(root, { caseFrom } = {}) {
 
   function askDelete(c) {
     const dialog = $('#case-confirm');
-    $('#case-confirm-text').textContent = t('cases.confirmDelete', {
+    const personal = c.personal || c.notes > 0;
+    $('#case-confirm-text').textContent = `${t('cases.confirmDelete', {
       date: formatDate(c.opened_on), reason: reasonLabel(c.reason),
-    });
+    })}${personal ? ` ${t('cases.confirmDeleteFile')}` : ''}`;
     const yes = $('#case-confirm-yes');
     const no = $('#case-confirm-no');
     const done = () => { yes.onclick = null; no.onclick = null; dialog.close(); };
