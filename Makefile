@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps test-deps lint unit e2e bench fuzz e2e-sync
+.PHONY: run test deps test-deps lint unit e2e bench fuzz
 
 ## Install what is missing, build, and start the app on its default database.
 run: deps
@@ -26,14 +26,16 @@ unit:
 	cargo test --workspace
 	node --test ui/tests/*.test.js
 
-## The real app under Xvfb, driven over WebDriver; the test gives the app a temporary
-## database and fresh XDG folders, and saves target/e2e/register.png.
-e2e:
+## The real app under Xvfb, driven over WebDriver: the register, two desks syncing
+## through export files, an appointment booked from an access with its slip as PDF.
+## Each scenario gets a temporary database and fresh XDG folders; screenshots go to
+## target/e2e/. One scenario at a time: they share the display. Installs what is missing.
+e2e: test-deps
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
-	cargo build -p sportello-app
+	cargo build -p sportello -p sportello-app
 	cargo test -p sportello-e2e --no-run
 	xvfb-run -a --server-args="-screen 0 1366x768x24" \
-		cargo test -p sportello-e2e -- --ignored --nocapture
+		cargo test -p sportello-e2e -- --ignored --nocapture --test-threads=1
 
 ## Speed is measured here, never in timed tests.
 bench:
@@ -47,8 +49,3 @@ fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 	mkdir -p fuzz/corpus/import_parser
 	cargo +nightly fuzz run import_parser fuzz/corpus/import_parser fuzz/seeds/import_parser -- -max_total_time=$(FUZZ_SECONDS)
-
-## Two desks' databases sync through files from the app (WebDriver, under Xvfb).
-e2e-sync:
-	cargo build -p sportello -p sportello-app
-	xvfb-run -a python3 tests/e2e/sync.py

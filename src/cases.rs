@@ -13,7 +13,7 @@
 //! Deleting a case also erases its personal file and notes: nothing personal outlives
 //! the case it belonged to.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
@@ -440,6 +440,135 @@ pub fn list(conn: &Connection, desk: &str, filter: Filter) -> Result<Vec<Case>> 
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The anonymous half of a case: what the CLI prints and what travels. It has no field
+/// for the personal file, so nothing personal can leak through it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: String,
+    pub desk: String,
+    pub revision: i64,
+    pub case_type: Option<CaseType>,
+    pub opened_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub reason: Option<String>,
+    /// Days from opening to closing, or to `today` while the case is open.
+    pub days_open: i64,
+}
+
+impl Case {
+    /// The anonymous half of this case, with its days open as of `today`.
+    pub fn summary(&self, today: NaiveDate) -> Summary {
+        Summary {
+            id: self.id.clone(),
+            desk: self.desk.clone(),
+            revision: self.revision,
+            case_type: self.case_type,
+            opened_on: self.opened_on,
+            closed_on: self.closed_on,
+            reason: self.reason.clone(),
+            days_open: self.days_open(today),
+        }
+    }
+
+    /// Days from opening to closing, or to `today` while open (never negative).
+    pub fn days_open(&self, today: NaiveDate) -> i64 {
+        let end = self.closed_on.unwrap_or(today);
+        (end - self.opened_on).num_days().max(0)
+    }
+}
+
+/// A case as the cases view lists it: the case and its days open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    pub case: Case,
+    pub days_open: i64,
+    /// How many follow-up notes it has.
+    pub notes: i64,
+}
+
+/// What the cases view shows for a year at this desk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    pub year: i32,
+    pub desk: String,
+    /// The year's figures, exactly the `cases` block of the yearly report for this desk.
+    pub counts: crate::report::Cases,
+    /// Full cases open now, oldest opening first.
+    pub open: Vec<Listed>,
+    /// Full cases closed (archived) in the year, latest closing first.
+    pub archived: Vec<Listed>,
+    /// Fast accompaniments opened in the year, newest first.
+    pub fast: Vec<Listed>,
+}
+
+/// The live cases of `desk` that were open at some point of `year` (opened by its end,
+/// not closed before its start), full and fast, oldest opening first.
+pub fn of_year(conn: &Connection, desk: &str, year: i32) -> Result<Vec<Case>> {
+    let (from, to) = year_bounds(year)?;
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE c.desk = ?1 AND c.deleted = 0 AND c.opened_on <= ?3
+           AND (c.closed_on IS NULL OR c.closed_on >= ?2)
+         ORDER BY c.opened_on, c.id"
+    ))?;
+    let rows = stmt.query_map(params![desk, from, to], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn year_bounds(year: i32) -> Result<(String, String)> {
+    if !(1900..=9999).contains(&year) {
+        return Err(Error::invalid("year", format!("{year} is not a year")));
+    }
+    Ok((format!("{year:04}-01-01"), format!("{year:04}-12-31")))
+}
+
+/// The cases view of `year` at this desk, as of `today`.
+pub fn overview(conn: &Connection, year: i32, today: NaiveDate) -> Result<Overview> {
+    let desk = desk::own_code(conn)?;
+    year_bounds(year)?;
+    let counts = crate::report::case_counts(conn, year, Some(&desk))?;
+    let note_counts: std::collections::HashMap<String, i64> = conn
+        .prepare("SELECT case_id, COUNT(*) FROM case_notes GROUP BY case_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let listed = |case: Case| Listed {
+        days_open: case.days_open(today),
+        notes: note_counts.get(&case.id).copied().unwrap_or(0),
+        case,
+    };
+    let all = list(conn, &desk, Filter::All)?;
+    let mut open = Vec::new();
+    let mut archived = Vec::new();
+    let mut fast = Vec::new();
+    for case in all {
+        match (case.case_type, case.closed_on) {
+            (Some(CaseType::Fast), _) => {
+                if case.opened_on.year() == year {
+                    fast.push(listed(case));
+                }
+            }
+            (_, None) => open.push(listed(case)),
+            // a case closes on or after its opening: closed in the year means it counts
+            (_, Some(closed)) => {
+                if closed.year() == year {
+                    archived.push(listed(case));
+                }
+            }
+        }
+    }
+    // `list` gives the newest opening first
+    open.reverse();
+    archived.sort_by_key(|c| std::cmp::Reverse(c.case.closed_on));
+    Ok(Overview {
+        year,
+        desk,
+        counts,
+        open,
+        archived,
+        fast,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -593,5 +722,97 @@ mod tests {
         new.personal = Some(PersonalFile::default());
         let case = open(store.conn_mut(), &new, "ops", now()).unwrap();
         assert_eq!(case.personal, None);
+    }
+
+    fn opened(store: &mut Store, t: CaseType, on: &str, closed: Option<&str>) -> Case {
+        let mut new = input();
+        new.reason = codebook::load(store.conn()).unwrap().lists.reason[0]
+            .code
+            .clone();
+        new.case_type = t;
+        new.opened_on = day(on);
+        new.closed_on = closed.map(day);
+        open(store.conn_mut(), &new, "ops", now()).unwrap()
+    }
+
+    #[test]
+    fn the_overview_sorts_cases_into_open_archived_and_fast() {
+        let mut store = store();
+        let newer = opened(&mut store, CaseType::Full, "2024-02-01", None);
+        let older = opened(&mut store, CaseType::Full, "2022-11-30", None);
+        let archived = opened(&mut store, CaseType::Full, "2023-05-01", Some("2024-01-10"));
+        opened(&mut store, CaseType::Full, "2023-01-01", Some("2023-12-31"));
+        let fast = opened(&mut store, CaseType::Fast, "2024-03-01", None);
+        opened(&mut store, CaseType::Fast, "2023-03-01", None);
+        add_note(
+            store.conn(),
+            &older.id,
+            "telefonato in Questura",
+            "ops",
+            now(),
+        )
+        .unwrap();
+
+        let o = overview(store.conn(), 2024, day("2024-03-04")).unwrap();
+        let ids = |l: &[Listed]| l.iter().map(|c| c.case.id.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            ids(&o.open),
+            vec![older.id.clone(), newer.id.clone()],
+            "open full cases, oldest first"
+        );
+        assert_eq!(o.open[0].days_open, 460, "30/11/2022 to 04/03/2024");
+        assert_eq!(o.open[0].notes, 1, "the note is counted");
+        assert_eq!(
+            ids(&o.archived),
+            vec![archived.id.clone()],
+            "closed in 2024 only"
+        );
+        assert_eq!(o.archived[0].days_open, 254, "from opening to closing");
+        assert_eq!(ids(&o.fast), vec![fast.id], "fast ones of 2024 only");
+        assert_eq!(
+            o.counts,
+            crate::report::yearly(store.conn(), 2024, Some("GRO"))
+                .unwrap()
+                .total
+                .cases,
+            "the counts are the report's"
+        );
+        assert_eq!(
+            (
+                o.counts.total,
+                o.counts.carried_in,
+                o.counts.archived,
+                o.counts.fast
+            ),
+            (3, 2, 1, 1)
+        );
+    }
+
+    #[test]
+    fn the_cases_of_a_year_are_those_open_at_some_point_in_it() {
+        let mut store = store();
+        let carried = opened(&mut store, CaseType::Full, "2022-11-30", Some("2023-01-01"));
+        opened(&mut store, CaseType::Full, "2022-01-01", Some("2022-12-31"));
+        let fast = opened(&mut store, CaseType::Fast, "2023-06-01", None);
+        opened(&mut store, CaseType::Full, "2024-01-01", None);
+        let got: Vec<String> = of_year(store.conn(), "GRO", 2023)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(got, vec![carried.id, fast.id]);
+        assert_eq!(
+            of_year(store.conn(), "GRO", 12).unwrap_err().code(),
+            "invalid"
+        );
+    }
+
+    #[test]
+    fn the_summary_has_no_personal_data() {
+        let mut store = store();
+        let case = opened(&mut store, CaseType::Full, "2024-03-01", None);
+        let json = serde_json::to_string(&case.summary(day("2024-03-04"))).unwrap();
+        assert!(!json.contains("Amina") && !json.contains("333"), "{json}");
+        assert!(json.contains(r#""days_open":3"#), "{json}");
     }
 }

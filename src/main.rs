@@ -11,6 +11,8 @@ use sportello::{Error, Store, desk, store};
 
 #[path = "cli/appointments.rs"]
 mod cli_appointments;
+#[path = "cli/cases.rs"]
+mod cli_cases;
 mod cli_sync;
 
 /// Front-desk register of the Sportello Info Immigrati desks: codebook, desk,
@@ -103,6 +105,12 @@ enum Command {
     Appointments {
         #[command(subcommand)]
         action: cli_appointments::Action,
+    },
+    /// Accompaniment cases of this desk: list, the year's counts, open, close.
+    /// Anonymous fields only: the personal file and notes never leave the app.
+    Cases {
+        #[command(subcommand)]
+        action: cli_cases::Action,
     },
 }
 
@@ -287,6 +295,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
         },
         Command::Appointments { action } => cli_appointments::run(&mut store, action)?,
+        Command::Cases { action } => cli_cases::run(&mut store, action)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -157,6 +157,26 @@ fn block(conn: &Connection, cb: &Codebook, s: &Scope<'_>, name: &str) -> Result<
         cb,
         List::Reason,
     )?;
+    let cases = cases_in(conn, s)?;
+    Ok(Block {
+        desk: name.to_string(),
+        accesses: Accesses {
+            front_desk,
+            phone_mail,
+            total,
+        },
+        first_accesses,
+        italians,
+        prevalent_age_band,
+        prevalent_sex,
+        top_reasons,
+        top_nationalities,
+        cases,
+    })
+}
+
+/// The accompaniment figures of one scope (the contract's definitions).
+fn cases_in(conn: &Connection, s: &Scope<'_>) -> Result<Cases> {
     let full = "FROM cases c WHERE c.deleted = 0 AND c.case_type = 'full'
         AND (?3 IS NULL OR c.desk = ?3)";
     let carried_in = count(
@@ -183,28 +203,35 @@ fn block(conn: &Connection, cb: &Codebook, s: &Scope<'_>, name: &str) -> Result<
            AND c.opened_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR c.desk = ?3)",
         s,
     )?;
-    let total_cases = carried_in + opened;
-    Ok(Block {
-        desk: name.to_string(),
-        accesses: Accesses {
-            front_desk,
-            phone_mail,
-            total,
-        },
-        first_accesses,
-        italians,
-        prevalent_age_band,
-        prevalent_sex,
-        top_reasons,
-        top_nationalities,
-        cases: Cases {
-            total: total_cases,
-            carried_in,
-            archived,
-            carried_out: total_cases - archived,
-            fast,
-        },
+    let total = carried_in + opened;
+    Ok(Cases {
+        total,
+        carried_in,
+        archived,
+        carried_out: total - archived,
+        fast,
     })
+}
+
+/// The accompaniment figures of `year` for `desk` (`None` = every desk): exactly the
+/// `cases` block of [`yearly`], for the cases view's counts.
+pub fn case_counts(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Cases> {
+    check_year(year)?;
+    cases_in(
+        conn,
+        &Scope {
+            from: format!("{year:04}-01-01"),
+            to: format!("{year:04}-12-31"),
+            desk,
+        },
+    )
+}
+
+fn check_year(year: i32) -> Result<()> {
+    if !(1900..=9999).contains(&year) {
+        return Err(Error::invalid("year", format!("{year} is not a year")));
+    }
+    Ok(())
 }
 
 fn has_figures(b: &Block) -> bool {
@@ -216,9 +243,7 @@ fn has_figures(b: &Block) -> bool {
 /// `desks` holds one block per desk with records in the year, by code; `total` covers
 /// the same desks (with `desk`, only that one).
 pub fn yearly(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Report> {
-    if !(1900..=9999).contains(&year) {
-        return Err(Error::invalid("year", format!("{year} is not a year")));
-    }
+    check_year(year)?;
     let cb = codebook::load(conn)?;
     let from = format!("{year:04}-01-01");
     let to = format!("{year:04}-12-31");

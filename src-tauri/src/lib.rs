@@ -110,6 +110,14 @@ pub fn run() {
             commands::sync::plan_import,
             commands::sync::apply_import,
             commands::sync::get_import_status,
+            commands::cases::cases_overview,
+            commands::cases::get_case,
+            commands::cases::open_case,
+            commands::cases::correct_case,
+            commands::cases::close_case,
+            commands::cases::delete_case,
+            commands::cases::add_case_note,
+            commands::cases::case_notes,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");

@@ -19,7 +19,7 @@ fn cases_of(store: &mut Store, n: usize, opened: &str, closed: Option<&str>, t: 
 
 /// Grosseto 2023: 10 cases (2 from earlier years), 8 archived, 2 pending, 70 fast;
 /// plus cases that must not count.
-fn grosseto(store: &mut Store) {
+pub fn grosseto(store: &mut Store) {
     // carried in: opened before 2023, not closed before it
     cases_of(store, 1, "2022-05-10", Some("2023-02-01"), CaseType::Full);
     cases_of(store, 1, "2021-11-03", None, CaseType::Full);
@@ -42,7 +42,7 @@ fn grosseto(store: &mut Store) {
 }
 
 /// Follonica 2023: 17 cases (6 from earlier years), 15 archived, 2 pending, 65 fast.
-fn follonica(store: &mut Store) {
+pub fn follonica(store: &mut Store) {
     cases_of(store, 5, "2022-02-01", Some("2023-05-05"), CaseType::Full);
     cases_of(store, 1, "2020-02-01", None, CaseType::Full);
     cases_of(store, 10, "2023-01-20", Some("2023-12-31"), CaseType::Full);

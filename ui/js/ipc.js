@@ -63,3 +63,15 @@ export const pickExportFiles = (title) =>
     title,
     filters: [{ name: 'Sportello export', extensions: ['jsonl'] }],
   });
+
+// Accompaniment cases (views/cases.js); the personal file stays on this machine.
+export const casesOverview = (year) => invoke('cases_overview', { year });
+export const getCase = (id) => invoke('get_case', { id });
+export const openCase = (input) => invoke('open_case', { input });
+export const correctCase = (id, expectedRevision, input) =>
+  invoke('correct_case', { id, expectedRevision, input });
+export const closeCase = (id, expectedRevision, closedOn) =>
+  invoke('close_case', { id, expectedRevision, closedOn });
+export const deleteCase = (id, expectedRevision) => invoke('delete_case', { id, expectedRevision });
+export const addCaseNote = (caseId, body) => invoke('add_case_note', { caseId, body });
+export const caseNotes = (caseId) => invoke('case_notes', { caseId });

@@ -4,6 +4,7 @@ import * as setup from './views/setup.js';
 import * as register from './views/register.js';
 import * as syncView from './views/sync.js';
 import * as appointmentsView from './views/appointments.js';
+import * as casesView from './views/cases.js';
 
 const root = document.getElementById('app');
 
@@ -13,6 +14,7 @@ const views = {
   register: { label: () => t('nav.register'), module: register },
   sync: { label: () => t('nav.sync'), module: syncView },
   appuntamenti: { label: () => t('nav.appointments'), module: appointmentsView },
+  casi: { label: () => t('nav.cases'), module: casesView },
 };
 
 let viewRoot = null;

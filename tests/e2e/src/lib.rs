@@ -1,5 +1,6 @@
-//! Helpers of the end-to-end test: find the app, start tauri-driver on free ports with
-//! a private environment, and stop it cleanly.
+//! Helpers of the end-to-end tests: find the app, start tauri-driver on free ports with
+//! a private environment, open a WebDriver session on the app, wait for the page, and
+//! always end the session and stop the driver, even when a scenario fails.
 //!
 //! tauri-driver starts WebKitWebDriver, which starts the app: both inherit the
 //! driver's environment, so `SPORTELLO_DB` and the `XDG_*` folders set here reach the
@@ -9,6 +10,13 @@ use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{Value, json};
+
+/// What a scenario step returns: page errors and timeouts become `Err` with the page's
+/// state in the message.
+pub type TestResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// The workspace's `target/` folder (or `CARGO_TARGET_DIR`).
 pub fn target_dir() -> PathBuf {
@@ -22,6 +30,39 @@ pub fn app_binary() -> PathBuf {
     std::env::var_os("SPORTELLO_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| target_dir().join("debug/sportello-app"))
+}
+
+/// The command-line program of the same build (`target/debug/sportello`).
+pub fn cli_binary() -> PathBuf {
+    std::env::var_os("SPORTELLO_CLI")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/sportello"))
+}
+
+/// Runs the command line on database `db`; returns its exit success and standard output.
+pub fn cli(db: &Path, args: &[&str]) -> (bool, String) {
+    let bin = cli_binary();
+    assert!(
+        bin.exists(),
+        "build the command line first (cargo build -p sportello): {} is missing",
+        bin.display()
+    );
+    let out = Command::new(&bin)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the command line runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        eprintln!(
+            "sportello {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    (out.status.success(), stdout)
 }
 
 fn free_port() -> u16 {
@@ -107,4 +148,166 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Sends keys one at a time to whatever has the focus, counting them.
+pub struct Keyboard<'a> {
+    pub client: &'a Client,
+    pub pressed: usize,
+}
+
+impl<'a> Keyboard<'a> {
+    pub fn new(client: &'a Client) -> Self {
+        Keyboard { client, pressed: 0 }
+    }
+
+    pub async fn press(&mut self, keys: &[&str]) -> TestResult {
+        for key in keys {
+            self.client.active_element().await?.send_keys(key).await?;
+            self.pressed += 1;
+        }
+        Ok(())
+    }
+
+    /// Types a word, one key per character.
+    pub async fn type_text(&mut self, text: &str) -> TestResult {
+        for ch in text.chars() {
+            self.press(&[&ch.to_string()]).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs `scenario` against the app started on database `db` with private XDG folders
+/// under `home`: one tauri-driver on free ports, one WebDriver session. Whatever the
+/// scenario does (returns an error, panics), the session is ended and the driver is
+/// stopped with SIGTERM before the outcome is handed back or the panic resumed.
+pub async fn with_app<F, Fut, T>(db: &Path, home: &Path, scenario: F) -> TestResult<T>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = TestResult<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    let app = app_binary();
+    assert!(
+        app.exists(),
+        "build the app first (cargo build -p sportello-app): {} is missing",
+        app.display()
+    );
+    let driver = Driver::start(db, home);
+    let caps = json!({
+        "browserName": "wry",
+        "tauri:options": {"application": app},
+    });
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps.as_object().expect("an object").clone())
+        .connect(&driver.url())
+        .await
+        .expect("a WebDriver session with the app");
+    // The scenario runs as its own task so that a panic in it still reaches the cleanup.
+    let outcome = tokio::spawn(scenario(client.clone())).await;
+    // Always end the session (WebKitWebDriver allows one), then stop the driver.
+    let _ = client.close().await;
+    drop(driver);
+    match outcome {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(format!("the scenario task failed: {e}").into()),
+    }
+}
+
+/// What the page shows when a wait fails: the focus, the status lines and any errors.
+pub async fn page_state(client: &Client) -> String {
+    client
+        .execute(
+            "return {focus: document.activeElement && document.activeElement.id,
+                     message: (document.getElementById('message') || {}).textContent,
+                     appointments: (document.getElementById('appt-status') || {}).textContent,
+                     errors: window.__sportelloErrors,
+                     text: document.body.innerText.slice(0, 2000)}",
+            vec![],
+        )
+        .await
+        .map(|v| v.to_string())
+        .unwrap_or_else(|e| format!("(page unreadable: {e})"))
+}
+
+/// Polls a script until it returns true (the page updates asynchronously); fails after
+/// 15 s with the page's state.
+pub async fn wait_until(client: &Client, what: &str, script: &str) -> TestResult {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let value = client.execute(script, vec![]).await?;
+        if value == Value::Bool(true) {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            let state = page_state(client).await;
+            return Err(format!("timed out waiting for {what}; page state: {state}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the page's text contains `needle`; returns the whole text.
+pub async fn wait_text(client: &Client, needle: &str) -> TestResult<String> {
+    let script = format!(
+        "return document.body.innerText.includes({})",
+        serde_json::to_string(needle)?
+    );
+    wait_until(client, &format!("the text {needle:?}"), &script).await?;
+    Ok(client
+        .execute("return document.body.innerText", vec![])
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// Runs `body` as the body of an async function in the page (it may `await` and
+/// `import()` the app's own modules) and returns its value; a rejection comes back as
+/// `Err` with its code and message.
+pub async fn run_async(client: &Client, body: &str) -> TestResult<Value> {
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         (async () => {{ {body} }})().then(
+           (value) => done({{ok: value === undefined ? null : value}}),
+           (e) => done({{error: (e && (e.code || e.message)) ? `${{e.code ?? ''}}: ${{e.message ?? ''}}` : String(e)}}));"
+    );
+    let answer = client.execute_async(&script, vec![]).await?;
+    match answer.get("error") {
+        Some(e) => Err(format!("page script failed: {e}").into()),
+        None => Ok(answer.get("ok").cloned().unwrap_or(Value::Null)),
+    }
+}
+
+/// Fails when the page reported any script error (the window.onerror hook).
+pub async fn no_page_errors(client: &Client) -> TestResult {
+    let errors = client
+        .execute("return window.__sportelloErrors", vec![])
+        .await?;
+    if errors != json!([]) {
+        return Err(format!("the page reported script errors: {errors}").into());
+    }
+    Ok(())
+}
+
+/// Saves a screenshot of the window as `target/e2e/<name>.png`; returns its path.
+/// Wait for the state to show first: the picture is taken after two painted frames.
+pub async fn screenshot(client: &Client, name: &str) -> TestResult<PathBuf> {
+    run_async(
+        client,
+        "await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));",
+    )
+    .await?;
+    let path = target_dir().join("e2e").join(format!("{name}.png"));
+    std::fs::create_dir_all(path.parent().expect("a folder"))?;
+    std::fs::write(&path, client.screenshot().await?)?;
+    Ok(path)
+}
+
+/// Alt plus `key`, as one chord.
+pub fn alt(key: &str) -> String {
+    use fantoccini::key::Key;
+    format!("{}{key}{}", &*Key::Alt, &*Key::Null)
 }

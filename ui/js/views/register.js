@@ -113,6 +113,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
         <p id="unexported"></p>
         <p id="message" role="status" aria-live="polite"></p>
         <button type="button" id="book" hidden>${t('reg.book')}</button>
+        <button type="button" id="open-case" hidden>${t('reg.openCase')}</button>
       </footer>
       <dialog id="confirm" aria-labelledby="confirm-text">
         <p id="confirm-text"></p>
@@ -140,7 +141,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     const rows = [[t('help.key.enter'), 'help.k.enter'], [t('help.key.tab'), 'help.k.tab'],
       ['Alt+R', 'help.k.repeat'], ['Alt+Z', 'help.k.undo'], ['Alt+N', 'help.k.new'],
       ['Alt+P', 'help.k.book'], ['Alt+Q', 'help.k.count'], ['Alt+D', 'help.k.date'], ['Alt+C', 'help.k.channel'],
-      ['Alt+L', 'help.k.list'],
+      ['Alt+L', 'help.k.list'], ['Alt+A', 'help.k.case'],
       ['Esc', 'help.k.esc'], ['F1', 'help.k.help']];
     return html`<h2 id="help-title">${t('help.title')}</h2>
       <table class="keys"><tbody>
@@ -279,6 +280,12 @@ export async function mount(root, { onLanguage, navigate } = {}) {
         // An access that activated a back-office appointment: offer the booking, linked to it.
         state.bookFor = saved.length === 1 && got.input.actions.includes('appuntamento') ? saved[0].id : null;
         $('#book').hidden = !(state.bookFor && navigate);
+        // An access with an accompaniment: offer to open the case (full or fast).
+        const fast = got.input.actions.includes('accompagnamento_veloce');
+        state.caseFrom = saved.length === 1 && (fast || got.input.accompaniment
+          || got.input.actions.includes('accompagnamento'))
+          ? { type: fast ? 'fast' : 'full', date: got.input.date, reason: got.input.reasons[0] } : null;
+        $('#open-case').hidden = !(state.caseFrom && navigate);
       }
       state.date = got.input.date;
       resetForm();
@@ -330,6 +337,8 @@ export async function mount(root, { onLanguage, navigate } = {}) {
       state.lastSave = null;
       state.bookFor = null;
       $('#book').hidden = true;
+      state.caseFrom = null;
+      $('#open-case').hidden = true;
       say(t('reg.undone'));
       await refresh();
     } catch (err) {
@@ -450,6 +459,10 @@ export async function mount(root, { onLanguage, navigate } = {}) {
       if (state.bookFor && navigate) navigate('appuntamenti', { accessId: state.bookFor });
     };
     $('#book').addEventListener('click', book);
+    const openCase = () => {
+      if (state.caseFrom && navigate) navigate('casi', { caseFrom: state.caseFrom });
+    };
+    $('#open-case').addEventListener('click', openCase);
     $('#repeat').addEventListener('click', repeatLast);
     $('#undo').addEventListener('click', undo);
     $('#clear').addEventListener('click', () => { endCorrection(); resetForm({ keepWhen: false }); focusField('nationality'); });
@@ -494,6 +507,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
       const actions = {
         r: repeatLast,
         p: book,
+        a: openCase,
         z: undo,
         n: () => { endCorrection(); resetForm({ keepWhen: false }); focusField('nationality'); },
         q: () => { $('#f-count').focus(); $('#f-count').select(); },

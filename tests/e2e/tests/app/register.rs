@@ -5,64 +5,11 @@
 //!
 //! Needs a display: `make e2e` runs it under `xvfb-run`. Plain `cargo test` skips it.
 
-use std::error::Error;
-use std::path::Path;
-use std::time::{Duration, Instant};
-
 use fantoccini::key::Key;
-use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{Value, json};
+use fantoccini::{Client, Locator};
+use serde_json::json;
 use sportello::Store;
-use sportello_e2e::{Driver, app_binary, target_dir};
-
-type TestResult<T = ()> = Result<T, Box<dyn Error>>;
-
-/// Sends keys one at a time to whatever has the focus, counting them.
-struct Keyboard<'a> {
-    client: &'a Client,
-    pressed: usize,
-}
-
-impl Keyboard<'_> {
-    async fn press(&mut self, keys: &[&str]) -> TestResult {
-        for key in keys {
-            self.client.active_element().await?.send_keys(key).await?;
-            self.pressed += 1;
-        }
-        Ok(())
-    }
-
-    /// Types a word, one key per character.
-    async fn type_text(&mut self, text: &str) -> TestResult {
-        for ch in text.chars() {
-            self.press(&[&ch.to_string()]).await?;
-        }
-        Ok(())
-    }
-}
-
-/// Polls a script until it returns true (the page updates asynchronously).
-async fn wait_until(client: &Client, what: &str, script: &str) -> TestResult {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let value = client.execute(script, vec![]).await?;
-        if value == Value::Bool(true) {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            let state = client
-                .execute(
-                    "return {focus: document.activeElement && document.activeElement.id,
-                             message: (document.getElementById('message') || {}).textContent,
-                             errors: window.__sportelloErrors}",
-                    vec![],
-                )
-                .await?;
-            return Err(format!("timed out waiting for {what}; page state: {state}").into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use sportello_e2e::{Keyboard, TestResult, no_page_errors, screenshot, wait_until, with_app};
 
 async fn wait_rows(client: &Client, n: usize) -> TestResult {
     wait_until(
@@ -87,8 +34,8 @@ async fn message(client: &Client) -> TestResult<String> {
 }
 
 /// The scenario; returns how many keys the counted access took.
-async fn scenario(client: &Client, shot: &Path) -> TestResult<usize> {
-    let mut kb = Keyboard { client, pressed: 0 };
+async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
+    let mut kb = Keyboard::new(client);
 
     // First run: the setup screen, FOL preselected; the operator types initials.
     wait_until(
@@ -273,8 +220,7 @@ async fn scenario(client: &Client, shot: &Path) -> TestResult<usize> {
 
     // The list as the operator sees it, before any overlay.
     wait_ready_for_next(client).await?;
-    std::fs::create_dir_all(shot.parent().expect("a folder"))?;
-    std::fs::write(shot, client.screenshot().await?)?;
+    let shot = screenshot(client, "register").await?;
 
     // Help overlay opens with F1 and closes with Esc.
     kb.press(&[&Key::F1]).await?;
@@ -292,41 +238,23 @@ async fn scenario(client: &Client, shot: &Path) -> TestResult<usize> {
     )
     .await?;
 
-    let errors = client
-        .execute("return window.__sportelloErrors", vec![])
-        .await?;
-    assert_eq!(errors, json!([]), "the page reported script errors");
-    Ok(typical_keys)
+    no_page_errors(client).await?;
+    Ok((typical_keys, shot))
 }
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: needs a display, tauri-driver and WebKitWebDriver (make e2e)"]
 async fn register_from_first_run_to_export_status() {
-    let app = app_binary();
-    assert!(
-        app.exists(),
-        "build the app first (cargo build -p sportello-app): {} is missing",
-        app.display()
-    );
     let home = tempfile::tempdir().expect("a temporary folder");
     let db = home.path().join("e2e.db");
-    let shot = target_dir().join("e2e/register.png");
-
-    let driver = Driver::start(&db, home.path());
-    let caps = json!({
-        "browserName": "wry",
-        "tauri:options": {"application": app},
-    });
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps.as_object().expect("an object").clone())
-        .connect(&driver.url())
+    let (typical_keys, shot) =
+        with_app(
+            &db,
+            home.path(),
+            |client| async move { scenario(&client).await },
+        )
         .await
-        .expect("a WebDriver session with the app");
-    let outcome = scenario(&client, &shot).await;
-    // Always end the session (WebKitWebDriver allows one), then stop the driver.
-    let _ = client.close().await;
-    drop(driver);
-    let typical_keys = outcome.expect("the scenario");
+        .expect("the register scenario");
     assert!(
         typical_keys <= 12,
         "a typical access took {typical_keys} keys, more than 12"

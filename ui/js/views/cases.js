@@ -1,0 +1,486 @@
+// Accompaniment cases: the year's counts (the report's own figures), the open cases
+// (oldest first, with days open), the archived and fast ones of the year; open a full
+// case with its personal file, record a fast one, add notes, correct, archive, delete.
+//
+// mount(root, ctx): ctx.caseFrom = {type: 'full'|'fast', date, reason} prefills the form
+// (the register opens this view with it after an access with an accompaniment).
+// The personal file and the notes stay on this machine: the view says so.
+
+import * as ipc from '../ipc.js';
+import { html, render } from '../html.js';
+import { t, entryLabel, formatNumber, setLanguage } from '../i18n.js';
+import { isoDate, formatDate, parseDate } from '../dates.js';
+import { choiceMarkup, wireChoice, choiceValue, setChoice, focusTarget } from '../widgets/choice.js';
+import { fieldError } from '../errors.js';
+import './cases-strings.js';
+
+const FILE = ['person_name', 'phone', 'documents', 'description'];
+
+/** An RFC 3339 timestamp as the desk's local dd/mm/yyyy hh:mm. */
+function stamp(ts) {
+  const d = new Date(ts);
+  if (Number.isNaN(d.getTime())) return ts;
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  return `${formatDate(isoDate(d))} ${hm}`;
+}
+
+export async function mount(root, { caseFrom } = {}) {
+  const ctx = await ipc.openRegister();
+  if (!root.isConnected) return;
+  setLanguage(ctx.language);
+  const reasons = ctx.codebook.lists.reason;
+  const reasonLabel = (code) => entryLabel(reasons.find((e) => e.code === code)) || code;
+  const today = () => isoDate(new Date());
+  const state = { year: new Date().getFullYear(), data: null, editing: null, shown: null };
+  const $ = (sel) => root.querySelector(sel);
+
+  function formMarkup() {
+    return html`<form id="case-form" novalidate autocomplete="off">
+      <p class="correcting" id="case-correcting" hidden></p>
+      <p class="hint" id="case-from" hidden>${t('cases.fromAccess')}</p>
+      ${choiceMarkup({ field: 'case_type', legend: t('cases.type'), options: [
+    { value: 'full', label: t('cases.type.full'), key: t('cases.key.full') },
+    { value: 'fast', label: t('cases.type.fast'), key: t('cases.key.fast') }] })}
+      ${choiceMarkup({ field: 'reason', legend: t('cases.reason'), wide: true,
+    options: reasons.filter((e) => e.active).map((e) => ({ value: e.code, label: entryLabel(e) })) })}
+      <div class="row">
+        <div class="field small">
+          <label for="f-opened_on">${t('cases.opened_on')}</label>
+          <input id="f-opened_on" type="text" inputmode="numeric" placeholder="gg/mm/aaaa" size="10"
+            aria-describedby="e-opened_on">
+          <p class="field-error" id="e-opened_on"></p>
+        </div>
+        <div class="field small" id="w-closed_on" hidden>
+          <label for="f-closed_on">${t('cases.closed_on')}</label>
+          <input id="f-closed_on" type="text" inputmode="numeric" placeholder="gg/mm/aaaa" size="10"
+            aria-describedby="h-closed_on e-closed_on">
+          <p class="hint" id="h-closed_on">${t('cases.closedHint')}</p>
+          <p class="field-error" id="e-closed_on"></p>
+        </div>
+      </div>
+      <fieldset class="case-file" id="case-file">
+        <legend>${t('cases.file')}</legend>
+        <p class="privacy" id="case-privacy">${t('cases.privacy')}</p>
+        <div class="row">
+          <div class="field grow"><label for="f-person_name">${t('cases.person_name')}</label>
+            <input id="f-person_name" type="text" maxlength="200" aria-describedby="case-privacy"></div>
+          <div class="field"><label for="f-phone">${t('cases.phone')}</label>
+            <input id="f-phone" type="text" maxlength="40" size="16"></div>
+        </div>
+        <div class="row">
+          <div class="field grow"><label for="f-documents">${t('cases.documents')}</label>
+            <textarea id="f-documents" rows="3"></textarea></div>
+          <div class="field grow"><label for="f-description">${t('cases.description')}</label>
+            <textarea id="f-description" rows="3"></textarea></div>
+        </div>
+      </fieldset>
+      <div class="actions">
+        <button type="submit" id="case-save" class="primary">${t('cases.save.full')}</button>
+        <button type="button" id="case-fast">${t('cases.fastKey')}</button>
+        <button type="button" id="case-clear">${t('cases.clear')}</button>
+      </div>
+    </form>`;
+  }
+
+  function pageMarkup() {
+    return html`<header class="bar">
+        <h1>${t('cases.title')} <span class="code">· ${ctx.desk.name} (${ctx.desk.code})</span></h1>
+        <label class="year">${t('cases.year')}
+          <input id="case-year" type="text" inputmode="numeric" size="5" value="${state.year}"></label>
+      </header>
+      <section class="case-counts" aria-labelledby="counts-title" id="case-counts"></section>
+      <div class="cases">
+        <section class="entry" aria-labelledby="case-new-title">
+          <h2 id="case-new-title">${t('cases.new')}</h2>
+          ${formMarkup()}
+          <p class="hint">${t('cases.keys')}</p>
+        </section>
+        <section class="case-lists" id="case-lists" tabindex="-1"></section>
+      </div>
+      <footer class="status">
+        <p id="case-message" role="status" aria-live="polite"></p>
+      </footer>
+      <dialog id="case-detail" aria-labelledby="detail-title"></dialog>
+      <dialog id="case-confirm" aria-labelledby="case-confirm-text">
+        <p id="case-confirm-text"></p>
+        <div class="actions">
+          <button type="button" id="case-confirm-no">${t('cases.confirmNo')}</button>
+          <button type="button" id="case-confirm-yes" class="danger">${t('cases.confirmYes')}</button>
+        </div>
+      </dialog>`;
+  }
+
+  function say(text, error = false) {
+    const m = $('#case-message');
+    m.textContent = text;
+    m.classList.toggle('error', error);
+  }
+
+  function clearErrors() {
+    for (const p of root.querySelectorAll('#case-form .field-error')) p.textContent = '';
+    for (const el of root.querySelectorAll('#case-form [aria-invalid]')) el.removeAttribute('aria-invalid');
+  }
+
+  function showError(field, text) {
+    $(`#e-${field}`).textContent = text;
+    $(`#f-${field}`).setAttribute('aria-invalid', 'true');
+  }
+
+  function focusField(field) {
+    const el = $(`#f-${field}`);
+    if (el.matches('fieldset')) focusTarget(el).focus();
+    else el.focus();
+  }
+
+  /** Shows what fits the type: a fast accompaniment has no personal file. */
+  function typeChanged() {
+    const fast = choiceValue($('#f-case_type')) === 'fast';
+    $('#case-file').hidden = fast;
+    $('#case-save').textContent = state.editing ? t('cases.save.correct')
+      : t(fast ? 'cases.save.fast' : 'cases.save.full');
+  }
+
+  function resetForm() {
+    state.editing = null;
+    setChoice($('#f-case_type'), 'full');
+    setChoice($('#f-reason'), '');
+    $('#f-opened_on').value = formatDate(today());
+    $('#f-closed_on').value = '';
+    $('#w-closed_on').hidden = true;
+    for (const f of FILE) $(`#f-${f}`).value = '';
+    $('#case-correcting').hidden = true;
+    $('#case-new-title').textContent = t('cases.new');
+    $('#case-from').hidden = true;
+    $('#case-fast').textContent = t('cases.fastKey');
+    clearErrors();
+    typeChanged();
+  }
+
+  function fill(c) {
+    setChoice($('#f-case_type'), c.case_type);
+    setChoice($('#f-reason'), c.reason);
+    $('#f-opened_on').value = formatDate(c.opened_on);
+    $('#f-closed_on').value = c.closed_on ? formatDate(c.closed_on) : '';
+    for (const f of FILE) $(`#f-${f}`).value = c.personal?.[f] ?? '';
+    clearErrors();
+    typeChanged();
+  }
+
+  function collect() {
+    clearErrors();
+    const errors = [];
+    const reason = choiceValue($('#f-reason'));
+    if (!reason) errors.push(['reason', t('cases.err.reason')]);
+    const opened = parseDate($('#f-opened_on').value);
+    if (!opened || opened > today() || opened < '2000-01-01') errors.push(['opened_on', t('cases.err.date')]);
+    let closed = null;
+    if (state.editing && $('#f-closed_on').value.trim() !== '') {
+      closed = parseDate($('#f-closed_on').value);
+      if (!closed || closed > today() || (opened && closed < opened)) errors.push(['closed_on', t('cases.err.closed')]);
+    }
+    if (errors.length) {
+      for (const [f, text] of errors) showError(f, text);
+      say(t('cases.fix'), true);
+      focusField(errors[0][0]);
+      return null;
+    }
+    const caseType = choiceValue($('#f-case_type')) || 'full';
+    const personal = caseType === 'fast' ? null
+      : Object.fromEntries(FILE.map((f) => [f, $(`#f-${f}`).value]));
+    return { case_type: caseType, opened_on: opened, closed_on: closed, reason, personal };
+  }
+
+  async function failed(err) {
+    const { field, text } = fieldError(err);
+    if (field && $(`#f-${field}`)) { showError(field, text); focusField(field); say(t('cases.fix'), true); } else say(text, true);
+    if (err?.code === 'conflict' || err?.code === 'not_found') await refresh();
+  }
+
+  async function save() {
+    const input = collect();
+    if (!input) return;
+    try {
+      if (state.editing) {
+        const c = await ipc.correctCase(state.editing.id, state.editing.revision, input);
+        say(t('cases.corrected', { revision: c.revision }));
+      } else {
+        await ipc.openCase(input);
+        say(t(input.case_type === 'fast' ? 'cases.fastSaved' : 'cases.opened'));
+      }
+      resetForm();
+      await refresh();
+      focusField('reason');
+    } catch (err) {
+      await failed(err);
+    }
+  }
+
+  function startCorrection(c) {
+    state.editing = { id: c.id, revision: c.revision };
+    fill(c);
+    $('#w-closed_on').hidden = false;
+    const banner = $('#case-correcting');
+    banner.textContent = t('cases.correcting', { date: formatDate(c.opened_on), revision: c.revision });
+    banner.hidden = false;
+    $('#case-new-title').textContent = t('cases.editTitle');
+    typeChanged();
+    focusField('reason');
+  }
+
+  function countsMarkup(d) {
+    const c = d.counts;
+    const item = (key, n, params = {}) => html`<li data-count="${key}"><span>${t(`cases.c.${key}`, params)}</span>
+      <strong>${formatNumber(n)}</strong></li>`;
+    return html`<h2 id="counts-title">${t('cases.counts', { year: d.year })}</h2>
+      <ul class="counts">${item('total', c.total)}${item('carried_in', c.carried_in)}
+        ${item('archived', c.archived, { year: d.year })}${item('carried_out', c.carried_out, { next: d.year + 1 })}
+        ${item('fast', c.fast)}</ul>`;
+  }
+
+  function tableMarkup(id, list, { closed = false, person = true } = {}) {
+    if (list.length === 0) return html`<p>${t('cases.none')}</p>`;
+    const rows = list.map((c) => {
+      const name = c.personal?.person_name || t('cases.noName');
+      const what = `${formatDate(c.opened_on)} ${reasonLabel(c.reason)}`;
+      return html`<tr>
+        <td>${formatDate(c.opened_on)}</td>
+        ${closed ? html`<td>${formatDate(c.closed_on)}</td>` : ''}
+        ${person ? html`<td class="num">${formatNumber(c.days_open)}</td>` : ''}
+        <td>${reasonLabel(c.reason)}</td>
+        ${person ? html`<td class="${c.personal ? '' : 'muted'}">${name}</td><td class="num">${formatNumber(c.notes)}</td>` : ''}
+        <td class="commands">
+          ${person ? html`<button type="button" data-show="${c.id}" aria-label="${t('cases.show')} ${what}">${t('cases.show')}</button>` : ''}
+          <button type="button" data-correct="${c.id}" aria-label="${t('cases.correct')} ${what}">${t('cases.correct')}</button>
+          <button type="button" data-delete="${c.id}" class="danger-text" aria-label="${t('cases.delete')} ${what}">${t('cases.delete')}</button>
+        </td></tr>`;
+    });
+    return html`<div class="table-wrap"><table id="${id}"><thead><tr>
+      <th scope="col">${t('cases.col.opened')}</th>
+      ${closed ? html`<th scope="col">${t('cases.col.closed')}</th>` : ''}
+      ${person ? html`<th scope="col">${t('cases.col.days')}</th>` : ''}<th scope="col">${t('cases.col.reason')}</th>
+      ${person ? html`<th scope="col">${t('cases.col.person')}</th><th scope="col">${t('cases.col.notes')}</th>` : ''}
+      <th scope="col">${t('cases.col.commands')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  }
+
+  function draw() {
+    const d = state.data;
+    render($('#case-counts'), countsMarkup(d));
+    render($('#case-lists'), html`
+      <h2 id="open-title">${t('cases.open', { count: formatNumber(d.open.length) })}</h2>
+      ${tableMarkup('cases-open', d.open)}
+      <h2>${t('cases.archived', { year: d.year, count: formatNumber(d.archived.length) })}</h2>
+      ${tableMarkup('cases-archived', d.archived, { closed: true })}
+      <h2>${t('cases.fastList', { year: d.year, count: formatNumber(d.fast.length) })}</h2>
+      ${tableMarkup('cases-fast', d.fast, { person: false })}`);
+  }
+
+  async function refresh() {
+    state.data = await ipc.casesOverview(state.year);
+    draw();
+  }
+
+  const find = (id) => {
+    const d = state.data;
+    return [...d.open, ...d.archived, ...d.fast].find((c) => c.id === id);
+  };
+
+  async function showDetail(id) {
+    const c = await ipc.getCase(id);
+    const notes = await ipc.caseNotes(id);
+    state.shown = { ...c, notes: notes.length };
+    const dialog = $('#case-detail');
+    const p = c.personal ?? {};
+    const days = find(id)?.days_open ?? 0;
+    render(dialog, html`<h2 id="detail-title">${t('cases.detail', { date: formatDate(c.opened_on), reason: reasonLabel(c.reason) })}</h2>
+      <p class="muted">${t('cases.detailDays', { days: formatNumber(days), revision: c.revision })}</p>
+      <p class="privacy">${t('cases.privacy')}</p>
+      <dl class="case-file-view">
+        ${FILE.map((f) => html`<dt>${t(`cases.${f}`)}</dt><dd>${p[f] || '—'}</dd>`)}
+      </dl>
+      <h3>${t('cases.notes')}</h3>
+      ${notes.length === 0 ? html`<p>${t('cases.noNotes')}</p>` : html`<ol class="case-notes">${notes.map((n) => html`<li>
+        <span class="muted">${stamp(n.written_at)}${n.operator ? ` · ${n.operator}` : ''}</span>
+        <p>${n.body}</p></li>`)}</ol>`}
+      <form id="note-form" novalidate>
+        <div class="field"><label for="f-note">${t('cases.note')}</label>
+          <textarea id="f-note" rows="2" aria-describedby="e-note"></textarea>
+          <p class="field-error" id="e-note"></p></div>
+        <div class="actions"><button type="submit" class="primary">${t('cases.noteAdd')}</button></div>
+      </form>
+      ${c.closed_on ? '' : html`<form id="close-form" novalidate class="row">
+        <div class="field small"><label for="f-close">${t('cases.closeOn')}</label>
+          <input id="f-close" type="text" inputmode="numeric" size="10" value="${formatDate(today())}"
+            aria-describedby="e-close"><p class="field-error" id="e-close"></p></div>
+        <div class="actions"><button type="submit">${t('cases.closeDo')}</button></div>
+      </form>`}
+      <div class="actions">
+        <button type="button" id="detail-correct">${t('cases.correct')}</button>
+        <button type="button" id="detail-delete" class="danger-text">${t('cases.delete')}</button>
+        <button type="button" id="detail-close">${t('cases.closeBack')}</button>
+      </div>`);
+    if (!dialog.open) dialog.showModal();
+    $('#f-note').focus();
+  }
+
+  async function addNote() {
+    const body = $('#f-note').value;
+    if (!body.trim()) { $('#e-note').textContent = t('cases.err.note'); $('#f-note').focus(); return; }
+    try {
+      await ipc.addCaseNote(state.shown.id, body);
+      say(t('cases.noteSaved'));
+      await refresh();
+      await showDetail(state.shown.id);
+    } catch (err) {
+      $('#e-note').textContent = fieldError(err).text;
+    }
+  }
+
+  async function closeShown() {
+    const c = state.shown;
+    const day = parseDate($('#f-close').value);
+    if (!day || day > today() || day < c.opened_on) {
+      $('#e-close').textContent = t('cases.err.closed');
+      $('#f-close').setAttribute('aria-invalid', 'true');
+      $('#f-close').focus();
+      return;
+    }
+    try {
+      await ipc.closeCase(c.id, c.revision, day);
+      $('#case-detail').close();
+      say(t('cases.closedDone', { date: formatDate(day) }));
+      await refresh();
+      focusList();
+    } catch (err) {
+      $('#case-detail').close();
+      await failed(err);
+    }
+  }
+
+  function askDelete(c) {
+    const dialog = $('#case-confirm');
+    const personal = c.personal || c.notes > 0;
+    $('#case-confirm-text').textContent = `${t('cases.confirmDelete', {
+      date: formatDate(c.opened_on), reason: reasonLabel(c.reason),
+    })}${personal ? ` ${t('cases.confirmDeleteFile')}` : ''}`;
+    const yes = $('#case-confirm-yes');
+    const no = $('#case-confirm-no');
+    const done = () => { yes.onclick = null; no.onclick = null; dialog.close(); };
+    no.onclick = () => { done(); focusList(); };
+    yes.onclick = async () => {
+      done();
+      try {
+        await ipc.deleteCase(c.id, c.revision);
+        if (state.editing?.id === c.id) resetForm();
+        say(t('cases.deleted'));
+        await refresh();
+      } catch (err) {
+        await failed(err);
+      }
+      focusList();
+    };
+    dialog.showModal();
+    no.focus();
+  }
+
+  function focusList() {
+    ($('#case-lists button') ?? $('#case-lists')).focus();
+  }
+
+  function fast() {
+    if (!state.editing) {
+      setChoice($('#f-case_type'), 'fast');
+      typeChanged();
+    }
+    focusField('reason');
+  }
+
+  async function changeYear() {
+    const y = Number($('#case-year').value.trim());
+    if (!Number.isInteger(y) || y < 2000 || y > 9999) { say(t('cases.err.year'), true); return; }
+    state.year = y;
+    say('');
+    await refresh();
+  }
+
+  function wire() {
+    const form = $('#case-form');
+    for (const fs of form.querySelectorAll('fieldset.choice')) {
+      wireChoice(fs, {
+        onPicked: () => {
+          if (fs.dataset.field === 'case_type') { typeChanged(); focusField('reason'); } else $('#f-opened_on').focus();
+        },
+        onChange: () => {
+          fs.removeAttribute('aria-invalid');
+          $(`#e-${fs.dataset.field}`).textContent = '';
+          if (fs.dataset.field === 'case_type') typeChanged();
+        },
+      });
+    }
+    form.addEventListener('submit', (e) => { e.preventDefault(); save(); });
+    form.addEventListener('keydown', (e) => {
+      const inText = e.target.matches('textarea');
+      if (e.key === 'Enter' && !e.altKey && !e.target.matches('button') && (!inText || e.ctrlKey)) {
+        e.preventDefault();
+        save();
+      }
+    });
+    $('#case-fast').addEventListener('click', fast);
+    $('#case-clear').addEventListener('click', () => { resetForm(); focusField('reason'); });
+    $('#case-year').addEventListener('change', changeYear);
+    $('#case-year').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); changeYear(); } });
+    $('#case-lists').addEventListener('click', (e) => {
+      const b = e.target.closest('button');
+      if (!b) return;
+      if (b.dataset.show) showDetail(b.dataset.show).catch(failed);
+      if (b.dataset.correct) startCorrection(find(b.dataset.correct));
+      if (b.dataset.delete) askDelete(find(b.dataset.delete));
+    });
+    const detail = $('#case-detail');
+    detail.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (e.target.id === 'note-form') addNote();
+      if (e.target.id === 'close-form') closeShown();
+    });
+    detail.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && e.ctrlKey && e.target.id === 'f-note') { e.preventDefault(); addNote(); }
+    });
+    detail.addEventListener('click', (e) => {
+      const id = e.target.id;
+      if (id === 'detail-close') { detail.close(); focusList(); }
+      if (id === 'detail-correct') { detail.close(); startCorrection(state.shown); }
+      if (id === 'detail-delete') { detail.close(); askDelete(state.shown); }
+    });
+    document.onkeydown = (e) => {
+      if (document.querySelector('dialog[open]')) return;
+      if (e.key === 'Escape' && state.editing) { e.preventDefault(); resetForm(); focusField('reason'); return; }
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const actions = {
+        n: () => { resetForm(); focusField('reason'); },
+        v: fast,
+        l: focusList,
+        y: () => { $('#case-year').focus(); $('#case-year').select(); },
+      };
+      const k = e.key.toLowerCase();
+      if (actions[k]) { e.preventDefault(); actions[k](); }
+    };
+  }
+
+  render(root, pageMarkup());
+  document.title = `${t('cases.title')} · ${ctx.desk.name} · Sportello`;
+  wire();
+  resetForm();
+  if (caseFrom) {
+    setChoice($('#f-case_type'), caseFrom.type === 'fast' ? 'fast' : 'full');
+    if (caseFrom.reason && reasons.some((e) => e.active && e.code === caseFrom.reason)) {
+      setChoice($('#f-reason'), caseFrom.reason);
+    }
+    if (caseFrom.date) $('#f-opened_on').value = formatDate(caseFrom.date);
+    $('#case-from').hidden = false;
+    typeChanged();
+  }
+  await refresh();
+  // From the register: a full case goes on with its personal file, a fast one is ready.
+  if (!caseFrom || !choiceValue($('#f-reason'))) focusField('reason');
+  else if (caseFrom.type === 'fast') $('#case-save').focus();
+  else $('#f-person_name').focus();
+}
