@@ -4,7 +4,8 @@
 For a person to look at: target/screens/<view>-<lang>[-zoom].png. The data are made
 up: a Follonica desk with today's accesses and one of an earlier day not exported yet,
 an import preview with one good file and one of each common rejection, and one booked
-appointment. Drives the real debug app over WebDriver like tests/e2e/sync.py.
+appointment. Drives the real debug app over WebDriver (tauri-driver, WebKitWebDriver) with the
+standard library only.
 
 Run from the repository root under a display:
     cargo build -p sportello -p sportello-app
@@ -13,26 +14,123 @@ Run from the repository root under a display:
 
 import base64
 import datetime
+import json
 import os
 import signal
-import subprocess
-import time
-import json
 import sqlite3
+import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests/e2e"))
-import sync  # noqa: E402  (App, cli, add_accesses)
+APP = ROOT / "target/debug/sportello-app"
+CLI = ROOT / "target/debug/sportello"
+# tauri-driver; its WebKitWebDriver listens on PORT + 1. Not the end-to-end tests' port:
+# both may run on one machine.
+PORT = 4490
 
-sync.PORT = 4490  # not the end-to-end tests' port: both may run on one machine
+
+def cli(db, *args, check=True):
+    out = subprocess.run([CLI, "--db", db, *args], capture_output=True, text=True)
+    if check and out.returncode != 0:
+        sys.exit(f"sportello {' '.join(args)} failed: {out.stderr}")
+    return out
+
+
+def add_accesses(db, desk, dates):
+    """Fixture records, written as the core writes them (with a change number)."""
+    c = sqlite3.connect(db)
+    for d in dates:
+        seq = c.execute(
+            "UPDATE change_counter SET value = value + 1 RETURNING value"
+        ).fetchone()[0]
+        i = str(uuid.uuid4())
+        c.execute(
+            "INSERT INTO accesses (id, desk, revision, deleted, date, hour, channel, nationality,"
+            " sex, age_band, first_access, referred_by, permit, accompaniment, mediation,"
+            " created_at, updated_at, change_seq) VALUES (?, ?, 1, 0, ?, 10, 'sportello', 'MA',"
+            " 'maschio', '30-39', 1, 'iniziativa_propria', 'in_rinnovo', 0, 0, 'x', 'x', ?)",
+            (i, desk, d, seq),
+        )
+        c.execute("INSERT INTO access_reasons VALUES (?, 'rinnovo_permesso')", (i,))
+        c.execute("INSERT INTO access_actions VALUES (?, 'informazione')", (i,))
+    c.commit()
+    c.close()
+
+
+class App:
+    """The app on database `db`, driven over WebDriver; always cleaned up."""
+
+    def __init__(self, db, tmp):
+        env = dict(os.environ, SPORTELLO_DB=str(db))
+        for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+            env[var] = str(Path(tmp) / var.lower())
+        self.driver = subprocess.Popen(
+            ["tauri-driver", "--port", str(PORT), "--native-port", str(PORT + 1)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.sid = None
+        for _ in range(50):
+            try:
+                caps = {"browserName": "wry", "tauri:options": {"application": str(APP)}}
+                self.sid = self.req("POST", "/session", {"capabilities": {"alwaysMatch": caps}})[
+                    "sessionId"
+                ]
+                break
+            except OSError:
+                time.sleep(0.2)
+        if not self.sid:
+            self.close()
+            sys.exit("tauri-driver did not start")
+
+    def req(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        r = urllib.request.Request(
+            f"http://127.0.0.1:{PORT}{path}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        return json.loads(urllib.request.urlopen(r, timeout=60).read())["value"]
+
+    def run(self, script):
+        """Runs an async script: it ends by calling `done(value)`."""
+        body = {"script": "const done = arguments[arguments.length - 1];\n" + script, "args": []}
+        return self.req("POST", f"/session/{self.sid}/execute/async", body)
+
+    def wait_text(self, needle, timeout=10):
+        end = time.time() + timeout
+        text = ""
+        while time.time() < end:
+            text = self.run("done(document.body.innerText)")
+            if needle in text:
+                return text
+            time.sleep(0.2)
+        raise AssertionError(f"{needle!r} never appeared; the page says:\n{text}")
+
+    def close(self):
+        if self.sid:
+            try:
+                self.req("DELETE", f"/session/{self.sid}")
+            except OSError:
+                pass
+        # SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too
+        self.driver.send_signal(signal.SIGTERM)
+        self.driver.wait(timeout=10)
+
+
+
 OUT = ROOT / "target/screens"
 
 
-class App(sync.App):
-    """sync.App that also ends the app it started when WebKitWebDriver died first."""
+class Driven(App):
+    """App that also ends the app it started when WebKitWebDriver died first."""
 
     def __init__(self, db, tmp):
         super().__init__(db, tmp)
@@ -121,7 +219,7 @@ def main():
     for lang in ("it", "en"):
         with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             fol, fresh, outbox = prepare(lang, Path(tmp))
-            for view in ("register", "sync", "appointments", "setup"):
+            for view in ("register", "sync", "appointments", "cases", "setup"):
                 for factor, suffix in (("1", ""), ("2", "-zoom")):
                     # one app per picture: WebKitWebDriver on a busy machine now and
                     # then drops a session, and a retry then costs one picture only
@@ -143,13 +241,13 @@ def prepare(lang, tmp):
     fol, gro, fresh = tmp / "fol.db", tmp / "gro.db", tmp / "fresh.db"
     outbox = tmp / "outbox"
     outbox.mkdir()
-    sync.cli(fol, "desk", "set", "FOL")
-    sync.cli(gro, "desk", "set", "GRO")
-    sync.add_accesses(gro, "GRO", [today.isoformat()] * 2)
-    sync.cli(gro, "export", "--out", str(outbox))
+    cli(fol, "desk", "set", "FOL")
+    cli(gro, "desk", "set", "GRO")
+    add_accesses(gro, "GRO", [today.isoformat()] * 2)
+    cli(gro, "export", "--out", str(outbox))
     bad_files(outbox, next(outbox.glob("sportello-GRO-*.jsonl")))
-    sync.add_accesses(fol, "FOL", [earlier.isoformat()] + [today.isoformat()] * 6)
-    sync.cli(fresh, "codebook", check=False)
+    add_accesses(fol, "FOL", [earlier.isoformat()] + [today.isoformat()] * 6)
+    cli(fresh, "codebook", check=False)
     for db in (fol, fresh):
         c = sqlite3.connect(db)
         if db == fol:
@@ -162,7 +260,7 @@ def prepare(lang, tmp):
 
 def shoot_view(db, tmp, lang, view, factor, name):
     it = lang == "it"
-    app = App(db, tmp)
+    app = Driven(db, tmp)
     try:
         app.req("POST", f"/session/{app.sid}/window/rect", {"width": 1366, "height": 768})
         if view == "setup":
@@ -185,6 +283,8 @@ def shoot_view(db, tmp, lang, view, factor, name):
         if view == "appointments":
             show(app, "appuntamenti", "Agenda" if it else "Day agenda")
             app.run("document.getElementById('appt-book').click(); setTimeout(() => done(1), 800);")
+        if view == "cases":
+            show(app, "casi", "Accompagnamenti" if it else "Accompaniments")
         shoot(app, name)
         if view == "appointments":
             app.run("window.scrollTo(0, document.body.scrollHeight); setTimeout(() => done(1), 200);")
