@@ -55,17 +55,6 @@ pub struct Access {
     pub updated_at: String,
 }
 
-/// What this desk has not exported yet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Unexported {
-    /// Records (accesses and cases) changed since the last export.
-    pub count: i64,
-    /// The earliest record date among them (access date, case opening date).
-    pub oldest_date: Option<NaiveDate>,
-    /// When the oldest of those changes was made (RFC 3339).
-    pub since: Option<String>,
-}
-
 /// Checks `input` against the rules and the active codebook.
 pub fn validate(conn: &Connection, input: &NewAccess, now: DateTime<Utc>) -> Result<()> {
     // "now" is UTC; a desk's local date can be one day ahead of it, never more.
@@ -412,27 +401,6 @@ pub fn list_for_day(conn: &Connection, desk: &str, date: NaiveDate) -> Result<Ve
     Ok(out)
 }
 
-/// What `desk` changed since its last export (accesses and cases).
-pub fn unexported_summary(conn: &Connection, desk: &str) -> Result<Unexported> {
-    let (count, oldest_date, since): (i64, Option<String>, Option<String>) = conn.query_row(
-        "WITH last AS (SELECT COALESCE(MAX(up_to_change), 0) AS seq FROM exports WHERE desk = ?1),
-              pending AS (
-                  SELECT date AS day, updated_at FROM accesses
-                  WHERE desk = ?1 AND change_seq > (SELECT seq FROM last)
-                  UNION ALL
-                  SELECT opened_on AS day, updated_at FROM cases
-                  WHERE desk = ?1 AND change_seq > (SELECT seq FROM last))
-         SELECT COUNT(*), MIN(day), MIN(updated_at) FROM pending",
-        [desk],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
-    Ok(Unexported {
-        count,
-        oldest_date: oldest_date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-        since,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -638,32 +606,6 @@ mod tests {
             )
             .unwrap()
             .is_empty()
-        );
-    }
-
-    #[test]
-    fn unexported_counts_changes_after_the_last_export() {
-        let mut store = desk_store();
-        assert_eq!(unexported_summary(store.conn(), "FOL").unwrap().count, 0);
-        let a = record(store.conn_mut(), &typical(), "CT", now()).unwrap();
-        record(store.conn_mut(), &typical(), "CT", now()).unwrap();
-        let s = unexported_summary(store.conn(), "FOL").unwrap();
-        assert_eq!((s.count, s.oldest_date), (2, Some(typical().date)));
-        store
-            .conn()
-            .execute(
-                "INSERT INTO exports (export_id, desk, sequence, created_at, period_from, period_to,
-                     record_count, sha256, path, up_to_change)
-                 VALUES ('e1', 'FOL', 1, 't', '2024-03-12', '2024-03-12', 2, 'x', 'p', 2)",
-                [],
-            )
-            .unwrap();
-        assert_eq!(unexported_summary(store.conn(), "FOL").unwrap().count, 0);
-        delete(store.conn_mut(), &a.id, 1, "CT", now()).unwrap();
-        assert_eq!(
-            unexported_summary(store.conn(), "FOL").unwrap().count,
-            1,
-            "a deletion must travel too"
         );
     }
 }

@@ -1,7 +1,7 @@
 //! The coordinator's import of desk export files (format version 1).
 //!
 //! Three steps, each its own function:
-//! 1. [`parse`]: bytes to a checked [`ExportFile`], or a [`FormatError`] naming the line
+//! 1. [`parse`]: bytes to a checked [`ExportFile`], or a [`Rejection`] naming the line
 //!    and the field. Pure (no database), so a fuzzer can hammer it.
 //! 2. [`check_codes`]: every code must be in this codebook, active or retired (a desk may
 //!    still use a code the coordinator retired yesterday); unknown codes reject the file,
@@ -37,16 +37,79 @@ use crate::codebook::{self, Codebook, List};
 use crate::export::{FORMAT, FORMAT_VERSION, sha256_hex};
 use crate::{Error, Result, desk, ids};
 
-/// Why a file cannot be read as a version 1 export: the line (1-based) and field, when
-/// they apply.
+/// Why a file is refused, as a stable code the interface translates (the CLI prints the
+/// English `message`). The codes are part of the IPC contract: add, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionKind {
+    /// The file cannot be read from disk.
+    Unreadable,
+    NotUtf8,
+    Empty,
+    NotJson,
+    NotObject,
+    /// The first line is not a Sportello header.
+    NotHeader,
+    /// `format` is not the contract's name.
+    WrongFormat,
+    /// A `format_version` this program does not know (a newer Sportello wrote it).
+    UnknownVersion,
+    UnknownField,
+    Missing,
+    WrongType,
+    OutOfRange,
+    BadDate,
+    BadUuid,
+    BadDesk,
+    BadTime,
+    /// A period that starts after it ends.
+    BadPeriod,
+    /// A code that is empty or longer than 32 characters.
+    BadCode,
+    DuplicateCode,
+    NoReasons,
+    BadCaseType,
+    ClosedBeforeOpened,
+    /// The end of the file is missing (no final newline or no trailer).
+    Truncated,
+    ChecksumMismatch,
+    CountMismatch,
+    UnknownRecord,
+    DuplicateId,
+    /// Codes the coordinator's codebook does not know: see `codes`.
+    UnknownCodes,
+    /// The file comes from this installation's own desk.
+    OwnDesk,
+    /// An export imported before, from a different file: this copy was altered.
+    AlteredCopy,
+    /// The file was valid but could not be stored (a database error); nothing stored.
+    NotStored,
+}
+
+use RejectionKind as K;
+
+/// A code of a file that the codebook does not know, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormatError {
+pub struct UnknownCode {
+    pub line: usize,
+    pub field: String,
+    pub code: String,
+}
+
+/// Why a file is refused: a stable `kind`, the line (1-based) and field when they
+/// apply, the unknown codes for [`RejectionKind::UnknownCodes`], and an English
+/// `message` for the command line and the import log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub kind: RejectionKind,
     pub line: Option<usize>,
     pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<UnknownCode>,
     pub message: String,
 }
 
-impl fmt::Display for FormatError {
+impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.line, &self.field) {
             (Some(l), Some(field)) => write!(f, "line {l}, field '{field}': {}", self.message),
@@ -57,12 +120,19 @@ impl fmt::Display for FormatError {
     }
 }
 
-impl std::error::Error for FormatError {}
+impl std::error::Error for Rejection {}
 
-fn err(line: Option<usize>, field: Option<&str>, message: impl Into<String>) -> FormatError {
-    FormatError {
+fn err(
+    kind: RejectionKind,
+    line: Option<usize>,
+    field: Option<&str>,
+    message: impl Into<String>,
+) -> Rejection {
+    Rejection {
+        kind,
         line,
         field: field.map(str::to_string),
+        codes: vec![],
         message: message.into(),
     }
 }
@@ -188,20 +258,24 @@ struct Obj<'a> {
 }
 
 impl<'a> Obj<'a> {
-    fn new(line: usize, value: &'a Value) -> Result<Obj<'a>, FormatError> {
+    fn new(line: usize, value: &'a Value) -> Result<Obj<'a>, Rejection> {
         match value {
             Value::Object(map) => Ok(Obj { line, map }),
-            _ => Err(err(Some(line), None, "not a JSON object")),
+            _ => Err(err(K::NotObject, Some(line), None, "not a JSON object")),
         }
     }
 
-    fn e(&self, field: &str, message: impl Into<String>) -> FormatError {
-        err(Some(self.line), Some(field), message)
+    fn e(&self, kind: RejectionKind, field: &str, message: impl Into<String>) -> Rejection {
+        err(kind, Some(self.line), Some(field), message)
     }
 
-    fn only(&self, allowed: &[&str]) -> Result<(), FormatError> {
+    fn only(&self, allowed: &[&str]) -> Result<(), Rejection> {
         match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
-            Some(k) => Err(self.e(k, "unknown field (format version 1 has no such field)")),
+            Some(k) => Err(self.e(
+                K::UnknownField,
+                k,
+                "unknown field (format version 1 has no such field)",
+            )),
             None => Ok(()),
         }
     }
@@ -210,59 +284,82 @@ impl<'a> Obj<'a> {
         self.map.get(field).filter(|v| !v.is_null())
     }
 
-    fn req(&self, field: &str) -> Result<&'a Value, FormatError> {
-        self.map.get(field).ok_or_else(|| self.e(field, "missing"))
+    fn req(&self, field: &str) -> Result<&'a Value, Rejection> {
+        self.map
+            .get(field)
+            .ok_or_else(|| self.e(K::Missing, field, "missing"))
     }
 
-    fn str_of(&self, field: &str, v: &'a Value) -> Result<&'a str, FormatError> {
-        v.as_str()
-            .ok_or_else(|| self.e(field, format!("expected a string, found {}", kind(v))))
+    fn str_of(&self, field: &str, v: &'a Value) -> Result<&'a str, Rejection> {
+        v.as_str().ok_or_else(|| {
+            self.e(
+                K::WrongType,
+                field,
+                format!("expected a string, found {}", kind(v)),
+            )
+        })
     }
 
-    fn string(&self, field: &str) -> Result<&'a str, FormatError> {
+    fn string(&self, field: &str) -> Result<&'a str, Rejection> {
         let v = self.req(field)?;
         self.str_of(field, v)
     }
 
-    fn int(&self, field: &str, v: &Value, min: i64, max: i64) -> Result<i64, FormatError> {
+    fn int(&self, field: &str, v: &Value, min: i64, max: i64) -> Result<i64, Rejection> {
         let n = match v {
             Value::Number(n) => n.as_i64().ok_or_else(|| {
                 self.e(
+                    K::WrongType,
                     field,
                     format!("expected an integer from {min} to {max}, found {n}"),
                 )
             })?,
             _ => {
-                return Err(self.e(field, format!("expected an integer, found {}", kind(v))));
+                return Err(self.e(
+                    K::WrongType,
+                    field,
+                    format!("expected an integer, found {}", kind(v)),
+                ));
             }
         };
         if n < min || n > max {
-            return Err(self.e(field, format!("{n} is out of range ({min} to {max})")));
+            return Err(self.e(
+                K::OutOfRange,
+                field,
+                format!("{n} is out of range ({min} to {max})"),
+            ));
         }
         Ok(n)
     }
 
-    fn bool_of(&self, field: &str, v: &Value) -> Result<bool, FormatError> {
-        v.as_bool()
-            .ok_or_else(|| self.e(field, format!("expected true or false, found {}", kind(v))))
+    fn bool_of(&self, field: &str, v: &Value) -> Result<bool, Rejection> {
+        v.as_bool().ok_or_else(|| {
+            self.e(
+                K::WrongType,
+                field,
+                format!("expected true or false, found {}", kind(v)),
+            )
+        })
     }
 
-    fn date_of(&self, field: &str, v: &Value) -> Result<NaiveDate, FormatError> {
+    fn date_of(&self, field: &str, v: &Value) -> Result<NaiveDate, Rejection> {
         let s = self.str_of(field, v)?;
-        parse_date(s).ok_or_else(|| self.e(field, format!("'{s}' is not a YYYY-MM-DD date")))
+        parse_date(s)
+            .ok_or_else(|| self.e(K::BadDate, field, format!("'{s}' is not a YYYY-MM-DD date")))
     }
 
-    fn code_of(&self, field: &str, v: &Value) -> Result<String, FormatError> {
+    fn code_of(&self, field: &str, v: &Value) -> Result<String, Rejection> {
         let s = self.str_of(field, v)?;
         if s.is_empty() || s.len() > 32 {
-            return Err(self.e(field, "a code is 1 to 32 characters"));
+            return Err(self.e(K::BadCode, field, "a code is 1 to 32 characters"));
         }
         Ok(s.to_string())
     }
 
-    fn codes_of(&self, field: &str, v: &Value) -> Result<Vec<String>, FormatError> {
+    fn codes_of(&self, field: &str, v: &Value) -> Result<Vec<String>, Rejection> {
         let Value::Array(items) = v else {
             return Err(self.e(
+                K::WrongType,
                 field,
                 format!("expected a list of codes, found {}", kind(v)),
             ));
@@ -272,18 +369,18 @@ impl<'a> Obj<'a> {
         for item in items {
             let code = self.code_of(field, item)?;
             if !seen.insert(code.clone()) {
-                return Err(self.e(field, format!("'{code}' is listed twice")));
+                return Err(self.e(K::DuplicateCode, field, format!("'{code}' is listed twice")));
             }
             out.push(code);
         }
         Ok(out)
     }
 
-    fn uuid(&self, field: &str) -> Result<String, FormatError> {
+    fn uuid(&self, field: &str) -> Result<String, Rejection> {
         let s = self.string(field)?;
         uuid::Uuid::parse_str(s)
             .map(|u| u.hyphenated().to_string())
-            .map_err(|_| self.e(field, format!("'{s}' is not a UUID")))
+            .map_err(|_| self.e(K::BadUuid, field, format!("'{s}' is not a UUID")))
     }
 }
 
@@ -313,23 +410,34 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-fn json_line(line: usize, bytes: &[u8]) -> Result<Value, FormatError> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| err(Some(line), None, format!("not valid JSON ({e})")))
+fn json_line(line: usize, bytes: &[u8]) -> Result<Value, Rejection> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        err(
+            K::NotJson,
+            Some(line),
+            None,
+            format!("not valid JSON ({e})"),
+        )
+    })
 }
 
-fn record_kind<'a>(obj: &Obj<'a>) -> Result<&'a str, FormatError> {
+fn record_kind<'a>(obj: &Obj<'a>) -> Result<&'a str, Rejection> {
     obj.string("record")
 }
 
-fn parse_header(obj: &Obj<'_>) -> Result<Header, FormatError> {
+fn parse_header(obj: &Obj<'_>) -> Result<Header, Rejection> {
     let format = obj.string("format")?;
     if format != FORMAT {
-        return Err(obj.e("format", format!("'{format}' is not '{FORMAT}'")));
+        return Err(obj.e(
+            K::WrongFormat,
+            "format",
+            format!("'{format}' is not '{FORMAT}'"),
+        ));
     }
     let version = obj.req("format_version")?;
     if version.as_i64() != Some(FORMAT_VERSION) {
         return Err(obj.e(
+            K::UnknownVersion,
             "format_version",
             format!(
                 "format version {version} is not known: this program reads version {FORMAT_VERSION}; \
@@ -342,6 +450,7 @@ fn parse_header(obj: &Obj<'_>) -> Result<Header, FormatError> {
     let desk = obj.string("desk")?;
     desk::validate_code(desk).map_err(|_| {
         obj.e(
+            K::BadDesk,
             "desk",
             format!("'{desk}' is not a desk code (2 to 8 upper-case letters)"),
         )
@@ -350,24 +459,32 @@ fn parse_header(obj: &Obj<'_>) -> Result<Header, FormatError> {
     let created_at = obj.string("created_at")?;
     DateTime::parse_from_rfc3339(created_at).map_err(|_| {
         obj.e(
+            K::BadTime,
             "created_at",
             format!("'{created_at}' is not an RFC 3339 time with offset"),
         )
     })?;
     let period = obj.req("period")?;
-    let p = Obj::new(obj.line, period).map_err(|_| obj.e("period", "expected an object"))?;
+    let p = Obj::new(obj.line, period)
+        .map_err(|_| obj.e(K::WrongType, "period", "expected an object"))?;
     p.only(&["from", "to"])
-        .map_err(|e| obj.e("period", e.message))?;
+        .map_err(|e| obj.e(e.kind, "period", e.message))?;
     let from = p.date_of(
         "period.from",
-        p.req("from").map_err(|_| obj.e("period.from", "missing"))?,
+        p.req("from")
+            .map_err(|_| obj.e(K::Missing, "period.from", "missing"))?,
     )?;
     let to = p.date_of(
         "period.to",
-        p.req("to").map_err(|_| obj.e("period.to", "missing"))?,
+        p.req("to")
+            .map_err(|_| obj.e(K::Missing, "period.to", "missing"))?,
     )?;
     if from > to {
-        return Err(obj.e("period", format!("starts ({from}) after it ends ({to})")));
+        return Err(obj.e(
+            K::BadPeriod,
+            "period",
+            format!("starts ({from}) after it ends ({to})"),
+        ));
     }
     let codebook_version = obj.int(
         "codebook_version",
@@ -386,7 +503,7 @@ fn parse_header(obj: &Obj<'_>) -> Result<Header, FormatError> {
     })
 }
 
-fn parse_access(obj: &Obj<'_>) -> Result<AccessLine, FormatError> {
+fn parse_access(obj: &Obj<'_>) -> Result<AccessLine, Rejection> {
     obj.only(ACCESS_KEYS)?;
     let id = obj.uuid("id")?;
     let revision = obj.int("revision", obj.req("revision")?, 1, i64::MAX)?;
@@ -394,17 +511,17 @@ fn parse_access(obj: &Obj<'_>) -> Result<AccessLine, FormatError> {
     let date = obj.date_of("date", obj.req("date")?)?;
     // Live records need every field; a tombstone may drop all but id, revision, deleted
     // and date, and whatever it keeps must still be well formed.
-    let get = |field: &str| -> Result<Option<&Value>, FormatError> {
+    let get = |field: &str| -> Result<Option<&Value>, Rejection> {
         match obj.opt(field) {
             Some(v) => Ok(Some(v)),
             None if deleted => Ok(None),
-            None => Err(obj.e(field, "missing")),
+            None => Err(obj.e(K::Missing, field, "missing")),
         }
     };
-    let code = |field: &str| -> Result<Option<String>, FormatError> {
+    let code = |field: &str| -> Result<Option<String>, Rejection> {
         get(field)?.map(|v| obj.code_of(field, v)).transpose()
     };
-    let flag = |field: &str| -> Result<Option<bool>, FormatError> {
+    let flag = |field: &str| -> Result<Option<bool>, Rejection> {
         get(field)?.map(|v| obj.bool_of(field, v)).transpose()
     };
     let hour = get("hour")?
@@ -420,7 +537,7 @@ fn parse_access(obj: &Obj<'_>) -> Result<AccessLine, FormatError> {
         .map(|v| obj.codes_of("reasons", v))
         .transpose()?;
     if !deleted && reasons.as_ref().is_some_and(Vec::is_empty) {
-        return Err(obj.e("reasons", "at least one reason is required"));
+        return Err(obj.e(K::NoReasons, "reasons", "at least one reason is required"));
     }
     let permit = code("permit")?;
     let actions = get("actions")?
@@ -448,7 +565,7 @@ fn parse_access(obj: &Obj<'_>) -> Result<AccessLine, FormatError> {
     })
 }
 
-fn parse_case(obj: &Obj<'_>) -> Result<CaseLine, FormatError> {
+fn parse_case(obj: &Obj<'_>) -> Result<CaseLine, Rejection> {
     obj.only(CASE_KEYS)?;
     let id = obj.uuid("id")?;
     let revision = obj.int("revision", obj.req("revision")?, 1, i64::MAX)?;
@@ -457,17 +574,24 @@ fn parse_case(obj: &Obj<'_>) -> Result<CaseLine, FormatError> {
     let case_type = match obj.opt("case_type") {
         Some(v) => {
             let s = obj.str_of("case_type", v)?;
-            Some(
-                CaseType::parse(s)
-                    .ok_or_else(|| obj.e("case_type", format!("'{s}' is not full or fast")))?,
-            )
+            Some(CaseType::parse(s).ok_or_else(|| {
+                obj.e(
+                    K::BadCaseType,
+                    "case_type",
+                    format!("'{s}' is not full or fast"),
+                )
+            })?)
         }
         None if deleted => None,
-        None => return Err(obj.e("case_type", "missing")),
+        None => return Err(obj.e(K::Missing, "case_type", "missing")),
     };
     // closed_on is required on a live case, as a date or null (still open)
     if !deleted && !obj.map.contains_key("closed_on") {
-        return Err(obj.e("closed_on", "missing (null when the case is open)"));
+        return Err(obj.e(
+            K::Missing,
+            "closed_on",
+            "missing (null when the case is open)",
+        ));
     }
     let closed_on = obj
         .opt("closed_on")
@@ -477,6 +601,7 @@ fn parse_case(obj: &Obj<'_>) -> Result<CaseLine, FormatError> {
         && c < opened_on
     {
         return Err(obj.e(
+            K::ClosedBeforeOpened,
             "closed_on",
             format!("{c} is before the opening date {opened_on}"),
         ));
@@ -484,7 +609,7 @@ fn parse_case(obj: &Obj<'_>) -> Result<CaseLine, FormatError> {
     let reason = match obj.opt("reason") {
         Some(v) => Some(obj.code_of("reason", v)?),
         None if deleted => None,
-        None => return Err(obj.e("reason", "missing")),
+        None => return Err(obj.e(K::Missing, "reason", "missing")),
     };
     Ok(CaseLine {
         id,
@@ -498,17 +623,22 @@ fn parse_case(obj: &Obj<'_>) -> Result<CaseLine, FormatError> {
 }
 
 /// Reads and checks a whole file (format version 1). Pure: no database, no codebook.
-pub fn parse(bytes: &[u8]) -> Result<ExportFile, FormatError> {
+pub fn parse(bytes: &[u8]) -> Result<ExportFile, Rejection> {
     if let Err(e) = std::str::from_utf8(bytes) {
         let line = bytes[..e.valid_up_to()]
             .iter()
             .filter(|&&b| b == b'\n')
             .count()
             + 1;
-        return Err(err(Some(line), None, "not valid UTF-8 text"));
+        return Err(err(K::NotUtf8, Some(line), None, "not valid UTF-8 text"));
     }
     if bytes.is_empty() {
-        return Err(err(None, None, "the file is empty: no header line"));
+        return Err(err(
+            K::Empty,
+            None,
+            None,
+            "the file is empty: no header line",
+        ));
     }
     // Line 1: the header. Its format_version is read before anything else, so a file of
     // a future version is named as such rather than as a pile of unknown fields.
@@ -518,6 +648,7 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, FormatError> {
     let header_obj = Obj::new(1, &header_value)?;
     if record_kind(&header_obj).ok() != Some("header") {
         return Err(err(
+            K::NotHeader,
             Some(1),
             Some("record"),
             "the first line is not the header: this is not a Sportello export file",
@@ -526,6 +657,7 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, FormatError> {
     let header = parse_header(&header_obj)?;
     if !bytes.ends_with(b"\n") {
         return Err(err(
+            K::Truncated,
             None,
             None,
             "the last line is cut off (no final newline): the file is incomplete, a truncated copy? \
@@ -541,6 +673,7 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, FormatError> {
         .map_or(body.len(), |p| p + 1);
     let missing_trailer = || {
         err(
+            K::Truncated,
             Some(last),
             None,
             "no trailer line at the end: the file is incomplete, a truncated copy? \
@@ -562,6 +695,7 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, FormatError> {
     let actual = sha256_hex(&bytes[..trailer_start]);
     if sha != actual {
         return Err(trailer.e(
+            K::ChecksumMismatch,
             "sha256",
             "does not match the content: the file was changed or damaged on the way; \
              ask the desk to send it again",
@@ -570,6 +704,7 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, FormatError> {
     let record_lines = &lines[1..last - 1];
     if count != record_lines.len() as i64 {
         return Err(trailer.e(
+            K::CountMismatch,
             "count",
             format!("says {count} records, the file has {}", record_lines.len()),
         ));
@@ -585,6 +720,7 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, FormatError> {
             "case" => Record::Case(parse_case(&obj)?),
             other => {
                 return Err(obj.e(
+                    K::UnknownRecord,
                     "record",
                     format!("'{other}' is not a record line (access or case)"),
                 ));
@@ -592,6 +728,7 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, FormatError> {
         };
         if let Some(first) = ids.insert(record.id().to_string(), n) {
             return Err(obj.e(
+                K::DuplicateId,
                 "id",
                 format!("{} appears twice (also on line {first})", record.id()),
             ));
@@ -607,13 +744,17 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, FormatError> {
 
 /// Checks every code of `file` against `codebook` (active or retired entries); the
 /// error names every unknown code with its line.
-pub fn check_codes(file: &ExportFile, codebook: &Codebook) -> Result<(), FormatError> {
-    let mut unknown: Vec<String> = Vec::new();
+pub fn check_codes(file: &ExportFile, codebook: &Codebook) -> Result<(), Rejection> {
+    let mut unknown: Vec<UnknownCode> = Vec::new();
     let mut check = |line: usize, list: List, field: &str, code: &Option<String>| {
         if let Some(code) = code
             && codebook.entry(list, code).is_none()
         {
-            unknown.push(format!("{field} '{code}' (line {line})"));
+            unknown.push(UnknownCode {
+                line,
+                field: field.to_string(),
+                code: code.clone(),
+            });
         }
     };
     for (line, record) in &file.records {
@@ -643,16 +784,23 @@ pub fn check_codes(file: &ExportFile, codebook: &Codebook) -> Result<(), FormatE
     } else {
         String::new()
     };
-    unknown.truncate(20);
-    Err(err(
+    let listed: Vec<String> = unknown
+        .iter()
+        .take(20)
+        .map(|u| format!("{} '{}' (line {})", u.field, u.code, u.line))
+        .collect();
+    let mut rejection = err(
+        K::UnknownCodes,
         None,
         None,
         format!(
             "codes not in this codebook: {}{more}; add them to the codebook (sportello codebook add) \
              or ask the desk which codes it meant",
-            unknown.join(", ")
+            listed.join(", ")
         ),
-    ))
+    );
+    rejection.codes = unknown;
+    Err(rejection)
 }
 
 /// What happened to a file.
@@ -689,8 +837,10 @@ pub struct ConflictReport {
 pub struct FileReport {
     pub file: String,
     pub outcome: Outcome,
-    /// Why it was rejected, or a short note.
+    /// Why it was rejected, or a short note, in English (the command line, the log).
     pub message: String,
+    /// Why it was rejected, for the interface to put in its own words.
+    pub rejection: Option<Rejection>,
     pub export_id: Option<String>,
     pub desk: Option<String>,
     pub sequence: Option<i64>,
@@ -701,11 +851,12 @@ pub struct FileReport {
 }
 
 impl FileReport {
-    fn rejected(file: &str, message: String, header: Option<&Header>) -> FileReport {
+    fn rejected(file: &str, rejection: Rejection, header: Option<&Header>) -> FileReport {
         FileReport {
             file: file.to_string(),
             outcome: Outcome::Rejected,
-            message,
+            message: rejection.to_string(),
+            rejection: Some(rejection),
             export_id: header.map(|h| h.export_id.clone()),
             desk: header.map(|h| h.desk.clone()),
             sequence: header.map(|h| h.sequence),
@@ -1021,6 +1172,7 @@ fn apply(
         file: name.to_string(),
         outcome: Outcome::Imported,
         message: String::new(),
+        rejection: None,
         export_id: Some(h.export_id.clone()),
         desk: Some(h.desk.clone()),
         sequence: Some(h.sequence),
@@ -1106,31 +1258,32 @@ fn apply(
 /// Everything decided before the transaction: parsed file, or the report to give.
 enum Checked {
     Apply(Box<ExportFile>),
-    Done(FileReport),
+    Done(Box<FileReport>),
 }
 
 fn check(conn: &Connection, name: &str, bytes: &[u8], codebook: &Codebook) -> Result<Checked> {
     let file = match parse(bytes) {
         Ok(f) => f,
         Err(e) => {
-            return Ok(Checked::Done(FileReport::rejected(
-                name,
-                e.to_string(),
-                None,
-            )));
+            return Ok(Checked::Done(Box::new(FileReport::rejected(name, e, None))));
         }
     };
     let h = &file.header;
     if let Ok(own) = desk::own_code(conn)
         && own == h.desk
     {
-        return Ok(Checked::Done(FileReport::rejected(
+        return Ok(Checked::Done(Box::new(FileReport::rejected(
             name,
-            format!(
-                "this file was exported by this installation's own desk ({own}): its records are here already"
+            err(
+                K::OwnDesk,
+                None,
+                None,
+                format!(
+                    "this file was exported by this installation's own desk ({own}): its records are here already"
+                ),
             ),
             Some(h),
-        )));
+        ))));
     }
     let earlier: Option<String> = conn
         .query_row(
@@ -1141,27 +1294,41 @@ fn check(conn: &Connection, name: &str, bytes: &[u8], codebook: &Codebook) -> Re
         .optional()?;
     if let Some(sha) = earlier {
         if sha != file.file_sha256 {
-            return Ok(Checked::Done(FileReport::rejected(
+            return Ok(Checked::Done(Box::new(FileReport::rejected(
                 name,
-                format!(
-                    "export {} was imported already from a different file: this copy was altered",
-                    h.export_id
+                err(
+                    K::AlteredCopy,
+                    None,
+                    None,
+                    format!(
+                        "export {} was imported already from a different file: this copy was altered",
+                        h.export_id
+                    ),
                 ),
                 Some(h),
-            )));
+            ))));
         }
-        let mut report =
-            FileReport::rejected(name, "already imported: nothing changed".into(), Some(h));
+        let mut report = FileReport::rejected(
+            name,
+            err(
+                K::AlteredCopy,
+                None,
+                None,
+                "already imported: nothing changed",
+            ),
+            Some(h),
+        );
         report.outcome = Outcome::AlreadyImported;
+        report.rejection = None;
         report.unchanged = file.records.len();
-        return Ok(Checked::Done(report));
+        return Ok(Checked::Done(Box::new(report)));
     }
     if let Err(e) = check_codes(&file, codebook) {
-        return Ok(Checked::Done(FileReport::rejected(
+        return Ok(Checked::Done(Box::new(FileReport::rejected(
             name,
-            e.to_string(),
+            e,
             Some(h),
-        )));
+        ))));
     }
     Ok(Checked::Apply(Box::new(file)))
 }
@@ -1221,7 +1388,7 @@ fn run_batch(
     let mut reports = Vec::with_capacity(files.len());
     for (name, bytes) in files {
         let mut report = match check(conn, name, bytes, codebook)? {
-            Checked::Done(report) => report,
+            Checked::Done(report) => *report,
             Checked::Apply(file) => {
                 let applied = if dry_run {
                     conn.execute_batch("SAVEPOINT import_file")?;
@@ -1240,7 +1407,11 @@ fn run_batch(
                     })
                 };
                 applied.unwrap_or_else(|e| {
-                    FileReport::rejected(name, e.to_string(), Some(&file.header))
+                    FileReport::rejected(
+                        name,
+                        err(K::NotStored, None, None, e.to_string()),
+                        Some(&file.header),
+                    )
                 })
             }
         };
@@ -1291,7 +1462,12 @@ pub fn import_paths(
             Ok(bytes) => files.push((name, bytes)),
             Err(e) => unreadable.push(FileReport::rejected(
                 &name,
-                format!("{name}: cannot be read ({e})"),
+                err(
+                    K::Unreadable,
+                    None,
+                    None,
+                    format!("{name}: cannot be read ({e})"),
+                ),
                 None,
             )),
         }

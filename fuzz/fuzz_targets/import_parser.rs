@@ -1,4 +1,4 @@
-//! Any bytes into the import parser: it must return a file or a `FormatError`, never
+//! Any bytes into the import parser: it must return a file or a `Rejection`, never
 //! panic, and whatever it accepts must hold together (ids unique, lines in order).
 //!
 //! Random bytes almost never carry a matching SHA-256 trailer, which would stop the

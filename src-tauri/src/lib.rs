@@ -79,6 +79,7 @@ pub fn run() {
             commands::desk::set_up_desk,
             commands::desk::set_operator_name,
             commands::desk::set_language,
+            commands::desk::get_language,
             commands::codebook::get_codebook,
             commands::accesses::open_register,
             commands::accesses::get_register_day,

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use sportello::accesses::{self, NewAccess};
 use sportello::cases::{self, CaseType, NewCase, PersonalFile};
 use sportello::export::{self, Selection};
-use sportello::import::{self, FileReport, Outcome};
+use sportello::import::{self, FileReport, Outcome, RejectionKind};
 use sportello::{Store, codebook, desk};
 
 use crate::cli::sportello;
@@ -476,31 +476,71 @@ fn every_bad_file_is_rejected_and_stores_nothing() {
     );
     let wrong_count = format!("{fixed}\n").into_bytes();
 
-    let cases: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
-        ("not UTF-8", bad_utf8, vec!["line 1", "UTF-8"]),
-        ("not JSON", bad_json, vec!["line 2", "JSON"]),
-        ("empty", vec![], vec!["empty"]),
+    // what, the file, words of the English message, the stable code, the field
+    type Case<'a> = (
+        &'a str,
+        Vec<u8>,
+        Vec<&'a str>,
+        RejectionKind,
+        Option<&'a str>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "not UTF-8",
+            bad_utf8,
+            vec!["line 1", "UTF-8"],
+            RejectionKind::NotUtf8,
+            None,
+        ),
+        (
+            "not JSON",
+            bad_json,
+            vec!["line 2", "JSON"],
+            RejectionKind::NotJson,
+            None,
+        ),
+        ("empty", vec![], vec!["empty"], RejectionKind::Empty, None),
         (
             "no header",
             good[good.iter().position(|&b| b == b'\n').unwrap() + 1..].to_vec(),
             vec!["line 1", "header"],
+            RejectionKind::NotHeader,
+            Some("record"),
         ),
         (
             "truncated copy",
             good[..good.len() / 2].to_vec(),
             vec!["truncated"],
+            RejectionKind::Truncated,
+            None,
         ),
         (
             "cut before the trailer",
             good[..trailer_at].to_vec(),
             vec!["trailer", "truncated"],
+            RejectionKind::Truncated,
+            None,
         ),
-        ("wrong sha256", wrong_sha, vec!["sha256"]),
-        ("wrong count", wrong_count, vec!["count"]),
+        (
+            "wrong sha256",
+            wrong_sha,
+            vec!["sha256"],
+            RejectionKind::ChecksumMismatch,
+            Some("sha256"),
+        ),
+        (
+            "wrong count",
+            wrong_count,
+            vec!["count"],
+            RejectionKind::CountMismatch,
+            Some("count"),
+        ),
         (
             "future version",
             edit_header(&|h| h["format_version"] = json!(2)),
             vec!["line 1", "format_version", "version 2"],
+            RejectionKind::UnknownVersion,
+            Some("format_version"),
         ),
         (
             "missing field",
@@ -508,55 +548,100 @@ fn every_bad_file_is_rejected_and_stores_nothing() {
                 r.as_object_mut().unwrap().remove("sex");
             }),
             vec![at, "'sex'", "missing"],
+            RejectionKind::Missing,
+            Some("sex"),
         ),
         (
             "unknown field",
             edit(access_at, &|r| r["name"] = json!("Mario Rossi")),
             vec![at, "'name'", "unknown"],
+            RejectionKind::UnknownField,
+            Some("name"),
         ),
         (
             "wrong type",
             edit(access_at, &|r| r["first_access"] = json!("yes")),
             vec!["'first_access'", "true or false"],
+            RejectionKind::WrongType,
+            Some("first_access"),
         ),
         (
             "out of range",
             edit(access_at, &|r| r["hour"] = json!(24)),
             vec!["'hour'", "out of range"],
+            RejectionKind::OutOfRange,
+            Some("hour"),
         ),
         (
             "bad date",
             edit(case_at, &|r| r["opened_on"] = json!("2024-02-30")),
             vec!["'opened_on'"],
+            RejectionKind::BadDate,
+            Some("opened_on"),
         ),
         (
             "unknown code",
             edit(access_at, &|r| r["reasons"] = json!(["lavoro", "bonus_x"])),
             vec!["reasons 'bonus_x'", at, "codebook"],
+            RejectionKind::UnknownCodes,
+            None,
         ),
         (
             "duplicate id",
             rebuild(&header, &dup),
             vec!["'id'", "twice"],
+            RejectionKind::DuplicateId,
+            Some("id"),
         ),
         (
             "bad desk",
             edit_header(&|h| h["desk"] = json!("fol")),
             vec!["'desk'"],
+            RejectionKind::BadDesk,
+            Some("desk"),
         ),
         (
             "no reasons",
             edit(access_at, &|r| r["reasons"] = json!([])),
             vec!["'reasons'", "at least one"],
+            RejectionKind::NoReasons,
+            Some("reasons"),
         ),
     ];
     let mut gro = desk_store("GRO");
     let before = snapshot(&gro);
-    for (what, bytes, expected) in cases {
+    for (what, bytes, expected, kind, field) in cases {
         let name = format!("bad-{}.jsonl", what.replace(' ', "-"));
         for dry_run in [true, false] {
             let report = import_bytes(&mut gro, &name, &bytes, dry_run);
             assert_eq!(report.outcome, Outcome::Rejected, "{what}: {report:?}");
+            let rejection = report
+                .rejection
+                .as_ref()
+                .expect("a rejection for the interface");
+            assert_eq!(
+                (rejection.kind, rejection.field.as_deref()),
+                (kind, field),
+                "{what}: the interface gets a stable code and the field: {rejection:?}"
+            );
+            if kind == RejectionKind::UnknownCodes {
+                assert_eq!(
+                    rejection.codes,
+                    [import::UnknownCode {
+                        line: access_at + 2,
+                        field: "reasons".into(),
+                        code: "bonus_x".into()
+                    }],
+                    "{what}: each unknown code with its line and field"
+                );
+            }
+            if expected.contains(&at) && kind != RejectionKind::UnknownCodes {
+                assert_eq!(
+                    rejection.line,
+                    Some(access_at + 2),
+                    "{what}: the line of the access"
+                );
+            }
             assert!(
                 report.message.starts_with(&name),
                 "{what}: the message names the file: {}",
@@ -606,6 +691,11 @@ fn retired_codes_are_accepted_and_own_files_refused() {
     let own = import_path(&mut fol, &first.path);
     assert_eq!(own.outcome, Outcome::Rejected);
     assert!(own.message.contains("own desk"), "{}", own.message);
+    assert_eq!(
+        own.rejection.map(|r| r.kind),
+        Some(RejectionKind::OwnDesk),
+        "the interface is told why in a stable code"
+    );
 }
 
 #[test]
@@ -886,6 +976,11 @@ fn an_altered_copy_of_an_imported_file_and_a_foreign_id_clash_are_caught() {
     lines[at]["hour"] = json!(8);
     let altered = import_bytes(&mut gro, "altered.jsonl", &rebuild(&header, &lines), false);
     assert_eq!(altered.outcome, Outcome::Rejected, "{altered:?}");
+    assert_eq!(
+        altered.rejection.as_ref().map(|r| r.kind),
+        Some(RejectionKind::AlteredCopy),
+        "a stable code for the interface"
+    );
     assert!(
         altered.message.contains("different file"),
         "{}",
@@ -911,5 +1006,44 @@ fn an_altered_copy_of_an_imported_file_and_a_foreign_id_clash_are_caught() {
         (stored.desk.as_str(), stored.revision),
         ("FOL", 1),
         "the FOL record is kept"
+    );
+}
+
+#[test]
+fn pending_counts_changes_since_the_last_export_and_flags_earlier_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut fol = desk_store("FOL");
+    let empty = export::pending(fol.conn(), day("2024-03-12")).unwrap();
+    assert_eq!(
+        (empty.records, empty.older_than_today, empty.oldest),
+        (0, 0, None),
+        "a fresh desk has nothing to export"
+    );
+    assert!(empty.last_export.is_none(), "and no export yet");
+
+    let a = accesses::record(fol.conn_mut(), &access_on("2024-03-11"), "op", now()).unwrap();
+    accesses::record(fol.conn_mut(), &access_on("2024-03-12"), "op", now()).unwrap();
+    let p = export::pending(fol.conn(), day("2024-03-12")).unwrap();
+    assert_eq!(
+        (p.records, p.older_than_today, p.oldest),
+        (2, 1, Some(day("2024-03-11"))),
+        "today's access is pending but only yesterday's warrants the warning"
+    );
+
+    let first = export_to(&mut fol, Selection::SinceLast, dir.path());
+    let p = export::pending(fol.conn(), day("2024-03-12")).unwrap();
+    assert_eq!(p.records, 0, "an export clears what is pending");
+    assert_eq!(
+        p.last_export.map(|e| e.sequence),
+        Some(first.sequence),
+        "the last export is named"
+    );
+
+    accesses::delete(fol.conn_mut(), &a.id, 1, "op", now()).unwrap();
+    let p = export::pending(fol.conn(), day("2024-03-12")).unwrap();
+    assert_eq!(
+        (p.records, p.older_than_today),
+        (1, 1),
+        "a deletion must travel too, and it is of an earlier day"
     );
 }

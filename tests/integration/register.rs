@@ -52,9 +52,9 @@ fn the_day_survives_a_restart_and_undo_leaves_tombstones() {
     assert_eq!(ctx.operator, "Anna", "the operator is remembered");
     assert_eq!(ctx.usual_channel.as_deref(), Some("telefono"));
     assert_eq!(ctx.frequent_nationalities, ["UA", "SN"]);
-    let before = register::day(store.conn(), day()).unwrap();
+    let before = register::day(store.conn(), day(), day()).unwrap();
     assert_eq!(before.counts.phone_mail, 6);
-    assert_eq!(before.unexported.count, 6);
+    assert_eq!(before.unexported.records, 6);
     assert_eq!(
         before.accesses[0].actions,
         ["informazione", "kit_postale"],
@@ -71,10 +71,10 @@ fn the_day_survives_a_restart_and_undo_leaves_tombstones() {
             .collect(),
     };
     register::undo(store.conn_mut(), &last, now()).unwrap();
-    let after = register::day(store.conn(), day()).unwrap();
+    let after = register::day(store.conn(), day(), day()).unwrap();
     assert_eq!(after.counts.total, 1, "the batch of five is undone whole");
     assert_eq!(
-        after.unexported.count, 6,
+        after.unexported.records, 6,
         "the five tombstones still have to travel to the coordinator"
     );
     assert_eq!(after.frequent_nationalities, ["SN"]);

@@ -1,6 +1,10 @@
 // The interface's words, in Italian (the default) and English. `t(key, params)` looks a
 // key up in the current language, falling back to Italian; `{name}` placeholders are
 // filled from `params`. Numbers use the language's separators (1.234 in Italian).
+// Areas with many words keep them in files of their own, merged in below.
+
+import * as exchange from './i18n-exchange.js';
+import * as appointments from './i18n-appointments.js';
 
 const it = {
   'app.loading': 'Caricamento…',
@@ -73,7 +77,7 @@ const it = {
   'reg.repeated': 'Ultimo accesso copiato nel modulo: controlla e premi Invio.',
   'reg.fixErrors': 'Controlla i campi segnati in rosso.',
   'reg.day': 'Accessi del {date}',
-  'reg.dayTotal': 'Totale {total}: front desk {front}, telefono/mail {phone}',
+  'reg.dayTotal': 'Totale {total}: di persona/video {front}, telefono/mail {phone}',
   'reg.noAccesses': 'Nessun accesso registrato in questo giorno.',
   'reg.col.hour': 'Ora, canale',
   'reg.col.person': 'Nazionalità, sesso, età',
@@ -86,6 +90,8 @@ const it = {
   'reg.confirmDeleteNo': 'Non eliminare',
   'reg.unexported': '{count} record non ancora esportati, dal {date}',
   'reg.unexportedOne': '1 record non ancora esportato, del {date}',
+  'reg.unexportedOld': 'Attenzione: {count} sono di giorni precedenti, esportali oggi',
+  'reg.unexportedOldOne': 'Attenzione: 1 è di un giorno precedente, esportalo oggi',
   'reg.allExported': 'Tutti i record sono stati esportati.',
   'reg.first': 'primo',
 
@@ -93,6 +99,8 @@ const it = {
   'help.close': 'Chiudi (Esc)',
   'help.fields': 'Nei campi a scelta premi il tasto indicato accanto alla voce (1-9, 0, poi a-z): la scelta singola passa da sola al campo successivo; nelle scelte multiple il tasto mette o toglie la voce, Tab va avanti. Le frecce muovono tra le voci, Spazio seleziona.',
   'help.nationality': 'Nazionalità: scrivi l\'inizio del nome (le più frequenti dello sportello vengono prima) e premi Invio o Tab, oppure premi 1-9 per la voce numerata.',
+  'help.key.enter': 'Invio',
+  'help.key.tab': 'Tab, Maiusc+Tab',
   'help.k.enter': 'Salva l\'accesso (o la correzione)',
   'help.k.tab': 'Campo successivo / precedente',
   'help.k.repeat': 'Ripeti l\'ultimo accesso nel modulo',
@@ -200,7 +208,7 @@ const en = {
   'reg.repeated': 'Last access copied into the form: check it and press Enter.',
   'reg.fixErrors': 'Check the fields marked in red.',
   'reg.day': 'Accesses on {date}',
-  'reg.dayTotal': 'Total {total}: front desk {front}, phone/mail {phone}',
+  'reg.dayTotal': 'Total {total}: in person/video {front}, phone/mail {phone}',
   'reg.noAccesses': 'No access recorded on this day.',
   'reg.col.hour': 'Hour, channel',
   'reg.col.person': 'Nationality, sex, age',
@@ -213,6 +221,8 @@ const en = {
   'reg.confirmDeleteNo': 'Keep it',
   'reg.unexported': '{count} records not exported yet, since {date}',
   'reg.unexportedOne': '1 record not exported yet, of {date}',
+  'reg.unexportedOld': 'Warning: {count} are of earlier days, export them today',
+  'reg.unexportedOldOne': 'Warning: 1 is of an earlier day, export it today',
   'reg.allExported': 'Every record has been exported.',
   'reg.first': 'first',
 
@@ -220,6 +230,8 @@ const en = {
   'help.close': 'Close (Esc)',
   'help.fields': 'In the choice fields press the key shown next to an option (1-9, 0, then a-z): a single choice moves on to the next field by itself; in multiple choices the key adds or removes the option and Tab moves on. Arrows move between options, Space selects.',
   'help.nationality': 'Nationality: type the start of the name (the desk\'s frequent ones come first) and press Enter or Tab, or press 1-9 for a numbered entry.',
+  'help.key.enter': 'Enter',
+  'help.key.tab': 'Tab, Shift+Tab',
   'help.k.enter': 'Save the access (or the correction)',
   'help.k.tab': 'Next / previous field',
   'help.k.repeat': 'Repeat the last access in the form',
@@ -255,6 +267,9 @@ const en = {
   'err.no_desk': 'No desk configured.',
   'err.generic': 'The operation failed ({code}): {message}',
 };
+
+Object.assign(it, exchange.it, appointments.it);
+Object.assign(en, exchange.en, appointments.en);
 
 export const dictionaries = { it, en };
 

@@ -8,6 +8,7 @@ export const listDeskPresets = () => invoke('list_desk_presets');
 export const setUpDesk = (desk, operator) => invoke('set_up_desk', { desk, operator });
 export const setOperatorName = (name) => invoke('set_operator_name', { name });
 export const setLanguage = (language) => invoke('set_language', { language });
+export const getLanguage = () => invoke('get_language');
 export const getCodebook = () => invoke('get_codebook');
 
 // The access register.

@@ -1,5 +1,5 @@
-import { getOwnDesk } from './ipc.js';
-import { t } from './i18n.js';
+import { getOwnDesk, getLanguage } from './ipc.js';
+import { t, setLanguage } from './i18n.js';
 import * as setup from './views/setup.js';
 import * as register from './views/register.js';
 import * as syncView from './views/sync.js';
@@ -42,6 +42,8 @@ async function show(name, extra = {}) {
 // First run (no desk yet) shows the setup; afterwards, the views.
 async function start() {
   try {
+    // the saved language first, whichever view opens (the setup, or #sync on reopening)
+    setLanguage(await getLanguage());
     const desk = await getOwnDesk();
     if (!desk) {
       await setup.mount(root, { onDone: start });

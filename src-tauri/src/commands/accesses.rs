@@ -17,7 +17,11 @@ pub fn open_register(state: State<'_, AppState>) -> IpcResult<Context> {
 #[tauri::command(async)]
 pub fn get_register_day(state: State<'_, AppState>, date: NaiveDate) -> IpcResult<Day> {
     let store = state.store.lock().expect("store lock");
-    Ok(register::day(store.conn(), date)?)
+    Ok(register::day(
+        store.conn(),
+        date,
+        Local::now().date_naive(),
+    )?)
 }
 
 /// Records `count` identical accesses (1 for a single one).

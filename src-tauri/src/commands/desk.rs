@@ -41,6 +41,13 @@ pub fn set_operator_name(state: State<'_, AppState>, name: String) -> IpcResult<
     Ok(preferences::set_operator_name(store.conn(), &name)?)
 }
 
+/// The interface language chosen for this installation (Italian until changed).
+#[tauri::command(async)]
+pub fn get_language(state: State<'_, AppState>) -> IpcResult<Language> {
+    let store = state.store.lock().expect("store lock");
+    Ok(preferences::language(store.conn())?)
+}
+
 /// Changes the interface language (`it` or `en`).
 #[tauri::command(async)]
 pub fn set_language(state: State<'_, AppState>, language: Language) -> IpcResult<()> {

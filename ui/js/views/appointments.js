@@ -4,19 +4,11 @@
 // mount(root, ctx): ctx.accessId links the booking to the access being recorded (the
 // register opens this view with it after an access whose action is "appuntamento").
 // Every element the end-to-end test drives has an id starting with "appt-" or "agenda-".
+// Words come from i18n (i18n-appointments.js): Italian or English, as the interface.
 import * as ipc from '../ipc.js';
+import { t, language } from '../i18n.js';
 
-const WEEKDAYS = ['lun', 'mar', 'mer', 'gio', 'ven', 'sab', 'dom'];
-const STATUS = {
-  booked: 'Prenotato',
-  attended: 'Presente',
-  no_show: 'Assente',
-  cancelled: 'Annullato',
-};
-const LAYOUTS = [
-  ['paper', 'Foglio A5'],
-  ['receipt', 'Scontrino 80 mm'],
-];
+const LAYOUTS = ['paper', 'receipt'];
 
 /** Builds an element; text children are text nodes, never parsed as HTML. */
 function h(tag, attrs = {}, ...children) {
@@ -52,11 +44,16 @@ export function parseDay(text) {
 
 function weekday(iso) {
   const [y, m, d] = iso.split('-').map(Number);
-  return WEEKDAYS[(new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7];
+  return t(`weekday.${((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1}`);
+}
+
+/** 'Lun 04/03/2025' (Mon in English). */
+function dayLabel(iso) {
+  return `${weekday(iso)} ${formatDay(iso)}`;
 }
 
 function slotLabel(slot) {
-  return `${weekday(slot.day)} ${formatDay(slot.day)}  ${slot.starts}–${slot.ends}`;
+  return `${dayLabel(slot.day)}  ${slot.starts}–${slot.ends}`;
 }
 
 function todayIso() {
@@ -70,37 +67,47 @@ function shiftDay(iso, days) {
   return date.toISOString().slice(0, 10);
 }
 
-// What to tell the operator, in Italian, for an invalid field (the core's message, in
-// English, names the field first: "phone: ...").
-const FIELD_HELP = {
-  phone: 'Telefono non valido: da 5 a 16 cifre (spazi, + - / . ( ) ammessi), oppure lascialo vuoto.',
-  person_name: 'Nome troppo lungo: al massimo 100 caratteri.',
-  language: 'Lingua del foglietto non disponibile.',
-  kind: 'Questo tipo di appuntamento non è più offerto.',
-  access_id: 'L’accesso da cui prenoti non risulta registrato.',
-};
+// Invalid fields with a message of their own.
+const FIELD_HELP = new Set(['phone', 'person_name', 'language', 'kind', 'access_id']);
 
-/** The Italian message for an error coming from the core. */
+/** The interface's message for an error coming from the core. */
 function explain(err) {
   const code = err && err.code;
   const message = (err && err.message) || String(err);
-  const field = message.split(':')[0];
-  if (code === 'conflict') return 'Orario appena preso da un’altra prenotazione: scegline un altro.';
-  if (code === 'invalid' && FIELD_HELP[field]) return FIELD_HELP[field];
+  const field = (err && err.field) || message.split(':')[0];
+  if (code === 'conflict') return t('appt.err.taken');
+  if (code === 'invalid' && FIELD_HELP.has(field)) return t(`appt.err.${field}`);
   if (code === 'invalid' && (field === 'day' || field === 'starts')) {
-    if (message.includes('closed')) return 'Lo sportello è chiuso quel giorno: scegli un altro giorno.';
-    if (message.includes('past')) return 'Orario già passato: scegline uno successivo.';
-    if (message.includes('days ahead')) return 'Si prenota al massimo un anno avanti: controlla l’anno.';
-    return 'Orario non prenotabile: scegline uno dalla lista.';
+    if (message.includes('closed')) return t('appt.err.closed');
+    if (message.includes('past')) return t('appt.err.past');
+    if (message.includes('days ahead')) return t('appt.err.tooFar');
+    return t('appt.err.slot');
   }
   if (code === 'invalid' && field === 'status') {
-    if (message.includes('mark it on that day')) return 'Presente o assente si segna dal giorno dell’appuntamento.';
-    if (message.includes('cancelled')) return 'Appuntamento annullato: prenotane uno nuovo.';
-    return 'Operazione non possibile per lo stato di questo appuntamento.';
+    if (message.includes('mark it on that day')) return t('appt.err.markOnDay');
+    if (message.includes('cancelled')) return t('appt.err.wasCancelled');
+    return t('appt.err.status');
   }
-  if (code === 'no_desk') return 'Nessuno sportello configurato: completa prima la configurazione iniziale.';
-  if (code === 'print') return `Stampa non riuscita: ${message}`;
-  return `Errore: ${message}`;
+  if (code === 'no_desk') return t('appt.err.noDesk');
+  if (code === 'print') return t('appt.err.print', { message });
+  return t('app.error', { message });
+}
+
+/** A kind's label in the interface's language (the core gives both). */
+function kindLabel(kinds, code, fallback) {
+  const k = kinds.find((x) => x.code === code);
+  if (!k) return fallback ?? code;
+  return language() === 'en' ? k.label_en : k.label_it;
+}
+
+/** A slip language's name in the interface's language. */
+function languageLabel(l) {
+  if (language() !== 'en') return l.name_it;
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(l.code) ?? l.name_it;
+  } catch {
+    return l.name_it;
+  }
 }
 
 export async function mount(root, ctx = {}) {
@@ -122,24 +129,24 @@ export async function mount(root, ctx = {}) {
   // --- booking form -------------------------------------------------------------
   const kindSelect = h('select', { id: 'appt-kind' });
   const slotSelect = h('select', { id: 'appt-slot', size: 8 });
-  const dayInput = h('input', { id: 'appt-day', inputmode: 'numeric', placeholder: 'gg/mm/aaaa', autocomplete: 'off' });
+  const dayInput = h('input', { id: 'appt-day', inputmode: 'numeric', placeholder: t('appt.dayPlaceholder'), autocomplete: 'off' });
   const nameInput = h('input', { id: 'appt-name', maxlength: 100, autocomplete: 'off' });
   const phoneInput = h('input', { id: 'appt-phone', type: 'tel', autocomplete: 'off' });
   const languageSelect = h('select', { id: 'appt-language' });
   const form = h('form', { id: 'appt-form', class: 'appt-form', 'aria-labelledby': 'appt-new-title' },
-    h('h2', { id: 'appt-new-title' }, 'Nuovo appuntamento'),
-    ctx.accessId ? h('p', { id: 'appt-access-link', class: 'appt-note' }, 'Collegato all’accesso appena registrato.') : null,
-    h('div', { class: 'field' }, h('label', { for: 'appt-kind' }, 'Tipo di appuntamento'), kindSelect),
-    h('div', { class: 'field' }, h('label', { for: 'appt-slot' }, 'Orario libero'), slotSelect),
+    h('h2', { id: 'appt-new-title' }, t('appt.newTitle')),
+    ctx.accessId ? h('p', { id: 'appt-access-link', class: 'appt-note' }, t('appt.accessLink')) : null,
+    h('div', { class: 'field' }, h('label', { for: 'appt-kind' }, t('appt.kind')), kindSelect),
+    h('div', { class: 'field' }, h('label', { for: 'appt-slot' }, t('appt.slot')), slotSelect),
     h('div', { class: 'field inline' },
-      h('label', { for: 'appt-day' }, 'Oppure un giorno preciso'),
+      h('label', { for: 'appt-day' }, t('appt.onDay')),
       dayInput,
-      h('button', { type: 'button', id: 'appt-day-show', onclick: () => loadSlots(true) }, 'Mostra orari'),
-      h('button', { type: 'button', id: 'appt-day-next', onclick: () => { dayInput.value = ''; loadSlots(); } }, 'Primi liberi')),
-    h('div', { class: 'field' }, h('label', { for: 'appt-name' }, 'Nome (facoltativo)'), nameInput),
-    h('div', { class: 'field' }, h('label', { for: 'appt-phone' }, 'Telefono (facoltativo)'), phoneInput),
-    h('div', { class: 'field' }, h('label', { for: 'appt-language' }, 'Lingua del foglietto (oltre all’italiano)'), languageSelect),
-    h('button', { type: 'submit', id: 'appt-book', class: 'primary' }, 'Prenota'));
+      h('button', { type: 'button', id: 'appt-day-show', onclick: () => loadSlots(true) }, t('appt.showSlots')),
+      h('button', { type: 'button', id: 'appt-day-next', onclick: () => { dayInput.value = ''; loadSlots(); } }, t('appt.firstFree'))),
+    h('div', { class: 'field' }, h('label', { for: 'appt-name' }, t('appt.name')), nameInput),
+    h('div', { class: 'field' }, h('label', { for: 'appt-phone' }, t('appt.phone')), phoneInput),
+    h('div', { class: 'field' }, h('label', { for: 'appt-language' }, t('appt.language')), languageSelect),
+    h('button', { type: 'submit', id: 'appt-book', class: 'primary' }, t('appt.book')));
   form.addEventListener('submit', (e) => { e.preventDefault(); book(); });
   kindSelect.addEventListener('change', () => loadSlots(Boolean(dayInput.value.trim())));
   dayInput.addEventListener('keydown', (e) => {
@@ -148,41 +155,42 @@ export async function mount(root, ctx = {}) {
 
   // --- the slip of the current appointment ----------------------------------------
   const layoutSelect = h('select', { id: 'appt-layout' },
-    LAYOUTS.map(([value, label]) => h('option', { value }, label)));
+    LAYOUTS.map((value) => h('option', { value }, t(`appt.layout.${value}`))));
   const slipSummary = h('p', { id: 'appt-booked-summary' });
   const slipPanel = h('section', { id: 'appt-booked', class: 'appt-booked', 'aria-labelledby': 'appt-booked-title', hidden: true },
-    h('h2', { id: 'appt-booked-title' }, 'Foglietto per la persona'),
+    h('h2', { id: 'appt-booked-title' }, t('appt.slipTitle')),
     slipSummary,
     h('div', { class: 'field inline' },
-      h('label', { for: 'appt-layout' }, 'Formato'), layoutSelect,
-      h('button', { type: 'button', id: 'appt-print', onclick: printSlip }, 'Stampa'),
-      h('button', { type: 'button', id: 'appt-save-pdf', onclick: savePdf }, 'Salva PDF')));
+      h('label', { for: 'appt-layout' }, t('appt.layout')), layoutSelect,
+      h('button', { type: 'button', id: 'appt-print', onclick: printSlip }, t('appt.print')),
+      h('button', { type: 'button', id: 'appt-save-pdf', onclick: savePdf }, t('appt.savePdf'))));
 
   // --- agenda ---------------------------------------------------------------------
-  const agendaInput = h('input', { id: 'agenda-day', inputmode: 'numeric', placeholder: 'gg/mm/aaaa', autocomplete: 'off' });
+  const agendaInput = h('input', { id: 'agenda-day', inputmode: 'numeric', placeholder: t('appt.dayPlaceholder'), autocomplete: 'off' });
   const agendaBody = h('tbody', { id: 'agenda-rows' });
   const agendaCaption = h('caption', { id: 'agenda-caption' });
   const movePanel = h('div', { id: 'appt-move', class: 'appt-move', hidden: true });
   const agenda = h('section', { class: 'appt-agenda', 'aria-labelledby': 'agenda-title' },
-    h('h2', { id: 'agenda-title' }, 'Agenda del giorno'),
+    h('h2', { id: 'agenda-title' }, t('appt.agendaTitle')),
     h('div', { class: 'field inline' },
-      h('label', { for: 'agenda-day' }, 'Giorno'), agendaInput,
-      h('button', { type: 'button', id: 'agenda-show', onclick: () => showAgendaFromInput() }, 'Mostra'),
-      h('button', { type: 'button', id: 'agenda-prev', onclick: () => loadAgenda(shiftDay(state.agendaDay, -1)) }, '◀ Giorno prima'),
-      h('button', { type: 'button', id: 'agenda-next', onclick: () => loadAgenda(shiftDay(state.agendaDay, 1)) }, 'Giorno dopo ▶'),
-      h('button', { type: 'button', id: 'agenda-print', onclick: printDay }, 'Stampa agenda')),
+      h('label', { for: 'agenda-day' }, t('appt.agendaDay')), agendaInput,
+      h('button', { type: 'button', id: 'agenda-show', onclick: () => showAgendaFromInput() }, t('appt.show')),
+      h('button', { type: 'button', id: 'agenda-prev', onclick: () => loadAgenda(shiftDay(state.agendaDay, -1)) }, t('appt.prevDay')),
+      h('button', { type: 'button', id: 'agenda-next', onclick: () => loadAgenda(shiftDay(state.agendaDay, 1)) }, t('appt.nextDay')),
+      h('button', { type: 'button', id: 'agenda-print', onclick: printDay }, t('appt.printAgenda'))),
     movePanel,
     h('table', { id: 'agenda-table', class: 'agenda' },
       agendaCaption,
       h('thead', {}, h('tr', {},
-        ['Ora', 'Tipo', 'Nome', 'Telefono', 'Codice', 'Lingua', 'Stato', 'Azioni'].map((t) => h('th', { scope: 'col' }, t)))),
+        ['time', 'kind', 'name', 'phone', 'code', 'language', 'status', 'actions']
+          .map((c) => h('th', { scope: 'col' }, t(`appt.col.${c}`))))),
       agendaBody));
   agendaInput.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') { e.preventDefault(); showAgendaFromInput(); }
   });
 
   root.replaceChildren(h('div', { class: 'appointments' },
-    h('h1', {}, 'Appuntamenti back office'), status, h('div', { class: 'appt-top' }, form, slipPanel), agenda));
+    h('h1', {}, t('appt.title')), status, h('div', { class: 'appt-top' }, form, slipPanel), agenda));
 
   // --- behaviour ------------------------------------------------------------------
   async function loadSlots(onDay = false) {
@@ -192,19 +200,19 @@ export async function mount(root, ctx = {}) {
       let slots;
       if (onDay) {
         const day = parseDay(dayInput.value);
-        if (!day) { say('Scrivi il giorno come gg/mm/aaaa, per esempio 04/03/2025.', true); dayInput.focus(); return; }
+        if (!day) { say(t('appt.msg.dayFormat'), true); dayInput.focus(); return; }
         slots = await ipc.freeSlotsOn(kind, day);
         if (!slots.length) {
           const closed = await ipc.deskClosedReason(day);
           say(closed
-            ? `Il ${formatDay(day)} lo sportello è chiuso: ${closed}.`
-            : `Nessun orario libero il ${formatDay(day)} (passato, senza back office o pieno).`, true);
+            ? t('appt.msg.closed', { day: formatDay(day), reason: closed })
+            : t('appt.msg.noSlotsOn', { day: formatDay(day) }), true);
         } else {
           say('');
         }
       } else {
         slots = await ipc.nextFreeSlots(kind, 12);
-        if (!slots.length) say('Nessun orario libero nei prossimi mesi: controlla gli orari del back office.', true);
+        if (!slots.length) say(t('appt.msg.noSlots'), true);
       }
       slotSelect.replaceChildren(...slots.map((s, i) =>
         h('option', { value: `${s.day} ${s.starts}`, selected: i === 0 }, slotLabel(s))));
@@ -215,7 +223,7 @@ export async function mount(root, ctx = {}) {
 
   async function book() {
     const picked = slotSelect.value;
-    if (!picked) { say('Scegli un orario.', true); slotSelect.focus(); return; }
+    if (!picked) { say(t('appt.msg.pickSlot'), true); slotSelect.focus(); return; }
     const [day, starts] = picked.split(' ');
     const input = {
       kind: kindSelect.value,
@@ -231,7 +239,7 @@ export async function mount(root, ctx = {}) {
       nameInput.value = '';
       phoneInput.value = '';
       showSlip(appt);
-      say(`Prenotato: ${weekday(appt.day)} ${formatDay(appt.day)} ore ${appt.starts}, codice ${appt.booking_code}.`);
+      say(t('appt.msg.booked', { day: dayLabel(appt.day), starts: appt.starts, code: appt.booking_code }));
       await loadSlots(Boolean(dayInput.value.trim()));
       if (appt.day === state.agendaDay) await loadAgenda(state.agendaDay);
       document.getElementById('appt-print').focus();
@@ -246,18 +254,18 @@ export async function mount(root, ctx = {}) {
 
   function languageName(code) {
     const l = state.languages.find((x) => x.code === code);
-    return l ? l.name_it : code;
+    return l ? languageLabel(l) : code;
   }
 
   function showSlip(appt) {
     state.current = appt;
     const language = state.languages.find((l) => l.code === appt.language);
     slipSummary.replaceChildren(
-      h('strong', {}, `${weekday(appt.day)} ${formatDay(appt.day)}, ore ${appt.starts}–${appt.ends}`),
-      ` · ${appt.kind_label} · codice `,
+      h('strong', {}, t('appt.when', { day: dayLabel(appt.day), starts: appt.starts, ends: appt.ends })),
+      ` · ${kindLabel(state.kinds, appt.kind, appt.kind_label)} · ${t('appt.codeLabel')} `,
       h('strong', { id: 'appt-booked-code', class: 'code' }, appt.booking_code),
-      language && appt.language !== 'it'
-        ? ` · italiano e ${language.name_it}` : ' · solo italiano');
+      ` · ${language && appt.language !== 'it'
+        ? t('appt.slipBoth', { language: languageLabel(language) }) : t('appt.slipItalian')}`);
     slipPanel.hidden = false;
   }
 
@@ -265,7 +273,7 @@ export async function mount(root, ctx = {}) {
     if (!state.current) return;
     try {
       const outcome = await ipc.printAppointmentSlip(state.current.id, layoutSelect.value);
-      say(outcome === 'cancelled' ? 'Stampa annullata.' : 'Foglietto inviato alla stampante.');
+      say(t(outcome === 'cancelled' ? 'appt.msg.printCancelled' : 'appt.msg.slipPrinted'));
     } catch (err) {
       say(explain(err), true);
     }
@@ -278,7 +286,7 @@ export async function mount(root, ctx = {}) {
       const path = await ipc.chooseSavePath(suggested);
       if (!path) return;
       const written = await ipc.saveAppointmentSlipPdf(state.current.id, layoutSelect.value, path);
-      say(`PDF salvato: ${written}`);
+      say(t('appt.msg.pdfSaved', { path: written }));
     } catch (err) {
       say(explain(err), true);
     }
@@ -286,14 +294,14 @@ export async function mount(root, ctx = {}) {
 
   function showAgendaFromInput() {
     const day = parseDay(agendaInput.value);
-    if (!day) { say('Scrivi il giorno come gg/mm/aaaa, per esempio 04/03/2025.', true); agendaInput.focus(); return; }
+    if (!day) { say(t('appt.msg.dayFormat'), true); agendaInput.focus(); return; }
     loadAgenda(day);
   }
 
   async function printDay() {
     try {
       const outcome = await ipc.printAgenda(state.agendaDay);
-      say(outcome === 'cancelled' ? 'Stampa annullata.' : 'Agenda inviata alla stampante.');
+      say(t(outcome === 'cancelled' ? 'appt.msg.printCancelled' : 'appt.msg.agendaPrinted'));
     } catch (err) {
       say(explain(err), true);
     }
@@ -302,11 +310,11 @@ export async function mount(root, ctx = {}) {
   async function loadAgenda(day) {
     state.agendaDay = day;
     agendaInput.value = formatDay(day);
-    agendaCaption.textContent = `Appuntamenti di ${weekday(day)} ${formatDay(day)}`;
+    agendaCaption.textContent = t('appt.caption', { day: dayLabel(day) });
     try {
       const rows = await ipc.appointmentsAgenda(day);
       agendaBody.replaceChildren(...(rows.length ? rows.map(agendaRow)
-        : [h('tr', {}, h('td', { colspan: 8 }, 'Nessun appuntamento.'))]));
+        : [h('tr', {}, h('td', { colspan: 8 }, t('appt.none')))]));
     } catch (err) {
       say(explain(err), true);
     }
@@ -318,24 +326,24 @@ export async function mount(root, ctx = {}) {
       ? h('button', { type: 'button', id: `${id}-${a.booking_code}`, onclick: () => fn(a) }, label) : null);
     return h('tr', { class: `status-${a.status}`, 'data-id': a.id },
       h('td', { class: 'time' }, `${a.starts}–${a.ends}`),
-      h('td', {}, a.kind_label),
-      h('td', {}, a.person_name || (a.purged_at ? '(cancellato)' : '—')),
+      h('td', {}, kindLabel(state.kinds, a.kind, a.kind_label)),
+      h('td', {}, a.person_name || (a.purged_at ? t('appt.purged') : '—')),
       h('td', {}, a.phone || '—'),
       h('td', { class: 'code' }, a.booking_code),
       h('td', {}, languageName(a.language)),
-      h('td', {}, STATUS[a.status] || a.status),
+      h('td', {}, t(`appt.status.${a.status}`)),
       h('td', { class: 'actions' },
-        act('Foglietto', 'agenda-slip', (x) => { showSlip(x); document.getElementById('appt-print').focus(); }, a.status !== 'cancelled'),
-        act('Sposta', 'agenda-move', startMove, live),
-        act(state.confirmCancel === a.id ? 'Conferma annullamento' : 'Annulla', 'agenda-cancel', cancel, live),
-        act('Presente', 'agenda-attended', (x) => mark(x, 'attended'), live || a.status === 'no_show'),
-        act('Assente', 'agenda-no-show', (x) => mark(x, 'no_show'), live || a.status === 'attended')));
+        act(t('appt.slipButton'), 'agenda-slip', (x) => { showSlip(x); document.getElementById('appt-print').focus(); }, a.status !== 'cancelled'),
+        act(t('appt.move'), 'agenda-move', startMove, live),
+        act(t(state.confirmCancel === a.id ? 'appt.confirmCancel' : 'appt.cancel'), 'agenda-cancel', cancel, live),
+        act(t('appt.attended'), 'agenda-attended', (x) => mark(x, 'attended'), live || a.status === 'no_show'),
+        act(t('appt.noShow'), 'agenda-no-show', (x) => mark(x, 'no_show'), live || a.status === 'attended')));
   }
 
   async function cancel(a) {
     if (state.confirmCancel !== a.id) {
       state.confirmCancel = a.id;
-      say(`Premi di nuovo per annullare l’appuntamento delle ${a.starts} (${a.booking_code}).`);
+      say(t('appt.msg.pressAgain', { starts: a.starts, code: a.booking_code }));
       await loadAgenda(state.agendaDay);
       document.getElementById(`agenda-cancel-${a.booking_code}`)?.focus();
       return;
@@ -343,7 +351,7 @@ export async function mount(root, ctx = {}) {
     state.confirmCancel = null;
     try {
       await ipc.cancelAppointment(a.id);
-      say(`Appuntamento ${a.booking_code} annullato: l’orario è di nuovo libero.`);
+      say(t('appt.msg.cancelled', { code: a.booking_code }));
       await loadAgenda(state.agendaDay);
       await loadSlots(Boolean(dayInput.value.trim()));
     } catch (err) {
@@ -354,7 +362,7 @@ export async function mount(root, ctx = {}) {
   async function mark(a, outcome) {
     try {
       await ipc.markAppointment(a.id, outcome);
-      say(`${a.booking_code}: ${outcome === 'attended' ? 'presente' : 'assente'}.`);
+      say(t(outcome === 'attended' ? 'appt.msg.markedAttended' : 'appt.msg.markedNoShow', { code: a.booking_code }));
       await loadAgenda(state.agendaDay);
     } catch (err) {
       say(explain(err), true);
@@ -364,7 +372,7 @@ export async function mount(root, ctx = {}) {
   async function startMove(a) {
     state.moving = a;
     const select = h('select', { id: 'appt-move-slot', size: 6 });
-    const dayField = h('input', { id: 'appt-move-day', inputmode: 'numeric', placeholder: 'gg/mm/aaaa', autocomplete: 'off' });
+    const dayField = h('input', { id: 'appt-move-day', inputmode: 'numeric', placeholder: t('appt.dayPlaceholder'), autocomplete: 'off' });
     const fill = async (onDay) => {
       try {
         const slots = onDay
@@ -377,14 +385,14 @@ export async function mount(root, ctx = {}) {
       }
     };
     movePanel.replaceChildren(
-      h('h3', {}, `Sposta ${a.booking_code} (${formatDay(a.day)} ${a.starts})`),
-      h('div', { class: 'field' }, h('label', { for: 'appt-move-slot' }, 'Nuovo orario'), select),
+      h('h3', {}, t('appt.moveTitle', { code: a.booking_code, day: formatDay(a.day), starts: a.starts })),
+      h('div', { class: 'field' }, h('label', { for: 'appt-move-slot' }, t('appt.moveSlot')), select),
       h('div', { class: 'field inline' },
-        h('label', { for: 'appt-move-day' }, 'Oppure il giorno'), dayField,
-        h('button', { type: 'button', id: 'appt-move-day-show', onclick: () => fill(true) }, 'Mostra orari')),
+        h('label', { for: 'appt-move-day' }, t('appt.moveDay')), dayField,
+        h('button', { type: 'button', id: 'appt-move-day-show', onclick: () => fill(true) }, t('appt.showSlots'))),
       h('div', { class: 'field inline' },
-        h('button', { type: 'button', id: 'appt-move-confirm', class: 'primary', onclick: () => confirmMove(select.value) }, 'Conferma spostamento'),
-        h('button', { type: 'button', id: 'appt-move-cancel', onclick: endMove }, 'Lascia com’è')));
+        h('button', { type: 'button', id: 'appt-move-confirm', class: 'primary', onclick: () => confirmMove(select.value) }, t('appt.moveConfirm')),
+        h('button', { type: 'button', id: 'appt-move-cancel', onclick: endMove }, t('appt.moveKeep'))));
     movePanel.hidden = false;
     await fill(false);
     select.focus();
@@ -398,7 +406,7 @@ export async function mount(root, ctx = {}) {
       const moved = await ipc.rescheduleAppointment(a.id, day, starts);
       endMove();
       showSlip(moved);
-      say(`Spostato a ${weekday(moved.day)} ${formatDay(moved.day)} ore ${moved.starts}: ristampa il foglietto.`);
+      say(t('appt.msg.moved', { day: dayLabel(moved.day), starts: moved.starts }));
       await loadAgenda(state.agendaDay);
       await loadSlots(Boolean(dayInput.value.trim()));
     } catch (err) {
@@ -417,10 +425,10 @@ export async function mount(root, ctx = {}) {
     await ipc.purgeAppointments();
     [state.kinds, state.languages] = await Promise.all([ipc.listAppointmentKinds(), ipc.listSlipLanguages()]);
     kindSelect.replaceChildren(...state.kinds.filter((k) => k.active).map((k) =>
-      h('option', { value: k.code }, `${k.label_it} (${k.slot_minutes} min)`)));
+      h('option', { value: k.code }, t('appt.kindOption', { label: language() === 'en' ? k.label_en : k.label_it, minutes: k.slot_minutes }))));
     languageSelect.replaceChildren(...state.languages.map((l) =>
-      h('option', { value: l.code }, l.code === 'it' ? 'Solo italiano'
-        : `${l.name_it} (${l.name})`)));
+      h('option', { value: l.code }, l.code === 'it' ? t('appt.onlyItalian')
+        : `${languageLabel(l)} (${l.name})`)));
     await loadSlots();
     await loadAgenda(state.agendaDay);
     if (ctx.accessId) {

@@ -8,6 +8,7 @@ import { isoDate, formatDate, parseDate, parseHour } from '../dates.js';
 import { choiceMarkup, wireChoice, choiceValue, setChoice, focusTarget } from '../widgets/choice.js';
 import { comboMarkup, Combobox } from '../widgets/combobox.js';
 import { fieldError } from '../errors.js';
+import { pendingStatus } from '../exchange-messages.js';
 
 // Tab order of the form; a single choice made with its key moves to the next one.
 const ORDER = ['date', 'hour', 'channel', 'nationality', 'sex', 'age_band', 'first_access',
@@ -137,7 +138,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   }
 
   function helpMarkup() {
-    const rows = [['Invio / Enter', 'help.k.enter'], ['Tab, Maiusc+Tab', 'help.k.tab'],
+    const rows = [[t('help.key.enter'), 'help.k.enter'], [t('help.key.tab'), 'help.k.tab'],
       ['Alt+R', 'help.k.repeat'], ['Alt+Z', 'help.k.undo'], ['Alt+N', 'help.k.new'],
       ['Alt+P', 'help.k.book'], ['Alt+Q', 'help.k.count'], ['Alt+D', 'help.k.date'], ['Alt+C', 'help.k.channel'],
       ['Alt+L', 'help.k.list'], ['Alt+A', 'help.k.case'],
@@ -415,11 +416,9 @@ export async function mount(root, { onLanguage, navigate } = {}) {
           <th scope="col">${t('reg.col.reasons')}</th>
           <th scope="col">${t('reg.col.commands')}</th></tr></thead>
         <tbody>${rows}</tbody></table></div>`}`);
-    const un = day.unexported;
-    $('#unexported').textContent = un.count === 0 ? t('reg.allExported')
-      : t(un.count === 1 ? 'reg.unexportedOne' : 'reg.unexported', {
-        count: formatNumber(un.count), date: formatDate(un.oldest_date ?? ''),
-      });
+    const status = pendingStatus(day.unexported);
+    $('#unexported').textContent = status.text;
+    $('#unexported').classList.toggle('warning', status.warning);
   }
 
   async function refresh() {

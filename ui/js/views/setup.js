@@ -3,7 +3,7 @@
 
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
-import { t } from '../i18n.js';
+import { t, language, setLanguage } from '../i18n.js';
 import { fieldError } from '../errors.js';
 
 const NEW = 'NEW';
@@ -19,6 +19,11 @@ export async function mount(root, { onDone }) {
   render(root, html`<section class="setup" aria-labelledby="setup-title">
     <h1 id="setup-title">${t('setup.title')}</h1>
     <p>${t('setup.intro')}</p>
+    <p class="setup-lang"><label for="setup-lang">Lingua / Language</label>
+      <select id="setup-lang">
+        <option value="it" ${language() === 'it' ? html`selected` : ''}>Italiano</option>
+        <option value="en" ${language() === 'en' ? html`selected` : ''}>English</option>
+      </select></p>
     <form id="setup-form" novalidate autocomplete="off">
       <fieldset class="choice wide" id="f-preset">
         <legend>${t('setup.desk')}</legend>
@@ -111,6 +116,13 @@ export async function mount(root, { onDone }) {
       const target = field && $(`#e-${field}`);
       if (target) { target.textContent = text; $(`#f-${field}`).focus(); } else $('#message').textContent = text;
     }
+  });
+  // the interface's language can be chosen before anything else; the form starts again
+  $('#setup-lang').addEventListener('change', async (e) => {
+    await ipc.setLanguage(e.target.value);
+    setLanguage(e.target.value);
+    await mount(root, { onDone });
+    $('#setup-lang').focus();
   });
   $('#f-operator').focus();
 }
