@@ -1367,6 +1367,17 @@ pub fn import_files(
     now: DateTime<Utc>,
 ) -> Result<Vec<FileReport>> {
     let codebook = codebook::load(conn)?;
+    // Each desk's files are applied in export order, whatever order they were picked or
+    // listed in: a folder sorts by name, and two exports of one day share their period,
+    // so name order can put export 2 before export 1 and make the preview confusing.
+    // Files whose header cannot be read keep their place after the others.
+    let mut ordered: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    ordered.sort_by_cached_key(|(_, bytes)| match export_order(bytes) {
+        Some(key) => (false, key),
+        None => (true, (String::new(), 0)),
+    });
+    let files: Vec<(String, Vec<u8>)> = ordered.into_iter().cloned().collect();
+    let files = files.as_slice();
     if !dry_run {
         return run_batch(conn, files, false, now, &codebook);
     }
@@ -1376,6 +1387,16 @@ pub fn import_files(
     let result = run_batch(conn, files, true, now, &codebook);
     conn.execute_batch("ROLLBACK")?;
     result
+}
+
+/// The (desk, sequence) a file's header line names, if it can be read at all.
+fn export_order(bytes: &[u8]) -> Option<(String, i64)> {
+    let first = bytes.split(|b| *b == b'\n').next()?;
+    let header: serde_json::Value = serde_json::from_slice(first).ok()?;
+    Some((
+        header.get("desk")?.as_str()?.to_owned(),
+        header.get("sequence")?.as_i64()?,
+    ))
 }
 
 fn run_batch(

@@ -66,6 +66,12 @@ pub fn operator_name(conn: &Connection) -> Result<Option<String>> {
     setting(conn, OPERATOR_KEY)
 }
 
+/// The name that signs a change in the audit log: the operator's display name, or empty
+/// before the first-run setup (a change is never refused for want of a signature).
+pub fn signing_operator(conn: &Connection) -> Result<String> {
+    Ok(operator_name(conn)?.unwrap_or_default())
+}
+
 /// Sets the operator's display name (validated, trimmed); returns the stored name.
 pub fn set_operator_name(conn: &Connection, name: &str) -> Result<String> {
     let name = validate_operator_name(name)?;

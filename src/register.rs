@@ -204,11 +204,6 @@ pub fn day(conn: &Connection, date: NaiveDate, today: NaiveDate) -> Result<Day> 
     })
 }
 
-/// The operator who signs changes made from the register.
-fn operator(conn: &Connection) -> Result<String> {
-    Ok(preferences::operator_name(conn)?.unwrap_or_default())
-}
-
 /// Records `count` identical accesses (1 for a single one), signed by the operator.
 pub fn save(
     conn: &mut Connection,
@@ -216,7 +211,7 @@ pub fn save(
     count: u32,
     now: DateTime<Utc>,
 ) -> Result<Vec<Access>> {
-    let op = operator(conn)?;
+    let op = preferences::signing_operator(conn)?;
     accesses::record_batch(conn, input, count, &op, now)
 }
 
@@ -228,7 +223,7 @@ pub fn correct(
     input: &NewAccess,
     now: DateTime<Utc>,
 ) -> Result<Access> {
-    let op = operator(conn)?;
+    let op = preferences::signing_operator(conn)?;
     accesses::correct(conn, id, expected_revision, input, &op, now)
 }
 
@@ -239,7 +234,7 @@ pub fn delete(
     expected_revision: i64,
     now: DateTime<Utc>,
 ) -> Result<Access> {
-    let op = operator(conn)?;
+    let op = preferences::signing_operator(conn)?;
     accesses::delete(conn, id, expected_revision, &op, now)
 }
 
@@ -272,7 +267,7 @@ pub enum LastSave {
 /// Undoes the register's last save. Nothing changes if any record moved on since
 /// (a conflict): the operator sees the list as it is and decides.
 pub fn undo(conn: &mut Connection, last: &LastSave, now: DateTime<Utc>) -> Result<Vec<Access>> {
-    let op = operator(conn)?;
+    let op = preferences::signing_operator(conn)?;
     match last {
         LastSave::Recorded { accesses: saved } => {
             if saved.is_empty() {

@@ -1047,3 +1047,29 @@ fn pending_counts_changes_since_the_last_export_and_flags_earlier_days() {
         "a deletion must travel too, and it is of an earlier day"
     );
 }
+
+#[test]
+fn a_desks_files_are_applied_in_export_order_whatever_order_they_come_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut fol, first) = fol_with_records(dir.path());
+    let today = accesses::list_for_day(fol.conn(), "FOL", day("2024-03-10")).unwrap();
+    accesses::delete(fol.conn_mut(), &today[0].id, 1, "op", now()).unwrap();
+    let second = export_to(&mut fol, Selection::SinceLast, dir.path());
+    let mut gro = desk_store("GRO");
+    // the second export first, as a folder listing sorted by name may give them
+    let files = vec![second.path.clone(), first.path.clone()];
+    for dry_run in [true, false] {
+        let reports = import::import_paths(gro.conn_mut(), &files, dry_run, now()).unwrap();
+        let order: Vec<_> = reports.iter().map(|r| r.sequence).collect();
+        assert_eq!(
+            order,
+            vec![Some(1), Some(2)],
+            "export 1 is applied before export 2"
+        );
+        assert_eq!(
+            (reports[0].new, reports[1].new, reports[1].updated),
+            (5, 0, 1),
+            "the deletion in export 2 updates a record export 1 brought (dry run: {dry_run})"
+        );
+    }
+}

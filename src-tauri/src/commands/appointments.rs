@@ -7,24 +7,15 @@
 use std::path::PathBuf;
 
 use chrono::{Local, NaiveDate, Utc};
+use sportello::Error;
 use sportello::appointments::{
     self, Appointment, Kind, NewAppointment, Outcome, PurgeReport, Slot,
 };
 use sportello::slip::{self, LanguageInfo, Layout};
-use sportello::{Error, Store};
 use tauri::{AppHandle, State, WebviewWindow};
 
 use crate::AppState;
 use crate::error::{IpcError, IpcResult};
-
-/// The operator's display name for the audit log (empty until it is set).
-fn operator(store: &Store) -> String {
-    store
-        .setting("operator_name")
-        .ok()
-        .flatten()
-        .unwrap_or_default()
-}
 
 /// Every appointment kind with its slot length and documents to bring.
 #[tauri::command(async)]
@@ -87,7 +78,7 @@ pub fn book_appointment(
     input: NewAppointment,
 ) -> IpcResult<Appointment> {
     let mut store = state.store.lock().expect("store lock");
-    let op = operator(&store);
+    let op = sportello::preferences::signing_operator(store.conn())?;
     Ok(appointments::book(
         store.conn_mut(),
         &input,
@@ -105,7 +96,7 @@ pub fn reschedule_appointment(
     starts: String,
 ) -> IpcResult<Appointment> {
     let mut store = state.store.lock().expect("store lock");
-    let op = operator(&store);
+    let op = sportello::preferences::signing_operator(store.conn())?;
     Ok(appointments::reschedule(
         store.conn_mut(),
         &id,
@@ -120,7 +111,7 @@ pub fn reschedule_appointment(
 #[tauri::command(async)]
 pub fn cancel_appointment(state: State<'_, AppState>, id: String) -> IpcResult<Appointment> {
     let mut store = state.store.lock().expect("store lock");
-    let op = operator(&store);
+    let op = sportello::preferences::signing_operator(store.conn())?;
     Ok(appointments::cancel(
         store.conn_mut(),
         &id,
@@ -137,7 +128,7 @@ pub fn mark_appointment(
     outcome: Outcome,
 ) -> IpcResult<Appointment> {
     let mut store = state.store.lock().expect("store lock");
-    let op = operator(&store);
+    let op = sportello::preferences::signing_operator(store.conn())?;
     Ok(appointments::mark(
         store.conn_mut(),
         &id,
@@ -178,7 +169,7 @@ pub fn find_appointment(state: State<'_, AppState>, code: String) -> IpcResult<A
 #[tauri::command(async)]
 pub fn purge_appointments(state: State<'_, AppState>) -> IpcResult<PurgeReport> {
     let mut store = state.store.lock().expect("store lock");
-    let op = operator(&store);
+    let op = sportello::preferences::signing_operator(store.conn())?;
     Ok(appointments::purge(
         store.conn_mut(),
         Local::now().date_naive(),

@@ -3,21 +3,11 @@
 //! The personal file and the notes reach the window of this machine only.
 
 use chrono::{Local, NaiveDate, Utc};
-use sportello::Store;
 use sportello::cases::{self, Case, CaseNote, NewCase, Overview};
 use tauri::State;
 
 use crate::AppState;
 use crate::error::IpcResult;
-
-/// The operator's display name for the audit log (empty until it is set).
-fn operator(store: &Store) -> String {
-    store
-        .setting("operator_name")
-        .ok()
-        .flatten()
-        .unwrap_or_default()
-}
 
 /// The cases view of `year`: the report's counts, open, archived and fast cases.
 #[tauri::command(async)]
@@ -41,7 +31,7 @@ pub fn get_case(state: State<'_, AppState>, id: String) -> IpcResult<Case> {
 #[tauri::command(async)]
 pub fn open_case(state: State<'_, AppState>, input: NewCase) -> IpcResult<Case> {
     let mut store = state.store.lock().expect("store lock");
-    let op = operator(&store);
+    let op = sportello::preferences::signing_operator(store.conn())?;
     Ok(cases::open(store.conn_mut(), &input, &op, Utc::now())?)
 }
 
@@ -54,7 +44,7 @@ pub fn correct_case(
     input: NewCase,
 ) -> IpcResult<Case> {
     let mut store = state.store.lock().expect("store lock");
-    let op = operator(&store);
+    let op = sportello::preferences::signing_operator(store.conn())?;
     Ok(cases::correct(
         store.conn_mut(),
         &id,
@@ -74,7 +64,7 @@ pub fn close_case(
     closed_on: NaiveDate,
 ) -> IpcResult<Case> {
     let mut store = state.store.lock().expect("store lock");
-    let op = operator(&store);
+    let op = sportello::preferences::signing_operator(store.conn())?;
     Ok(cases::close(
         store.conn_mut(),
         &id,
@@ -93,7 +83,7 @@ pub fn delete_case(
     expected_revision: i64,
 ) -> IpcResult<Case> {
     let mut store = state.store.lock().expect("store lock");
-    let op = operator(&store);
+    let op = sportello::preferences::signing_operator(store.conn())?;
     Ok(cases::delete(
         store.conn_mut(),
         &id,
@@ -111,7 +101,7 @@ pub fn add_case_note(
     body: String,
 ) -> IpcResult<CaseNote> {
     let store = state.store.lock().expect("store lock");
-    let op = operator(&store);
+    let op = sportello::preferences::signing_operator(store.conn())?;
     Ok(cases::add_note(
         store.conn(),
         &case_id,
