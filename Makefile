@@ -27,7 +27,8 @@ unit:
 	node --test ui/tests/*.test.js
 
 ## The real app under Xvfb, driven over WebDriver: the register, two desks syncing
-## through export files, an appointment booked from an access with its slip as PDF.
+## through export files, an appointment booked from an access with its slip as PDF,
+## an accompaniment case from opening to archive.
 ## Each scenario gets a temporary database and fresh XDG folders; screenshots go to
 ## target/e2e/. One scenario at a time: they share the display. Installs what is missing.
 e2e: test-deps

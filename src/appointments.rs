@@ -8,7 +8,7 @@
 //! - No two live (not cancelled) appointments of a desk overlap: the database refuses
 //!   it (triggers of 0001), and every booking runs in an IMMEDIATE transaction so two
 //!   operators (or the app and the CLI) booking at once meet the trigger one after the
-//!   other and the second gets [`Error::Conflict`].
+//!   other and the second is refused with [`Refusal::Taken`] (code `conflict`).
 //! - Name and phone are optional (a walk-in without either is bookable), stay on this
 //!   machine, and are erased `retention_days` after the appointment day (default 90).
 //!   The row stays, without them, so the counts by kind and outcome survive; each purge
@@ -58,6 +58,71 @@ pub struct Slot {
     pub starts: String,
     /// "HH:MM"
     pub ends: String,
+}
+
+/// Why the calendar refuses a booking, a move or an outcome ([`Error::Refused`]): a
+/// stable code the interface translates (the CLI prints the English message). The codes
+/// are part of the IPC contract: add, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// The time is not written HH:MM.
+    BadTime,
+    /// The desk is closed that day: the holiday or closure is the error's `detail`.
+    Closed,
+    /// The slot has already begun.
+    Past,
+    /// The day is beyond [`BOOKING_HORIZON_DAYS`] (a typo in the year).
+    TooFar,
+    /// Not a back-office slot of this kind on that day.
+    NotASlot,
+    /// Another booking holds (part of) the slot.
+    Taken,
+    /// Attended or no-show before the appointment's day.
+    NotYetDay,
+    /// The appointment was cancelled: nothing more can be done with it.
+    WasCancelled,
+    /// An appointment marked attended or no-show cannot be cancelled.
+    AlreadyMarked,
+    /// Only a booked appointment can be moved.
+    NotBooked,
+}
+
+impl Refusal {
+    /// The stable code, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refusal::BadTime => "bad_time",
+            Refusal::Closed => "closed",
+            Refusal::Past => "past",
+            Refusal::TooFar => "too_far",
+            Refusal::NotASlot => "not_a_slot",
+            Refusal::Taken => "taken",
+            Refusal::NotYetDay => "not_yet_day",
+            Refusal::WasCancelled => "was_cancelled",
+            Refusal::AlreadyMarked => "already_marked",
+            Refusal::NotBooked => "not_booked",
+        }
+    }
+
+    /// The [`Error::code`] of the refusal: a slot taken meanwhile is a `conflict` (the
+    /// interface reloads the slots), everything else an `invalid` input.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::Taken => "conflict",
+            _ => "invalid",
+        }
+    }
+}
+
+/// An [`Error::Refused`] without detail.
+fn refused(reason: Refusal, field: &'static str, message: impl Into<String>) -> Error {
+    Error::Refused {
+        reason,
+        field,
+        detail: None,
+        message: message.into(),
+    }
 }
 
 /// Where an appointment stands.
@@ -569,13 +634,15 @@ fn require_slot(
     except: Option<&str>,
 ) -> Result<Slot> {
     let Some(start) = minutes_of(starts) else {
-        return Err(Error::invalid(
+        return Err(refused(
+            Refusal::BadTime,
             "starts",
             "times are written HH:MM, e.g. 14:30",
         ));
     };
     if day > now.date() + Days::new(BOOKING_HORIZON_DAYS) {
-        return Err(Error::invalid(
+        return Err(refused(
+            Refusal::TooFar,
             "day",
             format!(
                 "appointments are booked at most {BOOKING_HORIZON_DAYS} days ahead: check the year"
@@ -583,19 +650,22 @@ fn require_slot(
         ));
     }
     if let Some(reason) = closed_reason(conn, &desk.code, day)? {
-        return Err(Error::invalid(
-            "day",
-            format!(
+        return Err(Error::Refused {
+            reason: Refusal::Closed,
+            field: "day",
+            message: format!(
                 "the desk is closed on {} ({reason}): choose another day",
                 format_day(day)
             ),
-        ));
+            detail: Some(reason),
+        });
     }
     let fits = candidate_slots(conn, desk, kind.slot_minutes, day)?
         .into_iter()
         .any(|(s, _)| s == start);
     if !fits {
-        return Err(Error::invalid(
+        return Err(refused(
+            Refusal::NotASlot,
             "starts",
             format!(
                 "{starts} on {} is not a back-office slot for this kind: choose one of the offered slots",
@@ -608,7 +678,8 @@ fn require_slot(
         NaiveTime::from_hms_opt(start / 60, start % 60, 0).expect("valid time"),
     ) <= now
     {
-        return Err(Error::invalid(
+        return Err(refused(
+            Refusal::Past,
             "starts",
             "this slot is already past: choose a later one",
         ));
@@ -628,7 +699,11 @@ fn require_slot(
 }
 
 fn slot_taken() -> Error {
-    Error::Conflict("this slot has just been taken by another booking: choose another slot".into())
+    refused(
+        Refusal::Taken,
+        "starts",
+        "this slot has just been taken by another booking: choose another slot",
+    )
 }
 
 /// Turns the no-overlap trigger's refusal into a conflict the operator understands.
@@ -777,7 +852,8 @@ pub fn reschedule(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current = get(&tx, id)?;
     if current.status != Status::Booked || current.purged_at.is_some() {
-        return Err(Error::invalid(
+        return Err(refused(
+            Refusal::NotBooked,
             "status",
             "only a booked appointment can be moved: book a new one instead",
         ));
@@ -851,20 +927,23 @@ fn set_status(
     let current = get(&tx, id)?;
     match (current.status, status) {
         (Status::Cancelled, _) => {
-            return Err(Error::invalid(
+            return Err(refused(
+                Refusal::WasCancelled,
                 "status",
                 "this appointment was cancelled: book a new one instead",
             ));
         }
         (Status::Booked, Status::Cancelled) => {}
         (_, Status::Cancelled) => {
-            return Err(Error::invalid(
+            return Err(refused(
+                Refusal::AlreadyMarked,
                 "status",
                 "an appointment already marked attended or no-show cannot be cancelled",
             ));
         }
         (_, Status::Attended | Status::NoShow) if current.day > now.date_naive() => {
-            return Err(Error::invalid(
+            return Err(refused(
+                Refusal::NotYetDay,
                 "status",
                 format!(
                     "the appointment is on {}: mark it on that day or later",
@@ -1098,6 +1177,36 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    fn reason(err: &Error) -> Option<Refusal> {
+        match err {
+            Error::Refused { reason, .. } => Some(*reason),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn refusal_codes_are_what_serde_writes() {
+        use Refusal::*;
+        for r in [
+            BadTime,
+            Closed,
+            Past,
+            TooFar,
+            NotASlot,
+            Taken,
+            NotYetDay,
+            WasCancelled,
+            AlreadyMarked,
+            NotBooked,
+        ] {
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::json!(r.as_str()),
+                "{r:?}"
+            );
+        }
+    }
+
     fn store(desk_code: &str) -> Store {
         let mut store = Store::open_in_memory().unwrap();
         let d = desk::presets()
@@ -1262,7 +1371,11 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code(), "invalid", "no booking on a closed day: {err}");
-        assert!(err.to_string().contains("closed"), "{err}");
+        assert_eq!(reason(&err), Some(Refusal::Closed), "{err}");
+        assert!(
+            matches!(&err, Error::Refused { detail: Some(d), .. } if !d.is_empty()),
+            "the closure's name travels with the refusal: {err:?}"
+        );
         remove_closure(store.conn(), "GRO", day(2024, 4, 2), "op", Utc::now()).unwrap();
         assert_eq!(
             closed_reason(store.conn(), "GRO", day(2024, 4, 2)).unwrap(),
@@ -1284,7 +1397,7 @@ mod tests {
             now,
         )
         .unwrap_err();
-        assert!(err.to_string().contains("past"), "{err}");
+        assert_eq!(reason(&err), Some(Refusal::Past), "{err}");
         let err = book(
             store.conn_mut(),
             &new("altro", day(2024, 4, 2), "15:45"),
@@ -1292,13 +1405,18 @@ mod tests {
             now,
         )
         .unwrap_err();
-        assert!(err.to_string().contains("not a back-office slot"), "{err}");
+        assert_eq!(reason(&err), Some(Refusal::NotASlot), "{err}");
+        let err = book(
+            store.conn_mut(),
+            &new("altro", day(2024, 4, 2), "3pm"),
+            "op",
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(reason(&err), Some(Refusal::BadTime), "{err}");
         let far = new("altro", day(2025, 4, 8), "15:00");
         let err = book(store.conn_mut(), &far, "op", now).unwrap_err();
-        assert!(
-            err.to_string().contains("days ahead"),
-            "a year too far: {err}"
-        );
+        assert_eq!(reason(&err), Some(Refusal::TooFar), "a year too far: {err}");
     }
 
     #[test]
@@ -1337,6 +1455,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code(), "conflict", "{err}");
+        assert_eq!(reason(&err), Some(Refusal::Taken), "{err}");
         // The database itself refuses an overlap, whatever the caller checked.
         let raw = store.conn().execute(
             "INSERT INTO appointments (id, desk, kind, day, starts, ends, booking_code, created_at, updated_at)
@@ -1422,6 +1541,7 @@ mod tests {
         let err =
             reschedule(store.conn_mut(), &a.id, day(2024, 4, 2), "15:30", "op", now).unwrap_err();
         assert_eq!(err.code(), "conflict", "15:30-16:30 overlaps 16:00: {err}");
+        assert_eq!(reason(&err), Some(Refusal::Taken), "{err}");
         let moved =
             reschedule(store.conn_mut(), &a.id, day(2024, 4, 3), "14:00", "op", now).unwrap();
         assert_eq!(moved.day, day(2024, 4, 3));
@@ -1441,7 +1561,7 @@ mod tests {
             now - chrono::Duration::days(1),
         )
         .unwrap_err();
-        assert!(err.to_string().contains("mark it on that day"), "{err}");
+        assert_eq!(reason(&err), Some(Refusal::NotYetDay), "{err}");
         let b = mark(
             store.conn_mut(),
             &b.id,
@@ -1460,26 +1580,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(b.status, Status::Attended, "a wrong mark can be corrected");
-        assert_eq!(
-            cancel(store.conn_mut(), &b.id, "op", now)
-                .unwrap_err()
-                .code(),
-            "invalid"
-        );
+        let err = cancel(store.conn_mut(), &b.id, "op", now).unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        assert_eq!(reason(&err), Some(Refusal::AlreadyMarked), "{err}");
         // Cancel frees the slot; a cancelled one cannot be moved or marked.
         let c = cancel(store.conn_mut(), &a.id, "op", now).unwrap();
         assert_eq!(c.status, Status::Cancelled);
-        assert!(reschedule(store.conn_mut(), &a.id, day(2024, 4, 4), "14:00", "op", now).is_err());
-        assert!(
-            mark(
-                store.conn_mut(),
-                &a.id,
-                Outcome::Attended,
-                "op",
-                at(2024, 4, 5, 9, 0)
-            )
-            .is_err()
-        );
+        let err =
+            reschedule(store.conn_mut(), &a.id, day(2024, 4, 4), "14:00", "op", now).unwrap_err();
+        assert_eq!(reason(&err), Some(Refusal::NotBooked), "{err}");
+        let err = mark(
+            store.conn_mut(),
+            &a.id,
+            Outcome::Attended,
+            "op",
+            at(2024, 4, 5, 9, 0),
+        )
+        .unwrap_err();
+        assert_eq!(reason(&err), Some(Refusal::WasCancelled), "{err}");
         let again = book(
             store.conn_mut(),
             &new("cittadinanza", day(2024, 4, 3), "14:00"),

@@ -24,6 +24,17 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// A booking, move or outcome the appointment calendar refuses. `reason` is stable
+    /// for the interface to translate, `field` names the input it concerns, `detail` is
+    /// what the reason refers to (the holiday or closure of a closed day).
+    #[error("{field}: {message}")]
+    Refused {
+        reason: crate::appointments::Refusal,
+        field: &'static str,
+        detail: Option<String>,
+        message: String,
+    },
+
     /// The database was written by a newer version of Sportello.
     #[error(
         "the database {path} has schema version {found}, newer than this program knows ({known}): \
@@ -71,6 +82,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::NotFound { .. } => "not_found",
             Error::Conflict(_) => "conflict",
+            Error::Refused { reason, .. } => reason.code(),
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::Migration { .. } => "migration_failed",
             Error::NoDesk => "no_desk",

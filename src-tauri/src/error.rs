@@ -11,18 +11,36 @@ pub struct IpcError {
     /// message next to it without parsing `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For a refused appointment request: the stable reason (`closed`, `past`, `taken`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+    /// What the reason refers to (the holiday or closure of a closed day).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl From<sportello::Error> for IpcError {
     fn from(e: sportello::Error) -> Self {
-        let field = match &e {
-            sportello::Error::Invalid { field, .. } => Some(field.clone()),
-            _ => None,
+        let (field, reason, detail) = match &e {
+            sportello::Error::Invalid { field, .. } => (Some(field.clone()), None, None),
+            sportello::Error::Refused {
+                reason,
+                field,
+                detail,
+                ..
+            } => (
+                Some(field.to_string()),
+                Some(reason.as_str()),
+                detail.clone(),
+            ),
+            _ => (None, None, None),
         };
         IpcError {
             code: e.code(),
             message: e.to_string(),
             field,
+            reason,
+            detail,
         }
     }
 }

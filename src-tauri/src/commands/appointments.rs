@@ -188,6 +188,8 @@ fn print_error(message: String) -> IpcError {
         code: "print",
         message,
         field: None,
+        reason: None,
+        detail: None,
     }
 }
 

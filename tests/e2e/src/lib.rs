@@ -163,7 +163,19 @@ impl<'a> Keyboard<'a> {
 
     pub async fn press(&mut self, keys: &[&str]) -> TestResult {
         for key in keys {
-            self.client.active_element().await?.send_keys(key).await?;
+            // The page may replace the focused element between the lookup and the key
+            // (a list redrawn after a save): the key was not sent, so look again.
+            let mut attempts = 0;
+            loop {
+                let sent = self.client.active_element().await?.send_keys(key).await;
+                match sent {
+                    Err(e) if e.is_stale_element_reference() && attempts < 5 => {
+                        attempts += 1;
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                    other => break other?,
+                }
+            }
             self.pressed += 1;
         }
         Ok(())

@@ -7,6 +7,7 @@
 // Words come from i18n (i18n-appointments.js): Italian or English, as the interface.
 import * as ipc from '../ipc.js';
 import { t, language } from '../i18n.js';
+import { appointmentErrorText } from '../appointment-messages.js';
 
 const LAYOUTS = ['paper', 'receipt'];
 
@@ -67,31 +68,8 @@ function shiftDay(iso, days) {
   return date.toISOString().slice(0, 10);
 }
 
-// Invalid fields with a message of their own.
-const FIELD_HELP = new Set(['phone', 'person_name', 'language', 'kind', 'access_id']);
-
 /** The interface's message for an error coming from the core. */
-function explain(err) {
-  const code = err && err.code;
-  const message = (err && err.message) || String(err);
-  const field = (err && err.field) || message.split(':')[0];
-  if (code === 'conflict') return t('appt.err.taken');
-  if (code === 'invalid' && FIELD_HELP.has(field)) return t(`appt.err.${field}`);
-  if (code === 'invalid' && (field === 'day' || field === 'starts')) {
-    if (message.includes('closed')) return t('appt.err.closed');
-    if (message.includes('past')) return t('appt.err.past');
-    if (message.includes('days ahead')) return t('appt.err.tooFar');
-    return t('appt.err.slot');
-  }
-  if (code === 'invalid' && field === 'status') {
-    if (message.includes('mark it on that day')) return t('appt.err.markOnDay');
-    if (message.includes('cancelled')) return t('appt.err.wasCancelled');
-    return t('appt.err.status');
-  }
-  if (code === 'no_desk') return t('appt.err.noDesk');
-  if (code === 'print') return t('appt.err.print', { message });
-  return t('app.error', { message });
-}
+const explain = appointmentErrorText;
 
 /** A kind's label in the interface's language (the core gives both). */
 function kindLabel(kinds, code, fallback) {
@@ -245,7 +223,7 @@ export async function mount(root, ctx = {}) {
       document.getElementById('appt-print').focus();
     } catch (err) {
       say(explain(err), true);
-      const field = String((err && err.message) || '').split(':')[0];
+      const field = err && err.field;
       if (field === 'phone') phoneInput.focus();
       else if (field === 'person_name') nameInput.focus();
       if (err && err.code === 'conflict') await loadSlots(Boolean(dayInput.value.trim()));

@@ -8,5 +8,6 @@
 //! skips them (`#[ignore]`).
 
 mod appointments;
+mod cases;
 mod register;
 mod sync;
