@@ -126,26 +126,38 @@ type AccessRow = (
     Option<i64>,
 );
 
-fn access_lines(
-    conn: &Connection,
+/// The condition and parameters that pick a table's records for `selection` (`?1` is the
+/// desk): changed after `mark`, or, for a date range, the table's own `range` condition
+/// on `?2`..`?3`.
+fn selection_filter(
     desk: &str,
     selection: Selection,
     mark: i64,
-) -> Result<Vec<Line>> {
-    let (cond, args) = match selection {
+    range: &'static str,
+) -> (&'static str, Vec<Sql>) {
+    match selection {
         Selection::SinceLast => (
             "change_seq > ?2",
             vec![Sql::from(desk.to_string()), Sql::from(mark)],
         ),
         Selection::Range { from, to } => (
-            "date BETWEEN ?2 AND ?3",
+            range,
             vec![
                 Sql::from(desk.to_string()),
                 Sql::from(from.to_string()),
                 Sql::from(to.to_string()),
             ],
         ),
-    };
+    }
+}
+
+fn access_lines(
+    conn: &Connection,
+    desk: &str,
+    selection: Selection,
+    mark: i64,
+) -> Result<Vec<Line>> {
+    let (cond, args) = selection_filter(desk, selection, mark, "date BETWEEN ?2 AND ?3");
     let mut stmt = conn.prepare(&format!(
         "SELECT id, revision, deleted, date, hour, channel, nationality, sex, age_band,
                 first_access, referred_by, permit, accompaniment, mediation, change_seq
@@ -225,20 +237,12 @@ type CaseRow = (
 );
 
 fn case_lines(conn: &Connection, desk: &str, selection: Selection, mark: i64) -> Result<Vec<Line>> {
-    let (cond, args) = match selection {
-        Selection::SinceLast => (
-            "change_seq > ?2",
-            vec![Sql::from(desk.to_string()), Sql::from(mark)],
-        ),
-        Selection::Range { from, to } => (
-            "(opened_on BETWEEN ?2 AND ?3 OR closed_on BETWEEN ?2 AND ?3)",
-            vec![
-                Sql::from(desk.to_string()),
-                Sql::from(from.to_string()),
-                Sql::from(to.to_string()),
-            ],
-        ),
-    };
+    let (cond, args) = selection_filter(
+        desk,
+        selection,
+        mark,
+        "(opened_on BETWEEN ?2 AND ?3 OR closed_on BETWEEN ?2 AND ?3)",
+    );
     let mut stmt = conn.prepare(&format!(
         "SELECT id, revision, deleted, case_type, opened_on, closed_on, reason, change_seq
          FROM cases WHERE desk = ?1 AND {cond} ORDER BY opened_on, id"
