@@ -33,10 +33,9 @@ unit:
 ## target/e2e/. One scenario at a time: they share the display. Installs what is missing.
 e2e: test-deps
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
-	cargo build -p sportello -p sportello-app
-	cargo test -p sportello-e2e --no-run
+	cargo test --workspace --no-run
 	xvfb-run -a --server-args="-screen 0 1366x768x24" \
-		cargo test -p sportello-e2e -- --ignored --nocapture --test-threads=1
+		cargo test --workspace --test app -- --ignored --nocapture --test-threads=1
 
 ## Speed is measured here, never in timed tests.
 bench:

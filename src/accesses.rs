@@ -11,7 +11,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::codebook::{self, List};
-use crate::{Error, Result, audit, desk, ids};
+use crate::store::audit;
+use crate::{Error, Result, desk, ids};
 
 /// The characteristics of an access, as entered (one `NewAccess` per write).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,7 +23,8 @@ use chrono::{
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result, audit, desk, holidays, ids};
+use crate::store::audit;
+use crate::{Error, Result, desk, holidays, ids};
 
 /// The setting that holds how many days after the appointment its personal data is kept.
 pub const RETENTION_SETTING: &str = "appointments.retention_days";

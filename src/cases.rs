@@ -18,7 +18,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::codebook::{self, List};
-use crate::{Error, Result, audit, desk, ids};
+use crate::store::audit;
+use crate::{Error, Result, desk, ids};
 
 /// Full accompaniment (with the network of services) or fast one (an answer within a
 /// short time, without activating the network).

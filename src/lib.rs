@@ -11,8 +11,8 @@
 
 pub mod accesses;
 pub mod appointments;
-pub mod audit;
 pub mod cases;
+pub mod clock;
 pub mod codebook;
 pub mod desk;
 pub mod error;
@@ -20,6 +20,7 @@ pub mod export;
 pub mod holidays;
 pub mod ids;
 pub mod import;
+pub mod limits;
 pub mod preferences;
 pub mod register;
 pub mod report;
@@ -27,6 +28,7 @@ pub mod slip;
 pub mod store;
 
 pub use error::{Error, Result};
+pub use clock::Now;
 pub use store::Store;
 
 /// The application identifier shared with the desktop shell: it names the app-data

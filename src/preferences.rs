@@ -5,9 +5,10 @@
 //! the operator's own choice, not an identity check. The language is `it` (default) or
 //! `en`.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use crate::store::settings;
 use crate::{Error, Result};
 
 const OPERATOR_KEY: &str = "operator_name";
@@ -63,7 +64,7 @@ pub fn validate_operator_name(name: &str) -> Result<String> {
 
 /// The operator's display name, or `None` before the first-run setup.
 pub fn operator_name(conn: &Connection) -> Result<Option<String>> {
-    setting(conn, OPERATOR_KEY)
+    settings::get(conn, OPERATOR_KEY)
 }
 
 /// The name that signs a change in the audit log: the operator's display name, or empty
@@ -75,13 +76,13 @@ pub fn signing_operator(conn: &Connection) -> Result<String> {
 /// Sets the operator's display name (validated, trimmed); returns the stored name.
 pub fn set_operator_name(conn: &Connection, name: &str) -> Result<String> {
     let name = validate_operator_name(name)?;
-    set_setting(conn, OPERATOR_KEY, &name)?;
+    settings::set(conn, OPERATOR_KEY, &name)?;
     Ok(name)
 }
 
 /// The interface language (Italian until someone chooses English).
 pub fn language(conn: &Connection) -> Result<Language> {
-    Ok(match setting(conn, LANGUAGE_KEY)?.as_deref() {
+    Ok(match settings::get(conn, LANGUAGE_KEY)?.as_deref() {
         Some("en") => Language::En,
         _ => Language::It,
     })
@@ -89,24 +90,7 @@ pub fn language(conn: &Connection) -> Result<Language> {
 
 /// Sets the interface language.
 pub fn set_language(conn: &Connection, language: Language) -> Result<()> {
-    set_setting(conn, LANGUAGE_KEY, language.as_str())
-}
-
-fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?)
-}
-
-fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
+    settings::set(conn, LANGUAGE_KEY, language.as_str())
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use crate::codebook::{self, Codebook};
 use crate::desk::{self, Desk};
 use crate::export::{self, Pending};
 use crate::preferences::{self, Language};
-use crate::{Error, Result, audit};
+use crate::store::audit;
+use crate::{Error, Result};
 
 /// How many frequent nationalities the type-ahead offers first.
 pub const FREQUENT_NATIONALITIES: u32 = 9;

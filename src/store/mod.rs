@@ -11,9 +11,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::{Error, Result};
+
+pub mod audit;
+pub mod settings;
 
 /// One embedded migration: its file name and its SQL.
 pub struct Migration {
@@ -26,15 +29,15 @@ pub struct Migration {
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "0001_init.sql",
-        sql: include_str!("../migrations/0001_init.sql"),
+        sql: include_str!("../../migrations/0001_init.sql"),
     },
     Migration {
         name: "0002_codebook.sql",
-        sql: include_str!("../migrations/0002_codebook.sql"),
+        sql: include_str!("../../migrations/0002_codebook.sql"),
     },
     Migration {
         name: "0003_appointments.sql",
-        sql: include_str!("../migrations/0003_appointments.sql"),
+        sql: include_str!("../../migrations/0003_appointments.sql"),
     },
 ];
 
@@ -74,8 +77,8 @@ impl Store {
             && std::fs::metadata(path)
                 .map(|m| m.len() > 0)
                 .unwrap_or(false);
-        let conn = Connection::open(path)?;
-        configure(&conn)?;
+        let mut conn = Connection::open(path)?;
+        configure(&mut conn)?;
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
@@ -98,8 +101,8 @@ impl Store {
 
     /// A fresh in-memory database with every migration applied (for tests).
     pub fn open_in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory()?;
-        configure(&conn)?;
+        let mut conn = Connection::open_in_memory()?;
+        configure(&mut conn)?;
         let mut store = Store {
             conn,
             path: None,
@@ -179,27 +182,17 @@ impl Store {
 
     /// A setting of this installation, if set.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        settings::get(&self.conn, key)
     }
 
     /// Sets (or replaces) a setting of this installation.
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        settings::set(&self.conn, key, value)
     }
 }
 
 /// Per-connection settings; PRAGMAs are not part of the schema, so they live here.
-fn configure(conn: &Connection) -> Result<()> {
+fn configure(conn: &mut Connection) -> Result<()> {
     // WAL: readers never block the writer, and a crash mid-write never corrupts the file.
     // In-memory databases report "memory" and that is fine.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -210,6 +203,10 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", true)?;
     // The app, the CLI and a scheduled export may touch the file at once: wait, don't fail.
     conn.busy_timeout(Duration::from_secs(5))?;
+    // Every transaction takes the write lock when it begins. A deferred one that reads
+    // and then writes fails at once with SQLITE_BUSY (no waiting) when another
+    // connection committed in between, e.g. the command line writing while the app works.
+    conn.set_transaction_behavior(TransactionBehavior::Immediate);
     Ok(())
 }
 
