@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use sportello::accesses::{self, NewAccess};
+use sportello::register::accesses::{self, NewAccess};
 use sportello::{Store, codebook, desk};
 
 fn typical() -> NewAccess {
@@ -34,7 +34,7 @@ fn busy_desk(dir: &std::path::Path) -> Store {
     let mut input = typical();
     for day in 0..250u64 {
         input.date = NaiveDate::from_ymd_opt(2023, 1, 2).unwrap() + chrono::Days::new(day);
-        accesses::record_batch(store.conn_mut(), &input, 40, "bench", now).unwrap();
+        accesses::record_batch(store.conn_mut(), &input, 40, "bench", now.into()).unwrap();
     }
     store
 }
@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
     let now = Utc.with_ymd_and_hms(2024, 3, 12, 9, 0, 0).unwrap();
     let input = typical();
     c.bench_function("record one access (durable)", |b| {
-        b.iter(|| accesses::record(store.conn_mut(), &input, "bench", now).unwrap())
+        b.iter(|| accesses::record(store.conn_mut(), &input, "bench", now.into()).unwrap())
     });
     c.bench_function("list a day of 40 accesses", |b| {
         let day = NaiveDate::from_ymd_opt(2023, 6, 1).unwrap();

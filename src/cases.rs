@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codebook::{self, List};
 use crate::store::audit;
-use crate::{Error, Result, desk, ids};
+use crate::{Error, Now, Result, desk, ids, limits};
 
 /// Full accompaniment (with the network of services) or fast one (an answer within a
 /// short time, without activating the network).
@@ -105,17 +105,38 @@ pub struct CaseNote {
     pub body: String,
 }
 
-fn validate(conn: &Connection, input: &NewCase) -> Result<()> {
+fn validate(conn: &Connection, input: &NewCase, today: NaiveDate) -> Result<()> {
     codebook::require_active(conn, List::Reason, &input.reason, "reason")?;
-    if let Some(closed) = input.closed_on
-        && closed < input.opened_on
-    {
+    if input.opened_on > today {
+        return Err(Error::invalid(
+            "opened_on",
+            "the opening date is in the future",
+        ));
+    }
+    if input.opened_on < limits::earliest_date() {
+        return Err(Error::invalid(
+            "opened_on",
+            format!("the opening date is before {}", limits::EARLIEST_YEAR),
+        ));
+    }
+    if let Some(closed) = input.closed_on {
+        check_closing(input.opened_on, closed, today)?;
+    }
+    Ok(())
+}
+
+/// A case closes on or after the day it opened, and not after today.
+fn check_closing(opened_on: NaiveDate, closed_on: NaiveDate, today: NaiveDate) -> Result<()> {
+    if closed_on < opened_on {
         return Err(Error::invalid(
             "closed_on",
-            format!(
-                "a case cannot close ({closed}) before it opened ({})",
-                input.opened_on
-            ),
+            format!("a case cannot close ({closed_on}) before it opened ({opened_on})"),
+        ));
+    }
+    if closed_on > today {
+        return Err(Error::invalid(
+            "closed_on",
+            "the closing date is in the future",
         ));
     }
     Ok(())
@@ -168,17 +189,12 @@ fn write_personal(
 }
 
 /// Opens a case of this desk.
-pub fn open(
-    conn: &mut Connection,
-    input: &NewCase,
-    operator: &str,
-    now: DateTime<Utc>,
-) -> Result<Case> {
-    let desk = desk::own_code(conn)?;
-    validate(conn, input)?;
-    let id = ids::new_id(now);
-    let ts = ids::timestamp(now);
+pub fn open(conn: &mut Connection, input: &NewCase, operator: &str, now: Now) -> Result<Case> {
     let tx = conn.transaction()?;
+    let desk = desk::own_code(&tx)?;
+    validate(&tx, input, now.today())?;
+    let id = ids::new_id(now.utc());
+    let ts = ids::timestamp(now.utc());
     let seq = next_change(&tx)?;
     tx.execute(
         "INSERT INTO cases (id, desk, revision, deleted, case_type, opened_on, closed_on, reason,
@@ -196,7 +212,7 @@ pub fn open(
         ],
     )?;
     write_personal(&tx, &id, input.personal.as_ref(), &ts)?;
-    audit(&tx, now, operator, "open", &id, 1)?;
+    audit(&tx, now.utc(), operator, "open", &id, 1)?;
     tx.commit()?;
     get(conn, &id)
 }
@@ -230,11 +246,11 @@ pub fn correct(
     expected_revision: i64,
     input: &NewCase,
     operator: &str,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<Case> {
-    validate(conn, input)?;
-    let ts = ids::timestamp(now);
     let tx = conn.transaction()?;
+    validate(&tx, input, now.today())?;
+    let ts = ids::timestamp(now.utc());
     let case = current_for_change(&tx, id, expected_revision)?;
     let seq = next_change(&tx)?;
     let revision = case.revision + 1;
@@ -254,7 +270,7 @@ pub fn correct(
         ],
     )?;
     write_personal(&tx, id, input.personal.as_ref(), &ts)?;
-    audit(&tx, now, operator, "correct", id, revision)?;
+    audit(&tx, now.utc(), operator, "correct", id, revision)?;
     tx.commit()?;
     get(conn, id)
 }
@@ -266,22 +282,13 @@ pub fn close(
     expected_revision: i64,
     closed_on: NaiveDate,
     operator: &str,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<Case> {
-    let case = get(conn, id)?;
-    // a retired reason code stays valid on an existing case: check only the dates here
-    if closed_on < case.opened_on {
-        return Err(Error::invalid(
-            "closed_on",
-            format!(
-                "a case cannot close ({closed_on}) before it opened ({})",
-                case.opened_on
-            ),
-        ));
-    }
-    let ts = ids::timestamp(now);
+    let ts = ids::timestamp(now.utc());
     let tx = conn.transaction()?;
     let case = current_for_change(&tx, id, expected_revision)?;
+    // a retired reason code stays valid on an existing case: check only the dates here
+    check_closing(case.opened_on, closed_on, now.today())?;
     let seq = next_change(&tx)?;
     let revision = case.revision + 1;
     tx.execute(
@@ -289,7 +296,7 @@ pub fn close(
          WHERE id = ?1",
         params![id, revision, closed_on.to_string(), ts, seq],
     )?;
-    audit(&tx, now, operator, "close", id, revision)?;
+    audit(&tx, now.utc(), operator, "close", id, revision)?;
     tx.commit()?;
     get(conn, id)
 }
@@ -301,9 +308,9 @@ pub fn delete(
     id: &str,
     expected_revision: i64,
     operator: &str,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<Case> {
-    let ts = ids::timestamp(now);
+    let ts = ids::timestamp(now.utc());
     let tx = conn.transaction()?;
     let case = current_for_change(&tx, id, expected_revision)?;
     let seq = next_change(&tx)?;
@@ -314,7 +321,7 @@ pub fn delete(
     )?;
     tx.execute("DELETE FROM case_files WHERE case_id = ?1", [id])?;
     tx.execute("DELETE FROM case_notes WHERE case_id = ?1", [id])?;
-    audit(&tx, now, operator, "delete", id, revision)?;
+    audit(&tx, now.utc(), operator, "delete", id, revision)?;
     tx.commit()?;
     get(conn, id)
 }
@@ -326,7 +333,7 @@ pub fn add_note(
     case_id: &str,
     body: &str,
     operator: &str,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<CaseNote> {
     let body = body.trim();
     if body.is_empty() {
@@ -338,7 +345,7 @@ pub fn add_note(
             "case {case_id} cannot take notes here"
         )));
     }
-    let ts = ids::timestamp(now);
+    let ts = ids::timestamp(now.utc());
     conn.execute(
         "INSERT INTO case_notes (case_id, written_at, operator, body) VALUES (?1, ?2, ?3, ?4)",
         params![case_id, ts, operator, body],
@@ -494,13 +501,69 @@ pub struct Overview {
     pub year: i32,
     pub desk: String,
     /// The year's figures, exactly the `cases` block of the yearly report for this desk.
-    pub counts: crate::report::Cases,
+    pub counts: Counts,
     /// Full cases open now, oldest opening first.
     pub open: Vec<Listed>,
     /// Full cases closed (archived) in the year, latest closing first.
     pub archived: Vec<Listed>,
     /// Fast accompaniments opened in the year, newest first.
     pub fast: Vec<Listed>,
+}
+
+/// The accompaniment figures of a year (the `cases` block of the yearly report).
+///
+/// Only `full` cases enter `total`, `carried_in`, `archived` and `carried_out`:
+/// `carried_in` were opened before the year and not closed before it; `total` =
+/// `carried_in` + opened in the year; `archived` = of `total`, closed in the year;
+/// `carried_out` = `total` - `archived`; `fast` = fast cases opened in the year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub total: i64,
+    pub carried_in: i64,
+    pub archived: i64,
+    pub carried_out: i64,
+    pub fast: i64,
+}
+
+/// The accompaniment figures of `year` for `desk` (`None` = every desk), over the live
+/// cases, own and imported.
+pub fn counts(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Counts> {
+    let (from, to) = year_bounds(year)?;
+    let count = |sql: &str| -> Result<i64> {
+        Ok(conn.query_row(sql, params![from, to, desk], |r| r.get(0))?)
+    };
+    // ?1..?3 are the year's first and last day and the desk (NULL = every desk).
+    let full = "FROM cases c WHERE c.deleted = 0 AND c.case_type = 'full'
+        AND (?3 IS NULL OR c.desk = ?3)";
+    let carried_in = count(&format!(
+        "SELECT COUNT(*) {full} AND c.opened_on < ?1
+           AND (c.closed_on IS NULL OR c.closed_on >= ?1)"
+    ))?;
+    let opened = count(&format!(
+        "SELECT COUNT(*) {full} AND c.opened_on BETWEEN ?1 AND ?2"
+    ))?;
+    let archived = count(&format!(
+        "SELECT COUNT(*) {full} AND c.opened_on <= ?2 AND c.closed_on BETWEEN ?1 AND ?2"
+    ))?;
+    let fast = count(
+        "SELECT COUNT(*) FROM cases c WHERE c.deleted = 0 AND c.case_type = 'fast'
+           AND c.opened_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR c.desk = ?3)",
+    )?;
+    let total = carried_in + opened;
+    Ok(Counts {
+        total,
+        carried_in,
+        archived,
+        carried_out: total - archived,
+        fast,
+    })
+}
+
+/// The codes of every desk that has cases here, by code.
+pub fn desks(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT desk FROM cases ORDER BY desk")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The live cases of `desk` that were open at some point of `year` (opened by its end,
@@ -517,9 +580,7 @@ pub fn of_year(conn: &Connection, desk: &str, year: i32) -> Result<Vec<Case>> {
 }
 
 fn year_bounds(year: i32) -> Result<(String, String)> {
-    if !(1900..=9999).contains(&year) {
-        return Err(Error::invalid("year", format!("{year} is not a year")));
-    }
+    limits::check_year(year, "year")?;
     Ok((format!("{year:04}-01-01"), format!("{year:04}-12-31")))
 }
 
@@ -527,7 +588,7 @@ fn year_bounds(year: i32) -> Result<(String, String)> {
 pub fn overview(conn: &Connection, year: i32, today: NaiveDate) -> Result<Overview> {
     let desk = desk::own_code(conn)?;
     year_bounds(year)?;
-    let counts = crate::report::case_counts(conn, year, Some(&desk))?;
+    let counts = counts(conn, year, Some(&desk))?;
     let note_counts: std::collections::HashMap<String, i64> = conn
         .prepare("SELECT case_id, COUNT(*) FROM case_notes GROUP BY case_id")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -574,10 +635,10 @@ pub fn overview(conn: &Connection, year: i32, today: NaiveDate) -> Result<Overvi
 mod tests {
     use super::*;
     use crate::Store;
-    use chrono::TimeZone;
 
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2024, 3, 4, 10, 0, 0).unwrap()
+    /// 11:00 on 4 March 2024 at the desk (UTC+1).
+    fn now() -> Now {
+        Now::at(day("2024-03-04").and_hms_opt(11, 0, 0).unwrap(), 1)
     }
 
     fn day(s: &str) -> NaiveDate {
@@ -587,7 +648,7 @@ mod tests {
     fn store() -> Store {
         let mut store = Store::open_in_memory().unwrap();
         let gro = desk::presets().remove(0);
-        desk::set_own(store.conn_mut(), &gro, now()).unwrap();
+        desk::set_own(store.conn_mut(), &gro, now().utc()).unwrap();
         store
     }
 
@@ -645,7 +706,7 @@ mod tests {
             store.conn_mut(),
             &case.id,
             1,
-            day("2024-04-01"),
+            day("2024-03-04"),
             "ops",
             now(),
         );
@@ -658,13 +719,13 @@ mod tests {
             store.conn_mut(),
             &case.id,
             2,
-            day("2024-04-01"),
+            day("2024-03-04"),
             "ops",
             now(),
         )
         .unwrap();
         assert_eq!(closed.revision, 3);
-        assert_eq!(closed.closed_on, Some(day("2024-04-01")));
+        assert_eq!(closed.closed_on, Some(day("2024-03-04")));
         assert_eq!(list(store.conn(), "GRO", Filter::Open).unwrap().len(), 0);
         assert_eq!(list(store.conn(), "GRO", Filter::Closed).unwrap().len(), 1);
 
@@ -711,6 +772,53 @@ mod tests {
         let err = open(store.conn_mut(), &bad, "ops", now()).unwrap_err();
         assert!(err.to_string().contains("closed_on"), "{err}");
         assert_eq!(change_counter(&store), 0, "no write happened");
+    }
+
+    #[test]
+    fn dates_are_checked_against_the_desks_today_and_the_shared_limits() {
+        let mut store = store();
+        let mut new = input();
+        new.reason = codebook::load(store.conn()).unwrap().lists.reason[0]
+            .code
+            .clone();
+        for (field, spoil) in [
+            (
+                "opened_on",
+                Box::new(|c: &mut NewCase| c.opened_on = day("2024-03-05"))
+                    as Box<dyn Fn(&mut NewCase)>,
+            ),
+            (
+                "opened_on",
+                Box::new(|c: &mut NewCase| c.opened_on = day("1999-12-31")),
+            ),
+            (
+                "closed_on",
+                Box::new(|c: &mut NewCase| c.closed_on = Some(day("2024-03-05"))),
+            ),
+        ] {
+            let mut bad = new.clone();
+            spoil(&mut bad);
+            match open(store.conn_mut(), &bad, "ops", now()) {
+                Err(Error::Invalid { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{field}: expected an invalid-input error, got {other:?}"),
+            }
+        }
+        let case = open(store.conn_mut(), &new, "ops", now()).unwrap();
+        let err = close(
+            store.conn_mut(),
+            &case.id,
+            1,
+            day("2024-03-05"),
+            "ops",
+            now(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().starts_with("closed_on:"), "{err}");
+        assert_eq!(
+            change_counter(&store),
+            1,
+            "only the valid opening was written"
+        );
     }
 
     #[test]

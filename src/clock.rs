@@ -61,6 +61,13 @@ impl From<DateTime<FixedOffset>> for Now {
     }
 }
 
+impl From<DateTime<Utc>> for Now {
+    /// The instant as seen by a desk on UTC (tools and tests that need no local day).
+    fn from(instant: DateTime<Utc>) -> Now {
+        Now(instant.fixed_offset())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

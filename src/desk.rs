@@ -218,9 +218,17 @@ pub fn own_code(conn: &Connection) -> Result<String> {
 ///
 /// The own desk's code cannot change once records carry it; the details and hours can.
 pub fn set_own(conn: &mut Connection, desk: &Desk, now: DateTime<Utc>) -> Result<()> {
+    let tx = conn.transaction()?;
+    set_own_in(&tx, desk, now)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// [`set_own`] inside a transaction the caller owns (the first-run setup writes the
+/// operator in the same one).
+pub fn set_own_in(tx: &Connection, desk: &Desk, now: DateTime<Utc>) -> Result<()> {
     validate(desk)?;
     let ts = ids::timestamp(now);
-    let tx = conn.transaction()?;
     let current: Option<String> = tx
         .query_row("SELECT code FROM desks WHERE is_own = 1", [], |r| r.get(0))
         .optional()?;
@@ -266,7 +274,6 @@ pub fn set_own(conn: &mut Connection, desk: &Desk, now: DateTime<Utc>) -> Result
             )?;
         }
     }
-    tx.commit()?;
     Ok(())
 }
 

@@ -9,7 +9,6 @@
 //! Time and identity are passed in (`now`, `today`, the desk), never read inside the
 //! logic, so every function is deterministic under test.
 
-pub mod accesses;
 pub mod appointments;
 pub mod cases;
 pub mod clock;
@@ -27,8 +26,8 @@ pub mod report;
 pub mod slip;
 pub mod store;
 
-pub use error::{Error, Result};
 pub use clock::Now;
+pub use error::{Error, Result};
 pub use store::Store;
 
 /// The application identifier shared with the desktop shell: it names the app-data

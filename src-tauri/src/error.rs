@@ -45,5 +45,18 @@ impl From<sportello::Error> for IpcError {
     }
 }
 
+impl IpcError {
+    /// An unexpected failure (a bug): the window shows it and the app goes on.
+    pub fn internal(message: String) -> IpcError {
+        IpcError {
+            code: "internal",
+            message,
+            field: None,
+            reason: None,
+            detail: None,
+        }
+    }
+}
+
 /// Result of every command.
 pub type IpcResult<T> = Result<T, IpcError>;

@@ -8,16 +8,12 @@ mod error;
 mod instance;
 #[cfg(target_os = "linux")]
 pub mod print;
+mod state;
 
-use std::sync::Mutex;
-
-use sportello::Store;
+use sportello::{Now, Store};
 use tauri::Manager;
 
-/// The open database, shared by every command.
-pub struct AppState {
-    pub store: Mutex<Store>,
-}
+pub use state::AppState;
 
 /// The window's title: the desk's name, so the operator always sees which register
 /// this is.
@@ -47,14 +43,12 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let mut store = Store::open(&path, chrono::Utc::now())?;
+            let now = Now::read();
+            let mut store = Store::open(&path, now.utc())?;
             // Appointments' personal data is erased on schedule, at every start.
-            if let Err(e) = sportello::appointments::purge(
-                store.conn_mut(),
-                chrono::Local::now().date_naive(),
-                "",
-                chrono::Utc::now(),
-            ) {
+            if let Err(e) =
+                sportello::appointments::purge(store.conn_mut(), now.today(), "", now.utc())
+            {
                 eprintln!("sportello: appointment purge failed: {e}");
             }
             let own = sportello::desk::own(store.conn())?;
@@ -68,9 +62,7 @@ pub fn run() {
                     let _ = window.set_focus();
                 });
             }
-            app.manage(AppState {
-                store: Mutex::new(store),
-            });
+            app.manage(AppState::new(store));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

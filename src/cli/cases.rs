@@ -2,10 +2,10 @@
 //! anonymous half of a case is ever printed (`cases::Summary` has no personal field):
 //! the personal file and the notes are read and written in the app only.
 
-use chrono::{Datelike, Local, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use clap::Subcommand;
 use sportello::cases::{self, CaseType, Filter, NewCase, Summary};
-use sportello::{Error, Result, Store, desk, report};
+use sportello::{Error, Now, Result, Store, desk};
 
 use super::Format;
 
@@ -87,7 +87,8 @@ fn print_summary(s: &Summary) {
 
 /// Runs one `cases` subcommand.
 pub fn run(store: &mut Store, action: Action) -> Result<()> {
-    let today = Local::now().date_naive();
+    let now = Now::read();
+    let today = now.today();
     match action {
         Action::List { open, year, format } => {
             let own = desk::own_code(store.conn())?;
@@ -114,7 +115,7 @@ pub fn run(store: &mut Store, action: Action) -> Result<()> {
         Action::Counts { year, format } => {
             let own = desk::own_code(store.conn())?;
             let year = year.unwrap_or(today.year());
-            let c = report::case_counts(store.conn(), year, Some(&own))?;
+            let c = cases::counts(store.conn(), year, Some(&own))?;
             if matches!(format, Format::Json) {
                 print_json(&c)?;
             } else {
@@ -137,7 +138,7 @@ pub fn run(store: &mut Store, action: Action) -> Result<()> {
                 reason,
                 personal: None,
             };
-            let case = cases::open(store.conn_mut(), &input, OPERATOR, Utc::now())?;
+            let case = cases::open(store.conn_mut(), &input, OPERATOR, now)?;
             println!("{}", case.id);
         }
         Action::Close { id, on } => {
@@ -148,14 +149,7 @@ pub fn run(store: &mut Store, action: Action) -> Result<()> {
                 )));
             }
             let day = on.unwrap_or(today);
-            cases::close(
-                store.conn_mut(),
-                &id,
-                case.revision,
-                day,
-                OPERATOR,
-                Utc::now(),
-            )?;
+            cases::close(store.conn_mut(), &id, case.revision, day, OPERATOR, now)?;
             println!("case {id} closed on {}", day.format("%d/%m/%Y"));
         }
     }

@@ -36,13 +36,19 @@ mod tests {
     #[test]
     fn a_value_is_replaced_not_duplicated() {
         let store = Store::open_in_memory().unwrap();
-        assert_eq!(get(store.conn(), "k").unwrap(), None, "unset key reads as none");
+        assert_eq!(
+            get(store.conn(), "k").unwrap(),
+            None,
+            "unset key reads as none"
+        );
         set(store.conn(), "k", "one").unwrap();
         set(store.conn(), "k", "two").unwrap();
         assert_eq!(get(store.conn(), "k").unwrap().as_deref(), Some("two"));
         let rows: i64 = store
             .conn()
-            .query_row("SELECT COUNT(*) FROM settings WHERE key = 'k'", [], |r| r.get(0))
+            .query_row("SELECT COUNT(*) FROM settings WHERE key = 'k'", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(rows, 1, "a second write replaces the first");
     }

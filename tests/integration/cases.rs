@@ -118,7 +118,13 @@ fn cli_list_prints_anonymous_fields_only_and_filters() {
             ("2021-01-10", Some("2022-12-31"), CaseType::Full),
             ("2024-01-02", None, CaseType::Full),
         ] {
-            cases::open(store.conn_mut(), &case_on(opened, closed, t), "op", now()).unwrap();
+            cases::open(
+                store.conn_mut(),
+                &case_on(opened, closed, t),
+                "op",
+                now().into(),
+            )
+            .unwrap();
         }
     });
     let all = json(&sportello(&db, &["cases", "list", "--format", "json"]));
@@ -238,7 +244,7 @@ fn cli_opens_and_closes_a_case_and_refuses_bad_input() {
         case.personal, None,
         "the command line stores no personal file"
     );
-    let c = report::case_counts(store.conn(), 2024, Some("GRO")).unwrap();
+    let c = sportello::cases::counts(store.conn(), 2024, Some("GRO")).unwrap();
     assert_eq!((c.total, c.archived, c.fast), (1, 1, 1));
 
     let bad = sportello(&db, &["cases", "open", "--reason", "nessuna"]);

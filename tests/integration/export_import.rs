@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use sportello::accesses::{self, NewAccess};
 use sportello::cases::{self, CaseType, NewCase, PersonalFile};
 use sportello::export::{self, Selection};
 use sportello::import::{self, FileReport, Outcome, RejectionKind};
+use sportello::register::accesses::{self, NewAccess};
 use sportello::{Store, codebook, desk};
 
 use crate::cli::sportello;
@@ -115,20 +115,20 @@ fn snapshot(store: &Store) -> String {
 fn fol_with_records(dir: &Path) -> (Store, export::ExportSummary) {
     let mut fol = desk_store("FOL");
     for d in ["2024-03-10", "2024-03-11", "2024-03-11"] {
-        accesses::record(fol.conn_mut(), &access_on(d), "op", now()).unwrap();
+        accesses::record(fol.conn_mut(), &access_on(d), "op", now().into()).unwrap();
     }
     cases::open(
         fol.conn_mut(),
         &case_on("2024-03-11", None, CaseType::Full),
         "op",
-        now(),
+        now().into(),
     )
     .unwrap();
     cases::open(
         fol.conn_mut(),
         &case_on("2024-03-09", Some("2024-03-11"), CaseType::Fast),
         "op",
-        now(),
+        now().into(),
     )
     .unwrap();
     let summary = export_to(&mut fol, Selection::SinceLast, dir);
@@ -271,8 +271,16 @@ fn corrections_and_deletions_propagate_and_a_range_export_keeps_the_mark() {
     let mut changed = access_on("2024-03-11");
     changed.hour = 16;
     changed.reasons = vec!["cittadinanza".into()];
-    accesses::correct(fol.conn_mut(), &day11[0].id, 1, &changed, "op", now()).unwrap();
-    accesses::delete(fol.conn_mut(), &day11[1].id, 1, "op", now()).unwrap();
+    accesses::correct(
+        fol.conn_mut(),
+        &day11[0].id,
+        1,
+        &changed,
+        "op",
+        now().into(),
+    )
+    .unwrap();
+    accesses::delete(fol.conn_mut(), &day11[1].id, 1, "op", now().into()).unwrap();
     let open_cases = cases::list(fol.conn(), "FOL", cases::Filter::Open).unwrap();
     cases::close(
         fol.conn_mut(),
@@ -280,7 +288,7 @@ fn corrections_and_deletions_propagate_and_a_range_export_keeps_the_mark() {
         1,
         day("2024-03-12"),
         "op",
-        now(),
+        now().into(),
     )
     .unwrap();
     let fast: Vec<_> = cases::list(fol.conn(), "FOL", cases::Filter::Closed)
@@ -288,7 +296,7 @@ fn corrections_and_deletions_propagate_and_a_range_export_keeps_the_mark() {
         .into_iter()
         .filter(|c| c.case_type == Some(CaseType::Fast))
         .collect();
-    cases::delete(fol.conn_mut(), &fast[0].id, 1, "op", now()).unwrap();
+    cases::delete(fol.conn_mut(), &fast[0].id, 1, "op", now().into()).unwrap();
 
     // a one-day export in between must not hide the changes from the next default export
     export_to(
@@ -741,7 +749,7 @@ fn missing_sequence_numbers_are_detected_per_desk() {
         "2024-03-04",
         "2024-03-05",
     ] {
-        accesses::record(fol.conn_mut(), &access_on(d), "op", now()).unwrap();
+        accesses::record(fol.conn_mut(), &access_on(d), "op", now().into()).unwrap();
         paths.push(export_to(&mut fol, Selection::SinceLast, dir.path()).path);
     }
     let sca_file = export_to(&mut sca, Selection::SinceLast, dir.path()).path;
@@ -781,7 +789,7 @@ fn the_command_line_exports_and_imports_with_the_contract_exit_codes() {
             .find(|d| d.code == "FOL")
             .unwrap();
         desk::set_own(fol.conn_mut(), &p, now()).unwrap();
-        accesses::record(fol.conn_mut(), &access_on("2024-03-11"), "op", now()).unwrap();
+        accesses::record(fol.conn_mut(), &access_on("2024-03-11"), "op", now().into()).unwrap();
     }
     assert!(
         sportello(&coord_db, &["desk", "set", "GRO"])
@@ -903,7 +911,7 @@ proptest! {
             let phone = &phones[i % phones.len()];
             let doc = &documents[i % documents.len()];
             let note = &notes[i % notes.len()];
-            let access = accesses::record(store.conn_mut(), &access_on("2024-03-11"), "op", now()).unwrap();
+            let access = accesses::record(store.conn_mut(), &access_on("2024-03-11"), "op", now().into()).unwrap();
             store.conn().execute(
                 "INSERT INTO appointments (id, desk, kind, day, starts, ends, booking_code, person_name,
                                            phone, access_id, created_at, updated_at)
@@ -918,8 +926,8 @@ proptest! {
                 documents: doc.clone(),
                 description: note.clone(),
             });
-            let c = cases::open(store.conn_mut(), &case, "op", now()).unwrap();
-            cases::add_note(store.conn(), &c.id, note, "op", now()).unwrap();
+            let c = cases::open(store.conn_mut(), &case, "op", now().into()).unwrap();
+            cases::add_note(store.conn(), &c.id, note, "op", now().into()).unwrap();
         }
         let selection = if range {
             Selection::Range { from: day("2024-01-01"), to: day("2024-12-31") }
@@ -1021,8 +1029,8 @@ fn pending_counts_changes_since_the_last_export_and_flags_earlier_days() {
     );
     assert!(empty.last_export.is_none(), "and no export yet");
 
-    let a = accesses::record(fol.conn_mut(), &access_on("2024-03-11"), "op", now()).unwrap();
-    accesses::record(fol.conn_mut(), &access_on("2024-03-12"), "op", now()).unwrap();
+    let a = accesses::record(fol.conn_mut(), &access_on("2024-03-11"), "op", now().into()).unwrap();
+    accesses::record(fol.conn_mut(), &access_on("2024-03-12"), "op", now().into()).unwrap();
     let p = export::pending(fol.conn(), day("2024-03-12")).unwrap();
     assert_eq!(
         (p.records, p.older_than_today, p.oldest),
@@ -1039,7 +1047,7 @@ fn pending_counts_changes_since_the_last_export_and_flags_earlier_days() {
         "the last export is named"
     );
 
-    accesses::delete(fol.conn_mut(), &a.id, 1, "op", now()).unwrap();
+    accesses::delete(fol.conn_mut(), &a.id, 1, "op", now().into()).unwrap();
     let p = export::pending(fol.conn(), day("2024-03-12")).unwrap();
     assert_eq!(
         (p.records, p.older_than_today),
@@ -1053,7 +1061,7 @@ fn a_desks_files_are_applied_in_export_order_whatever_order_they_come_in() {
     let dir = tempfile::tempdir().unwrap();
     let (mut fol, first) = fol_with_records(dir.path());
     let today = accesses::list_for_day(fol.conn(), "FOL", day("2024-03-10")).unwrap();
-    accesses::delete(fol.conn_mut(), &today[0].id, 1, "op", now()).unwrap();
+    accesses::delete(fol.conn_mut(), &today[0].id, 1, "op", now().into()).unwrap();
     let second = export_to(&mut fol, Selection::SinceLast, dir.path());
     let mut gro = desk_store("GRO");
     // the second export first, as a folder listing sorted by name may give them

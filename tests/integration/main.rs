@@ -7,3 +7,4 @@ mod export_import;
 mod register;
 mod report;
 mod store;
+mod ui_limits;

@@ -2,7 +2,7 @@
 //! restart of the app, and after undo.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use sportello::accesses::NewAccess;
+use sportello::register::accesses::NewAccess;
 use sportello::register::{self, LastSave, Saved};
 use sportello::{Store, desk};
 
@@ -41,9 +41,11 @@ fn the_day_survives_a_restart_and_undo_leaves_tombstones() {
         .into_iter()
         .find(|d| d.code == "GRO")
         .unwrap();
-    register::first_run(store.conn_mut(), &gro, "Anna", now()).unwrap();
-    let batch = register::save(store.conn_mut(), &phone_call("UA"), 5, now()).unwrap();
-    register::save(store.conn_mut(), &phone_call("SN"), 1, now()).unwrap();
+    register::first_run(store.conn_mut(), &gro, "Anna", now().into()).unwrap();
+    let batch = register::save(store.conn_mut(), &phone_call("UA"), 5, now().into())
+        .unwrap()
+        .accesses;
+    register::save(store.conn_mut(), &phone_call("SN"), 1, now().into()).unwrap();
     drop(store);
 
     let mut store = Store::open(&path, now()).unwrap();
@@ -70,7 +72,7 @@ fn the_day_survives_a_restart_and_undo_leaves_tombstones() {
             })
             .collect(),
     };
-    register::undo(store.conn_mut(), &last, now()).unwrap();
+    register::undo(store.conn_mut(), &last, now().into()).unwrap();
     let after = register::day(store.conn(), day(), day()).unwrap();
     assert_eq!(after.counts.total, 1, "the batch of five is undone whole");
     assert_eq!(

@@ -2,9 +2,9 @@
 //! checked against the 2023 accompaniment figures of the activity report.
 
 use serde_json::Value;
-use sportello::accesses::{self, NewAccess};
 use sportello::cases::{self, CaseType};
 use sportello::export::{self, Selection};
+use sportello::register::accesses::{self, NewAccess};
 use sportello::{Store, import, report};
 
 use crate::cli::sportello;
@@ -13,7 +13,13 @@ use crate::export_import::{access_on, case_on, day, desk_store, now};
 /// Opens `n` cases of `case_type` on `opened`, closed on `closed` (if any).
 fn cases_of(store: &mut Store, n: usize, opened: &str, closed: Option<&str>, t: CaseType) {
     for _ in 0..n {
-        cases::open(store.conn_mut(), &case_on(opened, closed, t), "op", now()).unwrap();
+        cases::open(
+            store.conn_mut(),
+            &case_on(opened, closed, t),
+            "op",
+            now().into(),
+        )
+        .unwrap();
     }
 }
 
@@ -35,10 +41,10 @@ pub fn grosseto(store: &mut Store) {
         store.conn_mut(),
         &case_on("2023-04-01", None, CaseType::Full),
         "op",
-        now(),
+        now().into(),
     )
     .unwrap();
-    cases::delete(store.conn_mut(), &gone.id, 1, "op", now()).unwrap();
+    cases::delete(store.conn_mut(), &gone.id, 1, "op", now().into()).unwrap();
 }
 
 /// Follonica 2023: 17 cases (6 from earlier years), 15 archived, 2 pending, 65 fast.
@@ -52,7 +58,7 @@ pub fn follonica(store: &mut Store) {
 
 fn record(store: &mut Store, a: NewAccess, n: usize) {
     for _ in 0..n {
-        accesses::record(store.conn_mut(), &a, "op", now()).unwrap();
+        accesses::record(store.conn_mut(), &a, "op", now().into()).unwrap();
     }
 }
 
@@ -170,10 +176,10 @@ fn access_figures_follow_the_contract_definitions() {
         gro.conn_mut(),
         &with(|a| a.nationality = "CN".into()),
         "op",
-        now(),
+        now().into(),
     )
     .unwrap();
-    accesses::delete(gro.conn_mut(), &gone.id, 1, "op", now()).unwrap();
+    accesses::delete(gro.conn_mut(), &gone.id, 1, "op", now().into()).unwrap();
 
     let r = report::yearly(gro.conn(), 2023, None).unwrap();
     let b = &r.desks[0];

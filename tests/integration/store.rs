@@ -213,3 +213,74 @@ fn migrations_are_valid_sql_and_numbered_in_order() {
         "every file in migrations/ is embedded: {on_disk:?}"
     );
 }
+
+/// The app corrects an access (a read, then a write) while the command line holds the
+/// write lock and then commits. A deferred transaction would read a snapshot, fail to
+/// upgrade it after the other commit and report "database is busy" at once; every
+/// transaction of the store begins IMMEDIATE, so the correction waits its turn and
+/// succeeds.
+#[test]
+fn a_read_then_write_waits_for_another_writer_instead_of_failing() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("busy.db");
+    let mut app = Store::open(&path, now()).unwrap();
+    let fol = desk::presets()
+        .into_iter()
+        .find(|d| d.code == "FOL")
+        .unwrap();
+    desk::set_own(app.conn_mut(), &fol, now()).unwrap();
+    let input = sportello::register::accesses::NewAccess {
+        date: chrono::NaiveDate::from_ymd_opt(2024, 5, 6).unwrap(),
+        hour: 9,
+        channel: "sportello".into(),
+        nationality: "MA".into(),
+        sex: "femmina".into(),
+        age_band: "30-39".into(),
+        first_access: true,
+        referred_by: "iniziativa_propria".into(),
+        reasons: vec!["rinnovo_permesso".into()],
+        permit: "famiglia".into(),
+        actions: vec!["informazione".into()],
+        accompaniment: false,
+        mediation: false,
+    };
+    let access =
+        sportello::register::accesses::record(app.conn_mut(), &input, "op", now().into()).unwrap();
+
+    let (locked, wait_lock) = mpsc::channel();
+    let other_path = path.clone();
+    let other = std::thread::spawn(move || {
+        let cli = Connection::open(&other_path).unwrap();
+        cli.execute_batch(
+            "BEGIN IMMEDIATE; INSERT INTO settings (key, value) VALUES ('cli', 'was here');",
+        )
+        .unwrap();
+        locked.send(()).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        cli.execute_batch("COMMIT").unwrap();
+    });
+    wait_lock.recv().unwrap();
+    let mut changed = input.clone();
+    changed.nationality = "RO".into();
+    let corrected = sportello::register::accesses::correct(
+        app.conn_mut(),
+        &access.id,
+        1,
+        &changed,
+        "op",
+        now().into(),
+    )
+    .expect("the correction waits for the other writer, then succeeds");
+    other.join().unwrap();
+    assert_eq!(corrected.revision, 2);
+    assert_eq!(
+        sportello::store::settings::get(app.conn(), "cli")
+            .unwrap()
+            .as_deref(),
+        Some("was here"),
+        "both writes are kept"
+    );
+}

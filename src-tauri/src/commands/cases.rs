@@ -1,38 +1,40 @@
-//! Accompaniment cases: thin adapters over `sportello::cases`. The desk's local date
-//! (`Local::now()`) is the only clock read: it gives "today" for the days open.
-//! The personal file and the notes reach the window of this machine only.
+//! Accompaniment cases: thin adapters over `sportello::cases`. The personal file and
+//! the notes reach the window of this machine only.
 
-use chrono::{Local, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sportello::cases::{self, Case, CaseNote, NewCase, Overview};
+use sportello::{Now, Store, preferences};
 use tauri::State;
 
 use crate::AppState;
 use crate::error::IpcResult;
 
+/// The operator who signs a change.
+fn operator(store: &Store) -> sportello::Result<String> {
+    preferences::signing_operator(store.conn())
+}
+
 /// The cases view of `year`: the report's counts, open, archived and fast cases.
 #[tauri::command(async)]
 pub fn cases_overview(state: State<'_, AppState>, year: i32) -> IpcResult<Overview> {
-    let store = state.store.lock().expect("store lock");
-    Ok(cases::overview(
-        store.conn(),
-        year,
-        Local::now().date_naive(),
-    )?)
+    let now = Now::read();
+    state.with(|s| cases::overview(s.conn(), year, now.today()))
 }
 
 /// One case, with its personal file.
 #[tauri::command(async)]
 pub fn get_case(state: State<'_, AppState>, id: String) -> IpcResult<Case> {
-    let store = state.store.lock().expect("store lock");
-    Ok(cases::get(store.conn(), &id)?)
+    state.with(|s| cases::get(s.conn(), &id))
 }
 
 /// Opens a case (full or fast) at this desk.
 #[tauri::command(async)]
 pub fn open_case(state: State<'_, AppState>, input: NewCase) -> IpcResult<Case> {
-    let mut store = state.store.lock().expect("store lock");
-    let op = sportello::preferences::signing_operator(store.conn())?;
-    Ok(cases::open(store.conn_mut(), &input, &op, Utc::now())?)
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        cases::open(s.conn_mut(), &input, &op, now)
+    })
 }
 
 /// Corrects every field of a case seen at `expected_revision`.
@@ -43,16 +45,11 @@ pub fn correct_case(
     expected_revision: i64,
     input: NewCase,
 ) -> IpcResult<Case> {
-    let mut store = state.store.lock().expect("store lock");
-    let op = sportello::preferences::signing_operator(store.conn())?;
-    Ok(cases::correct(
-        store.conn_mut(),
-        &id,
-        expected_revision,
-        &input,
-        &op,
-        Utc::now(),
-    )?)
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        cases::correct(s.conn_mut(), &id, expected_revision, &input, &op, now)
+    })
 }
 
 /// Closes (archives) a case on `closed_on`.
@@ -63,16 +60,11 @@ pub fn close_case(
     expected_revision: i64,
     closed_on: NaiveDate,
 ) -> IpcResult<Case> {
-    let mut store = state.store.lock().expect("store lock");
-    let op = sportello::preferences::signing_operator(store.conn())?;
-    Ok(cases::close(
-        store.conn_mut(),
-        &id,
-        expected_revision,
-        closed_on,
-        &op,
-        Utc::now(),
-    )?)
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        cases::close(s.conn_mut(), &id, expected_revision, closed_on, &op, now)
+    })
 }
 
 /// Deletes a case (a tombstone; its personal file and notes are erased).
@@ -82,15 +74,11 @@ pub fn delete_case(
     id: String,
     expected_revision: i64,
 ) -> IpcResult<Case> {
-    let mut store = state.store.lock().expect("store lock");
-    let op = sportello::preferences::signing_operator(store.conn())?;
-    Ok(cases::delete(
-        store.conn_mut(),
-        &id,
-        expected_revision,
-        &op,
-        Utc::now(),
-    )?)
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        cases::delete(s.conn_mut(), &id, expected_revision, &op, now)
+    })
 }
 
 /// Adds a follow-up note to a case.
@@ -100,20 +88,15 @@ pub fn add_case_note(
     case_id: String,
     body: String,
 ) -> IpcResult<CaseNote> {
-    let store = state.store.lock().expect("store lock");
-    let op = sportello::preferences::signing_operator(store.conn())?;
-    Ok(cases::add_note(
-        store.conn(),
-        &case_id,
-        &body,
-        &op,
-        Utc::now(),
-    )?)
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        cases::add_note(s.conn(), &case_id, &body, &op, now)
+    })
 }
 
 /// The notes of a case, oldest first.
 #[tauri::command(async)]
 pub fn case_notes(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<CaseNote>> {
-    let store = state.store.lock().expect("store lock");
-    Ok(cases::notes(store.conn(), &case_id)?)
+    state.with(|s| cases::notes(s.conn(), &case_id))
 }

@@ -7,6 +7,5 @@ use crate::error::IpcResult;
 /// The whole codebook, retired entries included (old records keep their labels).
 #[tauri::command(async)]
 pub fn get_codebook(state: State<'_, AppState>) -> IpcResult<Codebook> {
-    let store = state.store.lock().expect("store lock");
-    Ok(codebook::load(store.conn())?)
+    state.with(|s| codebook::load(s.conn()))
 }

@@ -1,3 +1,4 @@
+use sportello::Now;
 use sportello::desk::{self, Desk};
 use sportello::preferences::{self, Language};
 use sportello::register;
@@ -9,8 +10,7 @@ use crate::error::IpcResult;
 /// This installation's desk, or `null` before the first-run setup.
 #[tauri::command(async)]
 pub fn get_own_desk(state: State<'_, AppState>) -> IpcResult<Option<Desk>> {
-    let store = state.store.lock().expect("store lock");
-    Ok(desk::own(store.conn())?)
+    state.with(|s| desk::own(s.conn()))
 }
 
 /// The ready-made desks offered at first run (GRO, FOL, SCA).
@@ -28,8 +28,8 @@ pub fn set_up_desk(
     desk: Desk,
     operator: String,
 ) -> IpcResult<()> {
-    let mut store = state.store.lock().expect("store lock");
-    register::first_run(store.conn_mut(), &desk, &operator, chrono::Utc::now())?;
+    let now = Now::read();
+    state.with(|s| register::first_run(s.conn_mut(), &desk, &operator, now))?;
     let _ = window.set_title(&crate::window_title(&desk));
     Ok(())
 }
@@ -37,20 +37,17 @@ pub fn set_up_desk(
 /// Changes the operator's display name; returns it as stored.
 #[tauri::command(async)]
 pub fn set_operator_name(state: State<'_, AppState>, name: String) -> IpcResult<String> {
-    let store = state.store.lock().expect("store lock");
-    Ok(preferences::set_operator_name(store.conn(), &name)?)
+    state.with(|s| preferences::set_operator_name(s.conn(), &name))
 }
 
 /// The interface language chosen for this installation (Italian until changed).
 #[tauri::command(async)]
 pub fn get_language(state: State<'_, AppState>) -> IpcResult<Language> {
-    let store = state.store.lock().expect("store lock");
-    Ok(preferences::language(store.conn())?)
+    state.with(|s| preferences::language(s.conn()))
 }
 
 /// Changes the interface language (`it` or `en`).
 #[tauri::command(async)]
 pub fn set_language(state: State<'_, AppState>, language: Language) -> IpcResult<()> {
-    let store = state.store.lock().expect("store lock");
-    Ok(preferences::set_language(store.conn(), language)?)
+    state.with(|s| preferences::set_language(s.conn(), language))
 }

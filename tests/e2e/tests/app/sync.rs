@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, Duration, Local, NaiveDate, Utc};
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
-use sportello::accesses::{self, NewAccess};
+use sportello::register::accesses::{self, NewAccess};
 use sportello::{Store, desk, register};
 use sportello_e2e::{
     TestResult, cli, no_page_errors, run_async, screenshot, wait_text, wait_until, with_app,
@@ -27,7 +27,8 @@ fn set_up(db: &Path, code: &str) -> Store {
         .into_iter()
         .find(|d| d.code == code)
         .expect("a preset desk");
-    register::first_run(store.conn_mut(), &preset, "MR", Utc::now()).expect("the setup");
+    register::first_run(store.conn_mut(), &preset, "MR", sportello::Now::read())
+        .expect("the setup");
     store
 }
 
@@ -116,9 +117,9 @@ async fn desk_exports(
         1,
         &access(day, "femmina"),
         "MR",
-        Utc::now(),
+        sportello::Now::read(),
     )?;
-    accesses::delete(store.conn_mut(), &ids[1], 1, "MR", Utc::now())?;
+    accesses::delete(store.conn_mut(), &ids[1], 1, "MR", sportello::Now::read())?;
     drop(store);
 
     open_sync_view(client).await?;
@@ -224,8 +225,13 @@ async fn desk_exports_and_coordinator_imports_from_the_app() {
     {
         let mut store = set_up(&fol, "FOL");
         for _ in 0..3 {
-            accesses::record(store.conn_mut(), &access(day, "maschio"), "MR", Utc::now())
-                .expect("a fixture access");
+            accesses::record(
+                store.conn_mut(),
+                &access(day, "maschio"),
+                "MR",
+                sportello::Now::read(),
+            )
+            .expect("a fixture access");
         }
     }
     drop(set_up(&gro, "GRO"));

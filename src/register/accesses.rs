@@ -6,13 +6,13 @@
 //! the same id; a deletion is a tombstone (`deleted`), so the change reaches the
 //! coordinator on the next export. Only the own desk's records can change here.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::codebook::{self, List};
 use crate::store::audit;
-use crate::{Error, Result, desk, ids};
+use crate::{Error, Now, Result, desk, ids, limits};
 
 /// The characteristics of an access, as entered (one `NewAccess` per write).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,14 +57,16 @@ pub struct Access {
 }
 
 /// Checks `input` against the rules and the active codebook.
-pub fn validate(conn: &Connection, input: &NewAccess, now: DateTime<Utc>) -> Result<()> {
-    // "now" is UTC; a desk's local date can be one day ahead of it, never more.
-    let latest = now.date_naive() + Days::new(1);
-    if input.date > latest {
+pub fn validate(conn: &Connection, input: &NewAccess, now: Now) -> Result<()> {
+    // The desk's own calendar day, from the same reading of the clock as the instant.
+    if input.date > now.today() {
         return Err(Error::invalid("date", "the date is in the future"));
     }
-    if input.date < NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date") {
-        return Err(Error::invalid("date", "the date is before 2000"));
+    if input.date < limits::earliest_date() {
+        return Err(Error::invalid(
+            "date",
+            format!("the date is before {}", limits::EARLIEST_YEAR),
+        ));
     }
     if input.hour > 23 {
         return Err(Error::invalid("hour", "the hour is 0 to 23"));
@@ -104,7 +106,7 @@ pub fn record(
     conn: &mut Connection,
     input: &NewAccess,
     operator: &str,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<Access> {
     Ok(record_batch(conn, input, 1, operator, now)?.remove(0))
 }
@@ -115,18 +117,18 @@ pub fn record_batch(
     input: &NewAccess,
     count: u32,
     operator: &str,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<Vec<Access>> {
     if !(1..=200).contains(&count) {
         return Err(Error::invalid("count", "a batch is 1 to 200 accesses"));
     }
-    validate(conn, input, now)?;
     let tx = conn.transaction()?;
+    validate(&tx, input, now)?;
     let desk = desk::own_code(&tx)?;
-    let ts = ids::timestamp(now);
+    let ts = ids::timestamp(now.utc());
     let mut ids_written = Vec::with_capacity(count as usize);
     for _ in 0..count {
-        let id = ids::new_id(now);
+        let id = ids::new_id(now.utc());
         let seq = audit::next_change(&tx)?;
         tx.execute(
             "INSERT INTO accesses (id, desk, revision, deleted, date, hour, channel, nationality,
@@ -154,7 +156,7 @@ pub fn record_batch(
         write_codes(&tx, &id, input)?;
         audit::log(
             &tx,
-            now,
+            now.utc(),
             operator,
             "record",
             "access",
@@ -182,10 +184,10 @@ pub fn correct(
     expected_revision: i64,
     input: &NewAccess,
     operator: &str,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<Access> {
-    validate(conn, input, now)?;
     let tx = conn.transaction()?;
+    validate(&tx, input, now)?;
     let revision = next_revision(&tx, id, expected_revision)?;
     let seq = audit::next_change(&tx)?;
     tx.execute(
@@ -207,7 +209,7 @@ pub fn correct(
             input.permit,
             input.accompaniment,
             input.mediation,
-            ids::timestamp(now),
+            ids::timestamp(now.utc()),
             seq
         ],
     )?;
@@ -216,7 +218,7 @@ pub fn correct(
     write_codes(&tx, id, input)?;
     audit::log(
         &tx,
-        now,
+        now.utc(),
         operator,
         "correct",
         "access",
@@ -235,7 +237,7 @@ pub fn delete(
     id: &str,
     expected_revision: i64,
     operator: &str,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<Access> {
     let tx = conn.transaction()?;
     let access = delete_in(&tx, id, expected_revision, operator, now)?;
@@ -250,17 +252,17 @@ pub(crate) fn delete_in(
     id: &str,
     expected_revision: i64,
     operator: &str,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<Access> {
     let revision = next_revision(tx, id, expected_revision)?;
     let seq = audit::next_change(tx)?;
     tx.execute(
         "UPDATE accesses SET revision = ?2, deleted = 1, updated_at = ?3, change_seq = ?4 WHERE id = ?1",
-        params![id, revision, ids::timestamp(now), seq],
+        params![id, revision, ids::timestamp(now.utc()), seq],
     )?;
     audit::log(
         tx,
-        now,
+        now.utc(),
         operator,
         "delete",
         "access",
@@ -406,10 +408,18 @@ pub fn list_for_day(conn: &Connection, desk: &str, date: NaiveDate) -> Result<Ve
 mod tests {
     use super::*;
     use crate::Store;
-    use chrono::TimeZone;
 
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2024, 3, 12, 9, 30, 0).unwrap()
+    /// 10:30 on 12 March 2024 at the desk (UTC+1).
+    fn now() -> Now {
+        at(2024, 3, 12, 10, 30)
+    }
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> Now {
+        let local = NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap();
+        Now::at(local, 1)
     }
 
     fn desk_store() -> Store {
@@ -418,7 +428,7 @@ mod tests {
             .into_iter()
             .find(|d| d.code == "FOL")
             .unwrap();
-        desk::set_own(store.conn_mut(), &fol, now()).unwrap();
+        desk::set_own(store.conn_mut(), &fol, now().utc()).unwrap();
         store
     }
 
@@ -504,6 +514,23 @@ mod tests {
     }
 
     #[test]
+    fn today_is_the_desks_local_day_not_the_utc_one() {
+        let mut store = desk_store();
+        let mut input = typical();
+        // 00:20 on 13 March at the desk is still 12 March in UTC: the 13th is today.
+        input.date = NaiveDate::from_ymd_opt(2024, 3, 13).unwrap();
+        record(store.conn_mut(), &input, "CT", at(2024, 3, 13, 0, 20))
+            .expect("an access of the desk's own today is accepted");
+        // 23:50 on 12 March at the desk: the 13th is tomorrow, whatever UTC says.
+        let err = record(store.conn_mut(), &input, "CT", at(2024, 3, 12, 23, 50)).unwrap_err();
+        assert_eq!(err.to_string(), "date: the date is in the future");
+        // The earliest date is the shared limit.
+        input.date = limits::earliest_date().pred_opt().unwrap();
+        let err = record(store.conn_mut(), &input, "CT", now()).unwrap_err();
+        assert!(err.to_string().starts_with("date:"), "{err}");
+    }
+
+    #[test]
     fn a_retired_code_cannot_be_used_for_a_new_access() {
         let mut store = desk_store();
         codebook::set_active(store.conn(), List::Reason, "casa", false).unwrap();
@@ -560,7 +587,7 @@ mod tests {
     #[test]
     fn another_desks_access_cannot_change_here() {
         let mut store = desk_store();
-        desk::ensure_known(store.conn(), "GRO", now()).unwrap();
+        desk::ensure_known(store.conn(), "GRO", now().utc()).unwrap();
         store
             .conn()
             .execute(

@@ -1,22 +1,29 @@
-//! What the register screen needs around the access records themselves: the desk's
-//! most frequent nationalities (offered first by the type-ahead), its usual channel
-//! (the form's default), a day's counts by channel, the last access to repeat, and
-//! undoing the last save.
+//! The access register: the `accesses` table and everything read from it.
 //!
-//! Everything here reads live (not deleted) accesses of one desk; writes go through
-//! [`crate::accesses`], so undo leaves tombstones and audit rows like any deletion.
+//! [`accesses`] writes and reads single records; [`figures`] counts them for the yearly
+//! report; this module holds what the register screen needs around them: the desk's
+//! most frequent nationalities (offered first by the type-ahead), its usual channel
+//! (the form's default), a day's counts by channel, the last access to repeat, the
+//! follow-ups a save offers (a booking, a case), and undoing the last save.
+//!
+//! No other module runs SQL on the accesses or their code tables. Writes go through
+//! [`accesses`], so undo leaves tombstones and audit rows like any deletion.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+pub mod accesses;
+pub mod figures;
+
+use chrono::{Days, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use crate::accesses::{self, Access, NewAccess};
+use crate::cases::CaseType;
 use crate::codebook::{self, Codebook};
 use crate::desk::{self, Desk};
 use crate::export::{self, Pending};
 use crate::preferences::{self, Language};
 use crate::store::audit;
-use crate::{Error, Result};
+use crate::{Error, Now, Result};
+use accesses::{Access, NewAccess};
 
 /// How many frequent nationalities the type-ahead offers first.
 pub const FREQUENT_NATIONALITIES: u32 = 9;
@@ -205,15 +212,66 @@ pub fn day(conn: &Connection, date: NaiveDate, today: NaiveDate) -> Result<Day> 
     })
 }
 
-/// Records `count` identical accesses (1 for a single one), signed by the operator.
-pub fn save(
-    conn: &mut Connection,
-    input: &NewAccess,
-    count: u32,
-    now: DateTime<Utc>,
-) -> Result<Vec<Access>> {
+/// The action that books a back-office appointment.
+pub const ACTION_APPOINTMENT: &str = "appuntamento";
+/// The action that opens a full accompaniment.
+pub const ACTION_ACCOMPANIMENT: &str = "accompagnamento";
+/// The action that opens a fast accompaniment.
+pub const ACTION_FAST_ACCOMPANIMENT: &str = "accompagnamento_veloce";
+
+/// The case an access offers to open, prefilled from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseOffer {
+    pub case_type: CaseType,
+    pub opened_on: NaiveDate,
+    pub reason: String,
+    /// The access the case comes from.
+    pub access_id: String,
+}
+
+/// What the register offers to do next after a save.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Offers {
+    /// The access to book a back-office appointment for, when it activated one.
+    pub booking: Option<String>,
+    /// The accompaniment case to open, when the access opened one.
+    pub case: Option<CaseOffer>,
+}
+
+/// What a save of the register wrote, and what it offers next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recorded {
+    pub accesses: Vec<Access>,
+    pub offers: Offers,
+}
+
+/// The follow-ups that the accesses saved from `input` offer. A batch offers none: a
+/// booking or a case is about one person, and a batch records several.
+pub fn offers(input: &NewAccess, saved: &[Access]) -> Offers {
+    let [access] = saved else {
+        return Offers::default();
+    };
+    let has = |action: &str| input.actions.iter().any(|a| a == action);
+    let fast = has(ACTION_FAST_ACCOMPANIMENT);
+    let case = (fast || input.accompaniment || has(ACTION_ACCOMPANIMENT)).then(|| CaseOffer {
+        case_type: if fast { CaseType::Fast } else { CaseType::Full },
+        opened_on: input.date,
+        reason: input.reasons.first().cloned().unwrap_or_default(),
+        access_id: access.id.clone(),
+    });
+    Offers {
+        booking: has(ACTION_APPOINTMENT).then(|| access.id.clone()),
+        case,
+    }
+}
+
+/// Records `count` identical accesses (1 for a single one), signed by the operator,
+/// with the follow-ups they offer.
+pub fn save(conn: &mut Connection, input: &NewAccess, count: u32, now: Now) -> Result<Recorded> {
     let op = preferences::signing_operator(conn)?;
-    accesses::record_batch(conn, input, count, &op, now)
+    let accesses = accesses::record_batch(conn, input, count, &op, now)?;
+    let offers = offers(input, &accesses);
+    Ok(Recorded { accesses, offers })
 }
 
 /// Corrects an access (a new revision), signed by the operator.
@@ -222,19 +280,14 @@ pub fn correct(
     id: &str,
     expected_revision: i64,
     input: &NewAccess,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<Access> {
     let op = preferences::signing_operator(conn)?;
     accesses::correct(conn, id, expected_revision, input, &op, now)
 }
 
 /// Deletes an access (a tombstone), signed by the operator.
-pub fn delete(
-    conn: &mut Connection,
-    id: &str,
-    expected_revision: i64,
-    now: DateTime<Utc>,
-) -> Result<Access> {
+pub fn delete(conn: &mut Connection, id: &str, expected_revision: i64, now: Now) -> Result<Access> {
     let op = preferences::signing_operator(conn)?;
     accesses::delete(conn, id, expected_revision, &op, now)
 }
@@ -267,7 +320,7 @@ pub enum LastSave {
 
 /// Undoes the register's last save. Nothing changes if any record moved on since
 /// (a conflict): the operator sees the list as it is and decides.
-pub fn undo(conn: &mut Connection, last: &LastSave, now: DateTime<Utc>) -> Result<Vec<Access>> {
+pub fn undo(conn: &mut Connection, last: &LastSave, now: Now) -> Result<Vec<Access>> {
     let op = preferences::signing_operator(conn)?;
     match last {
         LastSave::Recorded { accesses: saved } => {
@@ -308,15 +361,14 @@ pub fn undo(conn: &mut Connection, last: &LastSave, now: DateTime<Utc>) -> Resul
 
 /// The first-run setup: this installation's desk and its operator, checked before
 /// anything is written so a bad name leaves no half-configured desk behind.
-pub fn first_run(
-    conn: &mut Connection,
-    desk: &Desk,
-    operator: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub fn first_run(conn: &mut Connection, desk: &Desk, operator: &str, now: Now) -> Result<()> {
     let operator = preferences::validate_operator_name(operator)?;
-    desk::set_own(conn, desk, now)?;
-    preferences::set_operator_name(conn, &operator)?;
+    // One transaction: a failure after the desk is written must not leave a desk
+    // without its operator (the setup would not run again).
+    let tx = conn.transaction()?;
+    desk::set_own_in(&tx, desk, now.utc())?;
+    preferences::set_operator_name(&tx, &operator)?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -324,10 +376,10 @@ pub fn first_run(
 mod tests {
     use super::*;
     use crate::{Store, desk};
-    use chrono::{DateTime, TimeZone, Utc};
 
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2024, 3, 5, 9, 0, 0).unwrap()
+    /// 10:00 on 5 March 2024 at the desk (UTC+1).
+    fn now() -> Now {
+        Now::at(d(5).and_hms_opt(10, 0, 0).unwrap(), 1)
     }
 
     fn d(day: u32) -> NaiveDate {
@@ -337,7 +389,7 @@ mod tests {
     fn store() -> Store {
         let mut store = Store::open_in_memory().unwrap();
         for preset in desk::presets().into_iter().take(2) {
-            desk::set_own(store.conn_mut(), &preset, now()).unwrap();
+            desk::set_own(store.conn_mut(), &preset, now().utc()).unwrap();
         }
         // FOL is the own desk; GRO stays known as another desk
         store
@@ -552,10 +604,12 @@ mod tests {
     #[test]
     fn saves_are_signed_and_counted_in_the_day() {
         let mut store = set_up();
-        let one = save(store.conn_mut(), &typical(d(5)), 1, now()).unwrap();
+        let one = save(store.conn_mut(), &typical(d(5)), 1, now())
+            .unwrap()
+            .accesses;
         let mut phone = typical(d(5));
         phone.channel = "telefono".into();
-        let five = save(store.conn_mut(), &phone, 5, now()).unwrap();
+        let five = save(store.conn_mut(), &phone, 5, now()).unwrap().accesses;
         assert_eq!((one.len(), five.len()), (1, 5));
         let history = audit::history(store.conn(), "access", &one[0].id).unwrap();
         assert_eq!(
@@ -579,7 +633,9 @@ mod tests {
     #[test]
     fn undo_of_a_batch_deletes_all_of_it_or_nothing() {
         let mut store = set_up();
-        let batch = save(store.conn_mut(), &typical(d(5)), 3, now()).unwrap();
+        let batch = save(store.conn_mut(), &typical(d(5)), 3, now())
+            .unwrap()
+            .accesses;
         let saved: Vec<Saved> = batch
             .iter()
             .map(|a| Saved {
@@ -616,6 +672,7 @@ mod tests {
         let mut store = set_up();
         let a = save(store.conn_mut(), &typical(d(5)), 1, now())
             .unwrap()
+            .accesses
             .remove(0);
         let mut changed = typical(d(5));
         changed.nationality = "RO".into();
@@ -642,7 +699,7 @@ mod tests {
         let mut store = set_up();
         assert_eq!(last_recorded(store.conn()).unwrap(), None);
         save(store.conn_mut(), &typical(d(5)), 1, now()).unwrap();
-        let later = now() + chrono::Duration::seconds(5);
+        let later = Now::new(now().local() + chrono::Duration::seconds(5));
         let mut other = typical(d(4));
         other.nationality = "AL".into();
         save(store.conn_mut(), &other, 1, later).unwrap();
@@ -650,6 +707,80 @@ mod tests {
         assert_eq!(
             last.nationality, "AL",
             "the last recorded, even if dated an earlier day (late entry)"
+        );
+    }
+
+    #[test]
+    fn the_core_decides_which_follow_ups_a_save_offers() {
+        let mut store = set_up();
+        let plain = save(store.conn_mut(), &typical(d(5)), 1, now()).unwrap();
+        assert_eq!(
+            plain.offers,
+            Offers::default(),
+            "information only: no follow-up"
+        );
+
+        let mut booking = typical(d(5));
+        booking.actions = vec!["informazione".into(), ACTION_APPOINTMENT.into()];
+        let saved = save(store.conn_mut(), &booking, 1, now()).unwrap();
+        assert_eq!(
+            saved.offers.booking.as_deref(),
+            Some(saved.accesses[0].id.as_str())
+        );
+        assert_eq!(saved.offers.case, None);
+
+        let mut fast = typical(d(4));
+        fast.reasons = vec!["cittadinanza".into(), "casa".into()];
+        fast.actions = vec![ACTION_FAST_ACCOMPANIMENT.into()];
+        let saved = save(store.conn_mut(), &fast, 1, now()).unwrap();
+        let offer = saved
+            .offers
+            .case
+            .expect("a fast accompaniment offers a case");
+        assert_eq!(offer.case_type, CaseType::Fast);
+        assert_eq!(offer.opened_on, d(4), "the case opens on the access's date");
+        assert_eq!(
+            offer.reason, "cittadinanza",
+            "the first reason of the access"
+        );
+        assert_eq!(offer.access_id, saved.accesses[0].id);
+
+        let mut flagged = typical(d(5));
+        flagged.accompaniment = true;
+        let offer = save(store.conn_mut(), &flagged, 1, now())
+            .unwrap()
+            .offers
+            .case
+            .expect("the accompaniment flag offers a case");
+        assert_eq!(offer.case_type, CaseType::Full);
+
+        let batch = save(store.conn_mut(), &booking, 3, now()).unwrap();
+        assert_eq!(
+            batch.offers,
+            Offers::default(),
+            "a batch is not one person: no offer"
+        );
+    }
+
+    #[test]
+    fn first_run_writes_desk_and_operator_together_or_not_at_all() {
+        let mut store = Store::open_in_memory().unwrap();
+        let fol = desk::presets()
+            .into_iter()
+            .find(|p| p.code == "FOL")
+            .unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "CREATE TEMP TRIGGER refuse_settings BEFORE INSERT ON settings
+                 BEGIN SELECT RAISE(ABORT, 'settings refused'); END;",
+            )
+            .unwrap();
+        assert!(first_run(store.conn_mut(), &fol, "M.R.", now()).is_err());
+        assert_eq!(
+            desk::own(store.conn()).unwrap(),
+            None,
+            "the desk is not left behind when the operator could not be written"
         );
     }
 }
