@@ -12,7 +12,6 @@ import { t, entryLabel, formatNumber, setLanguage } from '../i18n.js';
 import { isoDate, formatDate, parseDate } from '../dates.js';
 import { choiceMarkup, wireChoice, choiceValue, setChoice, focusTarget } from '../widgets/choice.js';
 import { fieldError } from '../errors.js';
-import './cases-strings.js';
 
 const FILE = ['person_name', 'phone', 'documents', 'description'];
 
