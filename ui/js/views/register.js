@@ -1,21 +1,20 @@
-// The access register: the form (keyboard first), the day's list with counts by
-// channel, corrections, deletions, undo, and the export status line.
+// The access register's page: the form (keyboard first), the day's list with counts by
+// channel, corrections, deletions, undo, and the export status line. The decisions
+// (validation, messages, follow-ups offered by the core, shortcuts) are in
+// register-model.js; this module draws them and wires the page to the core.
 
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
 import { t, entryLabel, formatNumber, language, setLanguage } from '../i18n.js';
-import { isoDate, formatDate, parseDate, parseHour } from '../dates.js';
-import { choiceMarkup, wireChoice, choiceValue, setChoice, focusTarget } from '../widgets/choice.js';
+import { today, formatDate, formatHour, parseDate } from '../dates.js';
+import { $ as find, clearFieldErrors, focusInto, focusSelect, say as sayIn, showFieldError } from '../dom.js';
+import { choiceMarkup, wireChoice, choiceValue, setChoice } from '../widgets/choice.js';
 import { comboMarkup, Combobox } from '../widgets/combobox.js';
-import { fieldError } from '../errors.js';
-import { pendingStatus } from '../exchange-messages.js';
-
-// Tab order of the form; a single choice made with its key moves to the next one.
-const ORDER = ['date', 'hour', 'channel', 'nationality', 'sex', 'age_band', 'first_access',
-  'referred_by', 'reasons', 'permit', 'actions', 'accompaniment', 'mediation', 'count'];
-const LISTS = { channel: 'channel', sex: 'sex', age_band: 'age_band', referred_by: 'referred_by',
-  reasons: 'reason', permit: 'permit', actions: 'action' };
-const FLAGS = ['first_access', 'accompaniment', 'mediation'];
+import { describeError, isStale } from '../errors.js';
+import {
+  CHOICES, FLAGS, HELP_ROWS, LISTS, MULTIPLE, corrected, correctionBanner, dayTotal, deleteQuestion,
+  nextField, pendingStatus, recorded, shortcut, startEditing, validateAccess, valuesOf,
+} from './register-model.js';
 
 export async function mount(root, { onLanguage, navigate } = {}) {
   const ctx = await ipc.openRegister();
@@ -24,12 +23,14 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   setLanguage(ctx.language);
   const state = {
     ctx,
-    date: isoDate(new Date()),
+    date: today(),
     day: null,
     lastSave: null,
     editing: null,
     dateTouched: false,
     combo: null,
+    bookFor: null,
+    caseFrom: null,
   };
   const cb = ctx.codebook.lists;
   const active = (list) => cb[list].filter((e) => e.active);
@@ -138,14 +139,11 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   }
 
   function helpMarkup() {
-    const rows = [[t('help.key.enter'), 'help.k.enter'], [t('help.key.tab'), 'help.k.tab'],
-      ['Alt+R', 'help.k.repeat'], ['Alt+Z', 'help.k.undo'], ['Alt+N', 'help.k.new'],
-      ['Alt+P', 'help.k.book'], ['Alt+Q', 'help.k.count'], ['Alt+D', 'help.k.date'], ['Alt+C', 'help.k.channel'],
-      ['Alt+L', 'help.k.list'], ['Alt+A', 'help.k.case'],
-      ['Esc', 'help.k.esc'], ['F1', 'help.k.help']];
+    // the keys Enter and Tab have names in each language; the others are shown as they are
+    const keyName = (k) => (k.startsWith('help.') ? t(k) : k);
     return html`<h2 id="help-title">${t('help.title')}</h2>
       <table class="keys"><tbody>
-        ${rows.map(([k, key]) => html`<tr><th scope="row"><kbd>${k}</kbd></th><td>${t(key)}</td></tr>`)}
+        ${HELP_ROWS.map(([k, key]) => html`<tr><th scope="row"><kbd>${keyName(k)}</kbd></th><td>${t(key)}</td></tr>`)}
       </tbody></table>
       <p>${t('help.fields')}</p>
       <p>${t('help.nationality')}</p>
@@ -153,51 +151,29 @@ export async function mount(root, { onLanguage, navigate } = {}) {
       <div class="actions"><button type="button" id="help-close" autofocus>${t('help.close')}</button></div>`;
   }
 
-  const $ = (sel) => root.querySelector(sel);
+  const $ = (sel) => find(sel, root);
   const group = (field) => $(`#f-${field}`);
-
-  function focusField(field) {
-    const el = group(field);
-    if (!el) return;
-    if (el.matches('fieldset')) focusTarget(el).focus();
-    else el.focus();
-  }
+  const focusField = (field) => focusInto(group(field));
+  const say = (text, error = false) => sayIn($('#message'), text, error);
+  const clearErrors = () => clearFieldErrors(root);
+  const showError = (field, text) => showFieldError(root, field, text);
 
   function advance(field) {
-    const next = ORDER[ORDER.indexOf(field) + 1];
-    if (next && next !== 'count') focusField(next);
-    else $('#save').focus();
-  }
-
-  /** Announces `text` in the status line; `error` shows it in the error colour. */
-  function say(text, error = false) {
-    const m = $('#message');
-    m.textContent = text;
-    m.classList.toggle('error', error);
-  }
-
-  function clearErrors() {
-    for (const p of root.querySelectorAll('.field-error')) p.textContent = '';
-    for (const el of root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  }
-
-  function showError(field, text) {
-    const p = $(`#e-${field}`);
-    if (p) p.textContent = text;
-    const el = group(field);
-    if (el) el.setAttribute('aria-invalid', 'true');
+    const next = nextField(field);
+    if (next === 'save') $('#save').focus();
+    else focusField(next);
   }
 
   function nowDefaults() {
     const now = new Date();
     state.dateTouched = false;
-    $('#f-date').value = formatDate(isoDate(now));
-    $('#f-hour').value = String(now.getHours()).padStart(2, '0');
+    $('#f-date').value = formatDate(today(now));
+    $('#f-hour').value = formatHour(now.getHours());
   }
 
   function resetForm({ keepWhen = true } = {}) {
     for (const field of ['sex', 'age_band', 'first_access', 'referred_by', 'reasons', 'permit', 'actions']) {
-      setChoice(group(field), field === 'reasons' || field === 'actions' ? [] : '');
+      setChoice(group(field), MULTIPLE.has(field) ? [] : '');
     }
     setChoice(group('accompaniment'), 'no');
     setChoice(group('mediation'), 'no');
@@ -208,52 +184,37 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   }
 
   function fill(access) {
-    $('#f-date').value = formatDate(access.date);
-    $('#f-hour').value = String(access.hour).padStart(2, '0');
-    for (const field of ['channel', 'sex', 'age_band', 'referred_by', 'permit', 'reasons', 'actions']) {
-      setChoice(group(field), access[field]);
-    }
-    for (const field of FLAGS) setChoice(group(field), access[field] ? 'yes' : 'no');
-    state.combo.value = access.nationality;
+    const values = valuesOf(access);
+    $('#f-date').value = values.date;
+    $('#f-hour').value = values.hour;
+    for (const field of [...CHOICES, ...FLAGS]) setChoice(group(field), values[field]);
+    state.combo.value = values.nationality;
     clearErrors();
+  }
+
+  /** The form's values as typed, for the model to validate. */
+  function formValues() {
+    const values = { date: $('#f-date').value, hour: $('#f-hour').value, count: $('#f-count').value };
+    for (const field of [...CHOICES, ...FLAGS]) values[field] = choiceValue(group(field));
+    values.nationality = state.combo.value;
+    return values;
   }
 
   /** Reads the form; returns `{input, count}` or null after marking what is wrong. */
   function collect() {
     clearErrors();
-    const errors = [];
-    const date = parseDate($('#f-date').value);
-    if (!date || date > isoDate(new Date()) || date < '2000-01-01') errors.push(['date', t('err.date')]);
-    const hour = parseHour($('#f-hour').value);
-    if (hour === null) errors.push(['hour', t('err.hour')]);
-    const input = { date, hour };
-    for (const field of ['channel', 'sex', 'age_band', 'referred_by', 'reasons', 'permit', 'actions']) {
-      const v = choiceValue(group(field));
-      if (v.length === 0) errors.push([field, t(`err.${field}`)]);
-      input[field] = v;
-    }
-    input.nationality = state.combo.value;
-    if (!input.nationality) errors.push(['nationality', t('err.nationality')]);
-    for (const field of FLAGS) {
-      const v = choiceValue(group(field));
-      if (v === '') errors.push([field, t(`err.${field}`)]);
-      input[field] = v === 'yes';
-    }
-    const countText = $('#f-count').value.trim();
-    const count = countText === '' ? 1 : Number(countText);
-    if (!Number.isInteger(count) || count < 1 || count > 200) errors.push(['count', t('err.count')]);
-    if (errors.length) {
-      for (const [field, text] of errors) showError(field, text);
+    const got = validateAccess(formValues(), today());
+    if (got.errors) {
+      for (const [field, text] of got.errors) showError(field, text);
       say(t('reg.fixErrors'), true);
-      const first = ORDER.find((f) => errors.some(([e]) => e === f));
-      focusField(first);
+      focusField(got.first);
       return null;
     }
-    return { input, count };
+    return got;
   }
 
   async function failed(err) {
-    const { field, text } = fieldError(err);
+    const { field, text } = describeError(err);
     if (field && group(field)) {
       showError(field, text);
       focusField(field);
@@ -261,7 +222,15 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     } else {
       say(text, true);
     }
-    if (err?.code === 'conflict' || err?.code === 'not_found') await refresh();
+    if (isStale(err)) await refresh();
+  }
+
+  /** Shows the follow-ups the core offered (or none). */
+  function offer({ bookFor = null, caseFrom = null } = {}) {
+    state.bookFor = bookFor;
+    state.caseFrom = caseFrom;
+    $('#book').hidden = !(state.bookFor && navigate);
+    $('#open-case').hidden = !(state.caseFrom && navigate);
   }
 
   async function save() {
@@ -269,23 +238,15 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     if (!got) return;
     try {
       if (state.editing) {
-        const a = await ipc.correctAccess(state.editing.id, state.editing.revision, got.input);
-        state.lastSave = { kind: 'corrected', access: { id: a.id, revision: a.revision } };
+        const done = corrected(await ipc.correctAccess(state.editing.id, state.editing.revision, got.input));
+        state.lastSave = done.lastSave;
         endCorrection();
-        say(t('reg.corrected', { revision: a.revision }));
+        say(done.message);
       } else {
-        const saved = await ipc.recordAccess(got.input, got.count);
-        state.lastSave = { kind: 'recorded', accesses: saved.map((a) => ({ id: a.id, revision: a.revision })) };
-        say(saved.length === 1 ? t('reg.saved') : t('reg.savedMany', { count: formatNumber(saved.length) }));
-        // An access that activated a back-office appointment: offer the booking, linked to it.
-        state.bookFor = saved.length === 1 && got.input.actions.includes('appuntamento') ? saved[0].id : null;
-        $('#book').hidden = !(state.bookFor && navigate);
-        // An access with an accompaniment: offer to open the case (full or fast).
-        const fast = got.input.actions.includes('accompagnamento_veloce');
-        state.caseFrom = saved.length === 1 && (fast || got.input.accompaniment
-          || got.input.actions.includes('accompagnamento'))
-          ? { type: fast ? 'fast' : 'full', date: got.input.date, reason: got.input.reasons[0] } : null;
-        $('#open-case').hidden = !(state.caseFrom && navigate);
+        const done = recorded(await ipc.recordAccess(got.input, got.count));
+        state.lastSave = done.lastSave;
+        say(done.message);
+        offer(done);
       }
       state.date = got.input.date;
       resetForm();
@@ -298,17 +259,12 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   }
 
   function startCorrection(access) {
-    // What the form held before: a correction must not change the channel, date and
-    // hour the next new access starts with.
-    const before = state.editing?.before ?? {
+    state.editing = startEditing(access, state.editing, {
       channel: choiceValue(group('channel')), date: $('#f-date').value, hour: $('#f-hour').value,
-    };
-    state.editing = { id: access.id, revision: access.revision, before };
+    });
     fill(access);
     const banner = $('#correcting');
-    banner.textContent = t('reg.correcting', {
-      hour: String(access.hour).padStart(2, '0'), date: formatDate(access.date), revision: access.revision,
-    });
+    banner.textContent = correctionBanner(access);
     banner.hidden = false;
     $('#f-count').disabled = true;
     $('#save').textContent = t('reg.saveCorrection');
@@ -330,15 +286,18 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     if (state.day) drawDay();
   }
 
+  function newAccess() {
+    endCorrection();
+    resetForm({ keepWhen: false });
+    focusField('nationality');
+  }
+
   async function undo() {
     if (!state.lastSave) { say(t('reg.nothingToUndo')); return; }
     try {
       await ipc.undoLastSave(state.lastSave);
       state.lastSave = null;
-      state.bookFor = null;
-      $('#book').hidden = true;
-      state.caseFrom = null;
-      $('#open-case').hidden = true;
+      offer();
       say(t('reg.undone'));
       await refresh();
     } catch (err) {
@@ -367,11 +326,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
 
   function askDelete(access) {
     const dialog = $('#confirm');
-    $('#confirm-text').textContent = t('reg.confirmDelete', {
-      hour: String(access.hour).padStart(2, '0'),
-      nationality: label('nationality', access.nationality),
-      channel: label('channel', access.channel),
-    });
+    $('#confirm-text').textContent = deleteQuestion(access, label);
     const yes = $('#confirm-yes');
     const no = $('#confirm-no');
     const close = () => { yes.onclick = null; no.onclick = null; dialog.close(); };
@@ -396,19 +351,17 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     const day = state.day;
     const counts = day.counts;
     const rows = day.accesses.map((a, i) => html`<tr class="${state.editing?.id === a.id ? 'editing' : ''}">
-      <td>${String(a.hour).padStart(2, '0')}:00<br><span class="muted">${label('channel', a.channel)}</span></td>
+      <td>${formatHour(a.hour)}:00<br><span class="muted">${label('channel', a.channel)}</span></td>
       <td><strong>${label('nationality', a.nationality)}</strong>${a.first_access ? html` <span class="tag">${t('reg.first')}</span>` : ''}<br>
         <span class="muted">${label('sex', a.sex)}, ${label('age_band', a.age_band)}</span></td>
       <td>${a.reasons.map((c) => label('reason', c)).join('; ')}<br>
         <span class="muted">→ ${a.actions.map((c) => label('action', c)).join('; ')}</span></td>
       <td class="commands">
-        <button type="button" data-correct="${i}" aria-label="${t('reg.correct')} ${String(a.hour).padStart(2, '0')}:00 ${label('nationality', a.nationality)}">${t('reg.correct')}</button>
-        <button type="button" data-delete="${i}" class="danger-text" aria-label="${t('reg.delete')} ${String(a.hour).padStart(2, '0')}:00 ${label('nationality', a.nationality)}">${t('reg.delete')}</button>
+        <button type="button" data-correct="${i}" aria-label="${t('reg.correct')} ${formatHour(a.hour)}:00 ${label('nationality', a.nationality)}">${t('reg.correct')}</button>
+        <button type="button" data-delete="${i}" class="danger-text" aria-label="${t('reg.delete')} ${formatHour(a.hour)}:00 ${label('nationality', a.nationality)}">${t('reg.delete')}</button>
       </td></tr>`);
     render($('#day'), html`<h2 id="day-title">${t('reg.day', { date: formatDate(counts.date) })}</h2>
-      <p class="total">${t('reg.dayTotal', {
-        total: formatNumber(counts.total), front: formatNumber(counts.front_desk), phone: formatNumber(counts.phone_mail),
-      })}</p>
+      <p class="total">${dayTotal(counts)}</p>
       <ul class="counts" id="counts">${counts.by_channel.map((c) => html`<li data-channel="${c.channel}">
         <span>${label('channel', c.channel)}</span> <strong>${formatNumber(c.count)}</strong></li>`)}</ul>
       ${day.accesses.length === 0 ? html`<p>${t('reg.noAccesses')}</p>` : html`<div class="table-wrap"><table id="day-list">
@@ -465,7 +418,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     $('#open-case').addEventListener('click', openCase);
     $('#repeat').addEventListener('click', repeatLast);
     $('#undo').addEventListener('click', undo);
-    $('#clear').addEventListener('click', () => { endCorrection(); resetForm({ keepWhen: false }); focusField('nationality'); });
+    $('#clear').addEventListener('click', newAccess);
     $('#day').addEventListener('click', (e) => {
       const b = e.target.closest('button');
       if (!b) return;
@@ -488,7 +441,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
         $('#operator').close();
         focusField('nationality');
       } catch (err) {
-        $('#e-operator').textContent = fieldError(err).text;
+        $('#e-operator').textContent = describeError(err).text;
       }
     });
     $('#help').addEventListener('click', (e) => { if (e.target.id === 'help-close') $('#help').close(); });
@@ -496,26 +449,24 @@ export async function mount(root, { onLanguage, navigate } = {}) {
       await ipc.setLanguage(e.target.value);
       onLanguage?.();
     });
+    const commands = {
+      help: () => $('#help').showModal(),
+      cancelCorrection: newAccess,
+      repeat: repeatLast,
+      book,
+      openCase,
+      undo,
+      new: newAccess,
+      count: () => focusSelect($('#f-count')),
+      date: () => focusSelect($('#f-date')),
+      channel: () => focusField('channel'),
+      list: () => ($('#day-list button') ?? $('#day')).focus(),
+    };
     document.onkeydown = (e) => {
-      if (document.querySelector('dialog[open]')) return;
-      const k = e.key.toLowerCase();
-      if (e.key === 'F1') { e.preventDefault(); $('#help').showModal(); return; }
-      if (e.key === 'Escape' && state.editing) {
-        e.preventDefault(); endCorrection(); resetForm({ keepWhen: false }); focusField('nationality'); return;
-      }
-      if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const actions = {
-        r: repeatLast,
-        p: book,
-        a: openCase,
-        z: undo,
-        n: () => { endCorrection(); resetForm({ keepWhen: false }); focusField('nationality'); },
-        q: () => { $('#f-count').focus(); $('#f-count').select(); },
-        d: () => { $('#f-date').focus(); $('#f-date').select(); },
-        c: () => focusField('channel'),
-        l: () => ($('#day-list button') ?? $('#day')).focus(),
-      };
-      if (actions[k]) { e.preventDefault(); actions[k](); }
+      const command = shortcut(e, {
+        editing: Boolean(state.editing), dialogOpen: Boolean(document.querySelector('dialog[open]')),
+      });
+      if (command) { e.preventDefault(); commands[command](); }
     };
   }
 
