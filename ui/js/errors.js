@@ -77,7 +77,13 @@ function invalidText(err, area, folder) {
 export function describeError(err, { area = 'records', folder = '' } = {}) {
   if (err && err.kind && !err.code) return { field: err.field ?? null, text: rejectionText(err) };
   const code = err?.code;
-  if (err?.reason) return { field: err.field ?? null, text: refusalText(err) ?? unknown(err, 'appointments') };
+  if (err?.reason) {
+    const refusal = refusalText(err);
+    if (refusal !== null) return { field: err.field ?? null, text: refusal };
+    // a reason newer than this interface: the appointments show the core's words; the
+    // other areas read the error by its code and field as before reasons existed
+    if (area === 'appointments') return { field: null, text: unknown(err, area) };
+  }
   if (code === 'invalid' && err.field) {
     // the core names the desk's code `desk`; the setup form calls it `code`
     const field = area === 'records' && err.field === 'desk' ? 'code' : err.field;

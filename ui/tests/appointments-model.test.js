@@ -1,3 +1,4 @@
+// The appointments' model: slots and days, the booking sent, agenda commands, messages.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';

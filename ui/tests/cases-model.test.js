@@ -1,3 +1,4 @@
+// The cases' model: validation, archive dates, years, the register's offer, counts.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';

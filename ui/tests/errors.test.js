@@ -1,3 +1,5 @@
+// The one error-to-text function: refusals by reason, rejections by kind, the rest by
+// code and field, per area; and every reason and kind of the core has its words.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -154,4 +156,12 @@ test('export errors are told by code, naming the folder', () => {
   setLanguage('en');
   assert.match(exportError({ code: 'io', message: 'x' }, '/media/usb'), /^Cannot write into "\/media\/usb"/);
   setLanguage('it');
+});
+
+test('a reason the interface does not know: the register still reads the code and field', () => {
+  setLanguage('it');
+  assert.deepEqual(describeError({ code: 'invalid', field: 'date', reason: 'brand_new', message: 'x' }),
+    { field: 'date', text: dictionaries.it['err.date'] });
+  assert.deepEqual(describeError({ code: 'invalid', field: 'day', reason: 'past', message: 'x' }),
+    { field: 'day', text: 'Orario già passato: scegline uno successivo.' }, 'a known reason reads the same everywhere');
 });

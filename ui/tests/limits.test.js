@@ -1,3 +1,4 @@
+// The interface's limits mirror the core's, in the form the core's test reads.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// The register's model: validation, tab order, the core's offers, corrections, status.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';

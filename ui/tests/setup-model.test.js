@@ -1,3 +1,4 @@
+// The first run's model: the desk proposed, hours, key picks, validation.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';

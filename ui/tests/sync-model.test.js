@@ -1,3 +1,4 @@
+// The export / import model: status lines, plan and result rows, conflicts, desks.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage, dictionaries } from '../js/i18n.js';
