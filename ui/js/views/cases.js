@@ -19,6 +19,148 @@ import {
   savedMessage, shortcut, validateCase, validateClose,
 } from './cases-model.js';
 
+/** The case form; `reasons` is the codebook list of reasons. */
+function formMarkup(reasons) {
+  return html`<form id="case-form" novalidate autocomplete="off">
+    <p class="correcting" id="case-correcting" hidden></p>
+    <p class="hint" id="case-from" hidden>${t('cases.fromAccess')}</p>
+    ${choiceMarkup({ field: 'case_type', legend: t('cases.type'), options: [
+  { value: 'full', label: t('cases.type.full'), key: t('cases.key.full') },
+  { value: 'fast', label: t('cases.type.fast'), key: t('cases.key.fast') }] })}
+    ${choiceMarkup({ field: 'reason', legend: t('cases.reason'), wide: true,
+  options: reasons.filter((e) => e.active).map((e) => ({ value: e.code, label: entryLabel(e) })) })}
+    <div class="row">
+      <div class="field small">
+        <label for="f-opened_on">${t('cases.opened_on')}</label>
+        <input id="f-opened_on" type="text" inputmode="numeric" placeholder="gg/mm/aaaa" size="10"
+          aria-describedby="e-opened_on">
+        <p class="field-error" id="e-opened_on"></p>
+      </div>
+      <div class="field small" id="w-closed_on" hidden>
+        <label for="f-closed_on">${t('cases.closed_on')}</label>
+        <input id="f-closed_on" type="text" inputmode="numeric" placeholder="gg/mm/aaaa" size="10"
+          aria-describedby="h-closed_on e-closed_on">
+        <p class="hint" id="h-closed_on">${t('cases.closedHint')}</p>
+        <p class="field-error" id="e-closed_on"></p>
+      </div>
+    </div>
+    <fieldset class="case-file" id="case-file">
+      <legend>${t('cases.file')}</legend>
+      <p class="privacy" id="case-privacy">${t('cases.privacy')}</p>
+      <div class="row">
+        <div class="field grow"><label for="f-person_name">${t('cases.person_name')}</label>
+          <input id="f-person_name" type="text" maxlength="200" aria-describedby="case-privacy"></div>
+        <div class="field"><label for="f-phone">${t('cases.phone')}</label>
+          <input id="f-phone" type="text" maxlength="40" size="16"></div>
+      </div>
+      <div class="row">
+        <div class="field grow"><label for="f-documents">${t('cases.documents')}</label>
+          <textarea id="f-documents" rows="3"></textarea></div>
+        <div class="field grow"><label for="f-description">${t('cases.description')}</label>
+          <textarea id="f-description" rows="3"></textarea></div>
+      </div>
+    </fieldset>
+    <div class="actions">
+      <button type="submit" id="case-save" class="primary">${t('cases.save.full')}</button>
+      <button type="button" id="case-fast">${t('cases.fastKey')}</button>
+      <button type="button" id="case-clear">${t('cases.clear')}</button>
+    </div>
+  </form>`;
+}
+
+/** The page: header, counts, form, lists, status line and dialogs. */
+function pageMarkup(ctx, year, reasons) {
+  return html`<header class="bar">
+      <h1>${t('cases.title')} <span class="code">· ${ctx.desk.name} (${ctx.desk.code})</span></h1>
+      <label class="year">${t('cases.year')}
+        <input id="case-year" type="text" inputmode="numeric" size="5" value="${year}"></label>
+    </header>
+    <section class="case-counts" aria-labelledby="counts-title" id="case-counts"></section>
+    <div class="cases">
+      <section class="entry" aria-labelledby="case-new-title">
+        <h2 id="case-new-title">${t('cases.new')}</h2>
+        ${formMarkup(reasons)}
+        <p class="hint">${t('cases.keys')}</p>
+      </section>
+      <section class="case-lists" id="case-lists" tabindex="-1"></section>
+    </div>
+    <footer class="status">
+      <p id="case-message" role="status" aria-live="polite"></p>
+    </footer>
+    <dialog id="case-detail" aria-labelledby="detail-title"></dialog>
+    <dialog id="case-confirm" aria-labelledby="case-confirm-text">
+      <p id="case-confirm-text"></p>
+      <div class="actions">
+        <button type="button" id="case-confirm-no">${t('cases.confirmNo')}</button>
+        <button type="button" id="case-confirm-yes" class="danger">${t('cases.confirmYes')}</button>
+      </div>
+    </dialog>`;
+}
+
+/** The year's counts, as the report names them. */
+function countsMarkup(d) {
+  return html`<h2 id="counts-title">${t('cases.counts', { year: d.year })}</h2>
+    <ul class="counts">${countLines(d).map((l) => html`<li data-count="${l.key}"><span>${l.text}</span>
+    <strong>${l.value}</strong></li>`)}</ul>`;
+}
+
+/** A list of cases: open ones with days and person, archived ones with the date, fast ones bare. */
+function tableMarkup(id, list, reasonLabel, { closed = false, person = true } = {}) {
+  if (list.length === 0) return html`<p>${t('cases.none')}</p>`;
+  const rows = list.map((c) => {
+    const name = c.personal?.person_name || t('cases.noName');
+    const what = `${formatDate(c.opened_on)} ${reasonLabel(c.reason)}`;
+    return html`<tr>
+      <td>${formatDate(c.opened_on)}</td>
+      ${closed ? html`<td>${formatDate(c.closed_on)}</td>` : ''}
+      ${person ? html`<td class="num">${formatNumber(c.days_open)}</td>` : ''}
+      <td>${reasonLabel(c.reason)}</td>
+      ${person ? html`<td class="${c.personal ? '' : 'muted'}">${name}</td><td class="num">${formatNumber(c.notes)}</td>` : ''}
+      <td class="commands">
+        ${person ? html`<button type="button" data-show="${c.id}" aria-label="${t('cases.show')} ${what}">${t('cases.show')}</button>` : ''}
+        <button type="button" data-correct="${c.id}" aria-label="${t('cases.correct')} ${what}">${t('cases.correct')}</button>
+        <button type="button" data-delete="${c.id}" class="danger-text" aria-label="${t('cases.delete')} ${what}">${t('cases.delete')}</button>
+      </td></tr>`;
+  });
+  return html`<div class="table-wrap"><table id="${id}"><thead><tr>
+    <th scope="col">${t('cases.col.opened')}</th>
+    ${closed ? html`<th scope="col">${t('cases.col.closed')}</th>` : ''}
+    ${person ? html`<th scope="col">${t('cases.col.days')}</th>` : ''}<th scope="col">${t('cases.col.reason')}</th>
+    ${person ? html`<th scope="col">${t('cases.col.person')}</th><th scope="col">${t('cases.col.notes')}</th>` : ''}
+    <th scope="col">${t('cases.col.commands')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+/** A case shown whole: its file, notes, the note form and, while open, the archive form. */
+function detailMarkup(c, notes, days, reasonLabel) {
+  const p = c.personal ?? {};
+  return html`<h2 id="detail-title">${t('cases.detail', { date: formatDate(c.opened_on), reason: reasonLabel(c.reason) })}</h2>
+    <p class="muted">${t('cases.detailDays', { days: formatNumber(days), revision: c.revision })}</p>
+    <p class="privacy">${t('cases.privacy')}</p>
+    <dl class="case-file-view">
+      ${FILE.map((f) => html`<dt>${t(`cases.${f}`)}</dt><dd>${p[f] || '—'}</dd>`)}
+    </dl>
+    <h3>${t('cases.notes')}</h3>
+    ${notes.length === 0 ? html`<p>${t('cases.noNotes')}</p>` : html`<ol class="case-notes">${notes.map((n) => html`<li>
+      <span class="muted">${formatDateTime(n.written_at)}${n.operator ? ` · ${n.operator}` : ''}</span>
+      <p>${n.body}</p></li>`)}</ol>`}
+    <form id="note-form" novalidate>
+      <div class="field"><label for="f-note">${t('cases.note')}</label>
+        <textarea id="f-note" rows="2" aria-describedby="e-note"></textarea>
+        <p class="field-error" id="e-note"></p></div>
+      <div class="actions"><button type="submit" class="primary">${t('cases.noteAdd')}</button></div>
+    </form>
+    ${c.closed_on ? '' : html`<form id="close-form" novalidate class="row">
+      <div class="field small"><label for="f-close">${t('cases.closeOn')}</label>
+        <input id="f-close" type="text" inputmode="numeric" size="10" value="${formatDate(today())}"
+          aria-describedby="e-close"><p class="field-error" id="e-close"></p></div>
+      <div class="actions"><button type="submit">${t('cases.closeDo')}</button></div>
+    </form>`}
+    <div class="actions">
+      <button type="button" id="detail-correct">${t('cases.correct')}</button>
+      <button type="button" id="detail-delete" class="danger-text">${t('cases.delete')}</button>
+      <button type="button" id="detail-close">${t('cases.closeBack')}</button>
+    </div>`;
+}
+
 export async function mount(root, { caseFrom } = {}) {
   const ctx = await ipc.openRegister();
   if (!root.isConnected) return;
@@ -27,82 +169,6 @@ export async function mount(root, { caseFrom } = {}) {
   const reasonLabel = (code) => entryLabel(reasons.find((e) => e.code === code)) || code;
   const state = { year: new Date().getFullYear(), data: null, editing: null, shown: null };
   const $ = (sel) => find(sel, root);
-
-  function formMarkup() {
-    return html`<form id="case-form" novalidate autocomplete="off">
-      <p class="correcting" id="case-correcting" hidden></p>
-      <p class="hint" id="case-from" hidden>${t('cases.fromAccess')}</p>
-      ${choiceMarkup({ field: 'case_type', legend: t('cases.type'), options: [
-    { value: 'full', label: t('cases.type.full'), key: t('cases.key.full') },
-    { value: 'fast', label: t('cases.type.fast'), key: t('cases.key.fast') }] })}
-      ${choiceMarkup({ field: 'reason', legend: t('cases.reason'), wide: true,
-    options: reasons.filter((e) => e.active).map((e) => ({ value: e.code, label: entryLabel(e) })) })}
-      <div class="row">
-        <div class="field small">
-          <label for="f-opened_on">${t('cases.opened_on')}</label>
-          <input id="f-opened_on" type="text" inputmode="numeric" placeholder="gg/mm/aaaa" size="10"
-            aria-describedby="e-opened_on">
-          <p class="field-error" id="e-opened_on"></p>
-        </div>
-        <div class="field small" id="w-closed_on" hidden>
-          <label for="f-closed_on">${t('cases.closed_on')}</label>
-          <input id="f-closed_on" type="text" inputmode="numeric" placeholder="gg/mm/aaaa" size="10"
-            aria-describedby="h-closed_on e-closed_on">
-          <p class="hint" id="h-closed_on">${t('cases.closedHint')}</p>
-          <p class="field-error" id="e-closed_on"></p>
-        </div>
-      </div>
-      <fieldset class="case-file" id="case-file">
-        <legend>${t('cases.file')}</legend>
-        <p class="privacy" id="case-privacy">${t('cases.privacy')}</p>
-        <div class="row">
-          <div class="field grow"><label for="f-person_name">${t('cases.person_name')}</label>
-            <input id="f-person_name" type="text" maxlength="200" aria-describedby="case-privacy"></div>
-          <div class="field"><label for="f-phone">${t('cases.phone')}</label>
-            <input id="f-phone" type="text" maxlength="40" size="16"></div>
-        </div>
-        <div class="row">
-          <div class="field grow"><label for="f-documents">${t('cases.documents')}</label>
-            <textarea id="f-documents" rows="3"></textarea></div>
-          <div class="field grow"><label for="f-description">${t('cases.description')}</label>
-            <textarea id="f-description" rows="3"></textarea></div>
-        </div>
-      </fieldset>
-      <div class="actions">
-        <button type="submit" id="case-save" class="primary">${t('cases.save.full')}</button>
-        <button type="button" id="case-fast">${t('cases.fastKey')}</button>
-        <button type="button" id="case-clear">${t('cases.clear')}</button>
-      </div>
-    </form>`;
-  }
-
-  function pageMarkup() {
-    return html`<header class="bar">
-        <h1>${t('cases.title')} <span class="code">· ${ctx.desk.name} (${ctx.desk.code})</span></h1>
-        <label class="year">${t('cases.year')}
-          <input id="case-year" type="text" inputmode="numeric" size="5" value="${state.year}"></label>
-      </header>
-      <section class="case-counts" aria-labelledby="counts-title" id="case-counts"></section>
-      <div class="cases">
-        <section class="entry" aria-labelledby="case-new-title">
-          <h2 id="case-new-title">${t('cases.new')}</h2>
-          ${formMarkup()}
-          <p class="hint">${t('cases.keys')}</p>
-        </section>
-        <section class="case-lists" id="case-lists" tabindex="-1"></section>
-      </div>
-      <footer class="status">
-        <p id="case-message" role="status" aria-live="polite"></p>
-      </footer>
-      <dialog id="case-detail" aria-labelledby="detail-title"></dialog>
-      <dialog id="case-confirm" aria-labelledby="case-confirm-text">
-        <p id="case-confirm-text"></p>
-        <div class="actions">
-          <button type="button" id="case-confirm-no">${t('cases.confirmNo')}</button>
-          <button type="button" id="case-confirm-yes" class="danger">${t('cases.confirmYes')}</button>
-        </div>
-      </dialog>`;
-  }
 
   const say = (text, error = false) => sayIn($('#case-message'), text, error);
   const clearErrors = () => clearFieldErrors($('#case-form'));
@@ -197,47 +263,16 @@ export async function mount(root, { caseFrom } = {}) {
     focusField('reason');
   }
 
-  function countsMarkup(d) {
-    return html`<h2 id="counts-title">${t('cases.counts', { year: d.year })}</h2>
-      <ul class="counts">${countLines(d).map((l) => html`<li data-count="${l.key}"><span>${l.text}</span>
-      <strong>${l.value}</strong></li>`)}</ul>`;
-  }
-
-  function tableMarkup(id, list, { closed = false, person = true } = {}) {
-    if (list.length === 0) return html`<p>${t('cases.none')}</p>`;
-    const rows = list.map((c) => {
-      const name = c.personal?.person_name || t('cases.noName');
-      const what = `${formatDate(c.opened_on)} ${reasonLabel(c.reason)}`;
-      return html`<tr>
-        <td>${formatDate(c.opened_on)}</td>
-        ${closed ? html`<td>${formatDate(c.closed_on)}</td>` : ''}
-        ${person ? html`<td class="num">${formatNumber(c.days_open)}</td>` : ''}
-        <td>${reasonLabel(c.reason)}</td>
-        ${person ? html`<td class="${c.personal ? '' : 'muted'}">${name}</td><td class="num">${formatNumber(c.notes)}</td>` : ''}
-        <td class="commands">
-          ${person ? html`<button type="button" data-show="${c.id}" aria-label="${t('cases.show')} ${what}">${t('cases.show')}</button>` : ''}
-          <button type="button" data-correct="${c.id}" aria-label="${t('cases.correct')} ${what}">${t('cases.correct')}</button>
-          <button type="button" data-delete="${c.id}" class="danger-text" aria-label="${t('cases.delete')} ${what}">${t('cases.delete')}</button>
-        </td></tr>`;
-    });
-    return html`<div class="table-wrap"><table id="${id}"><thead><tr>
-      <th scope="col">${t('cases.col.opened')}</th>
-      ${closed ? html`<th scope="col">${t('cases.col.closed')}</th>` : ''}
-      ${person ? html`<th scope="col">${t('cases.col.days')}</th>` : ''}<th scope="col">${t('cases.col.reason')}</th>
-      ${person ? html`<th scope="col">${t('cases.col.person')}</th><th scope="col">${t('cases.col.notes')}</th>` : ''}
-      <th scope="col">${t('cases.col.commands')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
-  }
-
   function draw() {
     const d = state.data;
     render($('#case-counts'), countsMarkup(d));
     render($('#case-lists'), html`
       <h2 id="open-title">${t('cases.open', { count: formatNumber(d.open.length) })}</h2>
-      ${tableMarkup('cases-open', d.open)}
+      ${tableMarkup('cases-open', d.open, reasonLabel)}
       <h2>${t('cases.archived', { year: d.year, count: formatNumber(d.archived.length) })}</h2>
-      ${tableMarkup('cases-archived', d.archived, { closed: true })}
+      ${tableMarkup('cases-archived', d.archived, reasonLabel, { closed: true })}
       <h2>${t('cases.fastList', { year: d.year, count: formatNumber(d.fast.length) })}</h2>
-      ${tableMarkup('cases-fast', d.fast, { person: false })}`);
+      ${tableMarkup('cases-fast', d.fast, reasonLabel, { person: false })}`);
   }
 
   async function refresh() {
@@ -252,35 +287,8 @@ export async function mount(root, { caseFrom } = {}) {
     const notes = await ipc.caseNotes(id);
     state.shown = { ...c, notes: notes.length };
     const dialog = $('#case-detail');
-    const p = c.personal ?? {};
     const days = byId(id)?.days_open ?? 0;
-    render(dialog, html`<h2 id="detail-title">${t('cases.detail', { date: formatDate(c.opened_on), reason: reasonLabel(c.reason) })}</h2>
-      <p class="muted">${t('cases.detailDays', { days: formatNumber(days), revision: c.revision })}</p>
-      <p class="privacy">${t('cases.privacy')}</p>
-      <dl class="case-file-view">
-        ${FILE.map((f) => html`<dt>${t(`cases.${f}`)}</dt><dd>${p[f] || '—'}</dd>`)}
-      </dl>
-      <h3>${t('cases.notes')}</h3>
-      ${notes.length === 0 ? html`<p>${t('cases.noNotes')}</p>` : html`<ol class="case-notes">${notes.map((n) => html`<li>
-        <span class="muted">${formatDateTime(n.written_at)}${n.operator ? ` · ${n.operator}` : ''}</span>
-        <p>${n.body}</p></li>`)}</ol>`}
-      <form id="note-form" novalidate>
-        <div class="field"><label for="f-note">${t('cases.note')}</label>
-          <textarea id="f-note" rows="2" aria-describedby="e-note"></textarea>
-          <p class="field-error" id="e-note"></p></div>
-        <div class="actions"><button type="submit" class="primary">${t('cases.noteAdd')}</button></div>
-      </form>
-      ${c.closed_on ? '' : html`<form id="close-form" novalidate class="row">
-        <div class="field small"><label for="f-close">${t('cases.closeOn')}</label>
-          <input id="f-close" type="text" inputmode="numeric" size="10" value="${formatDate(today())}"
-            aria-describedby="e-close"><p class="field-error" id="e-close"></p></div>
-        <div class="actions"><button type="submit">${t('cases.closeDo')}</button></div>
-      </form>`}
-      <div class="actions">
-        <button type="button" id="detail-correct">${t('cases.correct')}</button>
-        <button type="button" id="detail-delete" class="danger-text">${t('cases.delete')}</button>
-        <button type="button" id="detail-close">${t('cases.closeBack')}</button>
-      </div>`);
+    render(dialog, detailMarkup(c, notes, days, reasonLabel));
     if (!dialog.open) dialog.showModal();
     $('#f-note').focus();
   }
@@ -430,7 +438,7 @@ export async function mount(root, { caseFrom } = {}) {
     };
   }
 
-  render(root, pageMarkup());
+  render(root, pageMarkup(ctx, state.year, reasons));
   document.title = `${t('cases.title')} · ${ctx.desk.name} · Sportello`;
   wire();
   resetForm();

@@ -16,6 +16,147 @@ import {
   nextField, pendingStatus, recorded, shortcut, startEditing, validateAccess, valuesOf,
 } from './register-model.js';
 
+/** The access form; `active(list)` gives the entries of a codebook list still in use. */
+function formMarkup(active) {
+  const yesNo = [{ value: 'yes', label: t('yes'), key: t('key.yes') },
+    { value: 'no', label: t('no'), key: t('key.no') }];
+  const choice = (field, multiple = false, wide = false) => choiceMarkup({
+    field, legend: t(`reg.${field}`), multiple, wide,
+    options: active(LISTS[field]).map((e) => ({ value: e.code, label: entryLabel(e) })),
+  });
+  return html`<form id="access-form" novalidate autocomplete="off">
+    <p class="correcting" id="correcting" hidden></p>
+    <div class="row">
+      <div class="field small">
+        <label for="f-date">${t('reg.date')}</label>
+        <input id="f-date" type="text" inputmode="numeric" placeholder="gg/mm/aaaa"
+          aria-describedby="e-date" size="10">
+        <p class="field-error" id="e-date"></p>
+      </div>
+      <div class="field tiny">
+        <label for="f-hour">${t('reg.hour')}</label>
+        <input id="f-hour" type="text" inputmode="numeric" aria-describedby="e-hour" size="3">
+        <p class="field-error" id="e-hour"></p>
+      </div>
+      ${choice('channel')}
+    </div>
+    <div class="row">
+      ${comboMarkup({ field: 'nationality', label: t('reg.nationality'), hint: t('reg.nationalityHint') })}
+      ${choice('sex')}
+    </div>
+    <div class="row">
+      ${choice('age_band')}
+      ${choiceMarkup({ field: 'first_access', legend: t('reg.first_access'), options: yesNo })}
+    </div>
+    ${choice('referred_by', false, true)}
+    ${choice('reasons', true, true)}
+    ${choice('permit', false, true)}
+    ${choice('actions', true, true)}
+    <div class="row">
+      ${choiceMarkup({ field: 'accompaniment', legend: t('reg.accompaniment'), options: yesNo })}
+      ${choiceMarkup({ field: 'mediation', legend: t('reg.mediation'), options: yesNo })}
+      <div class="field tiny">
+        <label for="f-count">${t('reg.count')}</label>
+        <input id="f-count" type="text" inputmode="numeric" value="1" size="3"
+          aria-describedby="h-count e-count">
+        <p class="hint" id="h-count">${t('reg.countHelp')}</p>
+        <p class="field-error" id="e-count"></p>
+      </div>
+    </div>
+    <div class="actions">
+      <button type="submit" id="save" class="primary">${t('reg.save')}</button>
+      <button type="button" id="repeat">${t('reg.repeat')}</button>
+      <button type="button" id="undo">${t('reg.undo')}</button>
+      <button type="button" id="clear">${t('reg.clear')}</button>
+    </div>
+  </form>`;
+}
+
+/** The page: header, form, day list, status line and dialogs. */
+function pageMarkup(ctx, active) {
+  return html`<header class="bar">
+      <h1>${ctx.desk.name} <span class="code">(${ctx.desk.code})</span></h1>
+      <p class="operator"><span id="operator-name">${t('reg.operator', { name: ctx.operator })}</span>
+        <button type="button" id="operator-change" class="link">${t('reg.operatorChange')}</button></p>
+      <label class="lang">${t('lang.label')}
+        <select id="lang">
+          <option value="it" ${language() === 'it' ? html`selected` : ''}>Italiano</option>
+          <option value="en" ${language() === 'en' ? html`selected` : ''}>English</option>
+        </select></label>
+      <button type="button" id="help-open">${t('reg.help')}</button>
+    </header>
+    <div class="register">
+      <section class="entry" aria-labelledby="entry-title">
+        <h2 id="entry-title">${t('reg.title')}</h2>
+        ${formMarkup(active)}
+      </section>
+      <section class="day" aria-labelledby="day-title" id="day"></section>
+    </div>
+    <footer class="status">
+      <p id="unexported"></p>
+      <p id="message" role="status" aria-live="polite"></p>
+      <button type="button" id="book" hidden>${t('reg.book')}</button>
+      <button type="button" id="open-case" hidden>${t('reg.openCase')}</button>
+    </footer>
+    <dialog id="confirm" aria-labelledby="confirm-text">
+      <p id="confirm-text"></p>
+      <div class="actions">
+        <button type="button" id="confirm-no" autofocus>${t('reg.confirmDeleteNo')}</button>
+        <button type="button" id="confirm-yes" class="danger">${t('reg.confirmDeleteYes')}</button>
+      </div>
+    </dialog>
+    <dialog id="help" aria-labelledby="help-title">${helpMarkup()}</dialog>
+    <dialog id="operator" aria-labelledby="operator-title">
+      <form id="operator-form" novalidate>
+        <h2 id="operator-title">${t('reg.operatorChange')}</h2>
+        <div class="field"><label for="f-operator">${t('setup.operator')}</label>
+          <input id="f-operator" type="text" maxlength="40" aria-describedby="e-operator">
+          <p class="field-error" id="e-operator"></p></div>
+        <div class="actions">
+          <button type="submit" class="primary">${t('reg.operatorSave')}</button>
+          <button type="button" id="operator-cancel">${t('reg.operatorCancel')}</button>
+        </div>
+      </form>
+    </dialog>`;
+}
+
+/** The keyboard help. */
+function helpMarkup() {
+  // the keys Enter and Tab have names in each language; the others are shown as they are
+  const keyName = (k) => (k.startsWith('help.') ? t(k) : k);
+  return html`<h2 id="help-title">${t('help.title')}</h2>
+    <table class="keys"><tbody>
+      ${HELP_ROWS.map(([k, key]) => html`<tr><th scope="row"><kbd>${keyName(k)}</kbd></th><td>${t(key)}</td></tr>`)}
+    </tbody></table>
+    <p>${t('help.fields')}</p>
+    <p>${t('help.nationality')}</p>
+    <p>${t('help.typical')}</p>
+    <div class="actions"><button type="button" id="help-close" autofocus>${t('help.close')}</button></div>`;
+}
+/** The day's list: counts by channel and the accesses, newest first, with their commands. */
+function dayMarkup(day, editingId, label) {
+  const counts = day.counts;
+  const rows = day.accesses.map((a, i) => html`<tr class="${editingId === a.id ? 'editing' : ''}">
+    <td>${formatHour(a.hour)}:00<br><span class="muted">${label('channel', a.channel)}</span></td>
+    <td><strong>${label('nationality', a.nationality)}</strong>${a.first_access ? html` <span class="tag">${t('reg.first')}</span>` : ''}<br>
+      <span class="muted">${label('sex', a.sex)}, ${label('age_band', a.age_band)}</span></td>
+    <td>${a.reasons.map((c) => label('reason', c)).join('; ')}<br>
+      <span class="muted">→ ${a.actions.map((c) => label('action', c)).join('; ')}</span></td>
+    <td class="commands">
+      <button type="button" data-correct="${i}" aria-label="${t('reg.correct')} ${formatHour(a.hour)}:00 ${label('nationality', a.nationality)}">${t('reg.correct')}</button>
+      <button type="button" data-delete="${i}" class="danger-text" aria-label="${t('reg.delete')} ${formatHour(a.hour)}:00 ${label('nationality', a.nationality)}">${t('reg.delete')}</button>
+    </td></tr>`);
+  return html`<h2 id="day-title">${t('reg.day', { date: formatDate(counts.date) })}</h2>
+    <p class="total">${dayTotal(counts)}</p>
+    <ul class="counts" id="counts">${counts.by_channel.map((c) => html`<li data-channel="${c.channel}">
+      <span>${label('channel', c.channel)}</span> <strong>${formatNumber(c.count)}</strong></li>`)}</ul>
+    ${day.accesses.length === 0 ? html`<p>${t('reg.noAccesses')}</p>` : html`<div class="table-wrap"><table id="day-list">
+      <thead><tr><th scope="col">${t('reg.col.hour')}</th><th scope="col">${t('reg.col.person')}</th>
+        <th scope="col">${t('reg.col.reasons')}</th>
+        <th scope="col">${t('reg.col.commands')}</th></tr></thead>
+      <tbody>${rows}</tbody></table></div>`}`;
+}
+
 export async function mount(root, { onLanguage, navigate } = {}) {
   const ctx = await ipc.openRegister();
   // Another view was chosen while this one loaded: leave the page to it.
@@ -35,121 +176,6 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   const cb = ctx.codebook.lists;
   const active = (list) => cb[list].filter((e) => e.active);
   const label = (list, code) => entryLabel(cb[list].find((e) => e.code === code)) || code;
-
-  function formMarkup() {
-    const yesNo = [{ value: 'yes', label: t('yes'), key: t('key.yes') },
-      { value: 'no', label: t('no'), key: t('key.no') }];
-    const choice = (field, multiple = false, wide = false) => choiceMarkup({
-      field, legend: t(`reg.${field}`), multiple, wide,
-      options: active(LISTS[field]).map((e) => ({ value: e.code, label: entryLabel(e) })),
-    });
-    return html`<form id="access-form" novalidate autocomplete="off">
-      <p class="correcting" id="correcting" hidden></p>
-      <div class="row">
-        <div class="field small">
-          <label for="f-date">${t('reg.date')}</label>
-          <input id="f-date" type="text" inputmode="numeric" placeholder="gg/mm/aaaa"
-            aria-describedby="e-date" size="10">
-          <p class="field-error" id="e-date"></p>
-        </div>
-        <div class="field tiny">
-          <label for="f-hour">${t('reg.hour')}</label>
-          <input id="f-hour" type="text" inputmode="numeric" aria-describedby="e-hour" size="3">
-          <p class="field-error" id="e-hour"></p>
-        </div>
-        ${choice('channel')}
-      </div>
-      <div class="row">
-        ${comboMarkup({ field: 'nationality', label: t('reg.nationality'), hint: t('reg.nationalityHint') })}
-        ${choice('sex')}
-      </div>
-      <div class="row">
-        ${choice('age_band')}
-        ${choiceMarkup({ field: 'first_access', legend: t('reg.first_access'), options: yesNo })}
-      </div>
-      ${choice('referred_by', false, true)}
-      ${choice('reasons', true, true)}
-      ${choice('permit', false, true)}
-      ${choice('actions', true, true)}
-      <div class="row">
-        ${choiceMarkup({ field: 'accompaniment', legend: t('reg.accompaniment'), options: yesNo })}
-        ${choiceMarkup({ field: 'mediation', legend: t('reg.mediation'), options: yesNo })}
-        <div class="field tiny">
-          <label for="f-count">${t('reg.count')}</label>
-          <input id="f-count" type="text" inputmode="numeric" value="1" size="3"
-            aria-describedby="h-count e-count">
-          <p class="hint" id="h-count">${t('reg.countHelp')}</p>
-          <p class="field-error" id="e-count"></p>
-        </div>
-      </div>
-      <div class="actions">
-        <button type="submit" id="save" class="primary">${t('reg.save')}</button>
-        <button type="button" id="repeat">${t('reg.repeat')}</button>
-        <button type="button" id="undo">${t('reg.undo')}</button>
-        <button type="button" id="clear">${t('reg.clear')}</button>
-      </div>
-    </form>`;
-  }
-
-  function pageMarkup() {
-    return html`<header class="bar">
-        <h1>${ctx.desk.name} <span class="code">(${ctx.desk.code})</span></h1>
-        <p class="operator"><span id="operator-name">${t('reg.operator', { name: ctx.operator })}</span>
-          <button type="button" id="operator-change" class="link">${t('reg.operatorChange')}</button></p>
-        <label class="lang">${t('lang.label')}
-          <select id="lang">
-            <option value="it" ${language() === 'it' ? html`selected` : ''}>Italiano</option>
-            <option value="en" ${language() === 'en' ? html`selected` : ''}>English</option>
-          </select></label>
-        <button type="button" id="help-open">${t('reg.help')}</button>
-      </header>
-      <div class="register">
-        <section class="entry" aria-labelledby="entry-title">
-          <h2 id="entry-title">${t('reg.title')}</h2>
-          ${formMarkup()}
-        </section>
-        <section class="day" aria-labelledby="day-title" id="day"></section>
-      </div>
-      <footer class="status">
-        <p id="unexported"></p>
-        <p id="message" role="status" aria-live="polite"></p>
-        <button type="button" id="book" hidden>${t('reg.book')}</button>
-        <button type="button" id="open-case" hidden>${t('reg.openCase')}</button>
-      </footer>
-      <dialog id="confirm" aria-labelledby="confirm-text">
-        <p id="confirm-text"></p>
-        <div class="actions">
-          <button type="button" id="confirm-no" autofocus>${t('reg.confirmDeleteNo')}</button>
-          <button type="button" id="confirm-yes" class="danger">${t('reg.confirmDeleteYes')}</button>
-        </div>
-      </dialog>
-      <dialog id="help" aria-labelledby="help-title">${helpMarkup()}</dialog>
-      <dialog id="operator" aria-labelledby="operator-title">
-        <form id="operator-form" novalidate>
-          <h2 id="operator-title">${t('reg.operatorChange')}</h2>
-          <div class="field"><label for="f-operator">${t('setup.operator')}</label>
-            <input id="f-operator" type="text" maxlength="40" aria-describedby="e-operator">
-            <p class="field-error" id="e-operator"></p></div>
-          <div class="actions">
-            <button type="submit" class="primary">${t('reg.operatorSave')}</button>
-            <button type="button" id="operator-cancel">${t('reg.operatorCancel')}</button>
-          </div>
-        </form>
-      </dialog>`;
-  }
-
-  function helpMarkup() {
-    // the keys Enter and Tab have names in each language; the others are shown as they are
-    const keyName = (k) => (k.startsWith('help.') ? t(k) : k);
-    return html`<h2 id="help-title">${t('help.title')}</h2>
-      <table class="keys"><tbody>
-        ${HELP_ROWS.map(([k, key]) => html`<tr><th scope="row"><kbd>${keyName(k)}</kbd></th><td>${t(key)}</td></tr>`)}
-      </tbody></table>
-      <p>${t('help.fields')}</p>
-      <p>${t('help.nationality')}</p>
-      <p>${t('help.typical')}</p>
-      <div class="actions"><button type="button" id="help-close" autofocus>${t('help.close')}</button></div>`;
-  }
 
   const $ = (sel) => find(sel, root);
   const group = (field) => $(`#f-${field}`);
@@ -349,26 +375,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
 
   function drawDay() {
     const day = state.day;
-    const counts = day.counts;
-    const rows = day.accesses.map((a, i) => html`<tr class="${state.editing?.id === a.id ? 'editing' : ''}">
-      <td>${formatHour(a.hour)}:00<br><span class="muted">${label('channel', a.channel)}</span></td>
-      <td><strong>${label('nationality', a.nationality)}</strong>${a.first_access ? html` <span class="tag">${t('reg.first')}</span>` : ''}<br>
-        <span class="muted">${label('sex', a.sex)}, ${label('age_band', a.age_band)}</span></td>
-      <td>${a.reasons.map((c) => label('reason', c)).join('; ')}<br>
-        <span class="muted">→ ${a.actions.map((c) => label('action', c)).join('; ')}</span></td>
-      <td class="commands">
-        <button type="button" data-correct="${i}" aria-label="${t('reg.correct')} ${formatHour(a.hour)}:00 ${label('nationality', a.nationality)}">${t('reg.correct')}</button>
-        <button type="button" data-delete="${i}" class="danger-text" aria-label="${t('reg.delete')} ${formatHour(a.hour)}:00 ${label('nationality', a.nationality)}">${t('reg.delete')}</button>
-      </td></tr>`);
-    render($('#day'), html`<h2 id="day-title">${t('reg.day', { date: formatDate(counts.date) })}</h2>
-      <p class="total">${dayTotal(counts)}</p>
-      <ul class="counts" id="counts">${counts.by_channel.map((c) => html`<li data-channel="${c.channel}">
-        <span>${label('channel', c.channel)}</span> <strong>${formatNumber(c.count)}</strong></li>`)}</ul>
-      ${day.accesses.length === 0 ? html`<p>${t('reg.noAccesses')}</p>` : html`<div class="table-wrap"><table id="day-list">
-        <thead><tr><th scope="col">${t('reg.col.hour')}</th><th scope="col">${t('reg.col.person')}</th>
-          <th scope="col">${t('reg.col.reasons')}</th>
-          <th scope="col">${t('reg.col.commands')}</th></tr></thead>
-        <tbody>${rows}</tbody></table></div>`}`);
+    render($('#day'), dayMarkup(day, state.editing?.id, label));
     const status = pendingStatus(day.unexported);
     $('#unexported').textContent = status.text;
     $('#unexported').classList.toggle('warning', status.warning);
@@ -470,7 +477,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     };
   }
 
-  render(root, pageMarkup());
+  render(root, pageMarkup(ctx, active));
   document.title = `${ctx.desk.name} · Sportello`;
   $('#day').tabIndex = -1;
   wire();
