@@ -1,11 +1,18 @@
 // Dates as the operator reads and types them: dd/mm/yyyy. The core speaks ISO
-// (yyyy-mm-dd); these pure functions convert between the two.
+// (yyyy-mm-dd); these pure functions convert between the two, give the desk's local
+// "today", and do the little calendar arithmetic the views need. The only home of date
+// formatting in the interface.
 
 const pad = (n) => String(n).padStart(2, '0');
 
 /** A local Date as ISO yyyy-mm-dd (the desk's calendar day, not UTC's). */
 export function isoDate(date) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** The desk's local day as ISO yyyy-mm-dd; `now` is passed in by tests. */
+export function today(now = new Date()) {
+  return isoDate(now);
 }
 
 /** ISO yyyy-mm-dd as dd/mm/yyyy; anything else is returned unchanged. */
@@ -37,8 +44,26 @@ export function parseHour(text) {
   return h <= 23 ? h : null;
 }
 
-/** An RFC 3339 timestamp as local dd/mm/yyyy. */
-export function formatTimestampDate(ts) {
+/** An hour as two digits: 9 -> "09". */
+export function formatHour(hour) {
+  return pad(hour);
+}
+
+/** An RFC 3339 timestamp as the desk's local dd/mm/yyyy hh:mm (unchanged if unreadable). */
+export function formatDateTime(ts) {
   const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? '' : formatDate(isoDate(d));
+  if (Number.isNaN(d.getTime())) return ts;
+  return `${formatDate(isoDate(d))} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The ISO day `days` after (or before, when negative) the ISO day `iso`. */
+export function shiftDay(iso, days) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** The weekday of an ISO day: 1 for Monday to 7 for Sunday (the core's numbering). */
+export function weekdayOf(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return ((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1;
 }

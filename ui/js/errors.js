@@ -1,21 +1,139 @@
-// Core errors ({code, message, field?}) as the operator reads them: the Italian (or
-// English) text of this interface, chosen by the stable code and field, never by
-// parsing the core's message.
+// Errors as the operator reads them, in the interface's language. Errors cross IPC as
+// `{code, message, field, reason, detail}`; import rejections carry a `kind`, refusals
+// of the calendar a `reason`. The text is chosen by those stable values, never by
+// parsing the core's English message, which is shown only for an error this interface
+// does not know yet. The only error-to-text mapping of the interface; pure, node-tested.
+//
+// The same code can read differently by area: a `conflict` in the register means the
+// record changed meanwhile (the list is reloaded), in the appointments it is told by
+// its reason; an `io` error of an export names the folder. `area` is one of:
+// 'records' (register, cases, setup, import: the default), 'appointments', 'export'.
 
-import { t } from './i18n.js';
+import { t, formatNumber } from './i18n.js';
 
-const FIELD_MESSAGES = new Set(['date', 'hour', 'channel', 'nationality', 'sex', 'age_band',
+// Invalid fields with a message of their own, by area (`err.<field>`, `appt.err.<field>`).
+const RECORD_FIELDS = new Set(['date', 'hour', 'channel', 'nationality', 'sex', 'age_band',
   'first_access', 'referred_by', 'reasons', 'permit', 'actions', 'count', 'operator', 'code',
   'name']);
+const APPOINTMENT_FIELDS = new Set(['phone', 'person_name', 'language', 'kind', 'access_id', 'status']);
 
-/** `{field, text}`: the field to mark (or null) and the message to show. */
-export function fieldError(err) {
-  const code = err?.code ?? 'error';
-  if (code === 'invalid' && err.field) {
-    const field = err.field === 'desk' ? 'code' : err.field;
-    if (FIELD_MESSAGES.has(field)) return { field, text: t(`err.${field}`) };
-    return { field, text: t('err.generic', { code, message: err.message ?? '' }) };
+const APPOINTMENT_FIELD_KEYS = { status: 'appt.err.status' };
+
+/** Texts of codes other than `invalid`, by area: a key, or a function of the error. */
+const CODE_TEXTS = {
+  records: {
+    conflict: () => t('err.conflict'),
+    not_found: () => t('err.not_found'),
+    no_desk: () => t('err.no_desk'),
+  },
+  appointments: {
+    no_desk: () => t('appt.err.noDesk'),
+    print: (err) => t('appt.err.print', { message: messageOf(err) }),
+  },
+  export: {
+    io: (err, { folder }) => t('sync.err.io', { folder }),
+    no_desk: () => t('err.no_desk'),
+  },
+};
+
+const messageOf = (err) => (err && err.message) || String(err);
+
+/** What the area says of an error it has no words for. */
+function unknown(err, area) {
+  if (area === 'appointments') return t('app.error', { message: messageOf(err) });
+  const message = err?.message ?? (err && typeof err === 'object' ? '' : String(err));
+  return t('err.generic', { code: err?.code ?? 'error', message });
+}
+
+/** A refusal of the calendar, told by its reason; null for a reason newer than this interface. */
+function refusalText(err) {
+  if (err.reason === 'closed') {
+    return err.detail ? t('appt.refusal.closed', { detail: err.detail }) : t('appt.err.closedDay');
   }
-  if (['conflict', 'not_found', 'no_desk'].includes(code)) return { field: null, text: t(`err.${code}`) };
-  return { field: null, text: t('err.generic', { code, message: err?.message ?? String(err) }) };
+  const key = `appt.refusal.${err.reason}`;
+  const text = t(key);
+  return text === key ? null : text;
+}
+
+/** The text of an invalid field, or null when the area has none for it. */
+function invalidText(err, area, folder) {
+  const field = err.field;
+  if (area === 'appointments') {
+    if (!APPOINTMENT_FIELDS.has(field)) return null;
+    return t(APPOINTMENT_FIELD_KEYS[field] ?? `appt.err.${field}`);
+  }
+  if (area === 'export') {
+    if (field === 'out') return t('sync.err.out', { folder });
+    if (field === 'period') return t('sync.err.period');
+    return null;
+  }
+  return RECORD_FIELDS.has(field) ? t(`err.${field}`) : null;
+}
+
+/**
+ * `{field, text}`: the field to mark (or null) and the message to show, for an error of
+ * the core (or an import rejection). Options: `area` (see above), `folder` (an export's).
+ */
+export function describeError(err, { area = 'records', folder = '' } = {}) {
+  if (err && err.kind && !err.code) return { field: err.field ?? null, text: rejectionText(err) };
+  const code = err?.code;
+  if (err?.reason) {
+    const refusal = refusalText(err);
+    if (refusal !== null) return { field: err.field ?? null, text: refusal };
+    // a reason newer than this interface: the appointments show the core's words; the
+    // other areas read the error by its code and field as before reasons existed
+    if (area === 'appointments') return { field: null, text: unknown(err, area) };
+  }
+  if (code === 'invalid' && err.field) {
+    // the core names the desk's code `desk`; the setup form calls it `code`
+    const field = area === 'records' && err.field === 'desk' ? 'code' : err.field;
+    const text = invalidText({ ...err, field }, area, folder);
+    if (text !== null) return { field, text };
+    return { field: area === 'records' ? field : null, text: unknown(err, area) };
+  }
+  const known = CODE_TEXTS[area]?.[code];
+  return { field: null, text: known ? known(err, { folder }) : unknown(err, area) };
+}
+
+/** The message to show for an error of the core; see `describeError`. */
+export function errorText(err, options) {
+  return describeError(err, options).text;
+}
+
+/** Whether `err` says the record changed meanwhile or is gone: the list must be read again. */
+export function isStale(err) {
+  return err?.code === 'conflict' || err?.code === 'not_found';
+}
+
+/** A file field named as in the file, with its meaning when it has one: «sex» (sesso). */
+export function fieldName(name) {
+  const key = `field.${name}`;
+  const label = t(key);
+  return label === key ? t('rej.fieldPlain', { name }) : t('rej.field', { name, label });
+}
+
+const capitalise = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Why an import refused a file: `{kind, line, field, codes, message}` from the core. */
+export function rejectionText(rejection) {
+  if (!rejection) return '';
+  const params = {};
+  if (rejection.kind === 'unknown_codes') {
+    const codes = rejection.codes ?? [];
+    const shown = codes.slice(0, 10).map((c) => t('rej.code', {
+      field: fieldName(c.field), code: c.code, line: formatNumber(c.line),
+    }));
+    if (codes.length > shown.length) shown.push(t('rej.more', { count: formatNumber(codes.length - shown.length) }));
+    params.codes = shown.join(', ');
+  }
+  const key = `rej.${rejection.kind}`;
+  const what = t(key, params);
+  // a kind this interface does not know yet: say it plainly rather than show a key
+  const text = what === key ? `${rejection.kind}: ${rejection.message ?? ''}` : what;
+  const line = rejection.line != null ? formatNumber(rejection.line) : null;
+  const field = rejection.field ? fieldName(rejection.field) : null;
+  if (line && field) return t('rej.where.lineField', { line, field, text });
+  if (line) return t('rej.where.line', { line, text });
+  if (field) return t('rej.where.field', { field, text });
+  return capitalise(text);
 }

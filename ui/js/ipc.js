@@ -14,6 +14,10 @@ export const getCodebook = () => invoke('get_codebook');
 // The access register.
 export const openRegister = () => invoke('open_register');
 export const getRegisterDay = (date) => invoke('get_register_day', { date });
+// Resolves to `{accesses, offers}`: the accesses written (`count` identical ones), and
+// the follow-ups the core offers for them: `offers.booking` (the access id to link a
+// booking to, or null) and `offers.case` (`{case_type, opened_on, reason, access_id}`
+// to prefill a case with, or null). The rule of which action offers what is the core's.
 export const recordAccess = (input, count) => invoke('record_access', { input, count });
 export const correctAccess = (id, expectedRevision, input) =>
   invoke('correct_access', { id, expectedRevision, input });

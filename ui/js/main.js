@@ -1,4 +1,7 @@
+// The page's entry: the first-run setup, or the navigation between the views, each a
+// module exporting mount(root, ctx).
 import { getOwnDesk, getLanguage } from './ipc.js';
+import { $$, h } from './dom.js';
 import { t, setLanguage } from './i18n.js';
 import * as setup from './views/setup.js';
 import * as register from './views/register.js';
@@ -24,7 +27,7 @@ let nav = null;
 async function show(name, extra = {}) {
   const v = views[name] ?? views.register;
   const key = views[name] ? name : 'register';
-  for (const b of nav.querySelectorAll('button')) {
+  for (const b of $$('button', nav)) {
     b.setAttribute('aria-current', b.dataset.view === key ? 'page' : 'false');
   }
   location.hash = key;
@@ -32,7 +35,7 @@ async function show(name, extra = {}) {
   document.onkeydown = null;
   // Each view gets a fresh container: a view still loading when another is chosen
   // finds its container detached and stops there.
-  const container = document.createElement('div');
+  const container = h('div');
   viewRoot.replaceChildren(container);
   await v.module.mount(container, {
     lang: document.documentElement.lang, onLanguage: start, navigate: show, ...extra,
@@ -49,21 +52,13 @@ async function start() {
       await setup.mount(root, { onDone: start });
       return;
     }
-    nav = document.createElement('nav');
-    nav.className = 'app-nav';
-    viewRoot = document.createElement('section');
-    viewRoot.id = 'view';
+    nav = h('nav', { class: 'app-nav' }, Object.keys(views).map((name) =>
+      h('button', { type: 'button', 'data-view': name, onclick: () => show(name) })));
+    viewRoot = h('section', { id: 'view' });
     root.replaceChildren(nav, viewRoot);
-    for (const name of Object.keys(views)) {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.dataset.view = name;
-      b.addEventListener('click', () => show(name));
-      nav.append(b);
-    }
     const label = () => {
       nav.setAttribute('aria-label', t('nav.label'));
-      for (const b of nav.querySelectorAll('button')) b.textContent = views[b.dataset.view].label();
+      for (const b of $$('button', nav)) b.textContent = views[b.dataset.view].label();
     };
     label();
     await show(location.hash.slice(1));

@@ -1,6 +1,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { t, setLanguage, dictionaries, formatNumber, entryLabel } from '../js/i18n.js';
+import { t, setLanguage, formatNumber, entryLabel } from '../js/i18n.js';
+import it from '../js/i18n/it.js';
+import en from '../js/i18n/en.js';
+
+const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 test('Italian is the default and placeholders are filled', () => {
   setLanguage('it');
@@ -11,10 +15,17 @@ test('Italian is the default and placeholders are filled', () => {
   assert.equal(t('reg.saved'), 'Accesso salvato.', 'an unknown language means Italian');
 });
 
-test('both dictionaries have the same keys', () => {
-  const it = Object.keys(dictionaries.it).sort();
-  const en = Object.keys(dictionaries.en).sort();
-  assert.deepEqual(en, it);
+test('both language files hold exactly the same keys', () => {
+  assert.ok(Object.keys(it).length > 400, 'every area has its words in the files');
+  assert.deepEqual(Object.keys(en).sort(), Object.keys(it).sort());
+});
+
+test('each key has the same placeholders in both languages', () => {
+  for (const key of Object.keys(it)) {
+    assert.equal(typeof it[key], 'string', `it: ${key} is text`);
+    assert.equal(typeof en[key], 'string', `en: ${key} is text`);
+    assert.deepEqual(placeholders(en[key]), placeholders(it[key]), `placeholders of ${key}`);
+  }
 });
 
 test('numbers use the language separators', () => {
@@ -32,4 +43,20 @@ test('codebook labels follow the language', () => {
   assert.equal(entryLabel(entry), 'Phone');
   setLanguage('it');
   assert.equal(entryLabel(entry), 'Telefono');
+});
+
+test('the cases view words are there without importing the view', () => {
+  setLanguage('it');
+  assert.equal(t('cases.c.carried_out', { next: 2024 }), 'Pendenti al 2024');
+  assert.match(t('cases.privacy'), /solo su questo computer/);
+  assert.equal(t('nav.cases'), 'Accompagnamenti');
+  setLanguage('en');
+  assert.equal(t('cases.c.carried_in'), 'From earlier years');
+  setLanguage('it');
+});
+
+test('the case type keys of a language differ from each other', () => {
+  for (const [lang, d] of [['it', it], ['en', en]]) {
+    assert.notEqual(d['cases.key.full'], d['cases.key.fast'], lang);
+  }
 });

@@ -1,108 +1,39 @@
-// Back-office appointments: book (the next free slots first), print or save the slip,
-// the day agenda (printable) with reschedule, cancel, attended and no-show.
+// Back-office appointments' page: book (the next free slots first), print or save the
+// slip, the day agenda (printable) with reschedule, cancel, attended and no-show. The
+// decisions are in appointments-model.js; this module builds the page and calls the core.
 //
-// mount(root, ctx): ctx.accessId links the booking to the access being recorded (the
-// register opens this view with it after an access whose action is "appuntamento").
+// mount(root, ctx): ctx.accessId links the booking to the access just recorded (the
+// register opens this view with the access the core offered a booking for).
 // Every element the end-to-end test drives has an id starting with "appt-" or "agenda-".
-// Words come from i18n (i18n-appointments.js): Italian or English, as the interface.
 import * as ipc from '../ipc.js';
-import { t, language } from '../i18n.js';
-import { appointmentErrorText } from '../appointment-messages.js';
-
-const LAYOUTS = ['paper', 'receipt'];
-
-/** Builds an element; text children are text nodes, never parsed as HTML. */
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value === null || value === undefined) continue;
-    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
-    else if (key === 'class') el.className = value;
-    else el.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
-  }
-  return el;
-}
-
-/** 'YYYY-MM-DD' -> 'dd/mm/yyyy'. */
-export function formatDay(iso) {
-  const [y, m, d] = iso.split('-');
-  return `${d}/${m}/${y}`;
-}
-
-/** 'dd/mm/yyyy' (or d/m/yyyy) -> 'YYYY-MM-DD', or null when it is not a real date. */
-export function parseDay(text) {
-  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(text);
-  if (!m) return null;
-  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCDate() !== d || date.getUTCMonth() !== mo - 1) return null;
-  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
-
-function weekday(iso) {
-  const [y, m, d] = iso.split('-').map(Number);
-  return t(`weekday.${((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7) + 1}`);
-}
-
-/** 'Lun 04/03/2025' (Mon in English). */
-function dayLabel(iso) {
-  return `${weekday(iso)} ${formatDay(iso)}`;
-}
-
-function slotLabel(slot) {
-  return `${dayLabel(slot.day)}  ${slot.starts}–${slot.ends}`;
-}
-
-function todayIso() {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-}
-
-function shiftDay(iso, days) {
-  const [y, m, d] = iso.split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d + days));
-  return date.toISOString().slice(0, 10);
-}
+import { t } from '../i18n.js';
+import { today, formatDate, parseDate, shiftDay } from '../dates.js';
+import { h, say as sayIn } from '../dom.js';
+import { errorText } from '../errors.js';
+import {
+  FIRST_FREE, LAYOUTS, agendaCommands, agendaPerson, bookingInput, cancelConfirmed, dayLabel,
+  fieldToFix, kindLabel, kindOption, languageName, languageOption, markedMessage, noSlotsOnMessage,
+  printedMessage, readSlot, reloadSlotsAfter, slipSummary, slotLabel, slotValue,
+} from './appointments-model.js';
 
 /** The interface's message for an error coming from the core. */
-const explain = appointmentErrorText;
+const explain = (err) => errorText(err, { area: 'appointments' });
 
-/** A kind's label in the interface's language (the core gives both). */
-function kindLabel(kinds, code, fallback) {
-  const k = kinds.find((x) => x.code === code);
-  if (!k) return fallback ?? code;
-  return language() === 'en' ? k.label_en : k.label_it;
-}
-
-/** A slip language's name in the interface's language. */
-function languageLabel(l) {
-  if (language() !== 'en') return l.name_it;
-  try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(l.code) ?? l.name_it;
-  } catch {
-    return l.name_it;
-  }
-}
+/** The options of a slot list, the first one chosen. */
+const slotOptions = (slots) => slots.map((s, i) => h('option', { value: slotValue(s), selected: i === 0 }, slotLabel(s)));
 
 export async function mount(root, ctx = {}) {
   const state = {
     kinds: [],
     languages: [],
     current: null, // the appointment whose slip is offered
-    agendaDay: todayIso(),
+    agendaDay: today(),
     moving: null, // the appointment being rescheduled
     confirmCancel: null, // id waiting for the second press of "Annulla"
   };
 
   const status = h('p', { id: 'appt-status', class: 'appt-status', role: 'status', 'aria-live': 'polite' });
-  const say = (text, isError = false) => {
-    status.textContent = text;
-    status.classList.toggle('error', isError);
-  };
+  const say = (text, isError = false) => sayIn(status, text, isError);
 
   // --- booking form -------------------------------------------------------------
   const kindSelect = h('select', { id: 'appt-kind' });
@@ -134,10 +65,10 @@ export async function mount(root, ctx = {}) {
   // --- the slip of the current appointment ----------------------------------------
   const layoutSelect = h('select', { id: 'appt-layout' },
     LAYOUTS.map((value) => h('option', { value }, t(`appt.layout.${value}`))));
-  const slipSummary = h('p', { id: 'appt-booked-summary' });
+  const slipSummaryLine = h('p', { id: 'appt-booked-summary' });
   const slipPanel = h('section', { id: 'appt-booked', class: 'appt-booked', 'aria-labelledby': 'appt-booked-title', hidden: true },
     h('h2', { id: 'appt-booked-title' }, t('appt.slipTitle')),
-    slipSummary,
+    slipSummaryLine,
     h('div', { class: 'field inline' },
       h('label', { for: 'appt-layout' }, t('appt.layout')), layoutSelect,
       h('button', { type: 'button', id: 'appt-print', onclick: printSlip }, t('appt.print')),
@@ -177,43 +108,29 @@ export async function mount(root, ctx = {}) {
     try {
       let slots;
       if (onDay) {
-        const day = parseDay(dayInput.value);
+        const day = parseDate(dayInput.value);
         if (!day) { say(t('appt.msg.dayFormat'), true); dayInput.focus(); return; }
         slots = await ipc.freeSlotsOn(kind, day);
-        if (!slots.length) {
-          const closed = await ipc.deskClosedReason(day);
-          say(closed
-            ? t('appt.msg.closed', { day: formatDay(day), reason: closed })
-            : t('appt.msg.noSlotsOn', { day: formatDay(day) }), true);
-        } else {
-          say('');
-        }
+        if (!slots.length) say(noSlotsOnMessage(day, await ipc.deskClosedReason(day)), true);
+        else say('');
       } else {
-        slots = await ipc.nextFreeSlots(kind, 12);
+        slots = await ipc.nextFreeSlots(kind, FIRST_FREE);
         if (!slots.length) say(t('appt.msg.noSlots'), true);
       }
-      slotSelect.replaceChildren(...slots.map((s, i) =>
-        h('option', { value: `${s.day} ${s.starts}`, selected: i === 0 }, slotLabel(s))));
+      slotSelect.replaceChildren(...slotOptions(slots));
     } catch (err) {
       say(explain(err), true);
     }
   }
 
   async function book() {
-    const picked = slotSelect.value;
-    if (!picked) { say(t('appt.msg.pickSlot'), true); slotSelect.focus(); return; }
-    const [day, starts] = picked.split(' ');
-    const input = {
-      kind: kindSelect.value,
-      day,
-      starts,
-      person_name: nameInput.value.trim() || null,
-      phone: phoneInput.value.trim() || null,
-      language: languageSelect.value,
-      access_id: ctx.accessId || null,
-    };
+    const got = bookingInput({
+      slot: slotSelect.value, kind: kindSelect.value, name: nameInput.value, phone: phoneInput.value,
+      language: languageSelect.value, accessId: ctx.accessId,
+    });
+    if (got.error) { say(got.error, true); slotSelect.focus(); return; }
     try {
-      const appt = await ipc.bookAppointment(input);
+      const appt = await ipc.bookAppointment(got.input);
       nameInput.value = '';
       phoneInput.value = '';
       showSlip(appt);
@@ -223,27 +140,21 @@ export async function mount(root, ctx = {}) {
       document.getElementById('appt-print').focus();
     } catch (err) {
       say(explain(err), true);
-      const field = err && err.field;
+      const field = fieldToFix(err);
       if (field === 'phone') phoneInput.focus();
       else if (field === 'person_name') nameInput.focus();
-      if (err && err.code === 'conflict') await loadSlots(Boolean(dayInput.value.trim()));
+      if (reloadSlotsAfter(err)) await loadSlots(Boolean(dayInput.value.trim()));
     }
-  }
-
-  function languageName(code) {
-    const l = state.languages.find((x) => x.code === code);
-    return l ? languageLabel(l) : code;
   }
 
   function showSlip(appt) {
     state.current = appt;
-    const language = state.languages.find((l) => l.code === appt.language);
-    slipSummary.replaceChildren(
-      h('strong', {}, t('appt.when', { day: dayLabel(appt.day), starts: appt.starts, ends: appt.ends })),
-      ` · ${kindLabel(state.kinds, appt.kind, appt.kind_label)} · ${t('appt.codeLabel')} `,
-      h('strong', { id: 'appt-booked-code', class: 'code' }, appt.booking_code),
-      ` · ${language && appt.language !== 'it'
-        ? t('appt.slipBoth', { language: languageLabel(language) }) : t('appt.slipItalian')}`);
+    const s = slipSummary(appt, state);
+    slipSummaryLine.replaceChildren(
+      h('strong', {}, s.when),
+      s.kind,
+      h('strong', { id: 'appt-booked-code', class: 'code' }, s.code),
+      s.languages);
     slipPanel.hidden = false;
   }
 
@@ -251,7 +162,7 @@ export async function mount(root, ctx = {}) {
     if (!state.current) return;
     try {
       const outcome = await ipc.printAppointmentSlip(state.current.id, layoutSelect.value);
-      say(t(outcome === 'cancelled' ? 'appt.msg.printCancelled' : 'appt.msg.slipPrinted'));
+      say(printedMessage(outcome, 'slip'));
     } catch (err) {
       say(explain(err), true);
     }
@@ -271,7 +182,7 @@ export async function mount(root, ctx = {}) {
   }
 
   function showAgendaFromInput() {
-    const day = parseDay(agendaInput.value);
+    const day = parseDate(agendaInput.value);
     if (!day) { say(t('appt.msg.dayFormat'), true); agendaInput.focus(); return; }
     loadAgenda(day);
   }
@@ -279,7 +190,7 @@ export async function mount(root, ctx = {}) {
   async function printDay() {
     try {
       const outcome = await ipc.printAgenda(state.agendaDay);
-      say(t(outcome === 'cancelled' ? 'appt.msg.printCancelled' : 'appt.msg.agendaPrinted'));
+      say(printedMessage(outcome, 'agenda'));
     } catch (err) {
       say(explain(err), true);
     }
@@ -287,7 +198,7 @@ export async function mount(root, ctx = {}) {
 
   async function loadAgenda(day) {
     state.agendaDay = day;
-    agendaInput.value = formatDay(day);
+    agendaInput.value = formatDate(day);
     agendaCaption.textContent = t('appt.caption', { day: dayLabel(day) });
     try {
       const rows = await ipc.appointmentsAgenda(day);
@@ -298,28 +209,29 @@ export async function mount(root, ctx = {}) {
     }
   }
 
+  const commands = {
+    slip: (a) => { showSlip(a); document.getElementById('appt-print').focus(); },
+    move: (a) => startMove(a),
+    cancel: (a) => cancel(a),
+    attended: (a) => mark(a, 'attended'),
+    no_show: (a) => mark(a, 'no_show'),
+  };
+
   function agendaRow(a) {
-    const live = a.status === 'booked';
-    const act = (label, id, fn, show = true) => (show
-      ? h('button', { type: 'button', id: `${id}-${a.booking_code}`, onclick: () => fn(a) }, label) : null);
     return h('tr', { class: `status-${a.status}`, 'data-id': a.id },
       h('td', { class: 'time' }, `${a.starts}–${a.ends}`),
       h('td', {}, kindLabel(state.kinds, a.kind, a.kind_label)),
-      h('td', {}, a.person_name || (a.purged_at ? t('appt.purged') : '—')),
+      h('td', {}, agendaPerson(a)),
       h('td', {}, a.phone || '—'),
       h('td', { class: 'code' }, a.booking_code),
-      h('td', {}, languageName(a.language)),
+      h('td', {}, languageName(state.languages, a.language)),
       h('td', {}, t(`appt.status.${a.status}`)),
-      h('td', { class: 'actions' },
-        act(t('appt.slipButton'), 'agenda-slip', (x) => { showSlip(x); document.getElementById('appt-print').focus(); }, a.status !== 'cancelled'),
-        act(t('appt.move'), 'agenda-move', startMove, live),
-        act(t(state.confirmCancel === a.id ? 'appt.confirmCancel' : 'appt.cancel'), 'agenda-cancel', cancel, live),
-        act(t('appt.attended'), 'agenda-attended', (x) => mark(x, 'attended'), live || a.status === 'no_show'),
-        act(t('appt.noShow'), 'agenda-no-show', (x) => mark(x, 'no_show'), live || a.status === 'attended')));
+      h('td', { class: 'actions' }, agendaCommands(a, state.confirmCancel).map((c) =>
+        h('button', { type: 'button', id: c.id, onclick: () => commands[c.command](a) }, c.label))));
   }
 
   async function cancel(a) {
-    if (state.confirmCancel !== a.id) {
+    if (!cancelConfirmed(a, state.confirmCancel)) {
       state.confirmCancel = a.id;
       say(t('appt.msg.pressAgain', { starts: a.starts, code: a.booking_code }));
       await loadAgenda(state.agendaDay);
@@ -340,7 +252,7 @@ export async function mount(root, ctx = {}) {
   async function mark(a, outcome) {
     try {
       await ipc.markAppointment(a.id, outcome);
-      say(t(outcome === 'attended' ? 'appt.msg.markedAttended' : 'appt.msg.markedNoShow', { code: a.booking_code }));
+      say(markedMessage(outcome, a.booking_code));
       await loadAgenda(state.agendaDay);
     } catch (err) {
       say(explain(err), true);
@@ -354,16 +266,15 @@ export async function mount(root, ctx = {}) {
     const fill = async (onDay) => {
       try {
         const slots = onDay
-          ? await ipc.freeSlotsOn(a.kind, parseDay(dayField.value) || '')
-          : await ipc.nextFreeSlots(a.kind, 12);
-        select.replaceChildren(...slots.map((s, i) =>
-          h('option', { value: `${s.day} ${s.starts}`, selected: i === 0 }, slotLabel(s))));
+          ? await ipc.freeSlotsOn(a.kind, parseDate(dayField.value) || '')
+          : await ipc.nextFreeSlots(a.kind, FIRST_FREE);
+        select.replaceChildren(...slotOptions(slots));
       } catch (err) {
         say(explain(err), true);
       }
     };
     movePanel.replaceChildren(
-      h('h3', {}, t('appt.moveTitle', { code: a.booking_code, day: formatDay(a.day), starts: a.starts })),
+      h('h3', {}, t('appt.moveTitle', { code: a.booking_code, day: formatDate(a.day), starts: a.starts })),
       h('div', { class: 'field' }, h('label', { for: 'appt-move-slot' }, t('appt.moveSlot')), select),
       h('div', { class: 'field inline' },
         h('label', { for: 'appt-move-day' }, t('appt.moveDay')), dayField,
@@ -378,10 +289,10 @@ export async function mount(root, ctx = {}) {
 
   async function confirmMove(picked) {
     const a = state.moving;
-    if (!a || !picked) return;
-    const [day, starts] = picked.split(' ');
+    const slot = readSlot(picked);
+    if (!a || !slot) return;
     try {
-      const moved = await ipc.rescheduleAppointment(a.id, day, starts);
+      const moved = await ipc.rescheduleAppointment(a.id, slot.day, slot.starts);
       endMove();
       showSlip(moved);
       say(t('appt.msg.moved', { day: dayLabel(moved.day), starts: moved.starts }));
@@ -403,10 +314,9 @@ export async function mount(root, ctx = {}) {
     await ipc.purgeAppointments();
     [state.kinds, state.languages] = await Promise.all([ipc.listAppointmentKinds(), ipc.listSlipLanguages()]);
     kindSelect.replaceChildren(...state.kinds.filter((k) => k.active).map((k) =>
-      h('option', { value: k.code }, t('appt.kindOption', { label: language() === 'en' ? k.label_en : k.label_it, minutes: k.slot_minutes }))));
+      h('option', { value: k.code }, kindOption(k))));
     languageSelect.replaceChildren(...state.languages.map((l) =>
-      h('option', { value: l.code }, l.code === 'it' ? t('appt.onlyItalian')
-        : `${languageLabel(l)} (${l.name})`)));
+      h('option', { value: l.code }, languageOption(l))));
     await loadSlots();
     await loadAgenda(state.agendaDay);
     if (ctx.accessId) {

@@ -1,27 +1,164 @@
-// Accompaniment cases: the year's counts (the report's own figures), the open cases
-// (oldest first, with days open), the archived and fast ones of the year; open a full
-// case with its personal file, record a fast one, add notes, correct, archive, delete.
+// Accompaniment cases' page: the year's counts (the report's own figures), the open
+// cases (oldest first, with days open), the archived and fast ones of the year; open a
+// full case with its personal file, record a fast one, add notes, correct, archive,
+// delete. The decisions are in cases-model.js; this module draws them and calls the core.
 //
-// mount(root, ctx): ctx.caseFrom = {type: 'full'|'fast', date, reason} prefills the form
-// (the register opens this view with it after an access with an accompaniment).
+// mount(root, ctx): ctx.caseFrom, the case the core offered after an access
+// (`{case_type, opened_on, reason, access_id}`), prefills the form.
 // The personal file and the notes stay on this machine: the view says so.
 
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
 import { t, entryLabel, formatNumber, setLanguage } from '../i18n.js';
-import { isoDate, formatDate, parseDate } from '../dates.js';
-import { choiceMarkup, wireChoice, choiceValue, setChoice, focusTarget } from '../widgets/choice.js';
-import { fieldError } from '../errors.js';
-import './cases-strings.js';
+import { today, formatDate, formatDateTime } from '../dates.js';
+import { $ as find, clearFieldErrors, focusInto, focusSelect, say as sayIn, showFieldError } from '../dom.js';
+import { choiceMarkup, wireChoice, choiceValue, setChoice } from '../widgets/choice.js';
+import { describeError, isStale } from '../errors.js';
+import {
+  FILE, correctionBanner, countLines, deleteQuestion, findCase, parseYear, prefill, saveLabel,
+  savedMessage, shortcut, validateCase, validateClose,
+} from './cases-model.js';
 
-const FILE = ['person_name', 'phone', 'documents', 'description'];
+/** The case form; `reasons` is the codebook list of reasons. */
+function formMarkup(reasons) {
+  return html`<form id="case-form" novalidate autocomplete="off">
+    <p class="correcting" id="case-correcting" hidden></p>
+    <p class="hint" id="case-from" hidden>${t('cases.fromAccess')}</p>
+    ${choiceMarkup({ field: 'case_type', legend: t('cases.type'), options: [
+  { value: 'full', label: t('cases.type.full'), key: t('cases.key.full') },
+  { value: 'fast', label: t('cases.type.fast'), key: t('cases.key.fast') }] })}
+    ${choiceMarkup({ field: 'reason', legend: t('cases.reason'), wide: true,
+  options: reasons.filter((e) => e.active).map((e) => ({ value: e.code, label: entryLabel(e) })) })}
+    <div class="row">
+      <div class="field small">
+        <label for="f-opened_on">${t('cases.opened_on')}</label>
+        <input id="f-opened_on" type="text" inputmode="numeric" placeholder="gg/mm/aaaa" size="10"
+          aria-describedby="e-opened_on">
+        <p class="field-error" id="e-opened_on"></p>
+      </div>
+      <div class="field small" id="w-closed_on" hidden>
+        <label for="f-closed_on">${t('cases.closed_on')}</label>
+        <input id="f-closed_on" type="text" inputmode="numeric" placeholder="gg/mm/aaaa" size="10"
+          aria-describedby="h-closed_on e-closed_on">
+        <p class="hint" id="h-closed_on">${t('cases.closedHint')}</p>
+        <p class="field-error" id="e-closed_on"></p>
+      </div>
+    </div>
+    <fieldset class="case-file" id="case-file">
+      <legend>${t('cases.file')}</legend>
+      <p class="privacy" id="case-privacy">${t('cases.privacy')}</p>
+      <div class="row">
+        <div class="field grow"><label for="f-person_name">${t('cases.person_name')}</label>
+          <input id="f-person_name" type="text" maxlength="200" aria-describedby="case-privacy"></div>
+        <div class="field"><label for="f-phone">${t('cases.phone')}</label>
+          <input id="f-phone" type="text" maxlength="40" size="16"></div>
+      </div>
+      <div class="row">
+        <div class="field grow"><label for="f-documents">${t('cases.documents')}</label>
+          <textarea id="f-documents" rows="3"></textarea></div>
+        <div class="field grow"><label for="f-description">${t('cases.description')}</label>
+          <textarea id="f-description" rows="3"></textarea></div>
+      </div>
+    </fieldset>
+    <div class="actions">
+      <button type="submit" id="case-save" class="primary">${t('cases.save.full')}</button>
+      <button type="button" id="case-fast">${t('cases.fastKey')}</button>
+      <button type="button" id="case-clear">${t('cases.clear')}</button>
+    </div>
+  </form>`;
+}
 
-/** An RFC 3339 timestamp as the desk's local dd/mm/yyyy hh:mm. */
-function stamp(ts) {
-  const d = new Date(ts);
-  if (Number.isNaN(d.getTime())) return ts;
-  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  return `${formatDate(isoDate(d))} ${hm}`;
+/** The page: header, counts, form, lists, status line and dialogs. */
+function pageMarkup(ctx, year, reasons) {
+  return html`<header class="bar">
+      <h1>${t('cases.title')} <span class="code">· ${ctx.desk.name} (${ctx.desk.code})</span></h1>
+      <label class="year">${t('cases.year')}
+        <input id="case-year" type="text" inputmode="numeric" size="5" value="${year}"></label>
+    </header>
+    <section class="case-counts" aria-labelledby="counts-title" id="case-counts"></section>
+    <div class="cases">
+      <section class="entry" aria-labelledby="case-new-title">
+        <h2 id="case-new-title">${t('cases.new')}</h2>
+        ${formMarkup(reasons)}
+        <p class="hint">${t('cases.keys')}</p>
+      </section>
+      <section class="case-lists" id="case-lists" tabindex="-1"></section>
+    </div>
+    <footer class="status">
+      <p id="case-message" role="status" aria-live="polite"></p>
+    </footer>
+    <dialog id="case-detail" aria-labelledby="detail-title"></dialog>
+    <dialog id="case-confirm" aria-labelledby="case-confirm-text">
+      <p id="case-confirm-text"></p>
+      <div class="actions">
+        <button type="button" id="case-confirm-no">${t('cases.confirmNo')}</button>
+        <button type="button" id="case-confirm-yes" class="danger">${t('cases.confirmYes')}</button>
+      </div>
+    </dialog>`;
+}
+
+/** The year's counts, as the report names them. */
+function countsMarkup(d) {
+  return html`<h2 id="counts-title">${t('cases.counts', { year: d.year })}</h2>
+    <ul class="counts">${countLines(d).map((l) => html`<li data-count="${l.key}"><span>${l.text}</span>
+    <strong>${l.value}</strong></li>`)}</ul>`;
+}
+
+/** A list of cases: open ones with days and person, archived ones with the date, fast ones bare. */
+function tableMarkup(id, list, reasonLabel, { closed = false, person = true } = {}) {
+  if (list.length === 0) return html`<p>${t('cases.none')}</p>`;
+  const rows = list.map((c) => {
+    const name = c.personal?.person_name || t('cases.noName');
+    const what = `${formatDate(c.opened_on)} ${reasonLabel(c.reason)}`;
+    return html`<tr>
+      <td>${formatDate(c.opened_on)}</td>
+      ${closed ? html`<td>${formatDate(c.closed_on)}</td>` : ''}
+      ${person ? html`<td class="num">${formatNumber(c.days_open)}</td>` : ''}
+      <td>${reasonLabel(c.reason)}</td>
+      ${person ? html`<td class="${c.personal ? '' : 'muted'}">${name}</td><td class="num">${formatNumber(c.notes)}</td>` : ''}
+      <td class="commands">
+        ${person ? html`<button type="button" data-show="${c.id}" aria-label="${t('cases.show')} ${what}">${t('cases.show')}</button>` : ''}
+        <button type="button" data-correct="${c.id}" aria-label="${t('cases.correct')} ${what}">${t('cases.correct')}</button>
+        <button type="button" data-delete="${c.id}" class="danger-text" aria-label="${t('cases.delete')} ${what}">${t('cases.delete')}</button>
+      </td></tr>`;
+  });
+  return html`<div class="table-wrap"><table id="${id}"><thead><tr>
+    <th scope="col">${t('cases.col.opened')}</th>
+    ${closed ? html`<th scope="col">${t('cases.col.closed')}</th>` : ''}
+    ${person ? html`<th scope="col">${t('cases.col.days')}</th>` : ''}<th scope="col">${t('cases.col.reason')}</th>
+    ${person ? html`<th scope="col">${t('cases.col.person')}</th><th scope="col">${t('cases.col.notes')}</th>` : ''}
+    <th scope="col">${t('cases.col.commands')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+/** A case shown whole: its file, notes, the note form and, while open, the archive form. */
+function detailMarkup(c, notes, days, reasonLabel) {
+  const p = c.personal ?? {};
+  return html`<h2 id="detail-title">${t('cases.detail', { date: formatDate(c.opened_on), reason: reasonLabel(c.reason) })}</h2>
+    <p class="muted">${t('cases.detailDays', { days: formatNumber(days), revision: c.revision })}</p>
+    <p class="privacy">${t('cases.privacy')}</p>
+    <dl class="case-file-view">
+      ${FILE.map((f) => html`<dt>${t(`cases.${f}`)}</dt><dd>${p[f] || '—'}</dd>`)}
+    </dl>
+    <h3>${t('cases.notes')}</h3>
+    ${notes.length === 0 ? html`<p>${t('cases.noNotes')}</p>` : html`<ol class="case-notes">${notes.map((n) => html`<li>
+      <span class="muted">${formatDateTime(n.written_at)}${n.operator ? ` · ${n.operator}` : ''}</span>
+      <p>${n.body}</p></li>`)}</ol>`}
+    <form id="note-form" novalidate>
+      <div class="field"><label for="f-note">${t('cases.note')}</label>
+        <textarea id="f-note" rows="2" aria-describedby="e-note"></textarea>
+        <p class="field-error" id="e-note"></p></div>
+      <div class="actions"><button type="submit" class="primary">${t('cases.noteAdd')}</button></div>
+    </form>
+    ${c.closed_on ? '' : html`<form id="close-form" novalidate class="row">
+      <div class="field small"><label for="f-close">${t('cases.closeOn')}</label>
+        <input id="f-close" type="text" inputmode="numeric" size="10" value="${formatDate(today())}"
+          aria-describedby="e-close"><p class="field-error" id="e-close"></p></div>
+      <div class="actions"><button type="submit">${t('cases.closeDo')}</button></div>
+    </form>`}
+    <div class="actions">
+      <button type="button" id="detail-correct">${t('cases.correct')}</button>
+      <button type="button" id="detail-delete" class="danger-text">${t('cases.delete')}</button>
+      <button type="button" id="detail-close">${t('cases.closeBack')}</button>
+    </div>`;
 }
 
 export async function mount(root, { caseFrom } = {}) {
@@ -30,114 +167,19 @@ export async function mount(root, { caseFrom } = {}) {
   setLanguage(ctx.language);
   const reasons = ctx.codebook.lists.reason;
   const reasonLabel = (code) => entryLabel(reasons.find((e) => e.code === code)) || code;
-  const today = () => isoDate(new Date());
   const state = { year: new Date().getFullYear(), data: null, editing: null, shown: null };
-  const $ = (sel) => root.querySelector(sel);
+  const $ = (sel) => find(sel, root);
 
-  function formMarkup() {
-    return html`<form id="case-form" novalidate autocomplete="off">
-      <p class="correcting" id="case-correcting" hidden></p>
-      <p class="hint" id="case-from" hidden>${t('cases.fromAccess')}</p>
-      ${choiceMarkup({ field: 'case_type', legend: t('cases.type'), options: [
-    { value: 'full', label: t('cases.type.full'), key: t('cases.key.full') },
-    { value: 'fast', label: t('cases.type.fast'), key: t('cases.key.fast') }] })}
-      ${choiceMarkup({ field: 'reason', legend: t('cases.reason'), wide: true,
-    options: reasons.filter((e) => e.active).map((e) => ({ value: e.code, label: entryLabel(e) })) })}
-      <div class="row">
-        <div class="field small">
-          <label for="f-opened_on">${t('cases.opened_on')}</label>
-          <input id="f-opened_on" type="text" inputmode="numeric" placeholder="gg/mm/aaaa" size="10"
-            aria-describedby="e-opened_on">
-          <p class="field-error" id="e-opened_on"></p>
-        </div>
-        <div class="field small" id="w-closed_on" hidden>
-          <label for="f-closed_on">${t('cases.closed_on')}</label>
-          <input id="f-closed_on" type="text" inputmode="numeric" placeholder="gg/mm/aaaa" size="10"
-            aria-describedby="h-closed_on e-closed_on">
-          <p class="hint" id="h-closed_on">${t('cases.closedHint')}</p>
-          <p class="field-error" id="e-closed_on"></p>
-        </div>
-      </div>
-      <fieldset class="case-file" id="case-file">
-        <legend>${t('cases.file')}</legend>
-        <p class="privacy" id="case-privacy">${t('cases.privacy')}</p>
-        <div class="row">
-          <div class="field grow"><label for="f-person_name">${t('cases.person_name')}</label>
-            <input id="f-person_name" type="text" maxlength="200" aria-describedby="case-privacy"></div>
-          <div class="field"><label for="f-phone">${t('cases.phone')}</label>
-            <input id="f-phone" type="text" maxlength="40" size="16"></div>
-        </div>
-        <div class="row">
-          <div class="field grow"><label for="f-documents">${t('cases.documents')}</label>
-            <textarea id="f-documents" rows="3"></textarea></div>
-          <div class="field grow"><label for="f-description">${t('cases.description')}</label>
-            <textarea id="f-description" rows="3"></textarea></div>
-        </div>
-      </fieldset>
-      <div class="actions">
-        <button type="submit" id="case-save" class="primary">${t('cases.save.full')}</button>
-        <button type="button" id="case-fast">${t('cases.fastKey')}</button>
-        <button type="button" id="case-clear">${t('cases.clear')}</button>
-      </div>
-    </form>`;
-  }
-
-  function pageMarkup() {
-    return html`<header class="bar">
-        <h1>${t('cases.title')} <span class="code">· ${ctx.desk.name} (${ctx.desk.code})</span></h1>
-        <label class="year">${t('cases.year')}
-          <input id="case-year" type="text" inputmode="numeric" size="5" value="${state.year}"></label>
-      </header>
-      <section class="case-counts" aria-labelledby="counts-title" id="case-counts"></section>
-      <div class="cases">
-        <section class="entry" aria-labelledby="case-new-title">
-          <h2 id="case-new-title">${t('cases.new')}</h2>
-          ${formMarkup()}
-          <p class="hint">${t('cases.keys')}</p>
-        </section>
-        <section class="case-lists" id="case-lists" tabindex="-1"></section>
-      </div>
-      <footer class="status">
-        <p id="case-message" role="status" aria-live="polite"></p>
-      </footer>
-      <dialog id="case-detail" aria-labelledby="detail-title"></dialog>
-      <dialog id="case-confirm" aria-labelledby="case-confirm-text">
-        <p id="case-confirm-text"></p>
-        <div class="actions">
-          <button type="button" id="case-confirm-no">${t('cases.confirmNo')}</button>
-          <button type="button" id="case-confirm-yes" class="danger">${t('cases.confirmYes')}</button>
-        </div>
-      </dialog>`;
-  }
-
-  function say(text, error = false) {
-    const m = $('#case-message');
-    m.textContent = text;
-    m.classList.toggle('error', error);
-  }
-
-  function clearErrors() {
-    for (const p of root.querySelectorAll('#case-form .field-error')) p.textContent = '';
-    for (const el of root.querySelectorAll('#case-form [aria-invalid]')) el.removeAttribute('aria-invalid');
-  }
-
-  function showError(field, text) {
-    $(`#e-${field}`).textContent = text;
-    $(`#f-${field}`).setAttribute('aria-invalid', 'true');
-  }
-
-  function focusField(field) {
-    const el = $(`#f-${field}`);
-    if (el.matches('fieldset')) focusTarget(el).focus();
-    else el.focus();
-  }
+  const say = (text, error = false) => sayIn($('#case-message'), text, error);
+  const clearErrors = () => clearFieldErrors($('#case-form'));
+  const showError = (field, text) => showFieldError(root, field, text);
+  const focusField = (field) => focusInto($(`#f-${field}`));
 
   /** Shows what fits the type: a fast accompaniment has no personal file. */
   function typeChanged() {
-    const fast = choiceValue($('#f-case_type')) === 'fast';
-    $('#case-file').hidden = fast;
-    $('#case-save').textContent = state.editing ? t('cases.save.correct')
-      : t(fast ? 'cases.save.fast' : 'cases.save.full');
+    const caseType = choiceValue($('#f-case_type'));
+    $('#case-file').hidden = caseType === 'fast';
+    $('#case-save').textContent = saveLabel(caseType, Boolean(state.editing));
   }
 
   function resetForm() {
@@ -168,32 +210,26 @@ export async function mount(root, { caseFrom } = {}) {
 
   function collect() {
     clearErrors();
-    const errors = [];
-    const reason = choiceValue($('#f-reason'));
-    if (!reason) errors.push(['reason', t('cases.err.reason')]);
-    const opened = parseDate($('#f-opened_on').value);
-    if (!opened || opened > today() || opened < '2000-01-01') errors.push(['opened_on', t('cases.err.date')]);
-    let closed = null;
-    if (state.editing && $('#f-closed_on').value.trim() !== '') {
-      closed = parseDate($('#f-closed_on').value);
-      if (!closed || closed > today() || (opened && closed < opened)) errors.push(['closed_on', t('cases.err.closed')]);
-    }
-    if (errors.length) {
-      for (const [f, text] of errors) showError(f, text);
+    const got = validateCase({
+      caseType: choiceValue($('#f-case_type')),
+      reason: choiceValue($('#f-reason')),
+      openedOn: $('#f-opened_on').value,
+      closedOn: $('#f-closed_on').value,
+      personal: Object.fromEntries(FILE.map((f) => [f, $(`#f-${f}`).value])),
+    }, { today: today(), editing: Boolean(state.editing) });
+    if (got.errors) {
+      for (const [f, text] of got.errors) showError(f, text);
       say(t('cases.fix'), true);
-      focusField(errors[0][0]);
+      focusField(got.errors[0][0]);
       return null;
     }
-    const caseType = choiceValue($('#f-case_type')) || 'full';
-    const personal = caseType === 'fast' ? null
-      : Object.fromEntries(FILE.map((f) => [f, $(`#f-${f}`).value]));
-    return { case_type: caseType, opened_on: opened, closed_on: closed, reason, personal };
+    return got.input;
   }
 
   async function failed(err) {
-    const { field, text } = fieldError(err);
+    const { field, text } = describeError(err);
     if (field && $(`#f-${field}`)) { showError(field, text); focusField(field); say(t('cases.fix'), true); } else say(text, true);
-    if (err?.code === 'conflict' || err?.code === 'not_found') await refresh();
+    if (isStale(err)) await refresh();
   }
 
   async function save() {
@@ -202,10 +238,10 @@ export async function mount(root, { caseFrom } = {}) {
     try {
       if (state.editing) {
         const c = await ipc.correctCase(state.editing.id, state.editing.revision, input);
-        say(t('cases.corrected', { revision: c.revision }));
+        say(savedMessage(input, c.revision));
       } else {
         await ipc.openCase(input);
-        say(t(input.case_type === 'fast' ? 'cases.fastSaved' : 'cases.opened'));
+        say(savedMessage(input));
       }
       resetForm();
       await refresh();
@@ -220,46 +256,11 @@ export async function mount(root, { caseFrom } = {}) {
     fill(c);
     $('#w-closed_on').hidden = false;
     const banner = $('#case-correcting');
-    banner.textContent = t('cases.correcting', { date: formatDate(c.opened_on), revision: c.revision });
+    banner.textContent = correctionBanner(c);
     banner.hidden = false;
     $('#case-new-title').textContent = t('cases.editTitle');
     typeChanged();
     focusField('reason');
-  }
-
-  function countsMarkup(d) {
-    const c = d.counts;
-    const item = (key, n, params = {}) => html`<li data-count="${key}"><span>${t(`cases.c.${key}`, params)}</span>
-      <strong>${formatNumber(n)}</strong></li>`;
-    return html`<h2 id="counts-title">${t('cases.counts', { year: d.year })}</h2>
-      <ul class="counts">${item('total', c.total)}${item('carried_in', c.carried_in)}
-        ${item('archived', c.archived, { year: d.year })}${item('carried_out', c.carried_out, { next: d.year + 1 })}
-        ${item('fast', c.fast)}</ul>`;
-  }
-
-  function tableMarkup(id, list, { closed = false, person = true } = {}) {
-    if (list.length === 0) return html`<p>${t('cases.none')}</p>`;
-    const rows = list.map((c) => {
-      const name = c.personal?.person_name || t('cases.noName');
-      const what = `${formatDate(c.opened_on)} ${reasonLabel(c.reason)}`;
-      return html`<tr>
-        <td>${formatDate(c.opened_on)}</td>
-        ${closed ? html`<td>${formatDate(c.closed_on)}</td>` : ''}
-        ${person ? html`<td class="num">${formatNumber(c.days_open)}</td>` : ''}
-        <td>${reasonLabel(c.reason)}</td>
-        ${person ? html`<td class="${c.personal ? '' : 'muted'}">${name}</td><td class="num">${formatNumber(c.notes)}</td>` : ''}
-        <td class="commands">
-          ${person ? html`<button type="button" data-show="${c.id}" aria-label="${t('cases.show')} ${what}">${t('cases.show')}</button>` : ''}
-          <button type="button" data-correct="${c.id}" aria-label="${t('cases.correct')} ${what}">${t('cases.correct')}</button>
-          <button type="button" data-delete="${c.id}" class="danger-text" aria-label="${t('cases.delete')} ${what}">${t('cases.delete')}</button>
-        </td></tr>`;
-    });
-    return html`<div class="table-wrap"><table id="${id}"><thead><tr>
-      <th scope="col">${t('cases.col.opened')}</th>
-      ${closed ? html`<th scope="col">${t('cases.col.closed')}</th>` : ''}
-      ${person ? html`<th scope="col">${t('cases.col.days')}</th>` : ''}<th scope="col">${t('cases.col.reason')}</th>
-      ${person ? html`<th scope="col">${t('cases.col.person')}</th><th scope="col">${t('cases.col.notes')}</th>` : ''}
-      <th scope="col">${t('cases.col.commands')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   }
 
   function draw() {
@@ -267,11 +268,11 @@ export async function mount(root, { caseFrom } = {}) {
     render($('#case-counts'), countsMarkup(d));
     render($('#case-lists'), html`
       <h2 id="open-title">${t('cases.open', { count: formatNumber(d.open.length) })}</h2>
-      ${tableMarkup('cases-open', d.open)}
+      ${tableMarkup('cases-open', d.open, reasonLabel)}
       <h2>${t('cases.archived', { year: d.year, count: formatNumber(d.archived.length) })}</h2>
-      ${tableMarkup('cases-archived', d.archived, { closed: true })}
+      ${tableMarkup('cases-archived', d.archived, reasonLabel, { closed: true })}
       <h2>${t('cases.fastList', { year: d.year, count: formatNumber(d.fast.length) })}</h2>
-      ${tableMarkup('cases-fast', d.fast, { person: false })}`);
+      ${tableMarkup('cases-fast', d.fast, reasonLabel, { person: false })}`);
   }
 
   async function refresh() {
@@ -279,45 +280,15 @@ export async function mount(root, { caseFrom } = {}) {
     draw();
   }
 
-  const find = (id) => {
-    const d = state.data;
-    return [...d.open, ...d.archived, ...d.fast].find((c) => c.id === id);
-  };
+  const byId = (id) => findCase(state.data, id);
 
   async function showDetail(id) {
     const c = await ipc.getCase(id);
     const notes = await ipc.caseNotes(id);
     state.shown = { ...c, notes: notes.length };
     const dialog = $('#case-detail');
-    const p = c.personal ?? {};
-    const days = find(id)?.days_open ?? 0;
-    render(dialog, html`<h2 id="detail-title">${t('cases.detail', { date: formatDate(c.opened_on), reason: reasonLabel(c.reason) })}</h2>
-      <p class="muted">${t('cases.detailDays', { days: formatNumber(days), revision: c.revision })}</p>
-      <p class="privacy">${t('cases.privacy')}</p>
-      <dl class="case-file-view">
-        ${FILE.map((f) => html`<dt>${t(`cases.${f}`)}</dt><dd>${p[f] || '—'}</dd>`)}
-      </dl>
-      <h3>${t('cases.notes')}</h3>
-      ${notes.length === 0 ? html`<p>${t('cases.noNotes')}</p>` : html`<ol class="case-notes">${notes.map((n) => html`<li>
-        <span class="muted">${stamp(n.written_at)}${n.operator ? ` · ${n.operator}` : ''}</span>
-        <p>${n.body}</p></li>`)}</ol>`}
-      <form id="note-form" novalidate>
-        <div class="field"><label for="f-note">${t('cases.note')}</label>
-          <textarea id="f-note" rows="2" aria-describedby="e-note"></textarea>
-          <p class="field-error" id="e-note"></p></div>
-        <div class="actions"><button type="submit" class="primary">${t('cases.noteAdd')}</button></div>
-      </form>
-      ${c.closed_on ? '' : html`<form id="close-form" novalidate class="row">
-        <div class="field small"><label for="f-close">${t('cases.closeOn')}</label>
-          <input id="f-close" type="text" inputmode="numeric" size="10" value="${formatDate(today())}"
-            aria-describedby="e-close"><p class="field-error" id="e-close"></p></div>
-        <div class="actions"><button type="submit">${t('cases.closeDo')}</button></div>
-      </form>`}
-      <div class="actions">
-        <button type="button" id="detail-correct">${t('cases.correct')}</button>
-        <button type="button" id="detail-delete" class="danger-text">${t('cases.delete')}</button>
-        <button type="button" id="detail-close">${t('cases.closeBack')}</button>
-      </div>`);
+    const days = byId(id)?.days_open ?? 0;
+    render(dialog, detailMarkup(c, notes, days, reasonLabel));
     if (!dialog.open) dialog.showModal();
     $('#f-note').focus();
   }
@@ -331,14 +302,14 @@ export async function mount(root, { caseFrom } = {}) {
       await refresh();
       await showDetail(state.shown.id);
     } catch (err) {
-      $('#e-note').textContent = fieldError(err).text;
+      $('#e-note').textContent = describeError(err).text;
     }
   }
 
   async function closeShown() {
     const c = state.shown;
-    const day = parseDate($('#f-close').value);
-    if (!day || day > today() || day < c.opened_on) {
+    const day = validateClose($('#f-close').value, { today: today(), openedOn: c.opened_on });
+    if (!day) {
       $('#e-close').textContent = t('cases.err.closed');
       $('#f-close').setAttribute('aria-invalid', 'true');
       $('#f-close').focus();
@@ -358,10 +329,7 @@ export async function mount(root, { caseFrom } = {}) {
 
   function askDelete(c) {
     const dialog = $('#case-confirm');
-    const personal = c.personal || c.notes > 0;
-    $('#case-confirm-text').textContent = `${t('cases.confirmDelete', {
-      date: formatDate(c.opened_on), reason: reasonLabel(c.reason),
-    })}${personal ? ` ${t('cases.confirmDeleteFile')}` : ''}`;
+    $('#case-confirm-text').textContent = deleteQuestion(c, reasonLabel);
     const yes = $('#case-confirm-yes');
     const no = $('#case-confirm-no');
     const done = () => { yes.onclick = null; no.onclick = null; dialog.close(); };
@@ -395,11 +363,16 @@ export async function mount(root, { caseFrom } = {}) {
   }
 
   async function changeYear() {
-    const y = Number($('#case-year').value.trim());
-    if (!Number.isInteger(y) || y < 2000 || y > 9999) { say(t('cases.err.year'), true); return; }
+    const y = parseYear($('#case-year').value);
+    if (y === null) { say(t('cases.err.year'), true); return; }
     state.year = y;
     say('');
     await refresh();
+  }
+
+  function newCase() {
+    resetForm();
+    focusField('reason');
   }
 
   function wire() {
@@ -425,15 +398,15 @@ export async function mount(root, { caseFrom } = {}) {
       }
     });
     $('#case-fast').addEventListener('click', fast);
-    $('#case-clear').addEventListener('click', () => { resetForm(); focusField('reason'); });
+    $('#case-clear').addEventListener('click', newCase);
     $('#case-year').addEventListener('change', changeYear);
     $('#case-year').addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); changeYear(); } });
     $('#case-lists').addEventListener('click', (e) => {
       const b = e.target.closest('button');
       if (!b) return;
       if (b.dataset.show) showDetail(b.dataset.show).catch(failed);
-      if (b.dataset.correct) startCorrection(find(b.dataset.correct));
-      if (b.dataset.delete) askDelete(find(b.dataset.delete));
+      if (b.dataset.correct) startCorrection(byId(b.dataset.correct));
+      if (b.dataset.delete) askDelete(byId(b.dataset.delete));
     });
     const detail = $('#case-detail');
     detail.addEventListener('submit', (e) => {
@@ -450,37 +423,36 @@ export async function mount(root, { caseFrom } = {}) {
       if (id === 'detail-correct') { detail.close(); startCorrection(state.shown); }
       if (id === 'detail-delete') { detail.close(); askDelete(state.shown); }
     });
+    const commands = {
+      cancelCorrection: newCase,
+      new: newCase,
+      fast,
+      list: focusList,
+      year: () => focusSelect($('#case-year')),
+    };
     document.onkeydown = (e) => {
-      if (document.querySelector('dialog[open]')) return;
-      if (e.key === 'Escape' && state.editing) { e.preventDefault(); resetForm(); focusField('reason'); return; }
-      if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const actions = {
-        n: () => { resetForm(); focusField('reason'); },
-        v: fast,
-        l: focusList,
-        y: () => { $('#case-year').focus(); $('#case-year').select(); },
-      };
-      const k = e.key.toLowerCase();
-      if (actions[k]) { e.preventDefault(); actions[k](); }
+      const command = shortcut(e, {
+        editing: Boolean(state.editing), dialogOpen: Boolean(document.querySelector('dialog[open]')),
+      });
+      if (command) { e.preventDefault(); commands[command](); }
     };
   }
 
-  render(root, pageMarkup());
+  render(root, pageMarkup(ctx, state.year, reasons));
   document.title = `${t('cases.title')} · ${ctx.desk.name} · Sportello`;
   wire();
   resetForm();
-  if (caseFrom) {
-    setChoice($('#f-case_type'), caseFrom.type === 'fast' ? 'fast' : 'full');
-    if (caseFrom.reason && reasons.some((e) => e.active && e.code === caseFrom.reason)) {
-      setChoice($('#f-reason'), caseFrom.reason);
-    }
-    if (caseFrom.date) $('#f-opened_on').value = formatDate(caseFrom.date);
+  const from = caseFrom ? prefill(caseFrom, reasons) : null;
+  if (from) {
+    setChoice($('#f-case_type'), from.caseType);
+    if (from.reason) setChoice($('#f-reason'), from.reason);
+    if (from.openedOn) $('#f-opened_on').value = from.openedOn;
     $('#case-from').hidden = false;
     typeChanged();
   }
   await refresh();
   // From the register: a full case goes on with its personal file, a fast one is ready.
-  if (!caseFrom || !choiceValue($('#f-reason'))) focusField('reason');
-  else if (caseFrom.type === 'fast') $('#case-save').focus();
+  if (!from || from.focus === 'reason') focusField('reason');
+  else if (from.focus === 'save') $('#case-save').focus();
   else $('#f-person_name').focus();
 }

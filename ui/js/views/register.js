@@ -1,21 +1,161 @@
-// The access register: the form (keyboard first), the day's list with counts by
-// channel, corrections, deletions, undo, and the export status line.
+// The access register's page: the form (keyboard first), the day's list with counts by
+// channel, corrections, deletions, undo, and the export status line. The decisions
+// (validation, messages, follow-ups offered by the core, shortcuts) are in
+// register-model.js; this module draws them and wires the page to the core.
 
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
 import { t, entryLabel, formatNumber, language, setLanguage } from '../i18n.js';
-import { isoDate, formatDate, parseDate, parseHour } from '../dates.js';
-import { choiceMarkup, wireChoice, choiceValue, setChoice, focusTarget } from '../widgets/choice.js';
+import { today, formatDate, formatHour, parseDate } from '../dates.js';
+import { $ as find, clearFieldErrors, focusInto, focusSelect, say as sayIn, showFieldError } from '../dom.js';
+import { choiceMarkup, wireChoice, choiceValue, setChoice } from '../widgets/choice.js';
 import { comboMarkup, Combobox } from '../widgets/combobox.js';
-import { fieldError } from '../errors.js';
-import { pendingStatus } from '../exchange-messages.js';
+import { describeError, isStale } from '../errors.js';
+import {
+  CHOICES, FLAGS, HELP_ROWS, LISTS, MULTIPLE, corrected, correctionBanner, dayTotal, deleteQuestion,
+  nextField, pendingStatus, recorded, shortcut, startEditing, validateAccess, valuesOf,
+} from './register-model.js';
 
-// Tab order of the form; a single choice made with its key moves to the next one.
-const ORDER = ['date', 'hour', 'channel', 'nationality', 'sex', 'age_band', 'first_access',
-  'referred_by', 'reasons', 'permit', 'actions', 'accompaniment', 'mediation', 'count'];
-const LISTS = { channel: 'channel', sex: 'sex', age_band: 'age_band', referred_by: 'referred_by',
-  reasons: 'reason', permit: 'permit', actions: 'action' };
-const FLAGS = ['first_access', 'accompaniment', 'mediation'];
+/** The access form; `active(list)` gives the entries of a codebook list still in use. */
+function formMarkup(active) {
+  const yesNo = [{ value: 'yes', label: t('yes'), key: t('key.yes') },
+    { value: 'no', label: t('no'), key: t('key.no') }];
+  const choice = (field, multiple = false, wide = false) => choiceMarkup({
+    field, legend: t(`reg.${field}`), multiple, wide,
+    options: active(LISTS[field]).map((e) => ({ value: e.code, label: entryLabel(e) })),
+  });
+  return html`<form id="access-form" novalidate autocomplete="off">
+    <p class="correcting" id="correcting" hidden></p>
+    <div class="row">
+      <div class="field small">
+        <label for="f-date">${t('reg.date')}</label>
+        <input id="f-date" type="text" inputmode="numeric" placeholder="gg/mm/aaaa"
+          aria-describedby="e-date" size="10">
+        <p class="field-error" id="e-date"></p>
+      </div>
+      <div class="field tiny">
+        <label for="f-hour">${t('reg.hour')}</label>
+        <input id="f-hour" type="text" inputmode="numeric" aria-describedby="e-hour" size="3">
+        <p class="field-error" id="e-hour"></p>
+      </div>
+      ${choice('channel')}
+    </div>
+    <div class="row">
+      ${comboMarkup({ field: 'nationality', label: t('reg.nationality'), hint: t('reg.nationalityHint') })}
+      ${choice('sex')}
+    </div>
+    <div class="row">
+      ${choice('age_band')}
+      ${choiceMarkup({ field: 'first_access', legend: t('reg.first_access'), options: yesNo })}
+    </div>
+    ${choice('referred_by', false, true)}
+    ${choice('reasons', true, true)}
+    ${choice('permit', false, true)}
+    ${choice('actions', true, true)}
+    <div class="row">
+      ${choiceMarkup({ field: 'accompaniment', legend: t('reg.accompaniment'), options: yesNo })}
+      ${choiceMarkup({ field: 'mediation', legend: t('reg.mediation'), options: yesNo })}
+      <div class="field tiny">
+        <label for="f-count">${t('reg.count')}</label>
+        <input id="f-count" type="text" inputmode="numeric" value="1" size="3"
+          aria-describedby="h-count e-count">
+        <p class="hint" id="h-count">${t('reg.countHelp')}</p>
+        <p class="field-error" id="e-count"></p>
+      </div>
+    </div>
+    <div class="actions">
+      <button type="submit" id="save" class="primary">${t('reg.save')}</button>
+      <button type="button" id="repeat">${t('reg.repeat')}</button>
+      <button type="button" id="undo">${t('reg.undo')}</button>
+      <button type="button" id="clear">${t('reg.clear')}</button>
+    </div>
+  </form>`;
+}
+
+/** The page: header, form, day list, status line and dialogs. */
+function pageMarkup(ctx, active) {
+  return html`<header class="bar">
+      <h1>${ctx.desk.name} <span class="code">(${ctx.desk.code})</span></h1>
+      <p class="operator"><span id="operator-name">${t('reg.operator', { name: ctx.operator })}</span>
+        <button type="button" id="operator-change" class="link">${t('reg.operatorChange')}</button></p>
+      <label class="lang">${t('lang.label')}
+        <select id="lang">
+          <option value="it" ${language() === 'it' ? html`selected` : ''}>Italiano</option>
+          <option value="en" ${language() === 'en' ? html`selected` : ''}>English</option>
+        </select></label>
+      <button type="button" id="help-open">${t('reg.help')}</button>
+    </header>
+    <div class="register">
+      <section class="entry" aria-labelledby="entry-title">
+        <h2 id="entry-title">${t('reg.title')}</h2>
+        ${formMarkup(active)}
+      </section>
+      <section class="day" aria-labelledby="day-title" id="day"></section>
+    </div>
+    <footer class="status">
+      <p id="unexported"></p>
+      <p id="message" role="status" aria-live="polite"></p>
+      <button type="button" id="book" hidden>${t('reg.book')}</button>
+      <button type="button" id="open-case" hidden>${t('reg.openCase')}</button>
+    </footer>
+    <dialog id="confirm" aria-labelledby="confirm-text">
+      <p id="confirm-text"></p>
+      <div class="actions">
+        <button type="button" id="confirm-no" autofocus>${t('reg.confirmDeleteNo')}</button>
+        <button type="button" id="confirm-yes" class="danger">${t('reg.confirmDeleteYes')}</button>
+      </div>
+    </dialog>
+    <dialog id="help" aria-labelledby="help-title">${helpMarkup()}</dialog>
+    <dialog id="operator" aria-labelledby="operator-title">
+      <form id="operator-form" novalidate>
+        <h2 id="operator-title">${t('reg.operatorChange')}</h2>
+        <div class="field"><label for="f-operator">${t('setup.operator')}</label>
+          <input id="f-operator" type="text" maxlength="40" aria-describedby="e-operator">
+          <p class="field-error" id="e-operator"></p></div>
+        <div class="actions">
+          <button type="submit" class="primary">${t('reg.operatorSave')}</button>
+          <button type="button" id="operator-cancel">${t('reg.operatorCancel')}</button>
+        </div>
+      </form>
+    </dialog>`;
+}
+
+/** The keyboard help. */
+function helpMarkup() {
+  // the keys Enter and Tab have names in each language; the others are shown as they are
+  const keyName = (k) => (k.startsWith('help.') ? t(k) : k);
+  return html`<h2 id="help-title">${t('help.title')}</h2>
+    <table class="keys"><tbody>
+      ${HELP_ROWS.map(([k, key]) => html`<tr><th scope="row"><kbd>${keyName(k)}</kbd></th><td>${t(key)}</td></tr>`)}
+    </tbody></table>
+    <p>${t('help.fields')}</p>
+    <p>${t('help.nationality')}</p>
+    <p>${t('help.typical')}</p>
+    <div class="actions"><button type="button" id="help-close" autofocus>${t('help.close')}</button></div>`;
+}
+/** The day's list: counts by channel and the accesses, newest first, with their commands. */
+function dayMarkup(day, editingId, label) {
+  const counts = day.counts;
+  const rows = day.accesses.map((a, i) => html`<tr class="${editingId === a.id ? 'editing' : ''}">
+    <td>${formatHour(a.hour)}:00<br><span class="muted">${label('channel', a.channel)}</span></td>
+    <td><strong>${label('nationality', a.nationality)}</strong>${a.first_access ? html` <span class="tag">${t('reg.first')}</span>` : ''}<br>
+      <span class="muted">${label('sex', a.sex)}, ${label('age_band', a.age_band)}</span></td>
+    <td>${a.reasons.map((c) => label('reason', c)).join('; ')}<br>
+      <span class="muted">→ ${a.actions.map((c) => label('action', c)).join('; ')}</span></td>
+    <td class="commands">
+      <button type="button" data-correct="${i}" aria-label="${t('reg.correct')} ${formatHour(a.hour)}:00 ${label('nationality', a.nationality)}">${t('reg.correct')}</button>
+      <button type="button" data-delete="${i}" class="danger-text" aria-label="${t('reg.delete')} ${formatHour(a.hour)}:00 ${label('nationality', a.nationality)}">${t('reg.delete')}</button>
+    </td></tr>`);
+  return html`<h2 id="day-title">${t('reg.day', { date: formatDate(counts.date) })}</h2>
+    <p class="total">${dayTotal(counts)}</p>
+    <ul class="counts" id="counts">${counts.by_channel.map((c) => html`<li data-channel="${c.channel}">
+      <span>${label('channel', c.channel)}</span> <strong>${formatNumber(c.count)}</strong></li>`)}</ul>
+    ${day.accesses.length === 0 ? html`<p>${t('reg.noAccesses')}</p>` : html`<div class="table-wrap"><table id="day-list">
+      <thead><tr><th scope="col">${t('reg.col.hour')}</th><th scope="col">${t('reg.col.person')}</th>
+        <th scope="col">${t('reg.col.reasons')}</th>
+        <th scope="col">${t('reg.col.commands')}</th></tr></thead>
+      <tbody>${rows}</tbody></table></div>`}`;
+}
 
 export async function mount(root, { onLanguage, navigate } = {}) {
   const ctx = await ipc.openRegister();
@@ -24,180 +164,42 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   setLanguage(ctx.language);
   const state = {
     ctx,
-    date: isoDate(new Date()),
+    date: today(),
     day: null,
     lastSave: null,
     editing: null,
     dateTouched: false,
     combo: null,
+    bookFor: null,
+    caseFrom: null,
   };
   const cb = ctx.codebook.lists;
   const active = (list) => cb[list].filter((e) => e.active);
   const label = (list, code) => entryLabel(cb[list].find((e) => e.code === code)) || code;
 
-  function formMarkup() {
-    const yesNo = [{ value: 'yes', label: t('yes'), key: t('key.yes') },
-      { value: 'no', label: t('no'), key: t('key.no') }];
-    const choice = (field, multiple = false, wide = false) => choiceMarkup({
-      field, legend: t(`reg.${field}`), multiple, wide,
-      options: active(LISTS[field]).map((e) => ({ value: e.code, label: entryLabel(e) })),
-    });
-    return html`<form id="access-form" novalidate autocomplete="off">
-      <p class="correcting" id="correcting" hidden></p>
-      <div class="row">
-        <div class="field small">
-          <label for="f-date">${t('reg.date')}</label>
-          <input id="f-date" type="text" inputmode="numeric" placeholder="gg/mm/aaaa"
-            aria-describedby="e-date" size="10">
-          <p class="field-error" id="e-date"></p>
-        </div>
-        <div class="field tiny">
-          <label for="f-hour">${t('reg.hour')}</label>
-          <input id="f-hour" type="text" inputmode="numeric" aria-describedby="e-hour" size="3">
-          <p class="field-error" id="e-hour"></p>
-        </div>
-        ${choice('channel')}
-      </div>
-      <div class="row">
-        ${comboMarkup({ field: 'nationality', label: t('reg.nationality'), hint: t('reg.nationalityHint') })}
-        ${choice('sex')}
-      </div>
-      <div class="row">
-        ${choice('age_band')}
-        ${choiceMarkup({ field: 'first_access', legend: t('reg.first_access'), options: yesNo })}
-      </div>
-      ${choice('referred_by', false, true)}
-      ${choice('reasons', true, true)}
-      ${choice('permit', false, true)}
-      ${choice('actions', true, true)}
-      <div class="row">
-        ${choiceMarkup({ field: 'accompaniment', legend: t('reg.accompaniment'), options: yesNo })}
-        ${choiceMarkup({ field: 'mediation', legend: t('reg.mediation'), options: yesNo })}
-        <div class="field tiny">
-          <label for="f-count">${t('reg.count')}</label>
-          <input id="f-count" type="text" inputmode="numeric" value="1" size="3"
-            aria-describedby="h-count e-count">
-          <p class="hint" id="h-count">${t('reg.countHelp')}</p>
-          <p class="field-error" id="e-count"></p>
-        </div>
-      </div>
-      <div class="actions">
-        <button type="submit" id="save" class="primary">${t('reg.save')}</button>
-        <button type="button" id="repeat">${t('reg.repeat')}</button>
-        <button type="button" id="undo">${t('reg.undo')}</button>
-        <button type="button" id="clear">${t('reg.clear')}</button>
-      </div>
-    </form>`;
-  }
-
-  function pageMarkup() {
-    return html`<header class="bar">
-        <h1>${ctx.desk.name} <span class="code">(${ctx.desk.code})</span></h1>
-        <p class="operator"><span id="operator-name">${t('reg.operator', { name: ctx.operator })}</span>
-          <button type="button" id="operator-change" class="link">${t('reg.operatorChange')}</button></p>
-        <label class="lang">${t('lang.label')}
-          <select id="lang">
-            <option value="it" ${language() === 'it' ? html`selected` : ''}>Italiano</option>
-            <option value="en" ${language() === 'en' ? html`selected` : ''}>English</option>
-          </select></label>
-        <button type="button" id="help-open">${t('reg.help')}</button>
-      </header>
-      <div class="register">
-        <section class="entry" aria-labelledby="entry-title">
-          <h2 id="entry-title">${t('reg.title')}</h2>
-          ${formMarkup()}
-        </section>
-        <section class="day" aria-labelledby="day-title" id="day"></section>
-      </div>
-      <footer class="status">
-        <p id="unexported"></p>
-        <p id="message" role="status" aria-live="polite"></p>
-        <button type="button" id="book" hidden>${t('reg.book')}</button>
-        <button type="button" id="open-case" hidden>${t('reg.openCase')}</button>
-      </footer>
-      <dialog id="confirm" aria-labelledby="confirm-text">
-        <p id="confirm-text"></p>
-        <div class="actions">
-          <button type="button" id="confirm-no" autofocus>${t('reg.confirmDeleteNo')}</button>
-          <button type="button" id="confirm-yes" class="danger">${t('reg.confirmDeleteYes')}</button>
-        </div>
-      </dialog>
-      <dialog id="help" aria-labelledby="help-title">${helpMarkup()}</dialog>
-      <dialog id="operator" aria-labelledby="operator-title">
-        <form id="operator-form" novalidate>
-          <h2 id="operator-title">${t('reg.operatorChange')}</h2>
-          <div class="field"><label for="f-operator">${t('setup.operator')}</label>
-            <input id="f-operator" type="text" maxlength="40" aria-describedby="e-operator">
-            <p class="field-error" id="e-operator"></p></div>
-          <div class="actions">
-            <button type="submit" class="primary">${t('reg.operatorSave')}</button>
-            <button type="button" id="operator-cancel">${t('reg.operatorCancel')}</button>
-          </div>
-        </form>
-      </dialog>`;
-  }
-
-  function helpMarkup() {
-    const rows = [[t('help.key.enter'), 'help.k.enter'], [t('help.key.tab'), 'help.k.tab'],
-      ['Alt+R', 'help.k.repeat'], ['Alt+Z', 'help.k.undo'], ['Alt+N', 'help.k.new'],
-      ['Alt+P', 'help.k.book'], ['Alt+Q', 'help.k.count'], ['Alt+D', 'help.k.date'], ['Alt+C', 'help.k.channel'],
-      ['Alt+L', 'help.k.list'], ['Alt+A', 'help.k.case'],
-      ['Esc', 'help.k.esc'], ['F1', 'help.k.help']];
-    return html`<h2 id="help-title">${t('help.title')}</h2>
-      <table class="keys"><tbody>
-        ${rows.map(([k, key]) => html`<tr><th scope="row"><kbd>${k}</kbd></th><td>${t(key)}</td></tr>`)}
-      </tbody></table>
-      <p>${t('help.fields')}</p>
-      <p>${t('help.nationality')}</p>
-      <p>${t('help.typical')}</p>
-      <div class="actions"><button type="button" id="help-close" autofocus>${t('help.close')}</button></div>`;
-  }
-
-  const $ = (sel) => root.querySelector(sel);
+  const $ = (sel) => find(sel, root);
   const group = (field) => $(`#f-${field}`);
-
-  function focusField(field) {
-    const el = group(field);
-    if (!el) return;
-    if (el.matches('fieldset')) focusTarget(el).focus();
-    else el.focus();
-  }
+  const focusField = (field) => focusInto(group(field));
+  const say = (text, error = false) => sayIn($('#message'), text, error);
+  const clearErrors = () => clearFieldErrors(root);
+  const showError = (field, text) => showFieldError(root, field, text);
 
   function advance(field) {
-    const next = ORDER[ORDER.indexOf(field) + 1];
-    if (next && next !== 'count') focusField(next);
-    else $('#save').focus();
-  }
-
-  /** Announces `text` in the status line; `error` shows it in the error colour. */
-  function say(text, error = false) {
-    const m = $('#message');
-    m.textContent = text;
-    m.classList.toggle('error', error);
-  }
-
-  function clearErrors() {
-    for (const p of root.querySelectorAll('.field-error')) p.textContent = '';
-    for (const el of root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  }
-
-  function showError(field, text) {
-    const p = $(`#e-${field}`);
-    if (p) p.textContent = text;
-    const el = group(field);
-    if (el) el.setAttribute('aria-invalid', 'true');
+    const next = nextField(field);
+    if (next === 'save') $('#save').focus();
+    else focusField(next);
   }
 
   function nowDefaults() {
     const now = new Date();
     state.dateTouched = false;
-    $('#f-date').value = formatDate(isoDate(now));
-    $('#f-hour').value = String(now.getHours()).padStart(2, '0');
+    $('#f-date').value = formatDate(today(now));
+    $('#f-hour').value = formatHour(now.getHours());
   }
 
   function resetForm({ keepWhen = true } = {}) {
     for (const field of ['sex', 'age_band', 'first_access', 'referred_by', 'reasons', 'permit', 'actions']) {
-      setChoice(group(field), field === 'reasons' || field === 'actions' ? [] : '');
+      setChoice(group(field), MULTIPLE.has(field) ? [] : '');
     }
     setChoice(group('accompaniment'), 'no');
     setChoice(group('mediation'), 'no');
@@ -208,52 +210,37 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   }
 
   function fill(access) {
-    $('#f-date').value = formatDate(access.date);
-    $('#f-hour').value = String(access.hour).padStart(2, '0');
-    for (const field of ['channel', 'sex', 'age_band', 'referred_by', 'permit', 'reasons', 'actions']) {
-      setChoice(group(field), access[field]);
-    }
-    for (const field of FLAGS) setChoice(group(field), access[field] ? 'yes' : 'no');
-    state.combo.value = access.nationality;
+    const values = valuesOf(access);
+    $('#f-date').value = values.date;
+    $('#f-hour').value = values.hour;
+    for (const field of [...CHOICES, ...FLAGS]) setChoice(group(field), values[field]);
+    state.combo.value = values.nationality;
     clearErrors();
+  }
+
+  /** The form's values as typed, for the model to validate. */
+  function formValues() {
+    const values = { date: $('#f-date').value, hour: $('#f-hour').value, count: $('#f-count').value };
+    for (const field of [...CHOICES, ...FLAGS]) values[field] = choiceValue(group(field));
+    values.nationality = state.combo.value;
+    return values;
   }
 
   /** Reads the form; returns `{input, count}` or null after marking what is wrong. */
   function collect() {
     clearErrors();
-    const errors = [];
-    const date = parseDate($('#f-date').value);
-    if (!date || date > isoDate(new Date()) || date < '2000-01-01') errors.push(['date', t('err.date')]);
-    const hour = parseHour($('#f-hour').value);
-    if (hour === null) errors.push(['hour', t('err.hour')]);
-    const input = { date, hour };
-    for (const field of ['channel', 'sex', 'age_band', 'referred_by', 'reasons', 'permit', 'actions']) {
-      const v = choiceValue(group(field));
-      if (v.length === 0) errors.push([field, t(`err.${field}`)]);
-      input[field] = v;
-    }
-    input.nationality = state.combo.value;
-    if (!input.nationality) errors.push(['nationality', t('err.nationality')]);
-    for (const field of FLAGS) {
-      const v = choiceValue(group(field));
-      if (v === '') errors.push([field, t(`err.${field}`)]);
-      input[field] = v === 'yes';
-    }
-    const countText = $('#f-count').value.trim();
-    const count = countText === '' ? 1 : Number(countText);
-    if (!Number.isInteger(count) || count < 1 || count > 200) errors.push(['count', t('err.count')]);
-    if (errors.length) {
-      for (const [field, text] of errors) showError(field, text);
+    const got = validateAccess(formValues(), today());
+    if (got.errors) {
+      for (const [field, text] of got.errors) showError(field, text);
       say(t('reg.fixErrors'), true);
-      const first = ORDER.find((f) => errors.some(([e]) => e === f));
-      focusField(first);
+      focusField(got.first);
       return null;
     }
-    return { input, count };
+    return got;
   }
 
   async function failed(err) {
-    const { field, text } = fieldError(err);
+    const { field, text } = describeError(err);
     if (field && group(field)) {
       showError(field, text);
       focusField(field);
@@ -261,7 +248,15 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     } else {
       say(text, true);
     }
-    if (err?.code === 'conflict' || err?.code === 'not_found') await refresh();
+    if (isStale(err)) await refresh();
+  }
+
+  /** Shows the follow-ups the core offered (or none). */
+  function offer({ bookFor = null, caseFrom = null } = {}) {
+    state.bookFor = bookFor;
+    state.caseFrom = caseFrom;
+    $('#book').hidden = !(state.bookFor && navigate);
+    $('#open-case').hidden = !(state.caseFrom && navigate);
   }
 
   async function save() {
@@ -269,23 +264,15 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     if (!got) return;
     try {
       if (state.editing) {
-        const a = await ipc.correctAccess(state.editing.id, state.editing.revision, got.input);
-        state.lastSave = { kind: 'corrected', access: { id: a.id, revision: a.revision } };
+        const done = corrected(await ipc.correctAccess(state.editing.id, state.editing.revision, got.input));
+        state.lastSave = done.lastSave;
         endCorrection();
-        say(t('reg.corrected', { revision: a.revision }));
+        say(done.message);
       } else {
-        const saved = await ipc.recordAccess(got.input, got.count);
-        state.lastSave = { kind: 'recorded', accesses: saved.map((a) => ({ id: a.id, revision: a.revision })) };
-        say(saved.length === 1 ? t('reg.saved') : t('reg.savedMany', { count: formatNumber(saved.length) }));
-        // An access that activated a back-office appointment: offer the booking, linked to it.
-        state.bookFor = saved.length === 1 && got.input.actions.includes('appuntamento') ? saved[0].id : null;
-        $('#book').hidden = !(state.bookFor && navigate);
-        // An access with an accompaniment: offer to open the case (full or fast).
-        const fast = got.input.actions.includes('accompagnamento_veloce');
-        state.caseFrom = saved.length === 1 && (fast || got.input.accompaniment
-          || got.input.actions.includes('accompagnamento'))
-          ? { type: fast ? 'fast' : 'full', date: got.input.date, reason: got.input.reasons[0] } : null;
-        $('#open-case').hidden = !(state.caseFrom && navigate);
+        const done = recorded(await ipc.recordAccess(got.input, got.count));
+        state.lastSave = done.lastSave;
+        say(done.message);
+        offer(done);
       }
       state.date = got.input.date;
       resetForm();
@@ -298,17 +285,12 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   }
 
   function startCorrection(access) {
-    // What the form held before: a correction must not change the channel, date and
-    // hour the next new access starts with.
-    const before = state.editing?.before ?? {
+    state.editing = startEditing(access, state.editing, {
       channel: choiceValue(group('channel')), date: $('#f-date').value, hour: $('#f-hour').value,
-    };
-    state.editing = { id: access.id, revision: access.revision, before };
+    });
     fill(access);
     const banner = $('#correcting');
-    banner.textContent = t('reg.correcting', {
-      hour: String(access.hour).padStart(2, '0'), date: formatDate(access.date), revision: access.revision,
-    });
+    banner.textContent = correctionBanner(access);
     banner.hidden = false;
     $('#f-count').disabled = true;
     $('#save').textContent = t('reg.saveCorrection');
@@ -330,15 +312,18 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     if (state.day) drawDay();
   }
 
+  function newAccess() {
+    endCorrection();
+    resetForm({ keepWhen: false });
+    focusField('nationality');
+  }
+
   async function undo() {
     if (!state.lastSave) { say(t('reg.nothingToUndo')); return; }
     try {
       await ipc.undoLastSave(state.lastSave);
       state.lastSave = null;
-      state.bookFor = null;
-      $('#book').hidden = true;
-      state.caseFrom = null;
-      $('#open-case').hidden = true;
+      offer();
       say(t('reg.undone'));
       await refresh();
     } catch (err) {
@@ -367,11 +352,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
 
   function askDelete(access) {
     const dialog = $('#confirm');
-    $('#confirm-text').textContent = t('reg.confirmDelete', {
-      hour: String(access.hour).padStart(2, '0'),
-      nationality: label('nationality', access.nationality),
-      channel: label('channel', access.channel),
-    });
+    $('#confirm-text').textContent = deleteQuestion(access, label);
     const yes = $('#confirm-yes');
     const no = $('#confirm-no');
     const close = () => { yes.onclick = null; no.onclick = null; dialog.close(); };
@@ -394,28 +375,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
 
   function drawDay() {
     const day = state.day;
-    const counts = day.counts;
-    const rows = day.accesses.map((a, i) => html`<tr class="${state.editing?.id === a.id ? 'editing' : ''}">
-      <td>${String(a.hour).padStart(2, '0')}:00<br><span class="muted">${label('channel', a.channel)}</span></td>
-      <td><strong>${label('nationality', a.nationality)}</strong>${a.first_access ? html` <span class="tag">${t('reg.first')}</span>` : ''}<br>
-        <span class="muted">${label('sex', a.sex)}, ${label('age_band', a.age_band)}</span></td>
-      <td>${a.reasons.map((c) => label('reason', c)).join('; ')}<br>
-        <span class="muted">→ ${a.actions.map((c) => label('action', c)).join('; ')}</span></td>
-      <td class="commands">
-        <button type="button" data-correct="${i}" aria-label="${t('reg.correct')} ${String(a.hour).padStart(2, '0')}:00 ${label('nationality', a.nationality)}">${t('reg.correct')}</button>
-        <button type="button" data-delete="${i}" class="danger-text" aria-label="${t('reg.delete')} ${String(a.hour).padStart(2, '0')}:00 ${label('nationality', a.nationality)}">${t('reg.delete')}</button>
-      </td></tr>`);
-    render($('#day'), html`<h2 id="day-title">${t('reg.day', { date: formatDate(counts.date) })}</h2>
-      <p class="total">${t('reg.dayTotal', {
-        total: formatNumber(counts.total), front: formatNumber(counts.front_desk), phone: formatNumber(counts.phone_mail),
-      })}</p>
-      <ul class="counts" id="counts">${counts.by_channel.map((c) => html`<li data-channel="${c.channel}">
-        <span>${label('channel', c.channel)}</span> <strong>${formatNumber(c.count)}</strong></li>`)}</ul>
-      ${day.accesses.length === 0 ? html`<p>${t('reg.noAccesses')}</p>` : html`<div class="table-wrap"><table id="day-list">
-        <thead><tr><th scope="col">${t('reg.col.hour')}</th><th scope="col">${t('reg.col.person')}</th>
-          <th scope="col">${t('reg.col.reasons')}</th>
-          <th scope="col">${t('reg.col.commands')}</th></tr></thead>
-        <tbody>${rows}</tbody></table></div>`}`);
+    render($('#day'), dayMarkup(day, state.editing?.id, label));
     const status = pendingStatus(day.unexported);
     $('#unexported').textContent = status.text;
     $('#unexported').classList.toggle('warning', status.warning);
@@ -465,7 +425,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     $('#open-case').addEventListener('click', openCase);
     $('#repeat').addEventListener('click', repeatLast);
     $('#undo').addEventListener('click', undo);
-    $('#clear').addEventListener('click', () => { endCorrection(); resetForm({ keepWhen: false }); focusField('nationality'); });
+    $('#clear').addEventListener('click', newAccess);
     $('#day').addEventListener('click', (e) => {
       const b = e.target.closest('button');
       if (!b) return;
@@ -488,7 +448,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
         $('#operator').close();
         focusField('nationality');
       } catch (err) {
-        $('#e-operator').textContent = fieldError(err).text;
+        $('#e-operator').textContent = describeError(err).text;
       }
     });
     $('#help').addEventListener('click', (e) => { if (e.target.id === 'help-close') $('#help').close(); });
@@ -496,30 +456,28 @@ export async function mount(root, { onLanguage, navigate } = {}) {
       await ipc.setLanguage(e.target.value);
       onLanguage?.();
     });
+    const commands = {
+      help: () => $('#help').showModal(),
+      cancelCorrection: newAccess,
+      repeat: repeatLast,
+      book,
+      openCase,
+      undo,
+      new: newAccess,
+      count: () => focusSelect($('#f-count')),
+      date: () => focusSelect($('#f-date')),
+      channel: () => focusField('channel'),
+      list: () => ($('#day-list button') ?? $('#day')).focus(),
+    };
     document.onkeydown = (e) => {
-      if (document.querySelector('dialog[open]')) return;
-      const k = e.key.toLowerCase();
-      if (e.key === 'F1') { e.preventDefault(); $('#help').showModal(); return; }
-      if (e.key === 'Escape' && state.editing) {
-        e.preventDefault(); endCorrection(); resetForm({ keepWhen: false }); focusField('nationality'); return;
-      }
-      if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const actions = {
-        r: repeatLast,
-        p: book,
-        a: openCase,
-        z: undo,
-        n: () => { endCorrection(); resetForm({ keepWhen: false }); focusField('nationality'); },
-        q: () => { $('#f-count').focus(); $('#f-count').select(); },
-        d: () => { $('#f-date').focus(); $('#f-date').select(); },
-        c: () => focusField('channel'),
-        l: () => ($('#day-list button') ?? $('#day')).focus(),
-      };
-      if (actions[k]) { e.preventDefault(); actions[k](); }
+      const command = shortcut(e, {
+        editing: Boolean(state.editing), dialogOpen: Boolean(document.querySelector('dialog[open]')),
+      });
+      if (command) { e.preventDefault(); commands[command](); }
     };
   }
 
-  render(root, pageMarkup());
+  render(root, pageMarkup(ctx, active));
   document.title = `${ctx.desk.name} · Sportello`;
   $('#day').tabIndex = -1;
   wire();

@@ -1,20 +1,16 @@
-// First run: pick this installation's desk (a preset, prefilled, or a new one) and
-// the operator's name or initials.
+// The first run's page: pick this installation's desk (a preset, prefilled, or a new
+// one) and the operator's name or initials. The decisions are in setup-model.js.
 
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
 import { t, language, setLanguage } from '../i18n.js';
-import { fieldError } from '../errors.js';
-
-const NEW = 'NEW';
+import { $ as find, $$ } from '../dom.js';
+import { describeError } from '../errors.js';
+import { BLANK, NEW, deskFor, hoursText, optionForKey, proposedDesk, validateSetup } from './setup-model.js';
 
 export async function mount(root, { onDone }) {
   const presets = await ipc.listDeskPresets();
-  const blank = { code: '', name: '', address: '', phone: '', front_office: [], back_office: [] };
-  let chosen = presets.find((p) => p.code === 'FOL') ?? presets[0];
-
-  const hoursText = (hours) => (hours.length === 0 ? t('setup.noHours')
-    : hours.map((h) => `${t(`weekday.${h.weekday}`)} ${h.opens}\u2011${h.closes}`).join(', '));
+  let chosen = proposedDesk(presets);
 
   render(root, html`<section class="setup" aria-labelledby="setup-title">
     <h1 id="setup-title">${t('setup.title')}</h1>
@@ -62,11 +58,11 @@ export async function mount(root, { onDone }) {
       <p id="message" role="status" aria-live="polite"></p>
     </form></section>`);
 
-  const $ = (s) => root.querySelector(s);
+  const $ = (s) => find(s, root);
   const show = (desk) => {
     chosen = desk;
     $('#f-code').value = desk.code;
-    $('#f-code').readOnly = desk !== blank;
+    $('#f-code').readOnly = desk !== BLANK;
     $('#f-name').value = desk.name;
     $('#f-address').value = desk.address;
     $('#f-phone').value = desk.phone;
@@ -75,12 +71,12 @@ export async function mount(root, { onDone }) {
   };
   show(chosen);
 
-  const radios = [...root.querySelectorAll('input[name=preset]')];
-  const pick = (value) => show(value === NEW ? blank : presets.find((p) => p.code === value));
+  const radios = $$('input[name=preset]', root);
+  const pick = (value) => show(deskFor(value, presets));
   for (const r of radios) r.addEventListener('change', () => pick(r.value));
   $('#f-preset').addEventListener('keydown', (e) => {
-    const i = Number(e.key) - 1;
-    if (Number.isInteger(i) && radios[i]) {
+    const i = optionForKey(e.key, radios.length);
+    if (i >= 0) {
       e.preventDefault();
       radios[i].checked = true;
       pick(radios[i].value);
@@ -90,29 +86,21 @@ export async function mount(root, { onDone }) {
 
   $('#setup-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    for (const p of root.querySelectorAll('.field-error')) p.textContent = '';
-    const desk = {
-      ...chosen,
-      code: $('#f-code').value.trim().toUpperCase(),
-      name: $('#f-name').value.trim(),
-      address: $('#f-address').value.trim(),
-      phone: $('#f-phone').value.trim(),
-    };
-    const operator = $('#f-operator').value.trim();
-    const errors = [];
-    if (!/^[A-Z]{2,8}$/.test(desk.code)) errors.push('code');
-    if (!desk.name) errors.push('name');
-    if (!operator) errors.push('operator');
-    if (errors.length) {
-      for (const f of errors) $(`#e-${f}`).textContent = t(`err.${f}`);
-      $(`#f-${errors[0]}`).focus();
+    for (const p of $$('.field-error', root)) p.textContent = '';
+    const got = validateSetup(chosen, {
+      code: $('#f-code').value, name: $('#f-name').value, address: $('#f-address').value,
+      phone: $('#f-phone').value, operator: $('#f-operator').value,
+    });
+    if (got.errors) {
+      for (const [f, text] of got.errors) $(`#e-${f}`).textContent = text;
+      $(`#f-${got.errors[0][0]}`).focus();
       return;
     }
     try {
-      await ipc.setUpDesk(desk, operator);
+      await ipc.setUpDesk(got.desk, got.operator);
       onDone();
     } catch (err) {
-      const { field, text } = fieldError(err);
+      const { field, text } = describeError(err);
       const target = field && $(`#e-${field}`);
       if (target) { target.textContent = text; $(`#f-${field}`).focus(); } else $('#message').textContent = text;
     }

@@ -1,47 +1,22 @@
-// The "Esporta / Importa" view: the desk's daily export, and the coordinator's import
-// with a dry-run preview to confirm, plus the per-desk sequence status.
-// Every rule lives in the core; this module only shows plans and results, in the
-// interface's words (i18n-exchange.js), chosen by the core's stable codes.
+// The "Esporta / Importa" page: the desk's daily export, and the coordinator's import
+// with a dry-run preview to confirm, plus the per-desk sequence status. Every rule
+// lives in the core; sync-model.js words what the core returned, and this module
+// builds the page and calls the core.
+//
+// mount(root) returns `{preview(paths), refresh()}` at once (not a promise): the
+// end-to-end test previews files through it, as the file dialog cannot be driven.
 import {
   applyImport, exportToPath, getExportStatus, getImportStatus, pickExportFiles, pickFolder,
   planImport,
 } from '../ipc.js';
-import { t, formatNumber } from '../i18n.js';
+import { t } from '../i18n.js';
+import { formatDateTime } from '../dates.js';
+import { h } from '../dom.js';
+import { errorText } from '../errors.js';
 import {
-  conflictText, countsText, exportErrorText, rejectionText,
-} from '../exchange-messages.js';
-import { fieldError } from '../errors.js';
-
-// dd/mm/yyyy from YYYY-MM-DD; local dd/mm/yyyy hh:mm from an RFC 3339 time.
-function d(iso) {
-  if (!iso) return '';
-  const [y, m, day] = iso.split('-');
-  return `${day}/${m}/${y}`;
-}
-function dt(ts) {
-  const time = new Date(ts);
-  if (Number.isNaN(time.getTime())) return ts;
-  const p = (n) => String(n).padStart(2, '0');
-  return `${p(time.getDate())}/${p(time.getMonth() + 1)}/${time.getFullYear()} ${p(time.getHours())}:${p(time.getMinutes())}`;
-}
-
-// A DOM element; text goes in as text nodes, never as HTML.
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v);
-  }
-  for (const c of children.flat()) {
-    if (c != null) el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
-
-const baseName = (p) => p.split(/[\\/]/).pop();
-
-const errorText = (e) => fieldError(e).text;
+  canConfirm, exportedMessage, fileDetails, fileLabel, missingText, outcomeText, pendingLines,
+  rangesText,
+} from './sync-model.js';
 
 export function mount(root) {
   const exportStatus = h('div', { class: 'sync-status', role: 'status', 'aria-live': 'polite' });
@@ -53,30 +28,17 @@ export function mount(root) {
 
   const exportBtn = h('button', { type: 'button', class: 'primary' }, t('sync.export'));
   const folderBtn = h('button', { type: 'button' }, t('sync.chooseFolder'));
+  const failure = (e) => h('p', { class: 'error' }, errorText(e));
 
   async function refreshExport() {
     try {
       const s = await getExportStatus();
       folder = s.folder;
       folderText.textContent = folder ?? t('sync.noFolder');
-      const p = s.pending;
-      const lines = [];
-      if (p.records === 0) lines.push(h('p', {}, t('sync.pendingNone')));
-      else lines.push(h('p', {}, t('sync.pending', { count: formatNumber(p.records) })));
-      if (p.older_than_today > 0) {
-        lines.push(h('p', { class: 'warning' }, t(p.older_than_today === 1 ? 'sync.pendingOldOne' : 'sync.pendingOld', {
-          count: formatNumber(p.older_than_today), date: d(p.oldest),
-        })));
-      }
-      if (p.last_export) {
-        const e = p.last_export;
-        lines.push(h('p', {}, t('sync.lastExport', {
-          sequence: e.sequence, date: dt(e.created_at), count: formatNumber(e.record_count),
-        })));
-      }
-      exportStatus.replaceChildren(...lines);
+      exportStatus.replaceChildren(...pendingLines(s.pending)
+        .map((l) => h('p', l.warning ? { class: 'warning' } : {}, l.text)));
     } catch (e) {
-      exportStatus.replaceChildren(h('p', { class: 'error' }, errorText(e)));
+      exportStatus.replaceChildren(failure(e));
     }
   }
 
@@ -96,14 +58,10 @@ export function mount(root) {
     exportMsg.className = 'sync-message';
     exportMsg.textContent = t('sync.exporting');
     try {
-      const s = await exportToPath(dir);
-      exportMsg.textContent = t('sync.exported', {
-        sequence: s.sequence, count: formatNumber(s.record_count),
-        from: d(s.period_from), to: d(s.period_to), path: s.path,
-      });
+      exportMsg.textContent = exportedMessage(await exportToPath(dir));
     } catch (e) {
       exportMsg.className = 'sync-message error';
-      exportMsg.textContent = exportErrorText(e, dir);
+      exportMsg.textContent = errorText(e, { area: 'export', folder: dir });
     } finally {
       exportBtn.disabled = false;
       refreshExport();
@@ -112,19 +70,13 @@ export function mount(root) {
 
   function reportTable(reports, done) {
     const rows = reports.map((r) => {
-      const outcome = r.outcome === 'imported' ? t(done ? 'sync.imported' : 'sync.toImport')
-        : t(r.outcome === 'already_imported' ? 'sync.already' : 'sync.rejected');
-      const details = r.outcome === 'rejected'
-        // the file is named in the first column
-        ? [h('span', {}, rejectionText(r.rejection) || r.message)]
-        : [h('span', {}, r.outcome === 'imported' ? countsText(r) : ''),
-          ...r.conflicts.map((c) => h('div', { class: 'warning' }, conflictText(c)))];
+      const details = fileDetails(r);
       return h('tr', { class: `outcome-${r.outcome}` },
-        h('td', { class: 'file' }, r.desk && r.sequence
-          ? t('sync.fileOf', { file: baseName(r.file), desk: r.desk, sequence: r.sequence })
-          : baseName(r.file)),
-        h('td', { class: 'outcome' }, outcome),
-        h('td', {}, details));
+        // the file is named in the first column
+        h('td', { class: 'file' }, fileLabel(r)),
+        h('td', { class: 'outcome' }, outcomeText(r, done)),
+        h('td', {}, h('span', {}, details.text),
+          ...details.conflicts.map((c) => h('div', { class: 'warning' }, c))));
     });
     return h('table', { class: 'sync-table' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('sync.file')),
@@ -143,7 +95,7 @@ export function mount(root) {
       }
       const confirmBtn = h('button', { type: 'button', class: 'primary' }, t('sync.confirm'));
       const cancelBtn = h('button', { type: 'button' }, t('sync.cancel'));
-      confirmBtn.disabled = !plan.some((r) => r.outcome === 'imported');
+      confirmBtn.disabled = !canConfirm(plan);
       cancelBtn.addEventListener('click', () => importArea.replaceChildren());
       confirmBtn.addEventListener('click', async () => {
         confirmBtn.disabled = true;
@@ -151,7 +103,7 @@ export function mount(root) {
           const result = await applyImport(paths);
           importArea.replaceChildren(h('h3', {}, t('sync.result')), reportTable(result, true));
         } catch (e) {
-          importArea.replaceChildren(h('p', { class: 'error' }, errorText(e)));
+          importArea.replaceChildren(failure(e));
         }
         refreshDesks();
       });
@@ -159,7 +111,7 @@ export function mount(root) {
         h('div', { class: 'sync-actions' }, confirmBtn, cancelBtn));
       (confirmBtn.disabled ? cancelBtn : confirmBtn).focus();
     } catch (e) {
-      importArea.replaceChildren(h('p', { class: 'error' }, errorText(e)));
+      importArea.replaceChildren(failure(e));
     }
   }
 
@@ -170,17 +122,16 @@ export function mount(root) {
         deskStatus.replaceChildren(h('p', {}, t('sync.noImports')));
         return;
       }
-      const ranges = (r) => r.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
       deskStatus.replaceChildren(h('table', { class: 'sync-table' },
         h('thead', {}, h('tr', {}, ...[t('sync.desk'), t('sync.received'), t('sync.missing'), t('sync.lastFile')]
           .map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, s.desks.map((x) => h('tr', {},
           h('td', {}, x.desk),
-          h('td', {}, ranges(x.received)),
-          h('td', { class: x.missing.length ? 'warning' : '' }, x.missing.length ? x.missing.join(', ') : t('sync.none')),
-          h('td', {}, x.last_imported_at ? dt(x.last_imported_at) : ''))))));
+          h('td', {}, rangesText(x.received)),
+          h('td', { class: x.missing.length ? 'warning' : '' }, missingText(x.missing)),
+          h('td', {}, x.last_imported_at ? formatDateTime(x.last_imported_at) : ''))))));
     } catch (e) {
-      deskStatus.replaceChildren(h('p', { class: 'error' }, errorText(e)));
+      deskStatus.replaceChildren(failure(e));
     }
   }
 

@@ -36,11 +36,6 @@ function rove(fieldset, target) {
   for (const i of all) i.tabIndex = i === chosen ? 0 : -1;
 }
 
-/** The input a Tab into the group lands on. */
-export function focusTarget(fieldset) {
-  return inputs(fieldset).find((i) => i.tabIndex === 0) ?? inputs(fieldset)[0];
-}
-
 /** The group's value: a code (or '') for one choice, an array of codes for several. */
 export function choiceValue(fieldset) {
   const checked = inputs(fieldset).filter((i) => i.checked).map((i) => i.value);
