@@ -1,0 +1,187 @@
+//! Reading cases: one case, the lists of the cases view, and the yearly counts.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use super::{Case, CaseType, Counts, Listed, Overview, PersonalFile};
+use crate::{Error, Result, desk, limits};
+fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
+    s.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+const SELECT: &str = "SELECT c.id, c.desk, c.revision, c.deleted, c.case_type, c.opened_on,
+        c.closed_on, c.reason, c.created_at, c.updated_at,
+        f.person_name, f.phone, f.documents, f.description
+    FROM cases c LEFT JOIN case_files f ON f.case_id = c.id";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
+    let case_type: Option<String> = r.get(4)?;
+    let closed: Option<String> = r.get(6)?;
+    let person_name: Option<String> = r.get(10)?;
+    Ok(Case {
+        id: r.get(0)?,
+        desk: r.get(1)?,
+        revision: r.get(2)?,
+        deleted: r.get(3)?,
+        case_type: case_type.as_deref().and_then(CaseType::parse),
+        opened_on: parse_date(&r.get::<_, String>(5)?)?,
+        closed_on: closed.as_deref().map(parse_date).transpose()?,
+        reason: r.get(7)?,
+        created_at: r.get(8)?,
+        updated_at: r.get(9)?,
+        personal: match person_name {
+            Some(person_name) => Some(PersonalFile {
+                person_name,
+                phone: r.get(11)?,
+                documents: r.get(12)?,
+                description: r.get(13)?,
+            }),
+            None => None,
+        },
+    })
+}
+
+/// One case by id (tombstones included).
+pub fn get(conn: &Connection, id: &str) -> Result<Case> {
+    conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            entity: "case",
+            id: id.into(),
+        })
+}
+
+/// Which cases [`list`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Filter {
+    /// Not closed yet.
+    Open,
+    /// Closed (archived).
+    Closed,
+    /// Every live case.
+    All,
+}
+
+/// The live cases of `desk`, newest opening first.
+pub fn list(conn: &Connection, desk: &str, filter: Filter) -> Result<Vec<Case>> {
+    let cond = match filter {
+        Filter::Open => "AND c.closed_on IS NULL",
+        Filter::Closed => "AND c.closed_on IS NOT NULL",
+        Filter::All => "",
+    };
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE c.desk = ?1 AND c.deleted = 0 {cond} ORDER BY c.opened_on DESC, c.id DESC"
+    ))?;
+    let rows = stmt.query_map([desk], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The accompaniment figures of `year` for `desk` (`None` = every desk), over the live
+/// cases, own and imported.
+pub fn counts(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Counts> {
+    let (from, to) = year_bounds(year)?;
+    let count = |sql: &str| -> Result<i64> {
+        Ok(conn.query_row(sql, params![from, to, desk], |r| r.get(0))?)
+    };
+    // ?1..?3 are the year's first and last day and the desk (NULL = every desk).
+    let full = "FROM cases c WHERE c.deleted = 0 AND c.case_type = 'full'
+        AND (?3 IS NULL OR c.desk = ?3)";
+    let carried_in = count(&format!(
+        "SELECT COUNT(*) {full} AND c.opened_on < ?1
+           AND (c.closed_on IS NULL OR c.closed_on >= ?1)"
+    ))?;
+    let opened = count(&format!(
+        "SELECT COUNT(*) {full} AND c.opened_on BETWEEN ?1 AND ?2"
+    ))?;
+    let archived = count(&format!(
+        "SELECT COUNT(*) {full} AND c.opened_on <= ?2 AND c.closed_on BETWEEN ?1 AND ?2"
+    ))?;
+    let fast = count(
+        "SELECT COUNT(*) FROM cases c WHERE c.deleted = 0 AND c.case_type = 'fast'
+           AND c.opened_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR c.desk = ?3)",
+    )?;
+    let total = carried_in + opened;
+    Ok(Counts {
+        total,
+        carried_in,
+        archived,
+        carried_out: total - archived,
+        fast,
+    })
+}
+
+/// The codes of every desk that has cases here, by code.
+pub fn desks(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT desk FROM cases ORDER BY desk")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The live cases of `desk` that were open at some point of `year` (opened by its end,
+/// not closed before its start), full and fast, oldest opening first.
+pub fn of_year(conn: &Connection, desk: &str, year: i32) -> Result<Vec<Case>> {
+    let (from, to) = year_bounds(year)?;
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE c.desk = ?1 AND c.deleted = 0 AND c.opened_on <= ?3
+           AND (c.closed_on IS NULL OR c.closed_on >= ?2)
+         ORDER BY c.opened_on, c.id"
+    ))?;
+    let rows = stmt.query_map(params![desk, from, to], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn year_bounds(year: i32) -> Result<(String, String)> {
+    limits::check_year(year, "year")?;
+    Ok((format!("{year:04}-01-01"), format!("{year:04}-12-31")))
+}
+
+/// The cases view of `year` at this desk, as of `today`.
+pub fn overview(conn: &Connection, year: i32, today: NaiveDate) -> Result<Overview> {
+    let desk = desk::own_code(conn)?;
+    year_bounds(year)?;
+    let counts = counts(conn, year, Some(&desk))?;
+    let note_counts: std::collections::HashMap<String, i64> = conn
+        .prepare("SELECT case_id, COUNT(*) FROM case_notes GROUP BY case_id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let listed = |case: Case| Listed {
+        days_open: case.days_open(today),
+        notes: note_counts.get(&case.id).copied().unwrap_or(0),
+        case,
+    };
+    let all = list(conn, &desk, Filter::All)?;
+    let mut open = Vec::new();
+    let mut archived = Vec::new();
+    let mut fast = Vec::new();
+    for case in all {
+        match (case.case_type, case.closed_on) {
+            (Some(CaseType::Fast), _) => {
+                if case.opened_on.year() == year {
+                    fast.push(listed(case));
+                }
+            }
+            (_, None) => open.push(listed(case)),
+            // a case closes on or after its opening: closed in the year means it counts
+            (_, Some(closed)) => {
+                if closed.year() == year {
+                    archived.push(listed(case));
+                }
+            }
+        }
+    }
+    // `list` gives the newest opening first
+    open.reverse();
+    archived.sort_by_key(|c| std::cmp::Reverse(c.case.closed_on));
+    Ok(Overview {
+        year,
+        desk,
+        counts,
+        open,
+        archived,
+        fast,
+    })
+}
