@@ -17,18 +17,17 @@ pub mod codebook;
 pub mod desk;
 pub mod error;
 pub mod export;
-pub mod holidays;
 pub mod ids;
 pub mod import;
 pub mod limits;
 pub mod preferences;
+pub mod print;
 pub mod register;
 pub mod report;
-pub mod slip;
 pub mod store;
 
-pub use error::{Error, Result};
 pub use clock::Now;
+pub use error::{Error, Result};
 pub use store::Store;
 
 /// The application identifier shared with the desktop shell: it names the app-data

@@ -5,7 +5,7 @@ import { setLanguage, dictionaries } from '../js/i18n.js';
 import { appointmentErrorText } from '../js/appointment-messages.js';
 
 test('every refusal reason of the core has its text in both languages', () => {
-  const source = readFileSync(new URL('../../src/appointments.rs', import.meta.url), 'utf8');
+  const source = readFileSync(new URL('../../src/error.rs', import.meta.url), 'utf8');
   const body = /pub enum Refusal \{([\s\S]*?)\n\}/.exec(source)[1];
   const reasons = [...body.matchAll(/^\s{4}([A-Z]\w*),$/gm)]
     .map((m) => m[1].replace(/[A-Z]/g, (c, i) => (i ? '_' : '') + c.toLowerCase()));
