@@ -6,7 +6,6 @@
 mod commands;
 mod error;
 mod instance;
-#[cfg(target_os = "linux")]
 pub mod print;
 
 use std::sync::Mutex;
@@ -49,12 +48,9 @@ pub fn run() {
         .setup(move |app| {
             let mut store = Store::open(&path, chrono::Utc::now())?;
             // Appointments' personal data is erased on schedule, at every start.
-            if let Err(e) = sportello::appointments::purge(
-                store.conn_mut(),
-                chrono::Local::now().date_naive(),
-                "",
-                chrono::Utc::now(),
-            ) {
+            if let Err(e) =
+                sportello::appointments::purge(store.conn_mut(), "", sportello::Now::read())
+            {
                 eprintln!("sportello: appointment purge failed: {e}");
             }
             let own = sportello::desk::own(store.conn())?;

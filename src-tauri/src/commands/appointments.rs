@@ -1,21 +1,22 @@
 //! Back-office appointments: thin adapters over `sportello::appointments` and
-//! `sportello::slip`, plus printing through the window's own engine (`crate::print`).
+//! `sportello::print`; printing through the window's own engine is `crate::print`.
 //!
-//! Bookings take the desk's local time here (`Local::now()`), the only clock read.
+//! Each command reads the clock once (`Now::read()`) and hands it to the core.
 //! The register books from an access with `book_appointment` and `input.access_id`.
 
 use std::path::PathBuf;
 
-use chrono::{Local, NaiveDate, Utc};
-use sportello::Error;
+use chrono::NaiveDate;
+use sportello::Now;
 use sportello::appointments::{
     self, Appointment, Kind, NewAppointment, Outcome, PurgeReport, Slot,
 };
-use sportello::slip::{self, LanguageInfo, Layout};
+use sportello::print::{self, LanguageInfo, Layout};
 use tauri::{AppHandle, State, WebviewWindow};
 
 use crate::AppState;
-use crate::error::{IpcError, IpcResult};
+use crate::error::IpcResult;
+use crate::print::Page;
 
 /// Every appointment kind with its slot length and documents to bring.
 #[tauri::command(async)]
@@ -27,7 +28,7 @@ pub fn list_appointment_kinds(state: State<'_, AppState>) -> IpcResult<Vec<Kind>
 /// The languages a slip can be printed in (Italian first).
 #[tauri::command(async)]
 pub fn list_slip_languages() -> IpcResult<Vec<LanguageInfo>> {
-    Ok(slip::languages()?)
+    Ok(print::languages()?)
 }
 
 /// The next free slots of `kind`, soonest first.
@@ -41,7 +42,7 @@ pub fn next_free_slots(
     Ok(appointments::next_free_slots(
         store.conn(),
         &kind,
-        Local::now().fixed_offset(),
+        Now::read(),
         limit.min(100),
     )?)
 }
@@ -58,7 +59,7 @@ pub fn free_slots_on(
         store.conn(),
         &kind,
         day,
-        Local::now().fixed_offset(),
+        Now::read(),
     )?)
 }
 
@@ -83,7 +84,7 @@ pub fn book_appointment(
         store.conn_mut(),
         &input,
         &op,
-        Local::now().fixed_offset(),
+        Now::read(),
     )?)
 }
 
@@ -103,7 +104,7 @@ pub fn reschedule_appointment(
         day,
         &starts,
         &op,
-        Local::now().fixed_offset(),
+        Now::read(),
     )?)
 }
 
@@ -116,7 +117,7 @@ pub fn cancel_appointment(state: State<'_, AppState>, id: String) -> IpcResult<A
         store.conn_mut(),
         &id,
         &op,
-        Local::now().fixed_offset(),
+        Now::read(),
     )?)
 }
 
@@ -134,7 +135,7 @@ pub fn mark_appointment(
         &id,
         outcome,
         &op,
-        Local::now().fixed_offset(),
+        Now::read(),
     )?)
 }
 
@@ -170,41 +171,19 @@ pub fn find_appointment(state: State<'_, AppState>, code: String) -> IpcResult<A
 pub fn purge_appointments(state: State<'_, AppState>) -> IpcResult<PurgeReport> {
     let mut store = state.store.lock().expect("store lock");
     let op = sportello::preferences::signing_operator(store.conn())?;
-    Ok(appointments::purge(
-        store.conn_mut(),
-        Local::now().date_naive(),
-        &op,
-        Utc::now(),
-    )?)
+    Ok(appointments::purge(store.conn_mut(), &op, Now::read())?)
 }
 
 fn slip_html(state: &State<'_, AppState>, id: &str, layout: Layout) -> IpcResult<String> {
     let store = state.store.lock().expect("store lock");
-    Ok(slip::render_slip(store.conn(), id, layout)?)
-}
-
-fn print_error(message: String) -> IpcError {
-    IpcError {
-        code: "print",
-        message,
-        field: None,
-        reason: None,
-        detail: None,
-    }
+    Ok(print::render_slip(store.conn(), id, layout)?)
 }
 
 /// Where "Salva PDF" proposes to save a slip: the user's Documents folder (the home
 /// folder when there is none), named after the booking code.
 #[tauri::command(async)]
 pub fn suggested_slip_path(app: AppHandle, code: String) -> PathBuf {
-    use tauri::Manager;
-    let dir = app
-        .path()
-        .document_dir()
-        .or_else(|_| app.path().home_dir())
-        .unwrap_or_default();
-    let code = appointments::normalize_code(&code);
-    dir.join(format!("appuntamento-{code}.pdf"))
+    crate::print::suggested_slip_path(&app, &code)
 }
 
 /// Writes the slip of appointment `id` as a PDF at `path`, without any dialog, through
@@ -217,34 +196,10 @@ pub async fn save_appointment_slip_pdf(
     layout: Layout,
     path: PathBuf,
 ) -> IpcResult<PathBuf> {
-    if !path.is_absolute() {
-        return Err(Error::invalid("path", "choose where to save the PDF (a full path)").into());
-    }
-    let html = slip_html(&state, &id, layout)?;
-    let target = path.clone();
-    // The wait for WebKit happens on a blocking thread, never on an async worker.
-    tauri::async_runtime::spawn_blocking(move || pdf(app, html, layout, target))
-        .await
-        .map_err(|e| print_error(e.to_string()))??;
-    Ok(path)
-}
-
-#[cfg(target_os = "linux")]
-fn pdf(app: AppHandle, html: String, layout: Layout, path: PathBuf) -> IpcResult<()> {
-    crate::print::pdf_from_other_thread(
-        |job| app.run_on_main_thread(job).map_err(|e| e.to_string()),
-        html,
-        crate::print::Page::of_slip(layout),
-        path,
-    )
-    .map_err(print_error)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn pdf(_app: AppHandle, _html: String, _layout: Layout, _path: PathBuf) -> IpcResult<()> {
-    Err(print_error(
-        "saving a PDF directly is available on Linux only: use Stampa".into(),
-    ))
+    crate::print::save_pdf(app, Page::of_slip(layout), path, || {
+        slip_html(&state, &id, layout)
+    })
+    .await
 }
 
 /// Opens the native print dialog for the slip of appointment `id`.
@@ -257,11 +212,7 @@ pub async fn print_appointment_slip(
     layout: Layout,
 ) -> IpcResult<&'static str> {
     let html = slip_html(&state, &id, layout)?;
-    tauri::async_runtime::spawn_blocking(move || {
-        dialog(window, html, layout.is_roll(), layout.page_mm())
-    })
-    .await
-    .map_err(|e| print_error(e.to_string()))?
+    crate::print::print_with_dialog(window, html, Page::of_slip(layout)).await
 }
 
 /// Opens the native print dialog for the day agenda (A4; names and phones included,
@@ -274,60 +225,7 @@ pub async fn print_agenda(
 ) -> IpcResult<&'static str> {
     let html = {
         let store = state.store.lock().expect("store lock");
-        slip::render_agenda(store.conn(), day)?
+        print::render_agenda(store.conn(), day)?
     };
-    tauri::async_runtime::spawn_blocking(move || dialog(window, html, false, slip::AGENDA_PAGE_MM))
-        .await
-        .map_err(|e| print_error(e.to_string()))?
-}
-
-#[cfg(target_os = "linux")]
-fn dialog(
-    window: WebviewWindow,
-    html: String,
-    grows: bool,
-    page_mm: (f64, f64),
-) -> IpcResult<&'static str> {
-    use crate::print::{Page, Printed, Target, print_html};
-    use gtk::prelude::Cast;
-    let page = Page {
-        width_mm: page_mm.0,
-        height_mm: page_mm.1,
-        grows,
-    };
-    let (tx, rx) = std::sync::mpsc::channel();
-    let main = window.clone();
-    window
-        .run_on_main_thread(move || {
-            let parent = main.gtk_window().ok().map(|w| w.upcast::<gtk::Window>());
-            print_html(
-                &html,
-                page,
-                Target::Dialog(parent),
-                Box::new(move |r| {
-                    let _ = tx.send(r);
-                }),
-            );
-        })
-        .map_err(|e| print_error(e.to_string()))?;
-    match rx.recv() {
-        Ok(Ok(Printed::Done)) => Ok("done"),
-        Ok(Ok(Printed::Cancelled)) => Ok("cancelled"),
-        Ok(Err(e)) => Err(print_error(e)),
-        Err(_) => Err(print_error(
-            "the print engine stopped before finishing".into(),
-        )),
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn dialog(
-    window: WebviewWindow,
-    _html: String,
-    _grows: bool,
-    _page_mm: (f64, f64),
-) -> IpcResult<&'static str> {
-    // Elsewhere the window prints itself; the slip page is not loaded there yet.
-    window.print().map_err(|e| print_error(e.to_string()))?;
-    Ok("done")
+    crate::print::print_with_dialog(window, html, Page::agenda()).await
 }
