@@ -3,8 +3,13 @@
 //! Every variant has a stable `code()` that crosses IPC and the CLI unchanged, so the
 //! UI branches on the code (and shows its own Italian text) and never parses messages.
 //! Messages say what happened and, where it helps, what to do next.
+//!
+//! The module also owns [`Refusal`], the reasons the appointment calendar gives, so
+//! the error type depends on no domain module and every domain module can use it.
 
 use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
 
 /// Result of every fallible core function.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -29,7 +34,7 @@ pub enum Error {
     /// what the reason refers to (the holiday or closure of a closed day).
     #[error("{field}: {message}")]
     Refused {
-        reason: crate::appointments::Refusal,
+        reason: Refusal,
         field: &'static str,
         detail: Option<String>,
         message: String,
@@ -100,11 +105,104 @@ impl Error {
         }
     }
 
+    /// Shorthand for an [`Error::Refused`] without detail.
+    pub fn refused(reason: Refusal, field: &'static str, message: impl Into<String>) -> Self {
+        Error::Refused {
+            reason,
+            field,
+            detail: None,
+            message: message.into(),
+        }
+    }
+
     /// Shorthand for an [`Error::Io`] on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+/// Why the calendar refuses a booking, a move or an outcome ([`Error::Refused`]): a
+/// stable code the interface translates (the CLI prints the English message). The codes
+/// are part of the IPC contract: add, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// The time is not written HH:MM.
+    BadTime,
+    /// The desk is closed that day: the holiday or closure is the error's `detail`.
+    Closed,
+    /// The slot has already begun.
+    Past,
+    /// The day is beyond the booking horizon, a year ahead (a typo in the year).
+    TooFar,
+    /// Not a back-office slot of this kind on that day.
+    NotASlot,
+    /// Another booking holds (part of) the slot.
+    Taken,
+    /// Attended or no-show before the appointment's day.
+    NotYetDay,
+    /// The appointment was cancelled: nothing more can be done with it.
+    WasCancelled,
+    /// An appointment marked attended or no-show cannot be cancelled.
+    AlreadyMarked,
+    /// Only a booked appointment can be moved.
+    NotBooked,
+}
+
+impl Refusal {
+    /// The stable code, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refusal::BadTime => "bad_time",
+            Refusal::Closed => "closed",
+            Refusal::Past => "past",
+            Refusal::TooFar => "too_far",
+            Refusal::NotASlot => "not_a_slot",
+            Refusal::Taken => "taken",
+            Refusal::NotYetDay => "not_yet_day",
+            Refusal::WasCancelled => "was_cancelled",
+            Refusal::AlreadyMarked => "already_marked",
+            Refusal::NotBooked => "not_booked",
+        }
+    }
+
+    /// The [`Error::code`] of the refusal: a slot taken meanwhile is a `conflict` (the
+    /// interface reloads the slots), everything else an `invalid` input.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::Taken => "conflict",
+            _ => "invalid",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusal_codes_are_what_serde_writes() {
+        use Refusal::*;
+        for r in [
+            BadTime,
+            Closed,
+            Past,
+            TooFar,
+            NotASlot,
+            Taken,
+            NotYetDay,
+            WasCancelled,
+            AlreadyMarked,
+            NotBooked,
+        ] {
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::json!(r.as_str()),
+                "{r:?}"
+            );
         }
     }
 }

@@ -16,14 +16,13 @@ pub mod codebook;
 pub mod desk;
 pub mod error;
 pub mod export;
-pub mod holidays;
 pub mod ids;
 pub mod import;
 pub mod limits;
 pub mod preferences;
+pub mod print;
 pub mod register;
 pub mod report;
-pub mod slip;
 pub mod store;
 
 pub use clock::Now;

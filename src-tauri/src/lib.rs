@@ -6,7 +6,6 @@
 mod commands;
 mod error;
 mod instance;
-#[cfg(target_os = "linux")]
 pub mod print;
 mod state;
 
@@ -46,9 +45,7 @@ pub fn run() {
             let now = Now::read();
             let mut store = Store::open(&path, now.utc())?;
             // Appointments' personal data is erased on schedule, at every start.
-            if let Err(e) =
-                sportello::appointments::purge(store.conn_mut(), now.today(), "", now.utc())
-            {
+            if let Err(e) = sportello::appointments::purge(store.conn_mut(), "", now) {
                 eprintln!("sportello: appointment purge failed: {e}");
             }
             let own = sportello::desk::own(store.conn())?;

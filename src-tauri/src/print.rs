@@ -1,74 +1,22 @@
-//! Printing HTML documents (slips, the day agenda) with the app's own engine, WebKitGTK.
+//! Printing documents the core renders (slips, the day agenda) with the app's own
+//! engine: to a PDF file without any dialog ("Salva PDF"), or through the native print
+//! dialog ("Stampa"). The commands hand the HTML here and wait for the result.
 //!
-//! The document is loaded into a WebKit view inside an off-screen GTK window and printed
-//! by WebKit's print operation: to a PDF file through GTK's "Print to File" printer (no
-//! dialog, for "Salva PDF" and for tests), or with the native print dialog ("Stampa").
-//! Both use the same engine and the same page setup, so paper and PDF look the same.
-//! The page size is set here from the layout (GTK's page setup wins over CSS `@page`).
-//!
-//! Everything here runs on the GTK main thread; [`print_html`] calls `done` exactly once.
+//! On Linux the engine is WebKitGTK ([`webkit`], run on the GTK main thread); the wait
+//! for it happens on a blocking thread, never on an async worker. Elsewhere the window
+//! prints itself and saving a PDF directly is not available.
 
-use std::cell::RefCell;
 use std::path::PathBuf;
-use std::rc::Rc;
-use std::time::Duration;
 
-use gtk::prelude::*;
-use javascriptcore::ValueExt;
-use webkit2gtk::{
-    LoadEvent, PrintOperation, PrintOperationExt, PrintOperationResponse, WebView, WebViewExt,
-};
+use sportello::print::{AGENDA_PAGE_MM, Layout};
+use tauri::{AppHandle, WebviewWindow};
 
-/// Where a document goes.
-pub enum Target {
-    /// A PDF file at this absolute path, without any dialog.
-    Pdf(PathBuf),
-    /// The native print dialog, over this window when given.
-    Dialog(Option<gtk::Window>),
-}
+use crate::error::{IpcError, IpcResult};
 
-/// What a print ended with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Printed {
-    /// Written to the file, or sent to the printer.
-    Done,
-    /// The operator closed the dialog without printing.
-    Cancelled,
-}
-
-type Done = Box<dyn FnOnce(Result<Printed, String>)>;
-
-/// A print cannot take longer than this (a stuck backend must not hang the app).
-const TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The page setup for a page of `width` x `height` millimetres, margins in the CSS.
-fn page_setup(width: f64, height: f64) -> gtk::PageSetup {
-    let setup = gtk::PageSetup::new();
-    let paper = gtk::PaperSize::new_custom(
-        &format!("sportello_{width}x{height}mm"),
-        &format!("{width} x {height} mm"),
-        width,
-        height,
-        gtk::Unit::Mm,
-    );
-    setup.set_paper_size(&paper);
-    setup.set_orientation(gtk::PageOrientation::Portrait);
-    for set in [
-        gtk::PageSetup::set_top_margin,
-        gtk::PageSetup::set_bottom_margin,
-        gtk::PageSetup::set_left_margin,
-        gtk::PageSetup::set_right_margin,
-    ] {
-        set(&setup, 0.0, gtk::Unit::Mm);
-    }
-    setup
-}
-
-fn file_uri(path: &std::path::Path) -> Result<String, String> {
-    gtk::glib::filename_to_uri(path, None)
-        .map(|u| u.to_string())
-        .map_err(|e| format!("{}: {e}", path.display()))
-}
+#[cfg(target_os = "linux")]
+mod webkit;
+#[cfg(target_os = "linux")]
+pub use webkit::{Printed, Target, pdf_from_other_thread, print_html};
 
 /// The page a document is printed on.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -81,7 +29,7 @@ pub struct Page {
 
 impl Page {
     /// The page of a slip layout.
-    pub fn of_slip(layout: sportello::slip::Layout) -> Page {
+    pub fn of_slip(layout: Layout) -> Page {
         let (width_mm, height_mm) = layout.page_mm();
         Page {
             width_mm,
@@ -92,7 +40,7 @@ impl Page {
 
     /// The A4 page of the day agenda.
     pub fn agenda() -> Page {
-        let (width_mm, height_mm) = sportello::slip::AGENDA_PAGE_MM;
+        let (width_mm, height_mm) = AGENDA_PAGE_MM;
         Page {
             width_mm,
             height_mm,
@@ -101,161 +49,114 @@ impl Page {
     }
 }
 
-/// CSS pixels per millimetre of paper as WebKitGTK prints: it lays a page out at 1.25
-/// times the paper's width counted in points, then shrinks it onto the paper. Measuring
-/// the document at this width gives the same line breaks as the print.
-const PX_PER_MM: f64 = 72.0 / 25.4 * 1.25;
-
-/// Loads `html` off screen and prints it to `target` on `page`.
-/// Must run on the GTK main thread (after `gtk::init`, which Tauri does).
-pub fn print_html(html: &str, page: Page, target: Target, done: Done) {
-    let settings = gtk::PrintSettings::new();
-    if let Target::Pdf(path) = &target {
-        let uri = match file_uri(path) {
-            Ok(uri) => uri,
-            Err(e) => return done(Err(e)),
-        };
-        settings.set_printer("Print to File");
-        settings.set(gtk::PRINT_SETTINGS_OUTPUT_FILE_FORMAT.as_str(), Some("pdf"));
-        settings.set(gtk::PRINT_SETTINGS_OUTPUT_URI.as_str(), Some(&uri));
-    }
-
-    let window = gtk::OffscreenWindow::new();
-    let view = WebView::new();
-    // Lay the page out at the paper's width, so its height can be measured.
-    view.set_size_request((page.width_mm * PX_PER_MM).round() as i32, 600);
-    window.add(&view);
-    window.show_all();
-
-    // Shared by the signal handlers: the callback (taken once), and the operation and
-    // window, kept alive until the print ends and then released.
-    let done: Rc<RefCell<Option<Done>>> = Rc::new(RefCell::new(Some(done)));
-    let op_slot: Rc<RefCell<Option<PrintOperation>>> = Rc::new(RefCell::new(None));
-    let window_slot: Rc<RefCell<Option<gtk::OffscreenWindow>>> =
-        Rc::new(RefCell::new(Some(window)));
-    let finish: Finish = {
-        let done = done.clone();
-        let op_slot = op_slot.clone();
-        let window_slot = window_slot.clone();
-        Rc::new(move |result: Result<Printed, String>| {
-            if let Some(f) = done.borrow_mut().take() {
-                f(result);
-            }
-            op_slot.borrow_mut().take();
-            if let Some(w) = window_slot.borrow_mut().take() {
-                // SAFETY: the window is ours, created above, and no longer used after this.
-                unsafe { w.destroy() };
-            }
-        })
-    };
-
-    let is_pdf = matches!(target, Target::Pdf(_));
-    let target = RefCell::new(Some(target));
-    let started = std::cell::Cell::new(false);
-    {
-        let finish = finish.clone();
-        view.connect_load_changed(move |view, event| {
-            if event != LoadEvent::Finished || started.replace(true) {
-                return;
-            }
-            let view = view.clone();
-            let settings = settings.clone();
-            let finish = finish.clone();
-            let op_slot = op_slot.clone();
-            let target = target.borrow_mut().take();
-            // The document's height in CSS pixels, laid out at the paper's width.
-            // (run_javascript: evaluate_javascript needs WebKitGTK 2.40.)
-            #[allow(deprecated)]
-            view.clone().run_javascript(
-                "document.documentElement.scrollHeight",
-                None::<&gtk::gio::Cancellable>,
-                move |result| {
-                    let content_mm = result
-                        .ok()
-                        .and_then(|r| r.js_value())
-                        .map(|v| v.to_double() / PX_PER_MM)
-                        .filter(|mm| mm.is_finite() && *mm > 0.0);
-                    let height = match content_mm {
-                        Some(h) if page.grows => (h + 6.0).max(page.height_mm),
-                        _ => page.height_mm,
-                    };
-                    let setup = page_setup(page.width_mm, height);
-                    settings.set_paper_size(&setup.paper_size());
-                    if let Some(h) = content_mm.filter(|h| !page.grows && *h > page.height_mm) {
-                        // Too long for the sheet: shrink it onto one page rather than
-                        // print a second sheet with three lines on it.
-                        settings.set_scale((page.height_mm / h * 100.0).floor());
-                    }
-                    start(&view, &setup, &settings, target, &op_slot, finish);
-                },
-            );
-        });
-    }
-    // A PDF has no one waiting at a dialog: a stuck backend is stopped after a while.
-    if is_pdf {
-        let finish = finish.clone();
-        gtk::glib::timeout_add_local_once(TIMEOUT, move || {
-            finish(Err("printing took too long and was stopped".into()))
-        });
-    }
-    view.load_html(html, None);
-}
-
-type Finish = Rc<dyn Fn(Result<Printed, String>)>;
-
-fn start(
-    view: &WebView,
-    setup: &gtk::PageSetup,
-    settings: &gtk::PrintSettings,
-    target: Option<Target>,
-    op_slot: &Rc<RefCell<Option<PrintOperation>>>,
-    finish: Finish,
-) {
-    let op = PrintOperation::new(view);
-    op.set_page_setup(setup);
-    op.set_print_settings(settings);
-    {
-        let finish = finish.clone();
-        op.connect_failed(move |_, err| finish(Err(err.to_string())));
-    }
-    {
-        let finish = finish.clone();
-        op.connect_finished(move |_| finish(Ok(Printed::Done)));
-    }
-    op_slot.borrow_mut().replace(op.clone());
-    match target {
-        Some(Target::Pdf(_)) => op.print(),
-        Some(Target::Dialog(parent))
-            if op.run_dialog(parent.as_ref()) == PrintOperationResponse::Cancel =>
-        {
-            finish(Ok(Printed::Cancelled))
-        }
-        _ => {}
+/// A failed print, for the UI (code `print`).
+fn print_error(message: String) -> IpcError {
+    IpcError {
+        code: "print",
+        message,
+        field: None,
+        reason: None,
+        detail: None,
     }
 }
 
-/// Writes `html` to the PDF file `path` and waits for it, from any thread but the main
-/// one: the work is handed to the GTK main thread through `run_on_main`.
-pub fn pdf_from_other_thread(
-    run_on_main: impl FnOnce(Box<dyn FnOnce() + Send>) -> Result<(), String>,
-    html: String,
+/// Where "Salva PDF" proposes to save the slip with booking code `code`: the user's
+/// Documents folder (the home folder when there is none).
+pub fn suggested_slip_path(app: &AppHandle, code: &str) -> PathBuf {
+    use tauri::Manager;
+    let dir = app
+        .path()
+        .document_dir()
+        .or_else(|_| app.path().home_dir())
+        .unwrap_or_default();
+    let code = sportello::appointments::normalize_code(code);
+    dir.join(format!("appuntamento-{code}.pdf"))
+}
+
+/// Writes the document `html` renders as a PDF at `path` (which must be absolute, and
+/// is checked first) on `page`, without any dialog, and returns the path written.
+pub async fn save_pdf(
+    app: AppHandle,
     page: Page,
     path: PathBuf,
-) -> Result<(), String> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    run_on_main(Box::new(move || {
-        print_html(
-            &html,
-            page,
-            Target::Pdf(path),
-            Box::new(move |r| {
-                let _ = tx.send(r);
-            }),
+    html: impl FnOnce() -> IpcResult<String>,
+) -> IpcResult<PathBuf> {
+    if !path.is_absolute() {
+        return Err(sportello::Error::invalid(
+            "path",
+            "choose where to save the PDF (a full path)",
         )
-    }))?;
-    match rx.recv() {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(e),
-        Err(_) => Err("the print engine stopped before finishing".into()),
+        .into());
     }
+    let html = html()?;
+    let target = path.clone();
+    tauri::async_runtime::spawn_blocking(move || pdf(app, html, page, target))
+        .await
+        .map_err(|e| print_error(e.to_string()))??;
+    Ok(path)
+}
+
+#[cfg(target_os = "linux")]
+fn pdf(app: AppHandle, html: String, page: Page, path: PathBuf) -> IpcResult<()> {
+    pdf_from_other_thread(
+        |job| app.run_on_main_thread(job).map_err(|e| e.to_string()),
+        html,
+        page,
+        path,
+    )
+    .map_err(print_error)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pdf(_app: AppHandle, _html: String, _page: Page, _path: PathBuf) -> IpcResult<()> {
+    Err(print_error(
+        "saving a PDF directly is available on Linux only: use Stampa".into(),
+    ))
+}
+
+/// Opens the native print dialog for `html` on `page`, over `window`.
+/// Returns "done" or "cancelled".
+pub async fn print_with_dialog(
+    window: WebviewWindow,
+    html: String,
+    page: Page,
+) -> IpcResult<&'static str> {
+    tauri::async_runtime::spawn_blocking(move || dialog(window, html, page))
+        .await
+        .map_err(|e| print_error(e.to_string()))?
+}
+
+#[cfg(target_os = "linux")]
+fn dialog(window: WebviewWindow, html: String, page: Page) -> IpcResult<&'static str> {
+    use gtk::prelude::Cast;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let main = window.clone();
+    window
+        .run_on_main_thread(move || {
+            let parent = main.gtk_window().ok().map(|w| w.upcast::<gtk::Window>());
+            print_html(
+                &html,
+                page,
+                Target::Dialog(parent),
+                Box::new(move |r| {
+                    let _ = tx.send(r);
+                }),
+            );
+        })
+        .map_err(|e| print_error(e.to_string()))?;
+    match rx.recv() {
+        Ok(Ok(Printed::Done)) => Ok("done"),
+        Ok(Ok(Printed::Cancelled)) => Ok("cancelled"),
+        Ok(Err(e)) => Err(print_error(e)),
+        Err(_) => Err(print_error(
+            "the print engine stopped before finishing".into(),
+        )),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn dialog(window: WebviewWindow, _html: String, _page: Page) -> IpcResult<&'static str> {
+    // Elsewhere the window prints itself; the slip page is not loaded there yet.
+    window.print().map_err(|e| print_error(e.to_string()))?;
+    Ok("done")
 }

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::rc::Rc;
 
-use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, Utc};
 use sportello::appointments::{self, NewAppointment};
-use sportello::slip::{self, Layout};
-use sportello::{Store, desk};
+use sportello::print::{Layout, languages, render_agenda, render_slip, translation};
+use sportello::{Now, Store, desk};
 use sportello_app::print::{self, Page, Target};
 use unicode_normalization::UnicodeNormalization;
 
@@ -43,10 +43,13 @@ fn main() {
         .find(|d| d.code == "GRO")
         .unwrap();
     desk::set_own(store.conn_mut(), &gro, Utc::now()).unwrap();
-    let now = FixedOffset::east_opt(3600)
-        .unwrap()
-        .with_ymd_and_hms(2025, 3, 3, 9, 0, 0)
-        .unwrap();
+    let now = Now::at(
+        NaiveDate::from_ymd_opt(2025, 3, 3)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
+        1,
+    );
     let day = NaiveDate::from_ymd_opt(2025, 3, 4).unwrap();
     // The longest lists (9 documents) in the longest languages must still fit a page.
     let kind_for = |language: &str| match language {
@@ -56,7 +59,7 @@ fn main() {
     };
 
     let mut failures = Vec::new();
-    for (slot, info) in slip::languages().unwrap().into_iter().enumerate() {
+    for (slot, info) in languages().unwrap().into_iter().enumerate() {
         // One hour apart: 60-minute kinds never overlap.
         let starts = [
             "09:00", "10:00", "11:00", "12:00", "14:00", "15:00", "16:00",
@@ -78,7 +81,7 @@ fn main() {
         )
         .unwrap();
         for layout in [Layout::Paper, Layout::Receipt] {
-            let html = slip::render_slip(store.conn(), &appt.id, layout).unwrap();
+            let html = render_slip(store.conn(), &appt.id, layout).unwrap();
             let pdf = out_dir.join(format!("slip-{}-{layout:?}.pdf", info.code).to_lowercase());
             let _ = std::fs::remove_file(&pdf);
             if let Err(e) = render(&html, Page::of_slip(layout), &pdf) {
@@ -97,7 +100,7 @@ fn main() {
                 ("booking code", appt.booking_code.clone()),
                 ("Italian text", "Documenti da portare".to_string()),
             ];
-            let t = slip::translation(&info.code).unwrap();
+            let t = translation(&info.code).unwrap();
             if info.code != "it" {
                 // The translated weekday (Friday) is printed.
                 expect.push(("translated weekday", t.weekdays[4].clone()));
@@ -139,7 +142,7 @@ fn main() {
         }
     }
     // The day agenda (A4): every booking, names shown as typed (escaped, not markup).
-    let agenda = slip::render_agenda(store.conn(), day + chrono::Days::new(3)).unwrap();
+    let agenda = render_agenda(store.conn(), day + chrono::Days::new(3)).unwrap();
     let pdf = out_dir.join("agenda.pdf");
     match render(&agenda, Page::agenda(), &pdf) {
         Ok(()) => {

@@ -1,13 +1,14 @@
 //! `sportello appointments ...`: the coordinator's side of back-office appointments
 //! (kinds, documents to bring, closing days, retention, purge, anonymous counts).
-//! Booking itself happens in the app. Every subcommand calls one core function.
+//! Booking itself happens in the app. Every subcommand calls one core function; the
+//! clock is read once per command, here.
 
 use std::io::Write;
 
-use chrono::{Local, NaiveDate, Utc};
+use chrono::NaiveDate;
 use clap::Subcommand;
 use sportello::appointments::{self, Kind};
-use sportello::{Error, Result, Store, desk, slip};
+use sportello::{Error, Now, Result, Store, desk, print};
 
 const OPERATOR: &str = "cli";
 
@@ -91,6 +92,7 @@ fn print_kind(kind: &Kind) {
 
 /// Runs one `appointments` subcommand on `store`.
 pub fn run(store: &mut Store, action: Action) -> Result<()> {
+    let now = Now::read();
     match action {
         Action::Kinds { json } => {
             let kinds = appointments::kinds(store.conn())?;
@@ -104,20 +106,20 @@ pub fn run(store: &mut Store, action: Action) -> Result<()> {
         }
         Action::Minutes { kind, minutes } => {
             let k =
-                appointments::set_slot_minutes(store.conn(), &kind, minutes, OPERATOR, Utc::now())?;
+                appointments::set_slot_minutes(store.conn_mut(), &kind, minutes, OPERATOR, now)?;
             print_kind(&k);
         }
         Action::Documents { kind, set } => {
             let k = if set.is_empty() {
                 appointments::kind(store.conn(), &kind)?
             } else {
-                appointments::set_documents(store.conn_mut(), &kind, &set, OPERATOR, Utc::now())?
+                appointments::set_documents(store.conn_mut(), &kind, &set, OPERATOR, now)?
             };
             print_kind(&k);
             // Which languages would print a document in Italian for lack of a translation.
             let mut missing: Vec<(String, Vec<String>)> = Vec::new();
-            for lang in slip::languages()? {
-                for (kind_code, d) in slip::missing_translations(store.conn(), &lang.code)? {
+            for lang in print::languages()? {
+                for (kind_code, d) in print::missing_translations(store.conn(), &lang.code)? {
                     if kind_code != k.code {
                         continue;
                     }
@@ -136,18 +138,18 @@ pub fn run(store: &mut Store, action: Action) -> Result<()> {
         }
         Action::Closures => {
             let code = desk::own_code(store.conn())?;
-            for c in appointments::closures(store.conn(), &code, Local::now().date_naive())? {
+            for c in appointments::closures(store.conn(), &code, now.today())? {
                 println!("{}  {}", appointments::format_day(c.day), c.reason);
             }
         }
         Action::Close { day, reason } => {
             let code = desk::own_code(store.conn())?;
-            appointments::add_closure(store.conn(), &code, day, &reason, OPERATOR, Utc::now())?;
+            appointments::add_closure(store.conn_mut(), &code, day, &reason, OPERATOR, now)?;
             println!("desk {code} closed on {}", appointments::format_day(day));
         }
         Action::Reopen { day } => {
             let code = desk::own_code(store.conn())?;
-            appointments::remove_closure(store.conn(), &code, day, OPERATOR, Utc::now())?;
+            appointments::remove_closure(store.conn_mut(), &code, day, OPERATOR, now)?;
             println!(
                 "desk {code} open again on {}",
                 appointments::format_day(day)
@@ -155,7 +157,7 @@ pub fn run(store: &mut Store, action: Action) -> Result<()> {
         }
         Action::Retention { days } => {
             if let Some(days) = days {
-                appointments::set_retention_days(store.conn(), days, OPERATOR, Utc::now())?;
+                appointments::set_retention_days(store.conn_mut(), days, OPERATOR, now)?;
             }
             println!(
                 "name and phone of an appointment are erased {} days after it",
@@ -163,8 +165,17 @@ pub fn run(store: &mut Store, action: Action) -> Result<()> {
             );
         }
         Action::Purge { today } => {
-            let today = today.unwrap_or_else(|| Local::now().date_naive());
-            let report = appointments::purge(store.conn_mut(), today, OPERATOR, Utc::now())?;
+            let now = match today {
+                // The same time of day on the day asked for, at the desk's offset.
+                Some(day) => Now::new(
+                    day.and_time(now.local().time())
+                        .and_local_timezone(now.local().timezone())
+                        .single()
+                        .expect("a fixed offset maps every local time once"),
+                ),
+                None => now,
+            };
+            let report = appointments::purge(store.conn_mut(), OPERATOR, now)?;
             println!(
                 "erased name and phone of {} appointments up to {} (retention {} days)",
                 report.erased,

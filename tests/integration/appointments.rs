@@ -2,17 +2,18 @@
 
 use std::sync::{Arc, Barrier};
 
-use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, Utc};
 use sportello::appointments::{self, NewAppointment, Outcome};
-use sportello::{Store, desk};
+use sportello::{Now, Store, desk};
 
 use crate::cli::sportello;
 
-fn local(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<FixedOffset> {
-    FixedOffset::east_opt(3600)
+fn local(y: i32, m: u32, d: u32, h: u32) -> Now {
+    let at = NaiveDate::from_ymd_opt(y, m, d)
         .unwrap()
-        .with_ymd_and_hms(y, m, d, h, 0, 0)
-        .unwrap()
+        .and_hms_opt(h, 0, 0)
+        .unwrap();
+    Now::at(at, 1)
 }
 
 fn booking(starts: &str) -> NewAppointment {

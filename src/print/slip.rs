@@ -1,8 +1,7 @@
-//! Appointment slips and the printable day agenda, rendered from templates.
+//! The appointment slip the person takes home, and the slip translations.
 //!
-//! The templates (`templates/*.j2`) and the translations (`slips/i18n/<lang>.json`) are
-//! embedded in the binary. Rendering goes through minijinja with HTML auto-escaping on
-//! every value, so nothing typed by an operator or a coordinator can break the page.
+//! The translations (`slips/i18n/<lang>.json`), one for each language a slip can be
+//! asked in ([`crate::appointments::SLIP_LANGUAGES`]), are embedded in the binary.
 //! A slip is Italian plus, when the person chose another language, the same text in
 //! that language (side by side on paper, below on a receipt); right-to-left languages
 //! are marked `dir="rtl"` so the engine shapes and orders them.
@@ -13,27 +12,27 @@
 use std::collections::BTreeMap;
 
 use chrono::Datelike;
-use minijinja::{AutoEscape, Environment, context};
+use minijinja::context;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use crate::appointments::{self, Appointment, Status};
+use crate::appointments::{self, Appointment, SLIP_LANGUAGES, Status};
 use crate::{Error, Result, desk};
 
-/// The slip languages, with their translation files.
-pub const LANGUAGES: &[(&str, &str)] = &[
-    ("it", include_str!("../slips/i18n/it.json")),
-    ("en", include_str!("../slips/i18n/en.json")),
-    ("fr", include_str!("../slips/i18n/fr.json")),
-    ("ar", include_str!("../slips/i18n/ar.json")),
-    ("ro", include_str!("../slips/i18n/ro.json")),
-    ("sq", include_str!("../slips/i18n/sq.json")),
-    ("uk", include_str!("../slips/i18n/uk.json")),
-];
-
-const SLIP_TEMPLATE: &str = include_str!("../templates/slip.html.j2");
-const AGENDA_TEMPLATE: &str = include_str!("../templates/agenda.html.j2");
-const SLIP_CSS: &str = include_str!("../templates/slip.css");
+/// The translation file of the slip language `code`. A test checks that every
+/// language of [`SLIP_LANGUAGES`] has one.
+fn translation_file(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "it" => include_str!("../../slips/i18n/it.json"),
+        "en" => include_str!("../../slips/i18n/en.json"),
+        "fr" => include_str!("../../slips/i18n/fr.json"),
+        "ar" => include_str!("../../slips/i18n/ar.json"),
+        "ro" => include_str!("../../slips/i18n/ro.json"),
+        "sq" => include_str!("../../slips/i18n/sq.json"),
+        "uk" => include_str!("../../slips/i18n/uk.json"),
+        _ => return None,
+    })
+}
 
 /// The two slip layouts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,16 +59,14 @@ impl Layout {
         self == Layout::Receipt
     }
 
-    fn as_str(self) -> &'static str {
+    /// The layout's name, as the template's class names use it.
+    pub fn as_str(self) -> &'static str {
         match self {
             Layout::Paper => "paper",
             Layout::Receipt => "receipt",
         }
     }
 }
-
-/// Page size of the day agenda (A4 portrait), in millimetres.
-pub const AGENDA_PAGE_MM: (f64, f64) = (210.0, 297.0);
 
 /// One translation file.
 #[derive(Debug, Clone, Deserialize)]
@@ -116,23 +113,17 @@ pub const LABELS: &[&str] = &[
 
 /// The translation of `code` (parsed from the embedded file).
 pub fn translation(code: &str) -> Result<Translation> {
-    let (_, json) = LANGUAGES
-        .iter()
-        .find(|(c, _)| *c == code)
+    let json = translation_file(code)
+        .filter(|_| appointments::is_slip_language(code))
         .ok_or_else(|| Error::invalid("language", format!("no slip translation for '{code}'")))?;
     Ok(serde_json::from_str(json)?)
 }
 
-/// Whether slips can be printed in `code`.
-pub fn is_language(code: &str) -> bool {
-    LANGUAGES.iter().any(|(c, _)| *c == code)
-}
-
 /// The slip languages, Italian first, each named in itself.
 pub fn languages() -> Result<Vec<LanguageInfo>> {
-    LANGUAGES
+    SLIP_LANGUAGES
         .iter()
-        .map(|(code, _)| {
+        .map(|code| {
             let t = translation(code)?;
             Ok(LanguageInfo {
                 code: t.language,
@@ -159,19 +150,6 @@ pub fn missing_translations(conn: &Connection, language: &str) -> Result<Vec<(St
         }
     }
     Ok(missing)
-}
-
-fn environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    // Escape every value in every template, whatever its file name.
-    env.set_auto_escape_callback(|_| AutoEscape::Html);
-    env.add_template("slip.html.j2", SLIP_TEMPLATE)
-        .expect("the slip template compiles");
-    env.add_template("agenda.html.j2", AGENDA_TEMPLATE)
-        .expect("the agenda template compiles");
-    env.add_template("slip.css", SLIP_CSS)
-        .expect("the slip style sheet compiles");
-    env
 }
 
 #[derive(Serialize)]
@@ -222,117 +200,33 @@ pub fn render_slip(conn: &Connection, id: &str, layout: Layout) -> Result<String
         let other = translation(&appt.language)?;
         sections.push(section(&other, &appt, &kind.label_it, &kind.documents));
     }
-    let html = environment()
-        .get_template("slip.html.j2")
-        .and_then(|t| {
-            t.render(context! {
-                layout => layout.as_str(),
-                page_w => layout.page_mm().0 as u32,
-                page_h => layout.page_mm().1 as u32,
-                desk => context! { name => desk.name, address => desk.address, phone => desk.phone },
-                date => appointments::format_day(appt.day),
-                starts => appt.starts,
-                ends => appt.ends,
-                code => appt.booking_code,
-                sections => sections,
-            })
-        })
-        .map_err(|e| Error::invalid("template", e.to_string()))?;
-    Ok(html)
-}
-
-#[derive(Serialize)]
-struct AgendaRow {
-    starts: String,
-    ends: String,
-    kind: String,
-    name: String,
-    phone: String,
-    code: String,
-    status: String,
-    language: String,
-}
-
-/// The day agenda of this desk as a printable HTML document (A4): it holds names and
-/// phones, so it is printed, never saved.
-pub fn render_agenda(conn: &Connection, day: chrono::NaiveDate) -> Result<String> {
-    let desk = desk::own(conn)?.ok_or(Error::NoDesk)?;
-    let italian = translation("it")?;
-    let rows: Vec<AgendaRow> = appointments::agenda(conn, day)?
-        .into_iter()
-        .map(|a| AgendaRow {
-            starts: a.starts,
-            ends: a.ends,
-            kind: a.kind_label,
-            name: a.person_name.unwrap_or_default(),
-            phone: a.phone.unwrap_or_default(),
-            code: a.booking_code,
-            status: match a.status {
-                Status::Booked => "prenotato",
-                Status::Attended => "presente",
-                Status::NoShow => "assente",
-                Status::Cancelled => "annullato",
-            }
-            .into(),
-            language: translation(&a.language)
-                .map(|t| t.name_it)
-                .unwrap_or(a.language),
-        })
-        .collect();
-    let weekday = &italian.weekdays[day.weekday().num_days_from_monday() as usize];
-    let closed = appointments::closed_reason(conn, &desk.code, day)?;
-    environment()
-        .get_template("agenda.html.j2")
-        .and_then(|t| {
-            t.render(context! {
-                desk => context! { name => desk.name, address => desk.address, phone => desk.phone },
-                weekday => weekday,
-                date => appointments::format_day(day),
-                closed => closed,
-                rows => rows,
-            })
-        })
-        .map_err(|e| Error::invalid("template", e.to_string()))
+    super::render(
+        "slip.html.j2",
+        context! {
+            layout => layout.as_str(),
+            page_w => layout.page_mm().0 as u32,
+            page_h => layout.page_mm().1 as u32,
+            desk => context! { name => desk.name, address => desk.address, phone => desk.phone },
+            date => appointments::format_day(appt.day),
+            starts => appt.starts,
+            ends => appt.ends,
+            code => appt.booking_code,
+            sections => sections,
+        },
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Store;
-    use crate::appointments::NewAppointment;
-    use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
-
-    fn booked(language: &str, name: &str) -> (Store, Appointment) {
-        let mut store = Store::open_in_memory().unwrap();
-        let mut gro = desk::presets().remove(0);
-        gro.name = "Sportello <script>alert(1)</script> & Co".into();
-        desk::set_own(store.conn_mut(), &gro, Utc::now()).unwrap();
-        let now = FixedOffset::east_opt(3600)
-            .unwrap()
-            .with_ymd_and_hms(2025, 3, 3, 9, 0, 0)
-            .unwrap();
-        let appt = appointments::book(
-            store.conn_mut(),
-            &NewAppointment {
-                kind: "cittadinanza".into(),
-                day: NaiveDate::from_ymd_opt(2025, 3, 7).unwrap(),
-                starts: "09:00".into(),
-                person_name: Some(name.into()),
-                phone: Some("333 1234567".into()),
-                language: language.into(),
-                access_id: None,
-            },
-            "op",
-            now,
-        )
-        .unwrap();
-        (store, appt)
-    }
+    use crate::print::test_support::booked;
+    use crate::{Now, Store};
+    use chrono::NaiveDate;
 
     #[test]
     fn every_translation_is_complete_for_the_seeded_kinds_and_documents() {
         let store = Store::open_in_memory().unwrap();
-        for (code, _) in LANGUAGES {
+        for code in SLIP_LANGUAGES {
             let t = translation(code).unwrap();
             assert_eq!(t.language, *code, "{code}.json names its own language");
             assert_eq!(t.weekdays.len(), 7, "{code}: seven weekdays, Monday first");
@@ -363,7 +257,11 @@ mod tests {
             );
         }
         assert_eq!(translation("ar").unwrap().dir, "rtl");
-        assert!(!is_language("xx"));
+        assert_eq!(
+            translation("xx").unwrap_err().code(),
+            "invalid",
+            "no translation for a language a slip cannot be asked in"
+        );
     }
 
     #[test]
@@ -407,10 +305,13 @@ mod tests {
         let html = render_slip(store.conn(), &appt.id, Layout::Paper).unwrap();
         assert_eq!(html.matches(r#"class="language""#).count(), 1);
         assert!(html.contains("venerdì 7 marzo 2025"));
-        let now = FixedOffset::east_opt(3600)
-            .unwrap()
-            .with_ymd_and_hms(2025, 3, 3, 10, 0, 0)
-            .unwrap();
+        let now = Now::at(
+            NaiveDate::from_ymd_opt(2025, 3, 3)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap(),
+            1,
+        );
         appointments::cancel(store.conn_mut(), &appt.id, "op", now).unwrap();
         assert_eq!(
             render_slip(store.conn(), &appt.id, Layout::Paper)
@@ -418,22 +319,5 @@ mod tests {
                 .code(),
             "invalid"
         );
-    }
-
-    #[test]
-    fn the_agenda_lists_names_escaped() {
-        let (store, _) = booked("fr", "Jean <i>Dupont</i>");
-        let html =
-            render_agenda(store.conn(), NaiveDate::from_ymd_opt(2025, 3, 7).unwrap()).unwrap();
-        // minijinja also escapes "/" (as &#x2f;), harmless in HTML.
-        let html = html.replace("&#x2f;", "/");
-        assert!(
-            html.contains("Jean &lt;i&gt;Dupont&lt;/i&gt;"),
-            "names are escaped"
-        );
-        assert!(html.contains("venerdì 07/03/2025"));
-        let empty =
-            render_agenda(store.conn(), NaiveDate::from_ymd_opt(2025, 3, 8).unwrap()).unwrap();
-        assert!(empty.contains("Nessun appuntamento"));
     }
 }
