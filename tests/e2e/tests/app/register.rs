@@ -140,6 +140,9 @@ async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
             && /revisione 2/.test(document.getElementById('message').textContent)",
     )
     .await?;
+    // The list is drawn again when the save's refresh returns, and the focus goes back
+    // to the form only after it: a button found before would be a stale node.
+    wait_ready_for_next(client).await?;
 
     // Delete access 1 (the oldest, last row), after the confirmation.
     client
