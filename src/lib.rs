@@ -16,10 +16,9 @@ pub mod clock;
 pub mod codebook;
 pub mod desk;
 pub mod error;
-pub mod export;
+pub mod exchange;
 pub mod holidays;
 pub mod ids;
-pub mod import;
 pub mod limits;
 pub mod preferences;
 pub mod register;
@@ -27,8 +26,8 @@ pub mod report;
 pub mod slip;
 pub mod store;
 
-pub use error::{Error, Result};
 pub use clock::Now;
+pub use error::{Error, Result};
 pub use store::Store;
 
 /// The application identifier shared with the desktop shell: it names the app-data

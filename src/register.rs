@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::accesses::{self, Access, NewAccess};
 use crate::codebook::{self, Codebook};
 use crate::desk::{self, Desk};
-use crate::export::{self, Pending};
+use crate::exchange::export::{self, Pending};
 use crate::preferences::{self, Language};
 use crate::store::audit;
 use crate::{Error, Result};
