@@ -87,6 +87,8 @@ export const it = {
   'rej.own_desk': 'il file è stato esportato da questo stesso sportello: i suoi record sono già qui.',
   'rej.altered_copy': 'questa esportazione è già stata importata da un file diverso: questa copia è stata modificata.',
   'rej.not_stored': 'il file è valido ma il salvataggio non è riuscito; non è stato salvato niente. Riprova.',
+  'rej.changed_since_plan': 'il file è cambiato dopo l’anteprima; non è stato salvato niente. Rifai l’anteprima.',
+  'rej.stale_plan': 'i dati sono cambiati dopo l’anteprima (un’altra importazione o una correzione); non è stato salvato niente. Rifai l’anteprima.',
 
   'field.record': 'tipo di riga',
   'field.format': 'formato',
@@ -208,6 +210,8 @@ export const en = {
   'rej.own_desk': 'the file was exported by this very desk: its records are here already.',
   'rej.altered_copy': 'this export was imported before from a different file: this copy was altered.',
   'rej.not_stored': 'the file is valid but storing it failed; nothing was stored. Try again.',
+  'rej.changed_since_plan': 'the file changed after the preview; nothing was stored. Preview it again.',
+  'rej.stale_plan': 'the data changed after the preview (another import or a correction); nothing was stored. Preview again.',
 
   'field.record': 'kind of line',
   'field.format': 'format',

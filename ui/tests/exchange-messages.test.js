@@ -7,7 +7,7 @@ import {
 } from '../js/exchange-messages.js';
 
 test('every rejection code of the core has its text in both languages', () => {
-  const source = readFileSync(new URL('../../src/import.rs', import.meta.url), 'utf8');
+  const source = readFileSync(new URL('../../src/exchange/import/mod.rs', import.meta.url), 'utf8');
   const body = /pub enum RejectionKind \{([\s\S]*?)\n\}/.exec(source)[1];
   const kinds = [...body.matchAll(/^\s{4}([A-Z]\w*),$/gm)]
     .map((m) => m[1].replace(/[A-Z]/g, (c, i) => (i ? '_' : '') + c.toLowerCase()));
