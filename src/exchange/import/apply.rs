@@ -151,7 +151,8 @@ pub(super) fn apply_with(
     Ok(reports)
 }
 
-/// Refusal of a planned file: its report, and the SHA-256 to log.
+/// The report of a planned file refused on apply: the planned desk and sequence, and a
+/// message that starts with the file, as every rejection of a batch does.
 fn refused(planned: &PlannedFile, kind: RejectionKind, message: String) -> FileReport {
     let name = &planned.report.file;
     let mut report = FileReport::rejected(name, err(kind, None, None, message), None);
@@ -173,11 +174,7 @@ fn apply_file(
     let bytes = match read(&planned.path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            let mut report = refused(planned, K::Unreadable, String::new());
-            report.message = format!("{name}: cannot be read ({e})");
-            if let Some(r) = report.rejection.as_mut() {
-                r.message = report.message.clone();
-            }
+            let report = refused(planned, K::Unreadable, format!("cannot be read ({e})"));
             return Ok((report, String::new()));
         }
     };
