@@ -13,7 +13,12 @@ use sportello::{Error, Store, desk, store};
 mod cli_appointments;
 #[path = "cli/cases.rs"]
 mod cli_cases;
-mod cli_sync;
+#[path = "cli/export.rs"]
+mod cli_export;
+#[path = "cli/import.rs"]
+mod cli_import;
+#[path = "cli/report.rs"]
+mod cli_report;
 
 /// Front-desk register of the Sportello Info Immigrati desks: codebook, desk,
 /// export, import and yearly report, on the same database as the desktop app.
@@ -41,36 +46,10 @@ enum Command {
     },
     /// Write this desk's export file for the coordinator into DIR and print its path
     /// (default: everything changed since the last export).
-    Export {
-        /// Everything changed since the last export (the default).
-        #[arg(long, conflicts_with_all = ["date", "from", "to"])]
-        since_last: bool,
-        /// The records of one day (YYYY-MM-DD).
-        #[arg(long, value_name = "YYYY-MM-DD", conflicts_with_all = ["from", "to"])]
-        date: Option<chrono::NaiveDate>,
-        /// First day of a range (with --to).
-        #[arg(long, value_name = "YYYY-MM-DD", requires = "to")]
-        from: Option<chrono::NaiveDate>,
-        /// Last day of a range (with --from).
-        #[arg(long, value_name = "YYYY-MM-DD", requires = "from")]
-        to: Option<chrono::NaiveDate>,
-        /// Folder to write the file into (a USB stick, a synced folder...).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-    },
+    Export(cli_export::Args),
     /// Import desk export files (each on its own, all or nothing). Exit status 1 when
     /// any file was rejected.
-    Import {
-        /// Show what would happen and store nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Export files, or folders holding them (*.jsonl).
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-    },
+    Import(cli_import::Args),
     /// Show, per desk, the export sequence numbers received and missing, and the import log.
     Imports {
         /// Output format.
@@ -86,8 +65,8 @@ enum Command {
         #[arg(long)]
         desk: Option<String>,
         /// Output format (json only, for now).
-        #[arg(long, value_enum, default_value_t = cli_sync::ReportFormat::Json)]
-        format: cli_sync::ReportFormat,
+        #[arg(long, value_enum, default_value_t = cli_report::ReportFormat::Json)]
+        format: cli_report::ReportFormat,
         /// Write to FILE instead of the standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -246,25 +225,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             }
         }
-        Command::Export {
-            since_last: _,
-            date,
-            from,
-            to,
-            out,
-        } => cli_sync::export(&mut store, date, from.zip(to), &out)?,
-        Command::Import {
-            dry_run,
-            format,
-            files,
-        } => return cli_sync::import(&mut store, dry_run, matches!(format, Format::Json), &files),
-        Command::Imports { format } => cli_sync::imports(&store, matches!(format, Format::Json))?,
+        Command::Export(args) => cli_export::run(&mut store, args)?,
+        Command::Import(args) => return cli_import::run(&mut store, args),
+        Command::Imports { format } => cli_import::imports(&store, matches!(format, Format::Json))?,
         Command::Report {
             year,
             desk,
             format,
             out,
-        } => cli_sync::report(&store, year, desk.as_deref(), format, out.as_deref())?,
+        } => cli_report::run(&store, year, desk.as_deref(), format, out.as_deref())?,
         Command::Desk { action, format } => match action {
             Some(DeskAction::Presets) => match format {
                 Format::Json => print_json(&desk::presets())?,

@@ -9,8 +9,8 @@
 use std::collections::HashSet;
 
 use libfuzzer_sys::fuzz_target;
-use sportello::export::sha256_hex;
-use sportello::import::{Record, parse};
+use sportello::exchange::import::parse;
+use sportello::exchange::wire::{Record, sha256_hex};
 
 fn check(data: &[u8]) {
     let Ok(file) = parse(data) else {
@@ -27,7 +27,7 @@ fn check(data: &[u8]) {
         };
         assert!(ids.insert(id.clone()), "an accepted file has unique ids");
     }
-    assert!(file.header.period_from <= file.header.period_to);
+    assert!(file.header.period.from <= file.header.period.to);
 }
 
 fuzz_target!(|data: &[u8]| {

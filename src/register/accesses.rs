@@ -335,6 +335,18 @@ fn codes(conn: &Connection, table: &str, id: &str) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The reason codes of access `id`, in code order (none for an unknown id). The
+/// export and the import read an access's codes through here, so the two code tables
+/// are queried from this module only.
+pub fn reason_codes(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    codes(conn, "access_reasons", id)
+}
+
+/// The action codes of access `id`, in code order (none for an unknown id).
+pub fn action_codes(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    codes(conn, "access_actions", id)
+}
+
 const COLUMNS: &str =
     "id, desk, revision, deleted, date, hour, channel, nationality, sex, age_band,
      first_access, referred_by, permit, accompaniment, mediation, created_at, updated_at";

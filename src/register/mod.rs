@@ -19,7 +19,6 @@ use serde::{Deserialize, Serialize};
 use crate::cases::CaseType;
 use crate::codebook::{self, Codebook};
 use crate::desk::{self, Desk};
-use crate::export::{self, Pending};
 use crate::preferences::{self, Language};
 use crate::store::audit;
 use crate::{Error, Now, Result};
@@ -184,25 +183,24 @@ pub fn context(conn: &Connection, today: NaiveDate) -> Result<Context> {
     })
 }
 
-/// One day of the register: its accesses (newest first), its counts, and what is
-/// still to export (as of today, whatever the day shown).
+/// One day of the register: its accesses (newest first) and its counts. What is still
+/// to export is the exchange's to say (`exchange::export::pending`): the screen shows
+/// both side by side.
 #[derive(Debug, Clone, Serialize)]
 pub struct Day {
     pub accesses: Vec<Access>,
     pub counts: DayCounts,
-    pub unexported: Pending,
     /// The desk's most frequent nationalities in the year up to this day: refreshed
     /// with every save, so the type-ahead learns as the day goes on.
     pub frequent_nationalities: Vec<String>,
 }
 
-/// The own desk's register for `date`, with what is not exported yet on `today`.
-pub fn day(conn: &Connection, date: NaiveDate, today: NaiveDate) -> Result<Day> {
+/// The own desk's register for `date`.
+pub fn day(conn: &Connection, date: NaiveDate) -> Result<Day> {
     let desk = desk::own_code(conn)?;
     Ok(Day {
         accesses: accesses::list_for_day(conn, &desk, date)?,
         counts: day_counts(conn, &desk, date)?,
-        unexported: export::pending(conn, today)?,
         frequent_nationalities: frequent_nationalities(
             conn,
             &desk,
@@ -616,10 +614,9 @@ mod tests {
             history[0].operator, "M.R.",
             "the operator signs every change"
         );
-        let today = day(store.conn(), d(5), d(5)).unwrap();
+        let today = day(store.conn(), d(5)).unwrap();
         assert_eq!(today.accesses.len(), 6);
         assert_eq!((today.counts.front_desk, today.counts.phone_mail), (1, 5));
-        assert_eq!(today.unexported.records, 6);
         assert_eq!(today.frequent_nationalities, ["MA"]);
         let ctx = context(store.conn(), d(5)).unwrap();
         assert_eq!(
@@ -655,7 +652,7 @@ mod tests {
             "conflict"
         );
         assert_eq!(
-            day(store.conn(), d(5), d(5)).unwrap().accesses.len(),
+            day(store.conn(), d(5)).unwrap().accesses.len(),
             3,
             "a refused undo deletes nothing"
         );
@@ -664,7 +661,7 @@ mod tests {
         };
         let undone = undo(store.conn_mut(), &fresh, now()).unwrap();
         assert!(undone.iter().all(|a| a.deleted && a.revision == 2));
-        assert_eq!(day(store.conn(), d(5), d(5)).unwrap().accesses.len(), 1);
+        assert_eq!(day(store.conn(), d(5)).unwrap().accesses.len(), 1);
     }
 
     #[test]

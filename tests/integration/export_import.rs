@@ -6,15 +6,21 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use sportello::cases::{self, CaseType, NewCase, PersonalFile};
-use sportello::export::{self, Selection};
-use sportello::import::{self, FileReport, Outcome, RejectionKind};
+use sportello::exchange::export::{self, Selection};
+use sportello::exchange::import::{self, FileReport, Outcome, RejectionKind};
+use sportello::exchange::sha256_hex;
 use sportello::register::accesses::{self, NewAccess};
-use sportello::{Store, codebook, desk};
+use sportello::{Now, Store, codebook, desk};
 
 use crate::cli::sportello;
 
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 3, 12, 9, 30, 0).unwrap()
+}
+
+/// [`now`] as the one clock reading the export takes (UTC: the local day is 2024-03-12).
+pub fn clock() -> Now {
+    Now::new(now().fixed_offset())
 }
 
 pub fn day(s: &str) -> NaiveDate {
@@ -69,7 +75,7 @@ pub fn case_on(opened: &str, closed: Option<&str>, case_type: CaseType) -> NewCa
 }
 
 fn export_to(store: &mut Store, selection: Selection, dir: &Path) -> export::ExportSummary {
-    export::export(store.conn_mut(), selection, dir, day("2024-03-12"), now()).unwrap()
+    export::export(store.conn_mut(), selection, dir, clock()).unwrap()
 }
 
 fn import_bytes(store: &mut Store, name: &str, bytes: &[u8], dry_run: bool) -> FileReport {
@@ -152,7 +158,7 @@ fn rebuild(header: &Value, records: &[Value]) -> Vec<u8> {
         out.push(b'\n');
     }
     let trailer = json!({"record": "trailer", "count": records.len(),
-                         "sha256": export::sha256_hex(&out)});
+                         "sha256": sha256_hex(&out)});
     out.extend(serde_json::to_vec(&trailer).unwrap());
     out.push(b'\n');
     out
@@ -464,7 +470,7 @@ fn every_bad_file_is_rejected_and_stores_nothing() {
     bad_utf8.splice(10..10, [0xff, 0xfe]);
     let mut bad_json = serde_json::to_vec(&header).unwrap();
     bad_json.extend(b"\n{\"record\":\"access\",\"id\":\n");
-    let trailer = json!({"record": "trailer", "count": 1, "sha256": export::sha256_hex(&bad_json)});
+    let trailer = json!({"record": "trailer", "count": 1, "sha256": sha256_hex(&bad_json)});
     bad_json.extend(serde_json::to_vec(&trailer).unwrap());
     bad_json.push(b'\n');
     let mut wrong_sha = good.clone();

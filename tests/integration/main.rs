@@ -4,6 +4,7 @@ mod appointments;
 mod cases;
 mod cli;
 mod export_import;
+mod import_plan;
 mod register;
 mod report;
 mod store;

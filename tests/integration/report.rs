@@ -3,12 +3,13 @@
 
 use serde_json::Value;
 use sportello::cases::{self, CaseType};
-use sportello::export::{self, Selection};
+use sportello::exchange::export::{self, Selection};
+use sportello::exchange::import;
 use sportello::register::accesses::{self, NewAccess};
-use sportello::{Store, import, report};
+use sportello::{Store, report};
 
 use crate::cli::sportello;
-use crate::export_import::{access_on, case_on, day, desk_store, now};
+use crate::export_import::{access_on, case_on, clock, desk_store, now};
 
 /// Opens `n` cases of `case_type` on `opened`, closed on `closed` (if any).
 fn cases_of(store: &mut Store, n: usize, opened: &str, closed: Option<&str>, t: CaseType) {
@@ -74,14 +75,7 @@ fn the_2023_accompaniment_figures_are_reproduced_across_desks() {
     let mut fol = desk_store("FOL");
     follonica(&mut fol);
     record(&mut fol, with(|a| a.channel = "telefono".into()), 3);
-    let file = export::export(
-        fol.conn_mut(),
-        Selection::SinceLast,
-        dir.path(),
-        day("2024-01-10"),
-        now(),
-    )
-    .unwrap();
+    let file = export::export(fol.conn_mut(), Selection::SinceLast, dir.path(), clock()).unwrap();
 
     let mut gro = desk_store("GRO");
     grosseto(&mut gro);

@@ -55,7 +55,7 @@ export const chooseSavePath = (defaultPath) => window.__TAURI__.dialog.save({
 export const exportToPath = (dir) => invoke('export_to_path', { dir });
 export const getExportStatus = () => invoke('get_export_status');
 export const planImport = (paths) => invoke('plan_import', { paths });
-export const applyImport = (paths) => invoke('apply_import', { paths });
+export const applyImport = (plan) => invoke('apply_import', { plan });
 export const getImportStatus = () => invoke('get_import_status');
 
 // Native dialogs (the dialog plugin): a folder, or export files; null when cancelled.

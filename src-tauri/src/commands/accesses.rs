@@ -1,7 +1,9 @@
 //! The access register: thin adapters over `sportello::register`.
 
 use chrono::NaiveDate;
+use serde::Serialize;
 use sportello::Now;
+use sportello::exchange::export::{Pending, pending};
 use sportello::register::accesses::{Access, NewAccess};
 use sportello::register::{self, Context, Day, LastSave, Recorded};
 use tauri::State;
@@ -16,11 +18,25 @@ pub fn open_register(state: State<'_, AppState>) -> IpcResult<Context> {
     state.with(|s| register::context(s.conn(), now.today()))
 }
 
+/// One day of the register and, as of today, what is still to export: the status
+/// line shows them together.
+#[derive(Serialize)]
+pub struct RegisterDay {
+    #[serde(flatten)]
+    day: Day,
+    unexported: Pending,
+}
+
 /// One day of the register: accesses, counts by channel, what is still to export.
 #[tauri::command(async)]
-pub fn get_register_day(state: State<'_, AppState>, date: NaiveDate) -> IpcResult<Day> {
+pub fn get_register_day(state: State<'_, AppState>, date: NaiveDate) -> IpcResult<RegisterDay> {
     let now = Now::read();
-    state.with(|s| register::day(s.conn(), date, now.today()))
+    state.with(|s| {
+        Ok::<_, sportello::Error>(RegisterDay {
+            day: register::day(s.conn(), date)?,
+            unexported: pending(s.conn(), now.today())?,
+        })
+    })
 }
 
 /// Records `count` identical accesses (1 for a single one), with the follow-ups offered.

@@ -1,10 +1,10 @@
-//! Export and import: thin adapters over `sportello::{export, import}`.
+//! Export and import: thin adapters over `sportello::exchange`.
 
 use std::path::PathBuf;
 
-use chrono::{Local, Utc};
-use sportello::export::{self, ExportSummary, Selection};
-use sportello::import::{self, FileReport};
+use sportello::Now;
+use sportello::exchange::export::{self, ExportSummary, Selection};
+use sportello::exchange::import::{self, FileReport, ImportPlan};
 use tauri::State;
 
 use crate::AppState;
@@ -15,13 +15,11 @@ use crate::error::IpcResult;
 #[tauri::command(async)]
 pub fn export_to_path(state: State<'_, AppState>, dir: String) -> IpcResult<ExportSummary> {
     let mut store = state.store.lock().expect("store lock");
-    let today = Local::now().date_naive();
     Ok(export::export_to_folder(
         &mut store,
         Selection::SinceLast,
         &PathBuf::from(dir),
-        today,
-        Utc::now(),
+        Now::read(),
     )?)
 }
 
@@ -29,33 +27,24 @@ pub fn export_to_path(state: State<'_, AppState>, dir: String) -> IpcResult<Expo
 #[tauri::command(async)]
 pub fn get_export_status(state: State<'_, AppState>) -> IpcResult<export::Status> {
     let store = state.store.lock().expect("store lock");
-    Ok(export::status(&store, Local::now().date_naive())?)
+    Ok(export::status(&store, Now::read().today())?)
 }
 
-/// The dry run: what importing `paths` (files or folders) would do; stores nothing.
+/// The preview: the plan of importing `paths` (files or folders), one entry per file
+/// with what it would do; stores nothing. Hand it back to [`apply_import`].
 #[tauri::command(async)]
-pub fn plan_import(state: State<'_, AppState>, paths: Vec<String>) -> IpcResult<Vec<FileReport>> {
-    let mut store = state.store.lock().expect("store lock");
+pub fn plan_import(state: State<'_, AppState>, paths: Vec<String>) -> IpcResult<ImportPlan> {
+    let store = state.store.lock().expect("store lock");
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    Ok(import::import_paths(
-        store.conn_mut(),
-        &paths,
-        true,
-        Utc::now(),
-    )?)
+    Ok(import::plan(store.conn(), &paths)?)
 }
 
-/// Imports `paths` (files or folders), each file in its own transaction.
+/// Applies a plan made by [`plan_import`], each file in its own transaction; a file
+/// changed since the preview, or planned over records that changed since, is refused.
 #[tauri::command(async)]
-pub fn apply_import(state: State<'_, AppState>, paths: Vec<String>) -> IpcResult<Vec<FileReport>> {
+pub fn apply_import(state: State<'_, AppState>, plan: ImportPlan) -> IpcResult<Vec<FileReport>> {
     let mut store = state.store.lock().expect("store lock");
-    let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    Ok(import::import_paths(
-        store.conn_mut(),
-        &paths,
-        false,
-        Utc::now(),
-    )?)
+    Ok(import::apply(store.conn_mut(), &plan, Now::read().utc())?)
 }
 
 /// Per desk, the export sequence numbers received and missing, and the import log.

@@ -229,6 +229,8 @@ export default {
   'rej.own_desk': 'the file was exported by this very desk: its records are here already.',
   'rej.altered_copy': 'this export was imported before from a different file: this copy was altered.',
   'rej.not_stored': 'the file is valid but storing it failed; nothing was stored. Try again.',
+  'rej.changed_since_plan': 'the file changed after the preview; nothing was stored. Preview it again.',
+  'rej.stale_plan': 'the data changed after the preview (another import or a correction); nothing was stored. Preview again.',
 
   'field.record': 'kind of line',
   'field.format': 'format',

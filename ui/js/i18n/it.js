@@ -233,6 +233,8 @@ export default {
   'rej.own_desk': 'il file è stato esportato da questo stesso sportello: i suoi record sono già qui.',
   'rej.altered_copy': 'questa esportazione è già stata importata da un file diverso: questa copia è stata modificata.',
   'rej.not_stored': 'il file è valido ma il salvataggio non è riuscito; non è stato salvato niente. Riprova.',
+  'rej.changed_since_plan': 'il file è cambiato dopo l’anteprima; non è stato salvato niente. Rifai l’anteprima.',
+  'rej.stale_plan': 'i dati sono cambiati dopo l’anteprima (un’altra importazione o una correzione); non è stato salvato niente. Rifai l’anteprima.',
 
   'field.record': 'tipo di riga',
   'field.format': 'formato',

@@ -100,7 +100,7 @@ export function mount(root) {
       confirmBtn.addEventListener('click', async () => {
         confirmBtn.disabled = true;
         try {
-          const result = await applyImport(paths);
+          const result = await applyImport(plan);
           importArea.replaceChildren(h('h3', {}, t('sync.result')), reportTable(result, true));
         } catch (e) {
           importArea.replaceChildren(failure(e));

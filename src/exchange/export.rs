@@ -1,9 +1,10 @@
-//! The desk export: format version 1 of the contract, written atomically and logged.
+//! The desk export: format version 1 of the contract ([`super::wire`]), written
+//! atomically and logged.
 //!
 //! A file is a header line, zero or more record lines (accesses and cases), and a
 //! trailer line with the record count and the SHA-256 of every byte before it. Only this
 //! desk's own records leave, and only the fields of the contract: the lines are built
-//! here field by field from the anonymous tables, never from appointments, personal
+//! here field by field from the anonymous tables into the [`super::wire`] types, never from appointments, personal
 //! files or notes, so personal data has no path into a file.
 //!
 //! Three selections:
@@ -28,19 +29,18 @@ use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{NaiveDate, SecondsFormat};
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
-use crate::{Error, Result, Store, codebook, desk, ids};
-
-/// The format name written in every header.
-pub const FORMAT: &str = "sportello-export";
-/// The one format version this program writes and reads.
-pub const FORMAT_VERSION: i64 = 1;
+use super::wire::{
+    self, AccessLine, CaseLine, FORMAT, FORMAT_VERSION, Header, Period, Record, Trailer, sha256_hex,
+};
+use crate::cases::CaseType;
+use crate::register::accesses;
+use crate::store::settings;
+use crate::{Error, Now, Result, Store, codebook, desk, ids};
 
 /// Which records an export takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,9 +79,9 @@ pub struct Pending {
     pub last_export: Option<ExportSummary>,
 }
 
-/// One record line, in contract field order.
+/// One record line with what the export needs to know about it.
 struct Line {
-    value: Value,
+    record: Record,
     dates: Vec<NaiveDate>,
     change_seq: Option<i64>,
 }
@@ -98,14 +98,6 @@ fn last_mark(conn: &Connection, desk: &str) -> Result<i64> {
         [desk],
         |r| r.get(0),
     )?)
-}
-
-fn codes(conn: &Connection, table: &str, id: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT code FROM {table} WHERE access_id = ?1 ORDER BY code"
-    ))?;
-    let rows = stmt.query_map([id], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 type AccessRow = (
@@ -204,20 +196,38 @@ fn access_lines(
             seq,
         ) = row;
         let d = date(&day)?;
-        let value = if deleted {
-            json!({"record": "access", "id": id, "revision": revision, "deleted": true, "date": day})
+        // a tombstone carries only id, revision, deleted and date
+        fn live<T>(deleted: bool, v: Option<T>) -> Option<T> {
+            if deleted { None } else { v }
+        }
+        let (reasons, actions) = if deleted {
+            (None, None)
         } else {
-            json!({
-                "record": "access", "id": id, "revision": revision, "deleted": false,
-                "date": day, "hour": hour, "channel": channel, "nationality": nationality,
-                "sex": sex, "age_band": age_band, "first_access": first,
-                "referred_by": referred, "reasons": codes(conn, "access_reasons", &id)?,
-                "permit": permit, "actions": codes(conn, "access_actions", &id)?,
-                "accompaniment": accomp, "mediation": mediation,
-            })
+            (
+                Some(accesses::reason_codes(conn, &id)?),
+                Some(accesses::action_codes(conn, &id)?),
+            )
         };
+        let record = Record::Access(AccessLine {
+            revision,
+            deleted,
+            date: d,
+            hour: live(deleted, hour),
+            channel: live(deleted, channel),
+            nationality: live(deleted, nationality),
+            sex: live(deleted, sex),
+            age_band: live(deleted, age_band),
+            first_access: live(deleted, first),
+            referred_by: live(deleted, referred),
+            reasons,
+            permit: live(deleted, permit),
+            actions,
+            accompaniment: live(deleted, accomp),
+            mediation: live(deleted, mediation),
+            id,
+        });
         lines.push(Line {
-            value,
+            record,
             dates: vec![d],
             change_seq: seq,
         });
@@ -263,31 +273,38 @@ fn case_lines(conn: &Connection, desk: &str, selection: Selection, mark: i64) ->
         .collect::<rusqlite::Result<_>>()?;
     let mut lines = Vec::with_capacity(rows.len());
     for (id, revision, deleted, case_type, opened_on, closed_on, reason, seq) in rows {
-        let mut dates = vec![date(&opened_on)?];
-        let value = if deleted {
-            json!({"record": "case", "id": id, "revision": revision, "deleted": true, "opened_on": opened_on})
+        let opened = date(&opened_on)?;
+        let mut dates = vec![opened];
+        let record = if deleted {
+            Record::Case(CaseLine {
+                id,
+                revision,
+                deleted,
+                case_type: None,
+                opened_on: opened,
+                closed_on: None,
+                reason: None,
+            })
         } else {
-            if let Some(c) = &closed_on {
-                dates.push(date(c)?);
-            }
-            json!({
-                "record": "case", "id": id, "revision": revision, "deleted": false,
-                "case_type": case_type, "opened_on": opened_on, "closed_on": closed_on,
-                "reason": reason,
+            let closed = closed_on.as_deref().map(date).transpose()?;
+            dates.extend(closed);
+            Record::Case(CaseLine {
+                id,
+                revision,
+                deleted,
+                case_type: case_type.as_deref().and_then(CaseType::parse),
+                opened_on: opened,
+                closed_on: Some(closed),
+                reason,
             })
         };
         lines.push(Line {
-            value,
+            record,
             dates,
             change_seq: seq,
         });
     }
     Ok(lines)
-}
-
-/// SHA-256 of `bytes`, lowercase hex (sha2 0.11 digests do not format with `{:x}`).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// The file name of the contract: `sportello-<DESK>-<FROM>_<TO>-<8 hex>.jsonl`.
@@ -322,30 +339,45 @@ fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     Ok(target)
 }
 
-/// Builds the bytes of an export file: header, `lines`, trailer.
-fn render(header: &Value, lines: &[Line]) -> Result<Vec<u8>> {
-    let mut out = serde_json::to_vec(header)?;
-    out.push(b'\n');
+/// Builds the bytes of an export file: header, `lines`, trailer; and the SHA-256 the
+/// trailer carries (of every byte before it).
+fn render(header: &Header, lines: &[Line]) -> Result<(Vec<u8>, String)> {
+    let mut out = Vec::new();
+    wire::write_line(&mut out, header)?;
     for line in lines {
-        serde_json::to_writer(&mut out, &line.value)?;
-        out.push(b'\n');
+        wire::write_line(&mut out, &line.record)?;
     }
-    let trailer = json!({"record": "trailer", "count": lines.len(), "sha256": sha256_hex(&out)});
-    serde_json::to_writer(&mut out, &trailer)?;
-    out.push(b'\n');
-    Ok(out)
+    let sha256 = sha256_hex(&out);
+    let trailer = Trailer {
+        count: lines.len() as i64,
+        sha256: sha256.clone(),
+    };
+    wire::write_line(&mut out, &trailer)?;
+    Ok((out, sha256))
 }
 
 /// Writes one export file of this desk's records into `dir`, logs it in `exports` and
-/// returns what was written. `today` is the desk's local date (the period of an empty
-/// since-last export); `now` stamps the header.
+/// returns what was written. `now` stamps the header (its UTC instant) and gives the
+/// period of an empty since-last export (its local day).
 pub fn export(
     conn: &mut Connection,
     selection: Selection,
     dir: &Path,
-    today: NaiveDate,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<ExportSummary> {
+    export_as(conn, selection, dir, now, ids::new_id(now.utc()))
+}
+
+/// [`export`] under a given export id: the id is the only random part of a file, so a
+/// test that pins a file byte for byte chooses it.
+pub(crate) fn export_as(
+    conn: &mut Connection,
+    selection: Selection,
+    dir: &Path,
+    now: Now,
+    export_id: String,
+) -> Result<ExportSummary> {
+    let today = now.today();
     if let Selection::Range { from, to } = selection
         && from > to
     {
@@ -367,7 +399,7 @@ pub fn export(
     // One immediate (write) transaction: the records read, the sequence taken and the
     // log row agree even if the app writes an access meanwhile, and a concurrent writer
     // makes this wait (busy timeout) instead of failing on a stale read snapshot.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn.transaction()?;
     let mark = last_mark(&tx, &desk)?;
     let mut lines = access_lines(&tx, &desk, selection, mark)?;
     lines.extend(case_lines(&tx, &desk, selection, mark)?);
@@ -394,21 +426,18 @@ pub fn export(
         [&desk],
         |r| r.get(0),
     )?;
-    let export_id = ids::new_id(now);
-    let created_at = now.to_rfc3339_opts(SecondsFormat::Secs, false);
-    let header = json!({
-        "record": "header", "format": FORMAT, "format_version": FORMAT_VERSION,
-        "export_id": export_id, "desk": desk, "sequence": sequence,
-        "created_at": created_at,
-        "period": {"from": from.to_string(), "to": to.to_string()},
-        "codebook_version": codebook::version(&tx)?,
-    });
-    let bytes = render(&header, &lines)?;
-    let trailer_start = bytes[..bytes.len() - 1]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    let sha = sha256_hex(&bytes[..trailer_start]);
+    let created_at = now.utc().to_rfc3339_opts(SecondsFormat::Secs, false);
+    let header = Header {
+        format: FORMAT.to_string(),
+        format_version: FORMAT_VERSION,
+        export_id: export_id.clone(),
+        desk: desk.clone(),
+        sequence,
+        created_at: created_at.clone(),
+        period: Period { from, to },
+        codebook_version: codebook::version(&tx)?,
+    };
+    let (bytes, sha) = render(&header, &lines)?;
     let name = file_name(&desk, from, to, &export_id);
     let path = write_atomically(dir, &name, &bytes)?;
     let logged = tx.execute(
@@ -543,11 +572,10 @@ pub fn export_to_folder(
     store: &mut Store,
     selection: Selection,
     dir: &Path,
-    today: NaiveDate,
-    now: DateTime<Utc>,
+    now: Now,
 ) -> Result<ExportSummary> {
-    let summary = export(store.conn_mut(), selection, dir, today, now)?;
-    store.set_setting(FOLDER_SETTING, &dir.to_string_lossy())?;
+    let summary = export(store.conn_mut(), selection, dir, now)?;
+    settings::set(store.conn(), FOLDER_SETTING, &dir.to_string_lossy())?;
     Ok(summary)
 }
 
@@ -561,7 +589,7 @@ pub struct Status {
 /// The export screen's status on `today`.
 pub fn status(store: &Store, today: NaiveDate) -> Result<Status> {
     Ok(Status {
-        folder: store.setting(FOLDER_SETTING)?,
+        folder: settings::get(store.conn(), FOLDER_SETTING)?,
         pending: pending(store.conn(), today)?,
     })
 }

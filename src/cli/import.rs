@@ -1,49 +1,29 @@
-//! The `export`, `import`, `imports` and `report` commands: argument handling and
-//! printing only; every rule is in the core (`sportello::{export, import, report}`).
+//! `sportello import` and `sportello imports`: plan the import of desk export files and
+//! apply the plan (or print it: `--dry-run`), and show the import log. Argument handling
+//! and printing only; every rule is in `sportello::exchange::import`. The printed text
+//! and the JSON are part of the command-line contract.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{Local, NaiveDate, Utc};
-use clap::ValueEnum;
 use serde_json::json;
-use sportello::import::{self, DeskSequences, FileReport, Outcome};
-use sportello::{Error, Store, export, report};
+use sportello::exchange::import::{self, DeskSequences, FileReport, Outcome};
+use sportello::{Error, Now, Store};
 
-use super::print_json;
+use super::{Format, print_json};
 
-/// Formats of `report`; only JSON exists so far.
-#[derive(Clone, Copy, ValueEnum)]
-pub enum ReportFormat {
-    Json,
-    Csv,
-    Xlsx,
-    Html,
-}
-
-pub fn export(
-    store: &mut Store,
-    date: Option<NaiveDate>,
-    range: Option<(NaiveDate, NaiveDate)>,
-    out: &Path,
-) -> Result<(), Error> {
-    let selection = match (date, range) {
-        (Some(d), _) => export::Selection::Range { from: d, to: d },
-        (None, Some((from, to))) => export::Selection::Range { from, to },
-        (None, None) => export::Selection::SinceLast,
-    };
-    let today = Local::now().date_naive();
-    let summary = export::export(store.conn_mut(), selection, out, today, Utc::now())?;
-    eprintln!(
-        "sportello: export no. {} of {}: {} records, {} to {}",
-        summary.sequence,
-        summary.desk,
-        summary.record_count,
-        summary.period_from,
-        summary.period_to
-    );
-    println!("{}", summary.path.display());
-    Ok(())
+// The command's help is the doc comment of its variant in main.rs.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Show what would happen and store nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Export files, or folders holding them (*.jsonl).
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
 }
 
 fn ranges(r: &[(i64, i64)]) -> String {
@@ -112,13 +92,22 @@ fn print_report(r: &FileReport, dry_run: bool) {
     }
 }
 
-pub fn import(
-    store: &mut Store,
-    dry_run: bool,
-    json_out: bool,
-    files: &[PathBuf],
-) -> Result<ExitCode, Error> {
-    let reports = import::import_paths(store.conn_mut(), files, dry_run, Utc::now())?;
+/// Plans the import of the files, then applies the plan (or, with `--dry-run`, prints
+/// it). Exit status 1 when any file was rejected.
+pub fn run(store: &mut Store, args: Args) -> Result<ExitCode, Error> {
+    let Args {
+        dry_run,
+        format,
+        files,
+    } = args;
+    let json_out = matches!(format, Format::Json);
+    let now = Now::read();
+    let plan = import::plan(store.conn(), &files)?;
+    let reports = if dry_run {
+        plan.reports()
+    } else {
+        import::apply(store.conn_mut(), &plan, now.utc())?
+    };
     if reports.is_empty() {
         return Err(Error::invalid(
             "FILE",
@@ -147,6 +136,7 @@ pub fn import(
     })
 }
 
+/// `sportello imports`: per desk, the sequence numbers received and missing, and the log.
 pub fn imports(store: &Store, json_out: bool) -> Result<(), Error> {
     let seqs = import::sequences(store.conn())?;
     let log = import::log(store.conn(), 50)?;
@@ -171,28 +161,4 @@ pub fn imports(store: &Store, json_out: bool) -> Result<(), Error> {
         );
     }
     Ok(())
-}
-
-pub fn report(
-    store: &Store,
-    year: i32,
-    desk: Option<&str>,
-    format: ReportFormat,
-    out: Option<&Path>,
-) -> Result<(), Error> {
-    if !matches!(format, ReportFormat::Json) {
-        return Err(Error::invalid(
-            "format",
-            "only --format json is available in this version",
-        ));
-    }
-    let r = report::yearly(store.conn(), year, desk)?;
-    match out {
-        Some(path) => {
-            let mut bytes = serde_json::to_vec_pretty(&r)?;
-            bytes.push(b'\n');
-            std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
-        }
-        None => print_json(&r),
-    }
 }

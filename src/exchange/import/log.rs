@@ -1,0 +1,148 @@
+//! The import log and what it tells: per desk, the export sequence numbers received and
+//! missing, and the last files imported, refused ones included.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+
+use super::FileReport;
+use crate::{Result, ids};
+
+/// Logs a file that stored nothing (rejected or already imported).
+pub(super) fn log_outcome(
+    conn: &Connection,
+    report: &FileReport,
+    sha: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO imports (imported_at, file_name, file_sha256, export_id, desk, sequence, outcome,
+                              message, unchanged)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            ids::timestamp(now),
+            report.file,
+            sha,
+            report.export_id,
+            report.desk,
+            report.sequence,
+            report.outcome.as_str(),
+            report.message,
+            report.unchanged as i64
+        ],
+    )?;
+    Ok(())
+}
+
+/// Per desk: the export sequence numbers received and missing, and the last file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskSequences {
+    pub desk: String,
+    /// Received numbers as inclusive ranges, e.g. `[[1, 40], [42, 57]]`.
+    pub received: Vec<(i64, i64)>,
+    /// Numbers below the highest received one that never arrived.
+    pub missing: Vec<i64>,
+    /// When the last file of this desk was imported (RFC 3339, UTC).
+    pub last_imported_at: Option<String>,
+    /// Sequence number of the highest file received.
+    pub last_sequence: Option<i64>,
+}
+
+/// The sequence status of every desk files were imported from, by desk code.
+pub fn sequences(conn: &Connection) -> Result<Vec<DeskSequences>> {
+    let mut stmt = conn.prepare(
+        "SELECT desk, sequence, MAX(imported_at) FROM imports
+         WHERE outcome = 'imported' AND desk IS NOT NULL
+         GROUP BY desk, sequence ORDER BY desk, sequence",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out: Vec<DeskSequences> = Vec::new();
+    for (desk, seq, at) in rows {
+        if out.last().is_none_or(|d| d.desk != desk) {
+            out.push(DeskSequences {
+                desk: desk.clone(),
+                received: vec![],
+                missing: vec![],
+                last_imported_at: None,
+                last_sequence: None,
+            });
+        }
+        let d = out.last_mut().expect("pushed above");
+        let expected = d.last_sequence.map_or(1, |s| s + 1);
+        d.missing.extend(expected..seq);
+        match d.received.last_mut() {
+            Some((_, to)) if *to + 1 == seq => *to = seq,
+            _ => d.received.push((seq, seq)),
+        }
+        d.last_sequence = Some(seq);
+        if d.last_imported_at
+            .as_deref()
+            .is_none_or(|l| l < at.as_str())
+        {
+            d.last_imported_at = Some(at);
+        }
+    }
+    Ok(out)
+}
+
+/// One row of the import log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub imported_at: String,
+    pub file_name: String,
+    pub desk: Option<String>,
+    pub sequence: Option<i64>,
+    pub outcome: String,
+    pub message: String,
+    pub new: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub conflicts: i64,
+}
+
+/// The import log, newest first.
+pub fn log(conn: &Connection, limit: usize) -> Result<Vec<LogEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT imported_at, file_name, desk, sequence, outcome, message, new_records, updated,
+                unchanged, conflicts
+         FROM imports ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(LogEntry {
+            imported_at: r.get(0)?,
+            file_name: r.get(1)?,
+            desk: r.get(2)?,
+            sequence: r.get(3)?,
+            outcome: r.get(4)?,
+            message: r.get(5)?,
+            new: r.get(6)?,
+            updated: r.get(7)?,
+            unchanged: r.get(8)?,
+            conflicts: r.get(9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What the import screen shows: per-desk sequences and the latest log rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub desks: Vec<DeskSequences>,
+    pub log: Vec<LogEntry>,
+}
+
+/// The import screen's status (the last `limit` log rows).
+pub fn status(conn: &Connection, limit: usize) -> Result<Status> {
+    Ok(Status {
+        desks: sequences(conn)?,
+        log: log(conn, limit)?,
+    })
+}

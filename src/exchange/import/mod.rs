@@ -1,0 +1,292 @@
+//! The coordinator's import of desk export files (format version 1), in two steps.
+//!
+//! 1. [`plan`]: read each file, [`parse`] it (bytes to a checked [`ExportFile`], or a
+//!    [`Rejection`] naming the line and the field), check its codes against this
+//!    codebook ([`check_codes`]: active or retired entries, since a desk may still use a
+//!    code the coordinator retired yesterday), and decide, record by record, what
+//!    importing it would do: new, updated, unchanged or conflicting. Nothing is written:
+//!    the files of one batch are planned in export order per desk, and a later file sees
+//!    what an earlier one would write through an in-memory overlay. The plan is a value
+//!    ([`ImportPlan`]): the dry run prints it, the app shows it and hands it back.
+//! 2. [`apply`]: re-read each planned file, refuse it if its SHA-256 is no longer the
+//!    planned one ([`RejectionKind::ChangedSincePlan`]), and apply exactly the plan, each
+//!    file in its own immediate transaction, after checking that the stored records are
+//!    still what the plan assumed ([`RejectionKind::StalePlan`] when the database moved
+//!    on: nothing is stored, preview again).
+//!
+//! Rules (the contract's): a stored record is replaced only by a higher revision; the
+//! same revision with the same content is unchanged; with different content it is a
+//! conflict: the stored record is kept, the conflict reported and logged in
+//! `import_conflicts`, and the rest of the file still imported. A file whose export id
+//! was imported already changes nothing ("already imported"). A file of this
+//! installation's own desk is rejected: its records are here already, and taking them
+//! back as imported would strip them of their `change_seq`.
+//!
+//! Logging ([`log`]): every applied plan writes one `imports` row per file, for rejected
+//! and already imported files too (so the coordinator can see what arrived and why it
+//! was refused); a rejected file stores nothing else. A plan writes nothing at all.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::exchange::wire::{Header, Record};
+use crate::{Error, Result};
+
+mod apply;
+mod check;
+mod log;
+mod parse;
+mod plan;
+
+pub use apply::apply;
+pub use check::check_codes;
+pub use log::{DeskSequences, LogEntry, Status, log, sequences, status};
+pub use parse::parse;
+pub use plan::{Action, ImportPlan, PlannedFile, PlannedRecord, plan, plan_files};
+
+/// Why a file is refused, as a stable code the interface translates (the CLI prints the
+/// English `message`). The codes are part of the IPC contract: add, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionKind {
+    /// The file cannot be read from disk.
+    Unreadable,
+    NotUtf8,
+    Empty,
+    NotJson,
+    NotObject,
+    /// The first line is not a Sportello header.
+    NotHeader,
+    /// `format` is not the contract's name.
+    WrongFormat,
+    /// A `format_version` this program does not know (a newer Sportello wrote it).
+    UnknownVersion,
+    UnknownField,
+    Missing,
+    WrongType,
+    OutOfRange,
+    BadDate,
+    BadUuid,
+    BadDesk,
+    BadTime,
+    /// A period that starts after it ends.
+    BadPeriod,
+    /// A code that is empty or longer than 32 characters.
+    BadCode,
+    DuplicateCode,
+    NoReasons,
+    BadCaseType,
+    ClosedBeforeOpened,
+    /// The end of the file is missing (no final newline or no trailer).
+    Truncated,
+    ChecksumMismatch,
+    CountMismatch,
+    UnknownRecord,
+    DuplicateId,
+    /// Codes the coordinator's codebook does not know: see `codes`.
+    UnknownCodes,
+    /// The file comes from this installation's own desk.
+    OwnDesk,
+    /// An export imported before, from a different file: this copy was altered.
+    AlteredCopy,
+    /// The file was valid but could not be stored (a database error); nothing stored.
+    NotStored,
+    /// The file on disk is no longer the one the plan was made of (its SHA-256
+    /// differs): nothing stored; preview again.
+    ChangedSincePlan,
+    /// The database changed since the plan was made (another import, a correction), so
+    /// the plan no longer says what importing this file would do: nothing stored;
+    /// preview again.
+    StalePlan,
+}
+
+/// A code of a file that the codebook does not know, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnknownCode {
+    pub line: usize,
+    pub field: String,
+    pub code: String,
+}
+
+/// Why a file is refused: a stable `kind`, the line (1-based) and field when they
+/// apply, the unknown codes for [`RejectionKind::UnknownCodes`], and an English
+/// `message` for the command line and the import log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub kind: RejectionKind,
+    pub line: Option<usize>,
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<UnknownCode>,
+    pub message: String,
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.line, &self.field) {
+            (Some(l), Some(field)) => write!(f, "line {l}, field '{field}': {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            (None, Some(field)) => write!(f, "field '{field}': {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+pub(crate) fn err(
+    kind: RejectionKind,
+    line: Option<usize>,
+    field: Option<&str>,
+    message: impl Into<String>,
+) -> Rejection {
+    Rejection {
+        kind,
+        line,
+        field: field.map(str::to_string),
+        codes: vec![],
+        message: message.into(),
+    }
+}
+
+/// A parsed, checked file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportFile {
+    pub header: Header,
+    /// `(line number, record)`, in file order.
+    pub records: Vec<(usize, Record)>,
+    /// SHA-256 of the whole file: tells two files with one export id apart.
+    pub file_sha256: String,
+}
+
+/// What happened to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Imported,
+    AlreadyImported,
+    Rejected,
+}
+
+impl Outcome {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Imported => "imported",
+            Outcome::AlreadyImported => "already_imported",
+            Outcome::Rejected => "rejected",
+        }
+    }
+}
+
+/// A record kept against a different copy of the same revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictReport {
+    pub record: String,
+    pub id: String,
+    pub revision: i64,
+    pub line: usize,
+    pub fields: Vec<String>,
+}
+
+/// The result of one file, for the dry-run preview and the import log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileReport {
+    pub file: String,
+    pub outcome: Outcome,
+    /// Why it was rejected, or a short note, in English (the command line, the log).
+    pub message: String,
+    /// Why it was rejected, for the interface to put in its own words.
+    pub rejection: Option<Rejection>,
+    pub export_id: Option<String>,
+    pub desk: Option<String>,
+    pub sequence: Option<i64>,
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub conflicts: Vec<ConflictReport>,
+}
+
+impl FileReport {
+    pub(crate) fn rejected(
+        file: &str,
+        rejection: Rejection,
+        header: Option<&Header>,
+    ) -> FileReport {
+        FileReport {
+            file: file.to_string(),
+            outcome: Outcome::Rejected,
+            message: rejection.to_string(),
+            rejection: Some(rejection),
+            export_id: header.map(|h| h.export_id.clone()),
+            desk: header.map(|h| h.desk.clone()),
+            sequence: header.map(|h| h.sequence),
+            new: 0,
+            updated: 0,
+            unchanged: 0,
+            conflicts: vec![],
+        }
+    }
+}
+
+/// Imports `files` (display name, bytes): plans them and applies the plan, each file in
+/// its own transaction; with `dry_run`, returns what the plan says and stores nothing.
+/// For bytes already in memory (the tests, the benchmarks); [`import_paths`] reads files.
+pub fn import_files(
+    conn: &mut Connection,
+    files: &[(String, Vec<u8>)],
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<FileReport>> {
+    let planned = plan_files(conn, files)?;
+    if dry_run {
+        return Ok(planned.reports());
+    }
+    apply::apply_with(conn, &planned, now, |path| {
+        let name = path.to_string_lossy();
+        files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, bytes)| bytes.clone())
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+    })
+}
+
+/// Reads and imports files and folders ([`plan`], then [`apply`]); with `dry_run`,
+/// returns what the plan says and stores nothing. An unreadable file is reported as
+/// rejected, not as an error of the whole batch.
+pub fn import_paths(
+    conn: &mut Connection,
+    paths: &[PathBuf],
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<FileReport>> {
+    let planned = plan(conn, paths)?;
+    if dry_run {
+        return Ok(planned.reports());
+    }
+    apply(conn, &planned, now)
+}
+
+/// The files to import for `paths`: files as given, folders expanded to their
+/// `*.jsonl` files in name order.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| Error::io(p, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "jsonl") && f.is_file())
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}

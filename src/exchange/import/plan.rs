@@ -1,0 +1,458 @@
+//! The import plan: what importing a batch of files would do, computed without writing.
+//!
+//! Each file is parsed and checked, then each of its records is compared with the stored
+//! copy: new, updated (a higher revision), unchanged (a lower revision, or the same one
+//! with the same content) or conflicting (the same revision with different content, or
+//! an id of another desk). The files of one desk are planned in export order, and a
+//! later file of the batch compares its records with what the earlier ones would write,
+//! held in an in-memory overlay over the database: the plan of a batch is exactly what
+//! applying it will do, and planning stores nothing.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::check::{Checked, check};
+use super::parse::parse_date;
+use super::{ConflictReport, ExportFile, FileReport, Outcome, RejectionKind, err, expand_paths};
+use crate::cases::CaseType;
+use crate::exchange::wire::{AccessLine, CaseLine, Record, sha256_hex};
+use crate::register::accesses;
+use crate::{Result, codebook};
+
+/// What importing one record would do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// No record with this id is stored: it is added.
+    New,
+    /// The line has a higher revision: it replaces the stored record.
+    Updated,
+    /// The stored record is the same, or newer: nothing changes.
+    Unchanged,
+    /// The same revision with different content (or an id of another desk): the stored
+    /// record is kept and the conflict logged.
+    Conflict,
+}
+
+/// One record line of a planned file and what importing it would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedRecord {
+    /// `access` or `case`.
+    pub record: String,
+    pub id: String,
+    pub revision: i64,
+    /// The line number in the file (1-based, header included).
+    pub line: usize,
+    pub action: Action,
+    /// For a conflict, the fields that differ from the stored copy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+}
+
+/// One file of a plan: the report the preview shows (its fields at the top level, as the
+/// interface reads them), the file it was made of, and what each record would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedFile {
+    #[serde(flatten)]
+    pub report: FileReport,
+    /// Where the file is read from again when the plan is applied.
+    pub path: PathBuf,
+    /// SHA-256 of the planned bytes; empty when the file could not be read.
+    pub sha256: String,
+    /// Every record line, in file order; empty unless the outcome is `imported`.
+    pub records: Vec<PlannedRecord>,
+}
+
+/// What importing a batch of files would do, file by file, in the order they will be
+/// applied (each desk's files by export sequence; unreadable files last). It serialises
+/// as the list of its files.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ImportPlan {
+    pub files: Vec<PlannedFile>,
+}
+
+impl ImportPlan {
+    /// The per-file reports of the plan: what a dry run prints.
+    pub fn reports(&self) -> Vec<FileReport> {
+        self.files.iter().map(|f| f.report.clone()).collect()
+    }
+}
+
+/// A stored record as the plan sees it: its desk, revision and fields.
+#[derive(Clone)]
+struct Stored {
+    desk: String,
+    revision: i64,
+    fields: Fields,
+}
+
+/// What the files planned so far would write: records by (kind, id), and the export
+/// ids they would log as imported, with their file's SHA-256.
+#[derive(Default)]
+pub(super) struct Overlay {
+    records: HashMap<(&'static str, String), Stored>,
+    pub(super) imported: HashMap<String, String>,
+}
+
+/// The stored copy of a record, field by field, for comparison with a line.
+type Fields = Vec<(&'static str, Option<String>)>;
+
+fn access_fields(a: &AccessLine) -> Fields {
+    let list = |v: &Option<Vec<String>>| {
+        v.as_ref().map(|v| {
+            let set: BTreeSet<&String> = v.iter().collect();
+            set.into_iter().cloned().collect::<Vec<_>>().join(",")
+        })
+    };
+    vec![
+        ("deleted", Some(a.deleted.to_string())),
+        ("date", Some(a.date.to_string())),
+        ("hour", a.hour.map(|h| h.to_string())),
+        ("channel", a.channel.clone()),
+        ("nationality", a.nationality.clone()),
+        ("sex", a.sex.clone()),
+        ("age_band", a.age_band.clone()),
+        ("first_access", a.first_access.map(|b| b.to_string())),
+        ("referred_by", a.referred_by.clone()),
+        ("reasons", list(&a.reasons)),
+        ("permit", a.permit.clone()),
+        ("actions", list(&a.actions)),
+        ("accompaniment", a.accompaniment.map(|b| b.to_string())),
+        ("mediation", a.mediation.map(|b| b.to_string())),
+    ]
+}
+
+fn case_fields(c: &CaseLine) -> Fields {
+    vec![
+        ("deleted", Some(c.deleted.to_string())),
+        ("case_type", c.case_type.map(|t| t.as_str().to_string())),
+        ("opened_on", Some(c.opened_on.to_string())),
+        ("closed_on", c.closed().map(|d| d.to_string())),
+        ("reason", c.reason.clone()),
+    ]
+}
+
+/// The fields that differ. A tombstone line compares only what it carries.
+fn differing(stored: &Fields, line: &Fields, line_deleted: bool) -> Vec<String> {
+    stored
+        .iter()
+        .zip(line)
+        .filter(|((_, s), (_, l))| !(line_deleted && l.is_none()) && s != l)
+        .map(|((name, _), _)| name.to_string())
+        .collect()
+}
+
+/// The stored access `id` as a line (desk and revision apart), if any.
+fn stored_access(conn: &Connection, id: &str) -> Result<Option<(String, AccessLine)>> {
+    let row = conn
+        .query_row(
+            "SELECT desk, revision, deleted, date, hour, channel, nationality, sex, age_band,
+                    first_access, referred_by, permit, accompaniment, mediation
+             FROM accesses WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, bool>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<bool>>(9)?,
+                    r.get::<_, Option<String>>(10)?,
+                    r.get::<_, Option<String>>(11)?,
+                    r.get::<_, Option<bool>>(12)?,
+                    r.get::<_, Option<bool>>(13)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((
+        desk,
+        revision,
+        deleted,
+        date,
+        hour,
+        channel,
+        nationality,
+        sex,
+        age_band,
+        first,
+        referred,
+        permit,
+        accomp,
+        mediation,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let reasons = accesses::reason_codes(conn, id)?;
+    let actions = accesses::action_codes(conn, id)?;
+    let live = !deleted;
+    Ok(Some((
+        desk,
+        AccessLine {
+            id: id.to_string(),
+            revision,
+            deleted,
+            date: parse_date(&date).unwrap_or_default(),
+            hour,
+            channel,
+            nationality,
+            sex,
+            age_band,
+            first_access: first,
+            referred_by: referred,
+            reasons: (live || !reasons.is_empty()).then_some(reasons),
+            permit,
+            actions: (live || !actions.is_empty()).then_some(actions),
+            accompaniment: accomp,
+            mediation,
+        },
+    )))
+}
+
+fn stored_case(conn: &Connection, id: &str) -> Result<Option<(String, CaseLine)>> {
+    let row = conn
+        .query_row(
+            "SELECT desk, revision, deleted, case_type, opened_on, closed_on, reason
+             FROM cases WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, bool>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    Ok(row.map(
+        |(desk, revision, deleted, case_type, opened_on, closed_on, reason)| {
+            (
+                desk,
+                CaseLine {
+                    id: id.to_string(),
+                    revision,
+                    deleted,
+                    case_type: case_type.as_deref().and_then(CaseType::parse),
+                    opened_on: parse_date(&opened_on).unwrap_or_default(),
+                    closed_on: Some(closed_on.as_deref().and_then(parse_date)),
+                    reason,
+                },
+            )
+        },
+    ))
+}
+
+/// The stored copy of `record`, as the overlay or else the database has it.
+fn stored(conn: &Connection, overlay: &Overlay, record: &Record) -> Result<Option<Stored>> {
+    if let Some(s) = overlay
+        .records
+        .get(&(record.kind(), record.id().to_string()))
+    {
+        return Ok(Some(s.clone()));
+    }
+    Ok(match record {
+        Record::Access(a) => stored_access(conn, &a.id)?.map(|(desk, s)| Stored {
+            desk,
+            revision: s.revision,
+            fields: access_fields(&s),
+        }),
+        Record::Case(c) => stored_case(conn, &c.id)?.map(|(desk, s)| Stored {
+            desk,
+            revision: s.revision,
+            fields: case_fields(&s),
+        }),
+    })
+}
+
+fn decide(
+    stored: Option<&Stored>,
+    desk: &str,
+    revision: i64,
+    line: &Fields,
+    deleted: bool,
+) -> (Action, Vec<String>) {
+    match stored {
+        None => (Action::New, vec![]),
+        // an id is one record of one desk: a clash across desks is never overwritten
+        Some(s) if s.desk != desk => (Action::Conflict, vec!["desk".into()]),
+        Some(s) if s.revision < revision => (Action::Updated, vec![]),
+        Some(s) if s.revision > revision => (Action::Unchanged, vec![]),
+        Some(s) => {
+            let diff = differing(&s.fields, line, deleted);
+            if diff.is_empty() {
+                (Action::Unchanged, vec![])
+            } else {
+                (Action::Conflict, diff)
+            }
+        }
+    }
+}
+
+/// What importing each record of `file` would do over the database and `overlay`; the
+/// records it would write are added to `overlay`.
+pub(super) fn plan_records(
+    conn: &Connection,
+    overlay: &mut Overlay,
+    file: &ExportFile,
+) -> Result<Vec<PlannedRecord>> {
+    let desk = &file.header.desk;
+    let mut out = Vec::with_capacity(file.records.len());
+    for (line, record) in &file.records {
+        let (revision, deleted, fields) = match record {
+            Record::Access(a) => (a.revision, a.deleted, access_fields(a)),
+            Record::Case(c) => (c.revision, c.deleted, case_fields(c)),
+        };
+        let (action, differ) = decide(
+            stored(conn, overlay, record)?.as_ref(),
+            desk,
+            revision,
+            &fields,
+            deleted,
+        );
+        if matches!(action, Action::New | Action::Updated) {
+            overlay.records.insert(
+                (record.kind(), record.id().to_string()),
+                Stored {
+                    desk: desk.clone(),
+                    revision,
+                    fields,
+                },
+            );
+        }
+        out.push(PlannedRecord {
+            record: record.kind().to_string(),
+            id: record.id().to_string(),
+            revision,
+            line: *line,
+            action,
+            fields: differ,
+        });
+    }
+    Ok(out)
+}
+
+/// The report of an imported file with these planned records.
+pub(super) fn imported_report(
+    name: &str,
+    file: &ExportFile,
+    records: &[PlannedRecord],
+) -> FileReport {
+    let h = &file.header;
+    let count = |a: Action| records.iter().filter(|r| r.action == a).count();
+    FileReport {
+        file: name.to_string(),
+        outcome: Outcome::Imported,
+        message: String::new(),
+        rejection: None,
+        export_id: Some(h.export_id.clone()),
+        desk: Some(h.desk.clone()),
+        sequence: Some(h.sequence),
+        new: count(Action::New),
+        updated: count(Action::Updated),
+        unchanged: count(Action::Unchanged),
+        conflicts: records
+            .iter()
+            .filter(|r| r.action == Action::Conflict)
+            .map(|r| ConflictReport {
+                record: r.record.clone(),
+                id: r.id.clone(),
+                revision: r.revision,
+                line: r.line,
+                fields: r.fields.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The plan of `files` (display name, bytes), stored nowhere. Each desk's files are
+/// planned in export order, whatever order they were picked or listed in: a folder sorts
+/// by name, and two exports of one day share their period, so name order can put export
+/// 2 before export 1. Files whose header cannot be read keep their place after the others.
+pub fn plan_files(conn: &Connection, files: &[(String, Vec<u8>)]) -> Result<ImportPlan> {
+    let codebook = codebook::load(conn)?;
+    let mut ordered: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    ordered.sort_by_cached_key(|(_, bytes)| match export_order(bytes) {
+        Some(key) => (false, key),
+        None => (true, (String::new(), 0)),
+    });
+    let mut overlay = Overlay::default();
+    let mut plan = ImportPlan::default();
+    for (name, bytes) in ordered {
+        let sha256 = sha256_hex(bytes);
+        let (mut report, records) = match check(conn, name, bytes, &codebook, &overlay.imported)? {
+            Checked::Done(report) => (*report, vec![]),
+            Checked::Apply(file) => {
+                let records = plan_records(conn, &mut overlay, &file)?;
+                overlay
+                    .imported
+                    .insert(file.header.export_id.clone(), file.file_sha256.clone());
+                (imported_report(name, &file, &records), records)
+            }
+        };
+        if report.outcome == Outcome::Rejected {
+            report.message = format!("{name}: {}", report.message);
+        }
+        plan.files.push(PlannedFile {
+            report,
+            path: PathBuf::from(name),
+            sha256,
+            records,
+        });
+    }
+    Ok(plan)
+}
+
+/// The (desk, sequence) a file's header line names, if it can be read at all.
+fn export_order(bytes: &[u8]) -> Option<(String, i64)> {
+    let first = bytes.split(|b| *b == b'\n').next()?;
+    let header: serde_json::Value = serde_json::from_slice(first).ok()?;
+    Some((
+        header.get("desk")?.as_str()?.to_owned(),
+        header.get("sequence")?.as_i64()?,
+    ))
+}
+
+/// The plan of importing `paths`: files as given, folders expanded to their `*.jsonl`
+/// files. A file that cannot be read is planned as rejected, after the others.
+pub fn plan(conn: &Connection, paths: &[PathBuf]) -> Result<ImportPlan> {
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in expand_paths(paths)? {
+        let name = path.display().to_string();
+        match std::fs::read(&path) {
+            Ok(bytes) => files.push((name, bytes)),
+            Err(e) => unreadable.push(PlannedFile {
+                report: FileReport::rejected(
+                    &name,
+                    err(
+                        RejectionKind::Unreadable,
+                        None,
+                        None,
+                        format!("{name}: cannot be read ({e})"),
+                    ),
+                    None,
+                ),
+                path,
+                sha256: String::new(),
+                records: vec![],
+            }),
+        }
+    }
+    let mut plan = plan_files(conn, &files)?;
+    plan.files.extend(unreadable);
+    Ok(plan)
+}

@@ -1,0 +1,20 @@
+//! The exchange of files between a desk and the coordinator: the desk export file,
+//! format version 1 (CONTRACTS.md, `docs/export-format.md`).
+//!
+//! - [`wire`]: the lines of the file as Rust types, the one definition of the format,
+//!   used by both sides.
+//! - [`export`]: a desk writes its own records into one file, atomically, and logs it.
+//! - [`import`]: the coordinator plans the import of a batch of files (a value: what
+//!   would be new, updated, unchanged, conflicting or rejected, stored nowhere), then
+//!   applies exactly that plan, refusing a file changed since it was planned.
+
+pub mod export;
+pub mod import;
+pub mod wire;
+
+#[cfg(test)]
+mod golden;
+
+pub use export::{ExportSummary, Pending, Selection, export, export_to_folder};
+pub use import::{FileReport, ImportPlan, Outcome, Rejection, RejectionKind, apply, plan};
+pub use wire::{FORMAT, FORMAT_VERSION, sha256_hex};
