@@ -1,7 +1,7 @@
 //! `sportello report`: the yearly report over every record in the database. Argument
 //! handling and printing only; every rule is in `sportello::report`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use sportello::{Error, Store, report};
@@ -17,14 +17,31 @@ pub enum ReportFormat {
     Html,
 }
 
-/// Prints the report of `year` (or writes it to `out`).
-pub fn run(
-    store: &Store,
+#[derive(clap::Args)]
+pub struct Args {
+    /// The year, e.g. 2023.
+    #[arg(long)]
     year: i32,
-    desk: Option<&str>,
+    /// Only this desk (code).
+    #[arg(long)]
+    desk: Option<String>,
+    /// Output format (json only, for now).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
     format: ReportFormat,
-    out: Option<&Path>,
-) -> Result<(), Error> {
+    /// Write to FILE instead of the standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// Prints the report of the year (or writes it to `--out`).
+pub fn run(store: &Store, args: Args) -> Result<(), Error> {
+    let Args {
+        year,
+        desk,
+        format,
+        out,
+    } = args;
+    let (desk, out): (Option<&str>, Option<&Path>) = (desk.as_deref(), out.as_deref());
     if !matches!(format, ReportFormat::Json) {
         return Err(Error::invalid(
             "format",

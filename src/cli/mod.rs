@@ -1,0 +1,130 @@
+//! The `sportello` command line: one file per command (its clap arguments and its run
+//! function), over the same core functions as the desktop app.
+//!
+//! Each command prints what it did; errors end the process with a message naming what
+//! is wrong. The clock is read by the commands that need it, once each.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use sportello::{Error, Now, Store, store};
+
+mod appointments;
+mod cases;
+mod codebook;
+mod desk;
+mod export;
+mod import;
+mod report;
+
+/// Front-desk register of the Sportello Info Immigrati desks: codebook, desk,
+/// export, import and yearly report, on the same database as the desktop app.
+#[derive(Parser)]
+#[command(name = "sportello", version)]
+struct Cli {
+    /// Database file (created with every migration when missing). Default: the
+    /// desktop app's own database in the platform's app-data folder.
+    #[arg(long, global = true, env = "SPORTELLO_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the shared codebook, or change it (coordinator).
+    Codebook(codebook::Args),
+    /// Write this desk's export file for the coordinator into DIR and print its path
+    /// (default: everything changed since the last export).
+    Export(export::Args),
+    /// Import desk export files (each on its own, all or nothing). Exit status 1 when
+    /// any file was rejected.
+    Import(import::Args),
+    /// Show, per desk, the export sequence numbers received and missing, and the import log.
+    Imports {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The yearly report over every record here, own desk and imported ones.
+    Report(report::Args),
+    /// Show this installation's desk, or set it from a preset.
+    Desk(desk::Args),
+    /// Back-office appointments: kinds, documents to bring, closing days, retention,
+    /// purge and anonymous counts (bookings are made in the app).
+    Appointments {
+        #[command(subcommand)]
+        action: appointments::Action,
+    },
+    /// Accompaniment cases of this desk: list, the year's counts, open, close.
+    /// Anonymous fields only: the personal file and notes never leave the app.
+    Cases {
+        #[command(subcommand)]
+        action: cases::Action,
+    },
+}
+
+/// How a command prints what it shows.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Parses the arguments, runs the command, and turns an error into a message and a
+/// failing exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sportello: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(db: Option<PathBuf>) -> Result<Store, Error> {
+    let path = match db {
+        Some(p) => p,
+        None => store::default_db_path()?,
+    };
+    let store = Store::open(&path, Now::read().utc())?;
+    if let Some(backup) = store.backup_taken() {
+        eprintln!(
+            "sportello: database upgraded; the previous version is saved as {}",
+            backup.display()
+        );
+    }
+    Ok(store)
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out));
+    match written {
+        // a reader that stops early (`| head`) is not an error of ours
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| Error::io("stdout", e)),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let mut store = open(cli.db)?;
+    match cli.command {
+        Command::Codebook(args) => codebook::run(&store, args)?,
+        Command::Export(args) => export::run(&mut store, args)?,
+        Command::Import(args) => return import::run(&mut store, args),
+        Command::Imports { format } => import::imports(&store, matches!(format, Format::Json))?,
+        Command::Report(args) => report::run(&store, args)?,
+        Command::Desk(args) => desk::run(&mut store, args)?,
+        Command::Appointments { action } => appointments::run(&mut store, action)?,
+        Command::Cases { action } => cases::run(&mut store, action)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
