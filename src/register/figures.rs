@@ -52,8 +52,7 @@ fn bounds(s: &Scope<'_>) -> (String, String) {
 /// Counts the accesses of `scope` by report group, first accesses and Italians.
 pub fn tally(conn: &Connection, scope: &Scope<'_>) -> Result<Tally> {
     let (from, to) = bounds(scope);
-    let sql = format!(
-        "SELECT
+    let sql = "SELECT
             COALESCE(SUM(g.report_group = 'front_desk'), 0),
             COALESCE(SUM(g.report_group = 'phone_mail'), 0),
             COUNT(*),
@@ -61,9 +60,8 @@ pub fn tally(conn: &Connection, scope: &Scope<'_>) -> Result<Tally> {
             COALESCE(SUM(a.nationality = 'IT'), 0)
          FROM accesses a
          LEFT JOIN codebook_entries g ON g.list = 'channel' AND g.code = a.channel
-         WHERE a.deleted = 0 AND a.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR a.desk = ?3)"
-    );
-    Ok(conn.query_row(&sql, params![from, to, scope.desk], |r| {
+         WHERE a.deleted = 0 AND a.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR a.desk = ?3)";
+    Ok(conn.query_row(sql, params![from, to, scope.desk], |r| {
         Ok(Tally {
             front_desk: r.get(0)?,
             phone_mail: r.get(1)?,
