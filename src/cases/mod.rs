@@ -12,8 +12,13 @@
 //! overwrite each other silently), a tombstone on deletion, and a line in `audit_log`.
 //! Deleting a case also erases its personal file and notes: nothing personal outlives
 //! the case it belonged to.
+//!
+//! [`stored`] reads and writes the anonymous half as it travels between desks (the rows
+//! an export takes, the copy an import compares, a case received from another desk):
+//! no other module runs SQL on `cases`, `case_files` or `case_notes`.
 
 mod read;
+pub mod stored;
 mod write;
 
 use chrono::NaiveDate;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Case, CaseType, Counts, Listed, Overview, PersonalFile};
 use crate::{Error, Result, desk, limits};
-fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
+pub(super) fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
     s.parse().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })
