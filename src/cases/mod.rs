@@ -194,15 +194,15 @@ mod tests {
     use crate::{Error, Now, Store, codebook, desk};
 
     /// 11:00 on 4 March 2024 at the desk (UTC+1).
-    fn now() -> Now {
+    pub(super) fn now() -> Now {
         Now::at(day("2024-03-04").and_hms_opt(11, 0, 0).unwrap(), 1)
     }
 
-    fn day(s: &str) -> NaiveDate {
+    pub(super) fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
-    fn store() -> Store {
+    pub(super) fn store() -> Store {
         let mut store = Store::open_in_memory().unwrap();
         let gro = desk::presets().remove(0);
         desk::set_own(store.conn_mut(), &gro, now().utc()).unwrap();
@@ -390,7 +390,7 @@ mod tests {
         assert_eq!(case.personal, None);
     }
 
-    fn opened(store: &mut Store, t: CaseType, on: &str, closed: Option<&str>) -> Case {
+    pub(super) fn opened(store: &mut Store, t: CaseType, on: &str, closed: Option<&str>) -> Case {
         let mut new = input();
         new.reason = codebook::load(store.conn()).unwrap().lists.reason[0]
             .code

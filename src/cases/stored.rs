@@ -34,7 +34,10 @@ const SELECT: &str =
     "SELECT id, desk, revision, deleted, case_type, opened_on, closed_on, reason, change_seq
      FROM cases";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCase> {
+/// The anonymous half of a case from the first eight columns of `r`, in [`SELECT`]'s
+/// order (the case reader's query starts with the same columns), without a change
+/// number.
+pub(super) fn anonymous_half(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCase> {
     let case_type: Option<String> = r.get(4)?;
     let closed: Option<String> = r.get(6)?;
     Ok(StoredCase {
@@ -46,7 +49,14 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCase> {
         opened_on: parse_date(&r.get::<_, String>(5)?)?,
         closed_on: closed.as_deref().map(parse_date).transpose()?,
         reason: r.get(7)?,
+        change_seq: None,
+    })
+}
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCase> {
+    Ok(StoredCase {
         change_seq: r.get(8)?,
+        ..anonymous_half(r)?
     })
 }
 
@@ -143,21 +153,11 @@ pub fn write_imported(conn: &Connection, case: &StoredCase, updated_at: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::{self, NewCase};
-    use crate::{Now, Store, codebook, desk};
+    use crate::cases::tests::{day, now, opened, store};
+    use crate::{Store, desk};
 
-    fn now() -> Now {
-        Now::at(day("2024-03-04").and_hms_opt(11, 0, 0).unwrap(), 1)
-    }
-
-    fn day(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn store() -> Store {
-        let mut store = Store::open_in_memory().unwrap();
-        let gro = desk::presets().remove(0);
-        desk::set_own(store.conn_mut(), &gro, now().utc()).unwrap();
+    fn with_fol() -> Store {
+        let store = store();
         desk::ensure_known(store.conn(), "FOL", now().utc()).unwrap();
         store
     }
@@ -176,23 +176,9 @@ mod tests {
         }
     }
 
-    fn open(store: &mut Store, on: &str, closed: Option<&str>) -> cases::Case {
-        let reason = codebook::load(store.conn()).unwrap().lists.reason[0]
-            .code
-            .clone();
-        let input = NewCase {
-            case_type: CaseType::Full,
-            opened_on: day(on),
-            closed_on: closed.map(day),
-            reason,
-            personal: None,
-        };
-        cases::open(store.conn_mut(), &input, "ops", now()).unwrap()
-    }
-
     #[test]
     fn a_received_case_reads_back_equal_and_is_replaced_whole() {
-        let store = store();
+        let store = with_fol();
         let c = received();
         write_imported(store.conn(), &c, "t1").unwrap();
         assert_eq!(by_id(store.conn(), &c.id).unwrap(), Some(c.clone()));
@@ -208,7 +194,7 @@ mod tests {
 
     #[test]
     fn a_received_tombstone_reads_back_with_its_nulls() {
-        let store = store();
+        let store = with_fol();
         let tomb = StoredCase {
             revision: 5,
             deleted: true,
@@ -223,11 +209,11 @@ mod tests {
 
     #[test]
     fn the_selections_and_the_counts_see_only_own_changes() {
-        let mut store = store();
+        let mut store = with_fol();
         write_imported(store.conn(), &received(), "t").unwrap();
-        let older = open(&mut store, "2024-01-10", Some("2024-03-01"));
-        open(&mut store, "2024-03-04", None);
-        open(&mut store, "2024-03-04", None);
+        let older = opened(&mut store, CaseType::Full, "2024-01-10", Some("2024-03-01"));
+        opened(&mut store, CaseType::Full, "2024-03-04", None);
+        opened(&mut store, CaseType::Full, "2024-03-04", None);
 
         let all = changed_since(store.conn(), "GRO", 0).unwrap();
         assert_eq!(all.len(), 3);

@@ -441,12 +441,12 @@ pub fn list_for_day(conn: &Connection, desk: &str, date: NaiveDate) -> Result<Ve
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::Store;
 
     /// 10:30 on 12 March 2024 at the desk (UTC+1).
-    fn now() -> Now {
+    pub(crate) fn now() -> Now {
         at(2024, 3, 12, 10, 30)
     }
 
@@ -458,7 +458,7 @@ mod tests {
         Now::at(local, 1)
     }
 
-    fn desk_store() -> Store {
+    pub(crate) fn desk_store() -> Store {
         let mut store = Store::open_in_memory().unwrap();
         let fol = desk::presets()
             .into_iter()
@@ -468,7 +468,7 @@ mod tests {
         store
     }
 
-    fn typical() -> NewAccess {
+    pub(crate) fn typical() -> NewAccess {
         NewAccess {
             date: NaiveDate::from_ymd_opt(2024, 3, 12).unwrap(),
             hour: 10,

@@ -196,49 +196,25 @@ pub fn write_imported(conn: &Connection, access: &StoredAccess, updated_at: &str
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::desk;
+    use crate::register::accesses::tests::{desk_store, now, typical};
     use crate::register::accesses::{self, NewAccess};
-    use crate::{Now, Store, desk};
-
-    fn now() -> Now {
-        Now::at(day("2024-03-12").and_hms_opt(10, 30, 0).unwrap(), 1)
-    }
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
-    fn store() -> Store {
-        let mut store = Store::open_in_memory().unwrap();
-        let fol = desk::presets()
-            .into_iter()
-            .find(|d| d.code == "FOL")
-            .unwrap();
-        desk::set_own(store.conn_mut(), &fol, now().utc()).unwrap();
-        desk::ensure_known(store.conn(), "GRO", now().utc()).unwrap();
-        store
-    }
-
-    fn typical(on: &str) -> NewAccess {
+    fn on(date: &str) -> NewAccess {
         NewAccess {
-            date: day(on),
-            hour: 10,
-            channel: "sportello".into(),
-            nationality: "MA".into(),
-            sex: "femmina".into(),
-            age_band: "30-39".into(),
-            first_access: true,
-            referred_by: "iniziativa_propria".into(),
-            reasons: vec!["rinnovo_permesso".into(), "casa".into()],
-            permit: "famiglia".into(),
-            actions: vec!["informazione".into()],
-            accompaniment: false,
-            mediation: true,
+            date: day(date),
+            ..typical()
         }
     }
 
-    fn received() -> StoredAccess {
+    /// An access as received from desk GRO, every field set.
+    pub(crate) fn received() -> StoredAccess {
         StoredAccess {
             id: "01900000-0000-7000-8000-0000000000a1".into(),
             desk: "GRO".into(),
@@ -259,6 +235,12 @@ mod tests {
             mediation: Some(false),
             change_seq: None,
         }
+    }
+
+    fn store() -> crate::Store {
+        let store = desk_store();
+        desk::ensure_known(store.conn(), "GRO", now().utc()).unwrap();
+        store
     }
 
     #[test]
@@ -315,16 +297,15 @@ mod tests {
     fn the_selections_and_the_counts_see_only_own_changes() {
         let mut store = store();
         write_imported(store.conn(), &received(), "t").unwrap();
-        let first =
-            accesses::record(store.conn_mut(), &typical("2024-03-11"), "CT", now()).unwrap();
-        accesses::record_batch(store.conn_mut(), &typical("2024-03-12"), 2, "CT", now()).unwrap();
+        let first = accesses::record(store.conn_mut(), &on("2024-03-11"), "CT", now()).unwrap();
+        accesses::record_batch(store.conn_mut(), &on("2024-03-12"), 2, "CT", now()).unwrap();
         accesses::delete(store.conn_mut(), &first.id, 1, "CT", now()).unwrap();
 
         let all = changed_since(store.conn(), "FOL", 0).unwrap();
         assert_eq!(all.len(), 3, "one row per access, at its latest change");
         assert_eq!(all[0].id, first.id, "by date");
         assert!(all[0].deleted && all[0].change_seq == Some(4));
-        assert_eq!(all[0].reasons, vec!["casa", "rinnovo_permesso"]);
+        assert_eq!(all[0].reasons, vec!["rinnovo_permesso"]);
         assert_eq!(all[1].channel.as_deref(), Some("sportello"));
         assert_eq!(changed_since(store.conn(), "FOL", 3).unwrap().len(), 1);
         assert!(changed_since(store.conn(), "GRO", 0).unwrap().is_empty());
