@@ -34,7 +34,7 @@ const SELECT: &str =
     "SELECT id, desk, revision, deleted, case_type, opened_on, closed_on, reason, change_seq
      FROM cases";
 
-/// The anonymous half of a case from the first eight columns of `r`, in [`SELECT`]'s
+/// The anonymous half of a case from the first eight columns of `r`, in `SELECT`'s
 /// order (the case reader's query starts with the same columns), without a change
 /// number.
 pub(super) fn anonymous_half(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCase> {
