@@ -235,6 +235,10 @@ pub fn set_own_in(tx: &Connection, desk: &Desk, now: DateTime<Utc>) -> Result<()
     if let Some(current) = &current
         && current != &desk.code
     {
+        // The one query outside the tables' owners, on purpose: the register, the cases
+        // and the exchange all depend on this module (for the own desk's code), so
+        // asking them here would make a cycle. It only asks whether any row carries the
+        // code, the question a foreign key asks of `desks`, and reads no record.
         let has_records: bool = tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM accesses WHERE desk = ?1)
                  OR EXISTS (SELECT 1 FROM cases WHERE desk = ?1)

@@ -11,6 +11,7 @@ use super::{
     Appointment, NewAppointment, Outcome, Status, format_day, is_slip_language, kind, own_desk,
 };
 use crate::error::Refusal;
+use crate::register::accesses;
 use crate::store::audit;
 use crate::{Error, Now, Result, desk, ids};
 
@@ -111,12 +112,7 @@ pub fn book(
         ));
     }
     if let Some(access) = &input.access_id {
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM accesses WHERE id = ?1 AND deleted = 0)",
-            [access],
-            |r| r.get(0),
-        )?;
-        if !exists {
+        if !accesses::is_live(&tx, access)? {
             return Err(Error::invalid(
                 "access_id",
                 "the access this booking comes from is not recorded",

@@ -12,8 +12,13 @@
 //! overwrite each other silently), a tombstone on deletion, and a line in `audit_log`.
 //! Deleting a case also erases its personal file and notes: nothing personal outlives
 //! the case it belonged to.
+//!
+//! [`stored`] reads and writes the anonymous half as it travels between desks (the rows
+//! an export takes, the copy an import compares, a case received from another desk):
+//! no other module runs SQL on `cases`, `case_files` or `case_notes`.
 
 mod read;
+pub mod stored;
 mod write;
 
 use chrono::NaiveDate;
@@ -189,15 +194,15 @@ mod tests {
     use crate::{Error, Now, Store, codebook, desk};
 
     /// 11:00 on 4 March 2024 at the desk (UTC+1).
-    fn now() -> Now {
+    pub(super) fn now() -> Now {
         Now::at(day("2024-03-04").and_hms_opt(11, 0, 0).unwrap(), 1)
     }
 
-    fn day(s: &str) -> NaiveDate {
+    pub(super) fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
-    fn store() -> Store {
+    pub(super) fn store() -> Store {
         let mut store = Store::open_in_memory().unwrap();
         let gro = desk::presets().remove(0);
         desk::set_own(store.conn_mut(), &gro, now().utc()).unwrap();
@@ -385,7 +390,7 @@ mod tests {
         assert_eq!(case.personal, None);
     }
 
-    fn opened(store: &mut Store, t: CaseType, on: &str, closed: Option<&str>) -> Case {
+    pub(super) fn opened(store: &mut Store, t: CaseType, on: &str, closed: Option<&str>) -> Case {
         let mut new = input();
         new.reason = codebook::load(store.conn()).unwrap().lists.reason[0]
             .code

@@ -4,9 +4,10 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use super::stored::anonymous_half;
 use super::{Case, CaseType, Counts, Listed, Overview, PersonalFile};
 use crate::{Error, Result, desk, limits};
-fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
+pub(super) fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
     s.parse().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })
@@ -18,18 +19,17 @@ const SELECT: &str = "SELECT c.id, c.desk, c.revision, c.deleted, c.case_type, c
     FROM cases c LEFT JOIN case_files f ON f.case_id = c.id";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
-    let case_type: Option<String> = r.get(4)?;
-    let closed: Option<String> = r.get(6)?;
+    let half = anonymous_half(r)?;
     let person_name: Option<String> = r.get(10)?;
     Ok(Case {
-        id: r.get(0)?,
-        desk: r.get(1)?,
-        revision: r.get(2)?,
-        deleted: r.get(3)?,
-        case_type: case_type.as_deref().and_then(CaseType::parse),
-        opened_on: parse_date(&r.get::<_, String>(5)?)?,
-        closed_on: closed.as_deref().map(parse_date).transpose()?,
-        reason: r.get(7)?,
+        id: half.id,
+        desk: half.desk,
+        revision: half.revision,
+        deleted: half.deleted,
+        case_type: half.case_type,
+        opened_on: half.opened_on,
+        closed_on: half.closed_on,
+        reason: half.reason,
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
         personal: match person_name {

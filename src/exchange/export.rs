@@ -4,8 +4,9 @@
 //! A file is a header line, zero or more record lines (accesses and cases), and a
 //! trailer line with the record count and the SHA-256 of every byte before it. Only this
 //! desk's own records leave, and only the fields of the contract: the lines are built
-//! here field by field from the anonymous tables into the [`super::wire`] types, never from appointments, personal
-//! files or notes, so personal data has no path into a file.
+//! field by field ([`super::records`]) from the anonymous rows the register and the
+//! cases hand out, never from appointments, personal files or notes, so personal data
+//! has no path into a file.
 //!
 //! Three selections:
 //! - [`Selection::SinceLast`] (the default): every own record whose `change_seq` is above
@@ -30,17 +31,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, SecondsFormat};
-use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
-use super::wire::{
-    self, AccessLine, CaseLine, FORMAT, FORMAT_VERSION, Header, Period, Record, Trailer, sha256_hex,
-};
-use crate::cases::CaseType;
-use crate::register::accesses;
+use super::records;
+use super::wire::{self, FORMAT, FORMAT_VERSION, Header, Period, Record, Trailer, sha256_hex};
 use crate::store::settings;
-use crate::{Error, Now, Result, Store, codebook, desk, ids};
+use crate::{Error, Now, Result, Store, cases, codebook, desk, ids, register};
 
 /// Which records an export takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +83,25 @@ struct Line {
     change_seq: Option<i64>,
 }
 
+impl Line {
+    /// The dates a line adds to a since-last period: an access's `date`, a case's
+    /// `opened_on` and, once closed, its `closed_on`.
+    fn new(record: Record, change_seq: Option<i64>) -> Line {
+        let dates = match &record {
+            Record::Access(a) => vec![a.date],
+            Record::Case(c) => [Some(c.opened_on), c.closed()]
+                .into_iter()
+                .flatten()
+                .collect(),
+        };
+        Line {
+            record,
+            dates,
+            change_seq,
+        }
+    }
+}
+
 fn date(s: &str) -> Result<NaiveDate> {
     s.parse()
         .map_err(|_| Error::invalid("date", format!("'{s}' is not a YYYY-MM-DD date")))
@@ -100,209 +116,34 @@ fn last_mark(conn: &Connection, desk: &str) -> Result<i64> {
     )?)
 }
 
-type AccessRow = (
-    String,
-    i64,
-    bool,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<bool>,
-    Option<String>,
-    Option<String>,
-    Option<bool>,
-    Option<bool>,
-    Option<i64>,
-);
-
-/// The condition and parameters that pick a table's records for `selection` (`?1` is the
-/// desk): changed after `mark`, or, for a date range, the table's own `range` condition
-/// on `?2`..`?3`.
-fn selection_filter(
-    desk: &str,
-    selection: Selection,
-    mark: i64,
-    range: &'static str,
-) -> (&'static str, Vec<Sql>) {
-    match selection {
-        Selection::SinceLast => (
-            "change_seq > ?2",
-            vec![Sql::from(desk.to_string()), Sql::from(mark)],
-        ),
-        Selection::Range { from, to } => (
-            range,
-            vec![
-                Sql::from(desk.to_string()),
-                Sql::from(from.to_string()),
-                Sql::from(to.to_string()),
-            ],
-        ),
-    }
-}
-
-fn access_lines(
+/// The record lines `selection` takes from this desk's records, accesses first, each
+/// as it leaves (a tombstone reduced to the contract's fields).
+fn record_lines(
     conn: &Connection,
     desk: &str,
     selection: Selection,
     mark: i64,
 ) -> Result<Vec<Line>> {
-    let (cond, args) = selection_filter(desk, selection, mark, "date BETWEEN ?2 AND ?3");
-    let mut stmt = conn.prepare(&format!(
-        "SELECT id, revision, deleted, date, hour, channel, nationality, sex, age_band,
-                first_access, referred_by, permit, accompaniment, mediation, change_seq
-         FROM accesses WHERE desk = ?1 AND {cond} ORDER BY date, id"
-    ))?;
-    let rows: Vec<AccessRow> = stmt
-        .query_map(rusqlite::params_from_iter(&args), |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-                r.get(12)?,
-                r.get(13)?,
-                r.get(14)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut lines = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (
-            id,
-            revision,
-            deleted,
-            day,
-            hour,
-            channel,
-            nationality,
-            sex,
-            age_band,
-            first,
-            referred,
-            permit,
-            accomp,
-            mediation,
-            seq,
-        ) = row;
-        let d = date(&day)?;
-        // a tombstone carries only id, revision, deleted and date
-        fn live<T>(deleted: bool, v: Option<T>) -> Option<T> {
-            if deleted { None } else { v }
-        }
-        let (reasons, actions) = if deleted {
-            (None, None)
-        } else {
-            (
-                Some(accesses::reason_codes(conn, &id)?),
-                Some(accesses::action_codes(conn, &id)?),
-            )
-        };
-        let record = Record::Access(AccessLine {
-            revision,
-            deleted,
-            date: d,
-            hour: live(deleted, hour),
-            channel: live(deleted, channel),
-            nationality: live(deleted, nationality),
-            sex: live(deleted, sex),
-            age_band: live(deleted, age_band),
-            first_access: live(deleted, first),
-            referred_by: live(deleted, referred),
-            reasons,
-            permit: live(deleted, permit),
-            actions,
-            accompaniment: live(deleted, accomp),
-            mediation: live(deleted, mediation),
-            id,
-        });
-        lines.push(Line {
-            record,
-            dates: vec![d],
-            change_seq: seq,
-        });
+    let (accesses, cases) = match selection {
+        Selection::SinceLast => (
+            register::stored::changed_since(conn, desk, mark)?,
+            cases::stored::changed_since(conn, desk, mark)?,
+        ),
+        Selection::Range { from, to } => (
+            register::stored::dated(conn, desk, from, to)?,
+            cases::stored::dated(conn, desk, from, to)?,
+        ),
+    };
+    let mut lines = Vec::with_capacity(accesses.len() + cases.len());
+    for a in accesses {
+        let change_seq = a.change_seq;
+        let record = records::exported(Record::Access(records::access_line(a)));
+        lines.push(Line::new(record, change_seq));
     }
-    Ok(lines)
-}
-
-type CaseRow = (
-    String,
-    i64,
-    bool,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
-
-fn case_lines(conn: &Connection, desk: &str, selection: Selection, mark: i64) -> Result<Vec<Line>> {
-    let (cond, args) = selection_filter(
-        desk,
-        selection,
-        mark,
-        "(opened_on BETWEEN ?2 AND ?3 OR closed_on BETWEEN ?2 AND ?3)",
-    );
-    let mut stmt = conn.prepare(&format!(
-        "SELECT id, revision, deleted, case_type, opened_on, closed_on, reason, change_seq
-         FROM cases WHERE desk = ?1 AND {cond} ORDER BY opened_on, id"
-    ))?;
-    let rows: Vec<CaseRow> = stmt
-        .query_map(rusqlite::params_from_iter(&args), |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut lines = Vec::with_capacity(rows.len());
-    for (id, revision, deleted, case_type, opened_on, closed_on, reason, seq) in rows {
-        let opened = date(&opened_on)?;
-        let mut dates = vec![opened];
-        let record = if deleted {
-            Record::Case(CaseLine {
-                id,
-                revision,
-                deleted,
-                case_type: None,
-                opened_on: opened,
-                closed_on: None,
-                reason: None,
-            })
-        } else {
-            let closed = closed_on.as_deref().map(date).transpose()?;
-            dates.extend(closed);
-            Record::Case(CaseLine {
-                id,
-                revision,
-                deleted,
-                case_type: case_type.as_deref().and_then(CaseType::parse),
-                opened_on: opened,
-                closed_on: Some(closed),
-                reason,
-            })
-        };
-        lines.push(Line {
-            record,
-            dates,
-            change_seq: seq,
-        });
+    for c in cases {
+        let change_seq = c.change_seq;
+        let record = records::exported(Record::Case(records::case_line(c)));
+        lines.push(Line::new(record, change_seq));
     }
     Ok(lines)
 }
@@ -401,8 +242,7 @@ pub(crate) fn export_as(
     // makes this wait (busy timeout) instead of failing on a stale read snapshot.
     let tx = conn.transaction()?;
     let mark = last_mark(&tx, &desk)?;
-    let mut lines = access_lines(&tx, &desk, selection, mark)?;
-    lines.extend(case_lines(&tx, &desk, selection, mark)?);
+    let lines = record_lines(&tx, &desk, selection, mark)?;
     let (from, to) = match selection {
         Selection::Range { from, to } => (from, to),
         Selection::SinceLast => {
@@ -537,29 +377,16 @@ pub fn history(conn: &Connection, limit: usize) -> Result<Vec<ExportSummary>> {
 pub fn pending(conn: &Connection, today: NaiveDate) -> Result<Pending> {
     let desk = desk::own_code(conn)?;
     let mark = last_mark(conn, &desk)?;
-    let mut dates: BTreeMap<String, i64> = BTreeMap::new();
-    for sql in [
-        "SELECT date, COUNT(*) FROM accesses WHERE desk = ?1 AND change_seq > ?2 GROUP BY date",
-        "SELECT opened_on, COUNT(*) FROM cases WHERE desk = ?1 AND change_seq > ?2 GROUP BY opened_on",
-    ] {
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map(params![desk, mark], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?;
-        for row in rows {
-            let (d, n) = row?;
-            *dates.entry(d).or_default() += n;
-        }
+    let mut dates: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    let accesses = register::stored::count_changed_since(conn, &desk, mark)?;
+    let cases = cases::stored::count_changed_since(conn, &desk, mark)?;
+    for (day, n) in accesses.into_iter().chain(cases) {
+        *dates.entry(day).or_default() += n;
     }
-    let today = today.to_string();
     Ok(Pending {
         records: dates.values().sum(),
-        older_than_today: dates
-            .iter()
-            .filter(|(d, _)| d.as_str() < today.as_str())
-            .map(|(_, n)| n)
-            .sum(),
-        oldest: dates.keys().next().map(|d| date(d)).transpose()?,
+        older_than_today: dates.range(..today).map(|(_, n)| n).sum(),
+        oldest: dates.keys().next().copied(),
         last_export: history(conn, 1)?.into_iter().next(),
     })
 }

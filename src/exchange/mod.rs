@@ -3,6 +3,8 @@
 //!
 //! - [`wire`]: the lines of the file as Rust types, the one definition of the format,
 //!   used by both sides.
+//! - [`records`]: the one mapping between the stored rows of the register and the
+//!   cases and the lines of the file.
 //! - [`export`]: a desk writes its own records into one file, atomically, and logs it.
 //! - [`import`]: the coordinator plans the import of a batch of files (a value: what
 //!   would be new, updated, unchanged, conflicting or rejected, stored nowhere), then
@@ -10,6 +12,7 @@
 
 pub mod export;
 pub mod import;
+pub mod records;
 pub mod wire;
 
 #[cfg(test)]

@@ -213,8 +213,7 @@ pub fn correct(
             seq
         ],
     )?;
-    tx.execute("DELETE FROM access_reasons WHERE access_id = ?1", [id])?;
-    tx.execute("DELETE FROM access_actions WHERE access_id = ?1", [id])?;
+    clear_codes(&tx, id)?;
     write_codes(&tx, id, input)?;
     audit::log(
         &tx,
@@ -307,19 +306,46 @@ fn next_revision(tx: &Transaction<'_>, id: &str, expected: i64) -> Result<i64> {
 }
 
 fn write_codes(tx: &Transaction<'_>, id: &str, input: &NewAccess) -> Result<()> {
-    for code in &input.reasons {
-        tx.execute(
+    insert_codes(tx, id, &input.reasons, &input.actions)
+}
+
+/// Adds `reasons` and `actions` to access `id` (after [`clear_codes`] on a rewrite).
+pub(super) fn insert_codes(
+    conn: &Connection,
+    id: &str,
+    reasons: &[String],
+    actions: &[String],
+) -> Result<()> {
+    for code in reasons {
+        conn.execute(
             "INSERT INTO access_reasons (access_id, code) VALUES (?1, ?2)",
             params![id, code],
         )?;
     }
-    for code in &input.actions {
-        tx.execute(
+    for code in actions {
+        conn.execute(
             "INSERT INTO access_actions (access_id, code) VALUES (?1, ?2)",
             params![id, code],
         )?;
     }
     Ok(())
+}
+
+/// Removes every reason and action code of access `id`, before they are written anew.
+pub(super) fn clear_codes(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute("DELETE FROM access_reasons WHERE access_id = ?1", [id])?;
+    conn.execute("DELETE FROM access_actions WHERE access_id = ?1", [id])?;
+    Ok(())
+}
+
+/// Whether `id` is a live (not deleted) access of any desk: a booking made from an
+/// access must come from one that is recorded.
+pub fn is_live(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM accesses WHERE id = ?1 AND deleted = 0)",
+        [id],
+        |r| r.get(0),
+    )?)
 }
 
 fn detail(input: &NewAccess) -> Result<String> {
@@ -335,9 +361,7 @@ fn codes(conn: &Connection, table: &str, id: &str) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The reason codes of access `id`, in code order (none for an unknown id). The
-/// export and the import read an access's codes through here, so the two code tables
-/// are queried from this module only.
+/// The reason codes of access `id`, in code order (none for an unknown id).
 pub fn reason_codes(conn: &Connection, id: &str) -> Result<Vec<String>> {
     codes(conn, "access_reasons", id)
 }
@@ -417,12 +441,12 @@ pub fn list_for_day(conn: &Connection, desk: &str, date: NaiveDate) -> Result<Ve
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::Store;
 
     /// 10:30 on 12 March 2024 at the desk (UTC+1).
-    fn now() -> Now {
+    pub(crate) fn now() -> Now {
         at(2024, 3, 12, 10, 30)
     }
 
@@ -434,7 +458,7 @@ mod tests {
         Now::at(local, 1)
     }
 
-    fn desk_store() -> Store {
+    pub(crate) fn desk_store() -> Store {
         let mut store = Store::open_in_memory().unwrap();
         let fol = desk::presets()
             .into_iter()
@@ -444,7 +468,7 @@ mod tests {
         store
     }
 
-    fn typical() -> NewAccess {
+    pub(crate) fn typical() -> NewAccess {
         NewAccess {
             date: NaiveDate::from_ymd_opt(2024, 3, 12).unwrap(),
             hour: 10,

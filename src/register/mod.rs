@@ -1,16 +1,19 @@
 //! The access register: the `accesses` table and everything read from it.
 //!
 //! [`accesses`] writes and reads single records; [`figures`] counts them for the yearly
-//! report; this module holds what the register screen needs around them: the desk's
+//! report; [`stored`] reads and writes them as they travel between desks (the rows an
+//! export takes, the copy an import compares, a received access); this module holds what the register screen needs around them: the desk's
 //! most frequent nationalities (offered first by the type-ahead), its usual channel
 //! (the form's default), a day's counts by channel, the last access to repeat, the
 //! follow-ups a save offers (a booking, a case), and undoing the last save.
 //!
-//! No other module runs SQL on the accesses or their code tables. Writes go through
+//! No other module runs SQL on the accesses or their code tables (the exchange maps
+//! [`stored::StoredAccess`] to and from its file lines). Writes go through
 //! [`accesses`], so undo leaves tombstones and audit rows like any deletion.
 
 pub mod accesses;
 pub mod figures;
+pub mod stored;
 
 use chrono::{Days, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};

@@ -21,99 +21,12 @@ use super::plan::{
     Action, ImportPlan, Overlay, PlannedFile, PlannedRecord, imported_report, plan_records,
 };
 use super::{ExportFile, FileReport, Outcome, RejectionKind, err};
-use crate::cases::CaseType;
 use crate::codebook::{self, Codebook};
-use crate::exchange::wire::{AccessLine, CaseLine, Record, sha256_hex};
-use crate::{Result, desk, ids};
+use crate::exchange::records;
+use crate::exchange::wire::{Record, sha256_hex};
+use crate::{Result, cases, desk, ids, register};
 
 use RejectionKind as K;
-
-fn write_access(
-    conn: &Connection,
-    desk: &str,
-    a: &AccessLine,
-    ts: &str,
-    exists: bool,
-) -> Result<()> {
-    if exists {
-        conn.execute(
-            "UPDATE accesses SET desk = ?2, revision = ?3, deleted = ?4, date = ?5, hour = ?6,
-                    channel = ?7, nationality = ?8, sex = ?9, age_band = ?10, first_access = ?11,
-                    referred_by = ?12, permit = ?13, accompaniment = ?14, mediation = ?15,
-                    updated_at = ?16, change_seq = NULL
-             WHERE id = ?1",
-            params![
-                a.id,
-                desk,
-                a.revision,
-                a.deleted,
-                a.date.to_string(),
-                a.hour,
-                a.channel,
-                a.nationality,
-                a.sex,
-                a.age_band,
-                a.first_access,
-                a.referred_by,
-                a.permit,
-                a.accompaniment,
-                a.mediation,
-                ts
-            ],
-        )?;
-        conn.execute("DELETE FROM access_reasons WHERE access_id = ?1", [&a.id])?;
-        conn.execute("DELETE FROM access_actions WHERE access_id = ?1", [&a.id])?;
-    } else {
-        conn.execute(
-            "INSERT INTO accesses (id, desk, revision, deleted, date, hour, channel, nationality,
-                    sex, age_band, first_access, referred_by, permit, accompaniment, mediation,
-                    created_at, updated_at, change_seq)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, NULL)",
-            params![
-                a.id, desk, a.revision, a.deleted, a.date.to_string(), a.hour, a.channel,
-                a.nationality, a.sex, a.age_band, a.first_access, a.referred_by, a.permit,
-                a.accompaniment, a.mediation, ts
-            ],
-        )?;
-    }
-    for code in a.reasons.iter().flatten() {
-        conn.execute(
-            "INSERT INTO access_reasons (access_id, code) VALUES (?1, ?2)",
-            params![a.id, code],
-        )?;
-    }
-    for code in a.actions.iter().flatten() {
-        conn.execute(
-            "INSERT INTO access_actions (access_id, code) VALUES (?1, ?2)",
-            params![a.id, code],
-        )?;
-    }
-    Ok(())
-}
-
-fn write_case(conn: &Connection, desk: &str, c: &CaseLine, ts: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO cases (id, desk, revision, deleted, case_type, opened_on, closed_on, reason,
-                            created_at, updated_at, change_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, NULL)
-         ON CONFLICT (id) DO UPDATE SET desk = excluded.desk, revision = excluded.revision,
-             deleted = excluded.deleted, case_type = excluded.case_type,
-             opened_on = excluded.opened_on, closed_on = excluded.closed_on,
-             reason = excluded.reason, updated_at = excluded.updated_at, change_seq = NULL",
-        params![
-            c.id,
-            desk,
-            c.revision,
-            c.deleted,
-            c.case_type.map(CaseType::as_str),
-            c.opened_on.to_string(),
-            c.closed().map(|d| d.to_string()),
-            c.reason,
-            ts
-        ],
-    )?;
-    Ok(())
-}
 
 /// Applies `plan` (made by [`super::plan`]): each file read again from its path and
 /// stored in its own transaction, or refused with nothing stored. Every file gets a row
@@ -234,9 +147,11 @@ fn store_file(
     for ((_, record), planned) in file.records.iter().zip(records) {
         match (planned.action, record) {
             (Action::New | Action::Updated, Record::Access(a)) => {
-                write_access(conn, &h.desk, a, &ts, planned.action == Action::Updated)?
+                register::stored::write_imported(conn, &records::received_access(a, &h.desk), &ts)?
             }
-            (Action::New | Action::Updated, Record::Case(c)) => write_case(conn, &h.desk, c, &ts)?,
+            (Action::New | Action::Updated, Record::Case(c)) => {
+                cases::stored::write_imported(conn, &records::received_case(c, &h.desk), &ts)?
+            }
             (Action::Unchanged, _) => {}
             (Action::Conflict, _) => {
                 conn.execute(

@@ -11,16 +11,14 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::check::{Checked, check};
-use super::parse::parse_date;
 use super::{ConflictReport, ExportFile, FileReport, Outcome, RejectionKind, err, expand_paths};
-use crate::cases::CaseType;
+use crate::exchange::records;
 use crate::exchange::wire::{AccessLine, CaseLine, Record, sha256_hex};
-use crate::register::accesses;
-use crate::{Result, codebook};
+use crate::{Result, cases, codebook, register};
 
 /// What importing one record would do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,116 +144,6 @@ fn differing(stored: &Fields, line: &Fields, line_deleted: bool) -> Vec<String> 
         .collect()
 }
 
-/// The stored access `id` as a line (desk and revision apart), if any.
-fn stored_access(conn: &Connection, id: &str) -> Result<Option<(String, AccessLine)>> {
-    let row = conn
-        .query_row(
-            "SELECT desk, revision, deleted, date, hour, channel, nationality, sex, age_band,
-                    first_access, referred_by, permit, accompaniment, mediation
-             FROM accesses WHERE id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                    r.get::<_, Option<bool>>(9)?,
-                    r.get::<_, Option<String>>(10)?,
-                    r.get::<_, Option<String>>(11)?,
-                    r.get::<_, Option<bool>>(12)?,
-                    r.get::<_, Option<bool>>(13)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((
-        desk,
-        revision,
-        deleted,
-        date,
-        hour,
-        channel,
-        nationality,
-        sex,
-        age_band,
-        first,
-        referred,
-        permit,
-        accomp,
-        mediation,
-    )) = row
-    else {
-        return Ok(None);
-    };
-    let reasons = accesses::reason_codes(conn, id)?;
-    let actions = accesses::action_codes(conn, id)?;
-    let live = !deleted;
-    Ok(Some((
-        desk,
-        AccessLine {
-            id: id.to_string(),
-            revision,
-            deleted,
-            date: parse_date(&date).unwrap_or_default(),
-            hour,
-            channel,
-            nationality,
-            sex,
-            age_band,
-            first_access: first,
-            referred_by: referred,
-            reasons: (live || !reasons.is_empty()).then_some(reasons),
-            permit,
-            actions: (live || !actions.is_empty()).then_some(actions),
-            accompaniment: accomp,
-            mediation,
-        },
-    )))
-}
-
-fn stored_case(conn: &Connection, id: &str) -> Result<Option<(String, CaseLine)>> {
-    let row = conn
-        .query_row(
-            "SELECT desk, revision, deleted, case_type, opened_on, closed_on, reason
-             FROM cases WHERE id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                ))
-            },
-        )
-        .optional()?;
-    Ok(row.map(
-        |(desk, revision, deleted, case_type, opened_on, closed_on, reason)| {
-            (
-                desk,
-                CaseLine {
-                    id: id.to_string(),
-                    revision,
-                    deleted,
-                    case_type: case_type.as_deref().and_then(CaseType::parse),
-                    opened_on: parse_date(&opened_on).unwrap_or_default(),
-                    closed_on: Some(closed_on.as_deref().and_then(parse_date)),
-                    reason,
-                },
-            )
-        },
-    ))
-}
-
 /// The stored copy of `record`, as the overlay or else the database has it.
 fn stored(conn: &Connection, overlay: &Overlay, record: &Record) -> Result<Option<Stored>> {
     if let Some(s) = overlay
@@ -265,15 +153,15 @@ fn stored(conn: &Connection, overlay: &Overlay, record: &Record) -> Result<Optio
         return Ok(Some(s.clone()));
     }
     Ok(match record {
-        Record::Access(a) => stored_access(conn, &a.id)?.map(|(desk, s)| Stored {
-            desk,
+        Record::Access(a) => register::stored::by_id(conn, &a.id)?.map(|s| Stored {
+            desk: s.desk.clone(),
             revision: s.revision,
-            fields: access_fields(&s),
+            fields: access_fields(&records::access_line(s)),
         }),
-        Record::Case(c) => stored_case(conn, &c.id)?.map(|(desk, s)| Stored {
-            desk,
+        Record::Case(c) => cases::stored::by_id(conn, &c.id)?.map(|s| Stored {
+            desk: s.desk.clone(),
             revision: s.revision,
-            fields: case_fields(&s),
+            fields: case_fields(&records::case_line(s)),
         }),
     })
 }

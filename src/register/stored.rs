@@ -1,0 +1,338 @@
+//! Accesses as they travel between desks: the rows an export selects, the stored copy
+//! an import compares a line with, and the write of an imported access.
+//!
+//! [`StoredAccess`] is the plain row, every column as stored: the characteristics are
+//! optional because an imported tombstone carries none (the table allows NULL on a
+//! deleted row), and `change_seq` is `None` on imported records, which are never
+//! exported again. How a row becomes a line of the export file is the exchange's
+//! business; this module only reads and writes the `accesses` table and its two code
+//! tables, so every query on them stays in the register.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, params, params_from_iter};
+
+use super::accesses::{action_codes, clear_codes, insert_codes, reason_codes};
+use crate::{Error, Result};
+
+/// An access row with its codes, as stored, for the exchange between desks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAccess {
+    pub id: String,
+    pub desk: String,
+    pub revision: i64,
+    pub deleted: bool,
+    pub date: NaiveDate,
+    pub hour: Option<i64>,
+    pub channel: Option<String>,
+    pub nationality: Option<String>,
+    pub sex: Option<String>,
+    pub age_band: Option<String>,
+    pub first_access: Option<bool>,
+    pub referred_by: Option<String>,
+    /// In code order; empty on a tombstone imported without codes.
+    pub reasons: Vec<String>,
+    pub permit: Option<String>,
+    /// In code order.
+    pub actions: Vec<String>,
+    pub accompaniment: Option<bool>,
+    pub mediation: Option<bool>,
+    /// The change number of the last local write; `None` on an imported record.
+    pub change_seq: Option<i64>,
+}
+
+const SELECT: &str = "SELECT id, desk, revision, deleted, date, hour, channel, nationality, sex,
+        age_band, first_access, referred_by, permit, accompaniment, mediation, change_seq
+    FROM accesses";
+
+/// Reads the rows of `SELECT` filtered by `tail` (a constant condition and order).
+fn select(conn: &Connection, tail: &str, args: &[Sql]) -> Result<Vec<StoredAccess>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} {tail}"))?;
+    let rows = stmt
+        .query_map(params_from_iter(args), |r| {
+            Ok((
+                r.get::<_, String>(4)?,
+                StoredAccess {
+                    id: r.get(0)?,
+                    desk: r.get(1)?,
+                    revision: r.get(2)?,
+                    deleted: r.get(3)?,
+                    date: NaiveDate::MIN,
+                    hour: r.get(5)?,
+                    channel: r.get(6)?,
+                    nationality: r.get(7)?,
+                    sex: r.get(8)?,
+                    age_band: r.get(9)?,
+                    first_access: r.get(10)?,
+                    referred_by: r.get(11)?,
+                    reasons: vec![],
+                    permit: r.get(12)?,
+                    actions: vec![],
+                    accompaniment: r.get(13)?,
+                    mediation: r.get(14)?,
+                    change_seq: r.get(15)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // the codes are read after the rows: one statement at a time on the connection
+    rows.into_iter()
+        .map(|(date, mut access)| {
+            access.date = date.parse().map_err(|_| {
+                Error::invalid(
+                    "date",
+                    format!("stored date '{date}' of access {} is not a date", access.id),
+                )
+            })?;
+            access.reasons = reason_codes(conn, &access.id)?;
+            access.actions = action_codes(conn, &access.id)?;
+            Ok(access)
+        })
+        .collect()
+}
+
+/// The accesses of `desk` written here after change number `mark`, by date and id:
+/// what a since-last export takes.
+pub fn changed_since(conn: &Connection, desk: &str, mark: i64) -> Result<Vec<StoredAccess>> {
+    select(
+        conn,
+        "WHERE desk = ?1 AND change_seq > ?2 ORDER BY date, id",
+        &[Sql::from(desk.to_string()), Sql::from(mark)],
+    )
+}
+
+/// The accesses of `desk` dated from `from` to `to` (both included), deleted ones too,
+/// by date and id: what an export of a period takes.
+pub fn dated(
+    conn: &Connection,
+    desk: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<StoredAccess>> {
+    select(
+        conn,
+        "WHERE desk = ?1 AND date BETWEEN ?2 AND ?3 ORDER BY date, id",
+        &[
+            Sql::from(desk.to_string()),
+            Sql::from(from.to_string()),
+            Sql::from(to.to_string()),
+        ],
+    )
+}
+
+/// The stored access `id` of any desk, deleted or not, if there is one.
+pub fn by_id(conn: &Connection, id: &str) -> Result<Option<StoredAccess>> {
+    Ok(select(conn, "WHERE id = ?1", &[Sql::from(id.to_string())])?
+        .into_iter()
+        .next())
+}
+
+/// How many accesses of `desk` were written here after change number `mark`, by date
+/// (in date order): the records not exported yet.
+pub fn count_changed_since(
+    conn: &Connection,
+    desk: &str,
+    mark: i64,
+) -> Result<Vec<(NaiveDate, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT date, COUNT(*) FROM accesses WHERE desk = ?1 AND change_seq > ?2
+         GROUP BY date ORDER BY date",
+    )?;
+    let rows = stmt
+        .query_map(params![desk, mark], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(date, n)| {
+            let day = date.parse().map_err(|_| {
+                Error::invalid("date", format!("stored date '{date}' is not a date"))
+            })?;
+            Ok((day, n))
+        })
+        .collect()
+}
+
+/// Writes an access received from another desk, with its codes: added when its id is
+/// new, replaced (desk, revision, every characteristic and code) when stored. It takes
+/// no change number: a received record is never exported again. Runs inside the
+/// caller's transaction, which decides what is written together.
+pub fn write_imported(conn: &Connection, access: &StoredAccess, updated_at: &str) -> Result<()> {
+    let a = access;
+    conn.execute(
+        "INSERT INTO accesses (id, desk, revision, deleted, date, hour, channel, nationality,
+                sex, age_band, first_access, referred_by, permit, accompaniment, mediation,
+                created_at, updated_at, change_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, NULL)
+         ON CONFLICT (id) DO UPDATE SET desk = excluded.desk, revision = excluded.revision,
+             deleted = excluded.deleted, date = excluded.date, hour = excluded.hour,
+             channel = excluded.channel, nationality = excluded.nationality,
+             sex = excluded.sex, age_band = excluded.age_band,
+             first_access = excluded.first_access, referred_by = excluded.referred_by,
+             permit = excluded.permit, accompaniment = excluded.accompaniment,
+             mediation = excluded.mediation, updated_at = excluded.updated_at,
+             change_seq = NULL",
+        params![
+            a.id,
+            a.desk,
+            a.revision,
+            a.deleted,
+            a.date.to_string(),
+            a.hour,
+            a.channel,
+            a.nationality,
+            a.sex,
+            a.age_band,
+            a.first_access,
+            a.referred_by,
+            a.permit,
+            a.accompaniment,
+            a.mediation,
+            updated_at
+        ],
+    )?;
+    clear_codes(conn, &a.id)?;
+    insert_codes(conn, &a.id, &a.reasons, &a.actions)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::desk;
+    use crate::register::accesses::tests::{desk_store, now, typical};
+    use crate::register::accesses::{self, NewAccess};
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn on(date: &str) -> NewAccess {
+        NewAccess {
+            date: day(date),
+            ..typical()
+        }
+    }
+
+    /// An access as received from desk GRO, every field set.
+    pub(crate) fn received() -> StoredAccess {
+        StoredAccess {
+            id: "01900000-0000-7000-8000-0000000000a1".into(),
+            desk: "GRO".into(),
+            revision: 2,
+            deleted: false,
+            date: day("2024-03-01"),
+            hour: Some(9),
+            channel: Some("telefono".into()),
+            nationality: Some("AL".into()),
+            sex: Some("maschio".into()),
+            age_band: Some("18-29".into()),
+            first_access: Some(false),
+            referred_by: Some("comune".into()),
+            reasons: vec!["casa".into(), "lavoro".into()],
+            permit: Some("studio".into()),
+            actions: vec!["informazione".into()],
+            accompaniment: Some(true),
+            mediation: Some(false),
+            change_seq: None,
+        }
+    }
+
+    fn store() -> crate::Store {
+        let store = desk_store();
+        desk::ensure_known(store.conn(), "GRO", now().utc()).unwrap();
+        store
+    }
+
+    #[test]
+    fn an_imported_access_reads_back_equal_and_is_replaced_whole() {
+        let store = store();
+        let a = received();
+        write_imported(store.conn(), &a, "2024-03-12T09:30:00Z").unwrap();
+        assert_eq!(by_id(store.conn(), &a.id).unwrap(), Some(a.clone()));
+        let b = StoredAccess {
+            revision: 3,
+            channel: Some("sportello".into()),
+            reasons: vec!["lavoro".into()],
+            actions: vec![],
+            ..a.clone()
+        };
+        write_imported(store.conn(), &b, "2024-03-13T09:30:00Z").unwrap();
+        assert_eq!(
+            by_id(store.conn(), &a.id).unwrap(),
+            Some(b),
+            "a higher revision replaces the fields and the codes"
+        );
+        assert_eq!(by_id(store.conn(), "nope").unwrap(), None);
+    }
+
+    #[test]
+    fn a_received_tombstone_reads_back_with_its_nulls() {
+        let store = store();
+        let tomb = StoredAccess {
+            revision: 4,
+            deleted: true,
+            hour: None,
+            channel: None,
+            nationality: None,
+            sex: None,
+            age_band: None,
+            first_access: None,
+            referred_by: None,
+            reasons: vec![],
+            permit: None,
+            actions: vec![],
+            accompaniment: None,
+            mediation: None,
+            ..received()
+        };
+        write_imported(store.conn(), &tomb, "2024-03-12T09:30:00Z").unwrap();
+        assert_eq!(
+            by_id(store.conn(), &tomb.id).unwrap(),
+            Some(tomb),
+            "nothing is filled in for a tombstone that came without fields"
+        );
+    }
+
+    #[test]
+    fn the_selections_and_the_counts_see_only_own_changes() {
+        let mut store = store();
+        write_imported(store.conn(), &received(), "t").unwrap();
+        let first = accesses::record(store.conn_mut(), &on("2024-03-11"), "CT", now()).unwrap();
+        accesses::record_batch(store.conn_mut(), &on("2024-03-12"), 2, "CT", now()).unwrap();
+        accesses::delete(store.conn_mut(), &first.id, 1, "CT", now()).unwrap();
+
+        let all = changed_since(store.conn(), "FOL", 0).unwrap();
+        assert_eq!(all.len(), 3, "one row per access, at its latest change");
+        assert_eq!(all[0].id, first.id, "by date");
+        assert!(all[0].deleted && all[0].change_seq == Some(4));
+        assert_eq!(all[0].reasons, vec!["rinnovo_permesso"]);
+        assert_eq!(all[1].channel.as_deref(), Some("sportello"));
+        assert_eq!(changed_since(store.conn(), "FOL", 3).unwrap().len(), 1);
+        assert!(changed_since(store.conn(), "GRO", 0).unwrap().is_empty());
+
+        let march_12 = dated(store.conn(), "FOL", day("2024-03-12"), day("2024-03-12")).unwrap();
+        assert_eq!(march_12.len(), 2);
+        assert_eq!(
+            dated(store.conn(), "GRO", day("2024-03-01"), day("2024-03-31"))
+                .unwrap()
+                .len(),
+            1,
+            "a period takes received records of that desk too"
+        );
+
+        assert_eq!(
+            count_changed_since(store.conn(), "FOL", 0).unwrap(),
+            vec![(day("2024-03-11"), 1), (day("2024-03-12"), 2)]
+        );
+        assert_eq!(
+            count_changed_since(store.conn(), "FOL", 3).unwrap(),
+            vec![(day("2024-03-11"), 1)],
+            "only what changed after the mark"
+        );
+        assert!(
+            count_changed_since(store.conn(), "GRO", 0)
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
