@@ -150,6 +150,12 @@ pub fn write_imported(conn: &Connection, case: &StoredCase, updated_at: &str) ->
     Ok(())
 }
 
+/// How many case rows this database holds, of any desk, deleted ones too: zero only in
+/// a database where no case was ever opened or imported.
+pub fn count_all(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,7 +186,9 @@ mod tests {
     fn a_received_case_reads_back_equal_and_is_replaced_whole() {
         let store = with_fol();
         let c = received();
+        assert_eq!(count_all(store.conn()).unwrap(), 0);
         write_imported(store.conn(), &c, "t1").unwrap();
+        assert_eq!(count_all(store.conn()).unwrap(), 1);
         assert_eq!(by_id(store.conn(), &c.id).unwrap(), Some(c.clone()));
         let reopened = StoredCase {
             revision: 3,

@@ -14,6 +14,7 @@ use sportello::{Error, Now, Store, store};
 mod appointments;
 mod cases;
 mod codebook;
+mod demo;
 mod desk;
 mod export;
 mod import;
@@ -53,6 +54,10 @@ enum Command {
     Report(report::Args),
     /// Show this installation's desk, or set it from a preset.
     Desk(desk::Args),
+    /// Fill a new database with synthetic demo records of the desks GRO, FOL and SCA
+    /// (for 2023, the report equals the 2023 activity report's tables). Refuses a
+    /// database that holds any record.
+    Demo(demo::Args),
     /// Back-office appointments: kinds, documents to bring, closing days, retention,
     /// purge and anonymous counts (bookings are made in the app).
     Appointments {
@@ -123,6 +128,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Imports { format } => import::imports(&store, matches!(format, Format::Json))?,
         Command::Report(args) => report::run(&store, args)?,
         Command::Desk(args) => desk::run(&mut store, args)?,
+        Command::Demo(args) => demo::run(&mut store, args)?,
         Command::Appointments { action } => appointments::run(&mut store, action)?,
         Command::Cases { action } => cases::run(&mut store, action)?,
     }

@@ -195,6 +195,61 @@ pub fn write_imported(conn: &Connection, access: &StoredAccess, updated_at: &str
     insert_codes(conn, &a.id, &a.reasons, &a.actions)
 }
 
+/// How many access rows this database holds, of any desk, deleted ones too: zero only
+/// in a database where nothing was ever recorded or imported.
+pub fn count_all(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM accesses", [], |r| r.get(0))?)
+}
+
+/// Adds many accesses received from another desk at once, with their codes, all
+/// stamped `updated_at`; like [`write_imported`], with no change number. Every id must
+/// be new (a stored one is an error): it is the bulk path of a first load, so it
+/// prepares each statement once and neither clears nor replaces codes. Runs inside the
+/// caller's transaction, which decides what is written together.
+pub fn insert_received(
+    conn: &Connection,
+    accesses: &[StoredAccess],
+    updated_at: &str,
+) -> Result<()> {
+    let mut row = conn.prepare_cached(
+        "INSERT INTO accesses (id, desk, revision, deleted, date, hour, channel, nationality,
+                sex, age_band, first_access, referred_by, permit, accompaniment, mediation,
+                created_at, updated_at, change_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, NULL)",
+    )?;
+    let mut reason =
+        conn.prepare_cached("INSERT INTO access_reasons (access_id, code) VALUES (?1, ?2)")?;
+    let mut action =
+        conn.prepare_cached("INSERT INTO access_actions (access_id, code) VALUES (?1, ?2)")?;
+    for a in accesses {
+        row.execute(params![
+            a.id,
+            a.desk,
+            a.revision,
+            a.deleted,
+            a.date.to_string(),
+            a.hour,
+            a.channel,
+            a.nationality,
+            a.sex,
+            a.age_band,
+            a.first_access,
+            a.referred_by,
+            a.permit,
+            a.accompaniment,
+            a.mediation,
+            updated_at
+        ])?;
+        for code in &a.reasons {
+            reason.execute(params![a.id, code])?;
+        }
+        for code in &a.actions {
+            action.execute(params![a.id, code])?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -263,6 +318,32 @@ pub(crate) mod tests {
             "a higher revision replaces the fields and the codes"
         );
         assert_eq!(by_id(store.conn(), "nope").unwrap(), None);
+    }
+
+    #[test]
+    fn received_accesses_inserted_in_bulk_read_back_equal_and_are_counted() {
+        let store = store();
+        assert_eq!(count_all(store.conn()).unwrap(), 0);
+        let a = received();
+        let b = StoredAccess {
+            id: "01900000-0000-7000-8000-0000000000a2".into(),
+            reasons: vec!["documenti".into()],
+            actions: vec![],
+            ..received()
+        };
+        insert_received(
+            store.conn(),
+            &[a.clone(), b.clone()],
+            "2024-03-12T09:30:00Z",
+        )
+        .unwrap();
+        assert_eq!(by_id(store.conn(), &a.id).unwrap(), Some(a.clone()));
+        assert_eq!(by_id(store.conn(), &b.id).unwrap(), Some(b));
+        assert_eq!(count_all(store.conn()).unwrap(), 2);
+        assert!(
+            insert_received(store.conn(), &[a], "t").is_err(),
+            "the bulk path never replaces a stored access"
+        );
     }
 
     #[test]
