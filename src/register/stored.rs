@@ -153,17 +153,47 @@ pub fn count_changed_since(
         .collect()
 }
 
+/// The insert of a received access row: ?1..?15 are its columns in this order, ?16
+/// the time it was written here; no change number.
+const INSERT: &str = "INSERT INTO accesses (id, desk, revision, deleted, date, hour, channel,
+        nationality, sex, age_band, first_access, referred_by, permit, accompaniment,
+        mediation, created_at, updated_at, change_seq)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, NULL)";
+
+/// Runs `stmt` (an [`INSERT`], possibly with an upsert clause) for access `a`.
+fn insert_row(
+    stmt: &mut rusqlite::Statement<'_>,
+    a: &StoredAccess,
+    updated_at: &str,
+) -> Result<()> {
+    stmt.execute(params![
+        a.id,
+        a.desk,
+        a.revision,
+        a.deleted,
+        a.date.to_string(),
+        a.hour,
+        a.channel,
+        a.nationality,
+        a.sex,
+        a.age_band,
+        a.first_access,
+        a.referred_by,
+        a.permit,
+        a.accompaniment,
+        a.mediation,
+        updated_at
+    ])?;
+    Ok(())
+}
+
 /// Writes an access received from another desk, with its codes: added when its id is
 /// new, replaced (desk, revision, every characteristic and code) when stored. It takes
 /// no change number: a received record is never exported again. Runs inside the
 /// caller's transaction, which decides what is written together.
 pub fn write_imported(conn: &Connection, access: &StoredAccess, updated_at: &str) -> Result<()> {
-    let a = access;
-    conn.execute(
-        "INSERT INTO accesses (id, desk, revision, deleted, date, hour, channel, nationality,
-                sex, age_band, first_access, referred_by, permit, accompaniment, mediation,
-                created_at, updated_at, change_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, NULL)
+    let mut upsert = conn.prepare_cached(&format!(
+        "{INSERT}
          ON CONFLICT (id) DO UPDATE SET desk = excluded.desk, revision = excluded.revision,
              deleted = excluded.deleted, date = excluded.date, hour = excluded.hour,
              channel = excluded.channel, nationality = excluded.nationality,
@@ -171,28 +201,11 @@ pub fn write_imported(conn: &Connection, access: &StoredAccess, updated_at: &str
              first_access = excluded.first_access, referred_by = excluded.referred_by,
              permit = excluded.permit, accompaniment = excluded.accompaniment,
              mediation = excluded.mediation, updated_at = excluded.updated_at,
-             change_seq = NULL",
-        params![
-            a.id,
-            a.desk,
-            a.revision,
-            a.deleted,
-            a.date.to_string(),
-            a.hour,
-            a.channel,
-            a.nationality,
-            a.sex,
-            a.age_band,
-            a.first_access,
-            a.referred_by,
-            a.permit,
-            a.accompaniment,
-            a.mediation,
-            updated_at
-        ],
-    )?;
-    clear_codes(conn, &a.id)?;
-    insert_codes(conn, &a.id, &a.reasons, &a.actions)
+             change_seq = NULL"
+    ))?;
+    insert_row(&mut upsert, access, updated_at)?;
+    clear_codes(conn, &access.id)?;
+    insert_codes(conn, &access.id, &access.reasons, &access.actions)
 }
 
 /// How many access rows this database holds, of any desk, deleted ones too: zero only
@@ -211,35 +224,13 @@ pub fn insert_received(
     accesses: &[StoredAccess],
     updated_at: &str,
 ) -> Result<()> {
-    let mut row = conn.prepare_cached(
-        "INSERT INTO accesses (id, desk, revision, deleted, date, hour, channel, nationality,
-                sex, age_band, first_access, referred_by, permit, accompaniment, mediation,
-                created_at, updated_at, change_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, NULL)",
-    )?;
+    let mut row = conn.prepare_cached(INSERT)?;
     let mut reason =
         conn.prepare_cached("INSERT INTO access_reasons (access_id, code) VALUES (?1, ?2)")?;
     let mut action =
         conn.prepare_cached("INSERT INTO access_actions (access_id, code) VALUES (?1, ?2)")?;
     for a in accesses {
-        row.execute(params![
-            a.id,
-            a.desk,
-            a.revision,
-            a.deleted,
-            a.date.to_string(),
-            a.hour,
-            a.channel,
-            a.nationality,
-            a.sex,
-            a.age_band,
-            a.first_access,
-            a.referred_by,
-            a.permit,
-            a.accompaniment,
-            a.mediation,
-            updated_at
-        ])?;
+        insert_row(&mut row, a, updated_at)?;
         for code in &a.reasons {
             reason.execute(params![a.id, code])?;
         }
