@@ -8,11 +8,11 @@
 //! not even those of GRO, which becomes the own desk when none is set yet.
 //!
 //! Deterministic: each desk-year draws from its own seeded ChaCha8 stream
-//! ([`random`]), so the same command gives the same database. For
+//! (`random`), so the same command gives the same database. For
 //! [`SEED_YEAR`] (2023) the yearly report reproduces the activity report's tables
 //! exactly: accesses by channel group and accompaniment cases of Grosseto and
 //! Follonica, and Follonica's prevalent sex and leading nationalities. Those figures
-//! are fixed before anything is drawn ([`profile`]); the draws only decide who came
+//! are fixed before anything is drawn (`profile`); the draws only decide who came
 //! when. Other years get a similar volume, within a tenth either way. `scale`
 //! multiplies every figure, for benchmarks.
 //!
