@@ -1,9 +1,14 @@
-//! The yearly report's figures over the accesses: counts and rankings of the live
-//! accesses of a period, at one desk or at every desk.
+//! The yearly report's figures over the accesses: the live accesses of a period, at one
+//! desk or at every desk, counted in a few grouped passes.
 //!
 //! The report composes these with the cases' counts; the SQL on the accesses stays
-//! here, with the table's owner. Rankings put the highest count first and break ties
-//! by code in ascending byte order (SQLite's BINARY collation), as the contract says.
+//! here, with the table's owner. Every query reads the accesses of the period once and
+//! groups them by desk and by the characteristics the report's tables cross, so the
+//! whole report costs three passes however many desks and tables it has; the ranking
+//! and the arithmetic are done on these few hundred groups in Rust.
+//!
+//! The queries name `deleted = 0` and the date range exactly as the partial covering
+//! index `accesses_report` (migration 0004) does, so that SQLite reads the index alone.
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -18,24 +23,27 @@ pub struct Scope<'a> {
     pub desk: Option<&'a str>,
 }
 
-/// The counts of a scope.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// Channels of the report group `front_desk` (in person, video call).
-    pub front_desk: i64,
-    /// Channels of the report group `phone_mail`.
-    pub phone_mail: i64,
-    pub total: i64,
-    pub first_accesses: i64,
+/// One group of accesses of [`grouped`]: the accesses of a desk and a month that share
+/// the channel group, sex, age band, first-access flag and Italian nationality.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub desk: String,
+    /// 1 to 12.
+    pub month: u32,
+    /// The channel's report group (`front_desk`, `phone_mail`); `None` for a channel
+    /// missing from the codebook, which counts in the total only.
+    pub channel_group: Option<String>,
+    pub sex: String,
+    pub age_band: String,
+    pub first_access: bool,
     /// Nationality `IT`.
-    pub italians: i64,
+    pub italian: bool,
+    pub count: i64,
 }
 
-/// What a ranking counts.
+/// A code counted per desk: see [`by_code`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ranking {
-    AgeBand,
-    Sex,
+pub enum Coded {
     Nationality,
     /// A reason counts once per access that lists it.
     Reason,
@@ -45,63 +53,89 @@ pub enum Ranking {
 const SCOPED: &str = "FROM accesses a WHERE a.deleted = 0 AND a.date BETWEEN ?1 AND ?2
     AND (?3 IS NULL OR a.desk = ?3)";
 
+fn grouped_sql() -> String {
+    // The channel groups are joined after the grouping's input is narrowed to the
+    // period (four codebook rows, looked up by primary key).
+    format!(
+        "SELECT a.desk, CAST(substr(a.date, 6, 2) AS INTEGER), g.report_group, a.sex,
+                a.age_band, a.first_access, a.nationality = 'IT', COUNT(*)
+         FROM (SELECT a.desk, a.date, a.channel, a.sex, a.age_band, a.first_access,
+                      a.nationality {SCOPED}) a
+         LEFT JOIN codebook_entries g ON g.list = 'channel' AND g.code = a.channel
+         GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2"
+    )
+}
+
+fn by_code_sql(coded: Coded) -> String {
+    match coded {
+        Coded::Nationality => format!(
+            "SELECT a.desk, a.nationality, COUNT(*) {SCOPED} GROUP BY 1, 2 ORDER BY 1, 2"
+        ),
+        Coded::Reason => format!(
+            "SELECT a.desk, r.code, COUNT(*) FROM (SELECT a.id, a.desk {SCOPED}) a
+             JOIN access_reasons r ON r.access_id = a.id GROUP BY 1, 2 ORDER BY 1, 2"
+        ),
+    }
+}
+
 fn bounds(s: &Scope<'_>) -> (String, String) {
     (s.from.to_string(), s.to.to_string())
 }
 
-/// Counts the accesses of `scope` by report group, first accesses and Italians.
-pub fn tally(conn: &Connection, scope: &Scope<'_>) -> Result<Tally> {
+/// The accesses of `scope` in groups (see [`Group`]), by desk and month.
+pub fn grouped(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<Group>> {
     let (from, to) = bounds(scope);
-    let sql = "SELECT
-            COALESCE(SUM(g.report_group = 'front_desk'), 0),
-            COALESCE(SUM(g.report_group = 'phone_mail'), 0),
-            COUNT(*),
-            COALESCE(SUM(a.first_access = 1), 0),
-            COALESCE(SUM(a.nationality = 'IT'), 0)
-         FROM accesses a
-         LEFT JOIN codebook_entries g ON g.list = 'channel' AND g.code = a.channel
-         WHERE a.deleted = 0 AND a.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR a.desk = ?3)";
-    Ok(conn.query_row(sql, params![from, to, scope.desk], |r| {
-        Ok(Tally {
-            front_desk: r.get(0)?,
-            phone_mail: r.get(1)?,
-            total: r.get(2)?,
-            first_accesses: r.get(3)?,
-            italians: r.get(4)?,
-        })
-    })?)
-}
-
-/// The `limit` most frequent codes of `ranking` in `scope`, with their counts.
-pub fn ranked(
-    conn: &Connection,
-    scope: &Scope<'_>,
-    ranking: Ranking,
-    limit: u32,
-) -> Result<Vec<(String, i64)>> {
-    let sql = match ranking {
-        Ranking::AgeBand => column_ranking("age_band"),
-        Ranking::Sex => column_ranking("sex"),
-        Ranking::Nationality => column_ranking("nationality"),
-        Ranking::Reason => format!(
-            "SELECT r.code, COUNT(*) AS n FROM access_reasons r WHERE r.access_id IN
-                (SELECT a.id {SCOPED})
-             GROUP BY r.code ORDER BY n DESC, r.code ASC LIMIT ?4"
-        ),
-    };
-    let (from, to) = bounds(scope);
+    let sql = grouped_sql();
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![from, to, scope.desk, limit], |r| {
-        Ok((r.get(0)?, r.get(1)?))
+    let rows = stmt.query_map(params![from, to, scope.desk], |r| {
+        Ok(Group {
+            desk: r.get(0)?,
+            month: r.get(1)?,
+            channel_group: r.get(2)?,
+            sex: r.get(3)?,
+            age_band: r.get(4)?,
+            first_access: r.get(5)?,
+            italian: r.get(6)?,
+            count: r.get(7)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn column_ranking(column: &str) -> String {
-    format!(
-        "SELECT a.{column}, COUNT(*) AS n {SCOPED}
-         GROUP BY a.{column} ORDER BY n DESC, a.{column} ASC LIMIT ?4"
-    )
+/// The accesses of `scope` counted per desk and code of `coded`: `(desk, code, count)`,
+/// by desk and code.
+pub fn by_code(
+    conn: &Connection,
+    scope: &Scope<'_>,
+    coded: Coded,
+) -> Result<Vec<(String, String, i64)>> {
+    let sql = by_code_sql(coded);
+    let (from, to) = bounds(scope);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![from, to, scope.desk], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The query plans of the report's passes over `scope`, one line per plan step, for
+/// the documentation and for the tests that keep them on the index.
+pub fn plans(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<String>> {
+    let (from, to) = bounds(scope);
+    let mut out = Vec::new();
+    for sql in [
+        grouped_sql(),
+        by_code_sql(Coded::Nationality),
+        by_code_sql(Coded::Reason),
+    ] {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let rows = stmt.query_map(params![from, to, scope.desk], |r| r.get::<_, String>(3))?;
+        for detail in rows {
+            out.push(detail?);
+        }
+        out.push(String::new());
+    }
+    Ok(out)
 }
 
 /// The codes of every desk that has accesses here (deleted ones included: a desk

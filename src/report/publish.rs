@@ -1,0 +1,284 @@
+//! Publishing a table with small-cell protection.
+//!
+//! A [`Table`] is what a published format writes: a title, row and column headers,
+//! exact counts, whether it describes people's characteristics, and which totals it
+//! shows. [`suppress`] turns it into a [`Published`] table in which, when the table is
+//! about people, no count below `k` can be read or worked out:
+//!
+//! 1. primary suppression: every count below `k` (cells and shown totals alike) is
+//!    shown as `<k`;
+//! 2. complementary suppression: as long as some suppressed value could be computed
+//!    from what is shown (a row or column whose total is shown with exactly one
+//!    suppressed value in it, or a combination of rows and columns), one more value is
+//!    suppressed: the smallest remaining one of the line that gives it away, cells
+//!    before totals, preferring one that closes the leak at once.
+//!
+//! "Could be computed" is exact linear algebra: the shown totals make every row and
+//! column an equation (cells sum to their total); a suppressed value is given away when
+//! it is the same in every solution of those equations. The published table carries no
+//! exact count of a suppressed value, so nothing downstream can leak it. Protection is
+//! per table: the formats publish the same totals in every table that repeats them.
+
+use serde::{Deserialize, Serialize};
+
+/// The default threshold: counts below 5 are not published.
+pub const DEFAULT_K: i64 = 5;
+
+/// A row or column header: a code and its Italian label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    pub code: String,
+    pub label: String,
+}
+
+/// A table as the report publishes it, with exact counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    /// Stable identifier of the table (`accesses`, `age_by_sex`, ...).
+    pub id: String,
+    /// Italian title.
+    pub title: String,
+    /// The desk the table is about, or `"ALL"`.
+    pub desk: String,
+    /// The name of what the rows are (`month`, `age_band`); `None` for a one-row table.
+    pub row_dimension: Option<String>,
+    /// The name of what the columns are (`channel_group`, `sex`, ...).
+    pub column_dimension: String,
+    /// One header per row (a one-row table has one header, empty code).
+    pub rows: Vec<Header>,
+    pub columns: Vec<Header>,
+    /// `counts[row][column]`, every value at least 0.
+    pub counts: Vec<Vec<i64>>,
+    /// Whether the counts describe people's characteristics (age, sex, nationality,
+    /// reasons, ...): only those are protected.
+    pub about_people: bool,
+    /// Each row's total is shown (the sum of its cells).
+    pub row_totals: bool,
+    /// Each column's total is shown (the sum of its cells).
+    pub column_totals: bool,
+}
+
+/// A published value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cell {
+    Count(i64),
+    /// Withheld: the value is below `below`, or would give such a value away.
+    Suppressed { below: i64 },
+}
+
+impl std::fmt::Display for Cell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cell::Count(n) => write!(f, "{n}"),
+            Cell::Suppressed { below } => write!(f, "<{below}"),
+        }
+    }
+}
+
+/// A table ready to print: [`Table`]'s headers with published values only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub id: String,
+    pub title: String,
+    pub desk: String,
+    pub row_dimension: Option<String>,
+    pub column_dimension: String,
+    pub rows: Vec<Header>,
+    pub columns: Vec<Header>,
+    /// `cells[row][column]`.
+    pub cells: Vec<Vec<Cell>>,
+    /// Each row's total, when the table shows them.
+    pub row_totals: Option<Vec<Cell>>,
+    /// Each column's total, when the table shows them.
+    pub column_totals: Option<Vec<Cell>>,
+    /// The total of the whole table, when it shows both row and column totals.
+    pub grand_total: Option<Cell>,
+}
+
+/// The table with every value exact (the coordinator's internal copy, `--exact`).
+pub fn exact(table: &Table) -> Published {
+    publish(table, &Grid::of(table), None)
+}
+
+/// The table with small cells protected by threshold `k` (see the module doc); a
+/// table not about people, or `k` of 0 or less, is published exact.
+pub fn suppress(table: &Table, k: i64) -> Published {
+    let grid = Grid::of(table);
+    if !table.about_people || k <= 0 {
+        return publish(table, &grid, None);
+    }
+    let mut hidden: Vec<bool> = grid.values.iter().map(|v| *v < k).collect();
+    while let Some(leak) = (0..grid.len()).find(|&e| hidden[e] && grid.determined(&hidden, e)) {
+        // Unsuppressed values, smallest first, cells before totals.
+        let mut candidates: Vec<usize> = (0..grid.len()).filter(|&e| !hidden[e]).collect();
+        candidates.sort_by_key(|&e| (grid.is_total(e), grid.values[e], e));
+        let closes = |c: usize| {
+            let mut h = hidden.clone();
+            h[c] = true;
+            !grid.determined(&h, leak)
+        };
+        let shares_line = |c: usize| grid.lines.iter().any(|l| l.contains(&leak) && l.contains(&c));
+        let pick = candidates
+            .iter()
+            .copied()
+            .find(|&c| shares_line(c) && closes(c))
+            .or_else(|| candidates.iter().copied().find(|&c| closes(c)))
+            .or_else(|| candidates.iter().copied().find(|&c| shares_line(c)))
+            .or_else(|| candidates.first().copied());
+        match pick {
+            Some(c) => hidden[c] = true,
+            // everything is withheld already: nothing can be worked out
+            None => break,
+        }
+    }
+    publish(table, &grid, Some((&hidden, k)))
+}
+
+fn publish(table: &Table, grid: &Grid, hidden: Option<(&[bool], i64)>) -> Published {
+    let cell = |i: usize, j: usize| {
+        let e = grid.index(i, j);
+        match hidden {
+            Some((h, k)) if h[e] => Cell::Suppressed { below: k },
+            _ => Cell::Count(grid.values[e]),
+        }
+    };
+    let (r, c) = (grid.rows, grid.cols);
+    Published {
+        id: table.id.clone(),
+        title: table.title.clone(),
+        desk: table.desk.clone(),
+        row_dimension: table.row_dimension.clone(),
+        column_dimension: table.column_dimension.clone(),
+        rows: table.rows.clone(),
+        columns: table.columns.clone(),
+        cells: (0..r).map(|i| (0..c).map(|j| cell(i, j)).collect()).collect(),
+        row_totals: table
+            .row_totals
+            .then(|| (0..r).map(|i| cell(i, c)).collect()),
+        column_totals: table
+            .column_totals
+            .then(|| (0..c).map(|j| cell(r, j)).collect()),
+        grand_total: (table.row_totals && table.column_totals).then(|| cell(r, c)),
+    }
+}
+
+/// The table with its shown totals, as one grid of values (totals in the last row and
+/// column), and the equations the totals make: each line's cells sum to its total.
+struct Grid {
+    rows: usize,
+    cols: usize,
+    width: usize,
+    values: Vec<i64>,
+    /// Each line: its cells' indexes, the total's index last.
+    lines: Vec<Vec<usize>>,
+}
+
+impl Grid {
+    fn of(t: &Table) -> Grid {
+        let (rows, cols) = (t.rows.len(), t.columns.len());
+        let height = rows + usize::from(t.column_totals);
+        let width = cols + usize::from(t.row_totals);
+        let at = |i: usize, j: usize| -> i64 {
+            match (i < rows, j < cols) {
+                (true, true) => t.counts[i][j],
+                (true, false) => t.counts[i].iter().sum(),
+                (false, true) => t.counts.iter().map(|r| r[j]).sum(),
+                (false, false) => t.counts.iter().flatten().sum(),
+            }
+        };
+        let values = (0..height)
+            .flat_map(|i| (0..width).map(move |j| (i, j)))
+            .map(|(i, j)| at(i, j))
+            .collect();
+        let mut lines = Vec::new();
+        if t.row_totals {
+            for i in 0..height {
+                lines.push((0..width).map(|j| i * width + j).collect());
+            }
+        }
+        if t.column_totals {
+            for j in 0..width {
+                lines.push((0..height).map(|i| i * width + j).collect());
+            }
+        }
+        Grid {
+            rows,
+            cols,
+            width,
+            values,
+            lines,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    fn index(&self, i: usize, j: usize) -> usize {
+        i * self.width + j
+    }
+
+    fn is_total(&self, e: usize) -> bool {
+        e / self.width >= self.rows || e % self.width >= self.cols
+    }
+
+    /// Whether the value at `e`, hidden, is the same in every solution of the lines'
+    /// equations given the values not hidden.
+    fn determined(&self, hidden: &[bool], e: usize) -> bool {
+        let unknowns: Vec<usize> = (0..self.len()).filter(|&x| hidden[x]).collect();
+        let equations: Vec<Vec<f64>> = self
+            .lines
+            .iter()
+            .map(|line| {
+                let total = *line.last().expect("a line has a total");
+                unknowns
+                    .iter()
+                    .map(|u| match (line.contains(u), *u == total) {
+                        (false, _) => 0.0,
+                        (true, false) => 1.0,
+                        (true, true) => -1.0,
+                    })
+                    .collect()
+            })
+            .collect();
+        let target = unknowns.iter().position(|&u| u == e).expect("e is hidden");
+        determined_unknown(equations, unknowns.len(), target)
+    }
+}
+
+/// Whether unknown `target` takes one value in every solution of the linear system
+/// whose coefficient rows are `m` (over `n` unknowns): reduce `m` to row echelon form;
+/// `target` is fixed when it is a pivot whose row has no free unknown in it.
+fn determined_unknown(mut m: Vec<Vec<f64>>, n: usize, target: usize) -> bool {
+    const EPS: f64 = 1e-9;
+    let mut pivots = Vec::new();
+    let mut row = 0;
+    for col in 0..n {
+        let Some(p) = (row..m.len()).find(|&r| m[r][col].abs() > EPS) else {
+            continue;
+        };
+        m.swap(row, p);
+        let lead = m[row][col];
+        for x in m[row].iter_mut() {
+            *x /= lead;
+        }
+        for r in 0..m.len() {
+            if r != row && m[r][col].abs() > EPS {
+                let f = m[r][col];
+                let pivot_row = m[row].clone();
+                for (x, y) in m[r].iter_mut().zip(pivot_row) {
+                    *x -= f * y;
+                }
+            }
+        }
+        pivots.push(col);
+        row += 1;
+    }
+    match pivots.iter().position(|&c| c == target) {
+        None => false,
+        Some(r) => (0..n)
+            .filter(|c| !pivots.contains(c))
+            .all(|free| m[r][free].abs() <= EPS),
+    }
+}
