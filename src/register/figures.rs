@@ -68,9 +68,9 @@ fn grouped_sql() -> String {
 
 fn by_code_sql(coded: Coded) -> String {
     match coded {
-        Coded::Nationality => format!(
-            "SELECT a.desk, a.nationality, COUNT(*) {SCOPED} GROUP BY 1, 2 ORDER BY 1, 2"
-        ),
+        Coded::Nationality => {
+            format!("SELECT a.desk, a.nationality, COUNT(*) {SCOPED} GROUP BY 1, 2 ORDER BY 1, 2")
+        }
         Coded::Reason => format!(
             "SELECT a.desk, r.code, COUNT(*) FROM (SELECT a.id, a.desk {SCOPED}) a
              JOIN access_reasons r ON r.access_id = a.id GROUP BY 1, 2 ORDER BY 1, 2"

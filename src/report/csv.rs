@@ -7,9 +7,9 @@
 //! `" / "`; a shown total has the code `total` in place of the row's or column's code.
 //! A suppressed count is written `<k` (`<5`).
 
+use super::layout;
 use super::publish::{self, Header, Published};
 use super::tables::Tables;
-use super::layout;
 
 /// The first line of the file.
 pub const HEADER: &str = "table,desk,dimension,code,label,count";

@@ -91,11 +91,16 @@ pub fn gather(conn: &Connection, scope: &Scope<'_>) -> Result<(BTreeMap<String, 
         *f.age_by_sex.entry((g.age_band, g.sex)).or_default() += g.count;
     }
     for (coded, pick) in [
-        (Coded::Nationality, (|f| &mut f.nationality) as fn(&mut Facts) -> &mut BTreeMap<_, _>),
+        (
+            Coded::Nationality,
+            (|f| &mut f.nationality) as fn(&mut Facts) -> &mut BTreeMap<_, _>,
+        ),
         (Coded::Reason, |f| &mut f.reason),
     ] {
         for (desk, code, n) in figures::by_code(conn, scope, coded)? {
-            *pick(desks.entry(desk).or_default()).entry(code).or_default() += n;
+            *pick(desks.entry(desk).or_default())
+                .entry(code)
+                .or_default() += n;
         }
     }
     let mut all = Facts::default();
@@ -113,7 +118,7 @@ pub fn top(counts: &BTreeMap<String, i64>, limit: usize) -> Vec<(String, i64)> {
         .map(|(c, n)| (c.clone(), *n))
         .collect();
     // a stable sort over keys already in byte order keeps ties by code
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     v.truncate(limit);
     v
 }
@@ -129,6 +134,10 @@ mod tests {
             .map(|(c, n)| (c.to_string(), n))
             .collect();
         let codes: Vec<String> = top(&counts, 3).into_iter().map(|(c, _)| c).collect();
-        assert_eq!(codes, ["c", "Z", "a"], "upper case sorts before lower in bytes");
+        assert_eq!(
+            codes,
+            ["c", "Z", "a"],
+            "upper case sorts before lower in bytes"
+        );
     }
 }

@@ -33,10 +33,19 @@ fn header(code: &str, label: &str) -> Header {
     }
 }
 
-const GROUPS: [(&str, &str); 2] = [("front_desk", "Front desk"), ("phone_mail", "Telefono/mail")];
+const GROUPS: [(&str, &str); 2] = [
+    ("front_desk", "Front desk"),
+    ("phone_mail", "Telefono/mail"),
+];
 
 /// A one-row table.
-fn one_row(id: &str, title: &str, desk: &str, dimension: &str, columns: Vec<(Header, i64)>) -> Table {
+fn one_row(
+    id: &str,
+    title: &str,
+    desk: &str,
+    dimension: &str,
+    columns: Vec<(Header, i64)>,
+) -> Table {
     let (columns, counts): (Vec<Header>, Vec<i64>) = columns.into_iter().unzip();
     Table {
         id: id.to_string(),
@@ -98,15 +107,33 @@ pub fn tables(t: &Tables) -> Vec<Table> {
             d,
             "indicator",
             vec![
-                (header("first_accesses", "Primi accessi"), ty.first_accesses.count),
+                (
+                    header("first_accesses", "Primi accessi"),
+                    ty.first_accesses.count,
+                ),
                 (header("italians", "Italiani"), ty.italians.count),
             ],
         )));
         let prevalent = |s: &Option<Share>| shares(s.as_slice());
         for (id, title, dimension, columns) in [
-            ("prevalent_age_band", "Fascia di età prevalente", "age_band", prevalent(&ty.prevalent_age_band)),
-            ("prevalent_sex", "Genere prevalente", "sex", prevalent(&ty.prevalent_sex)),
-            ("top_reasons", "Richieste principali (prime 5)", "reason", shares(&ty.top_reasons)),
+            (
+                "prevalent_age_band",
+                "Fascia di età prevalente",
+                "age_band",
+                prevalent(&ty.prevalent_age_band),
+            ),
+            (
+                "prevalent_sex",
+                "Genere prevalente",
+                "sex",
+                prevalent(&ty.prevalent_sex),
+            ),
+            (
+                "top_reasons",
+                "Richieste principali (prime 5)",
+                "reason",
+                shares(&ty.top_reasons),
+            ),
             (
                 "top_nationalities",
                 "Principali nazionalità (prime 5)",
@@ -114,7 +141,13 @@ pub fn tables(t: &Tables) -> Vec<Table> {
                 shares(&ty.top_nationalities),
             ),
         ] {
-            out.push(people(one_row(id, &format!("{title} {year}"), d, dimension, columns)));
+            out.push(people(one_row(
+                id,
+                &format!("{title} {year}"),
+                d,
+                dimension,
+                columns,
+            )));
         }
     }
     for c in &t.cases {
@@ -128,7 +161,10 @@ pub fn tables(t: &Tables) -> Vec<Table> {
                 (header("total", "Totale pratiche"), n.total),
                 (header("carried_in", "Da anni precedenti"), n.carried_in),
                 (header("archived", "Archiviate nell'anno"), n.archived),
-                (header("carried_out", "In corso all'anno successivo"), n.carried_out),
+                (
+                    header("carried_out", "In corso all'anno successivo"),
+                    n.carried_out,
+                ),
                 (header("fast", "Accompagnamenti veloci"), n.fast),
             ],
         ));
@@ -174,7 +210,11 @@ pub fn tables(t: &Tables) -> Vec<Table> {
                 .map(|(c, l)| header(c, l))
                 .chain([header("total", "Totale")])
                 .collect(),
-            counts: vec![by_group(&c.previous), by_group(&c.current), by_group(&c.difference)],
+            counts: vec![
+                by_group(&c.previous),
+                by_group(&c.current),
+                by_group(&c.difference),
+            ],
             about_people: false,
             row_totals: false,
             column_totals: false,

@@ -64,7 +64,9 @@ pub struct Table {
 pub enum Cell {
     Count(i64),
     /// Withheld: the value is below `below`, or would give such a value away.
-    Suppressed { below: i64 },
+    Suppressed {
+        below: i64,
+    },
 }
 
 impl std::fmt::Display for Cell {
@@ -118,7 +120,11 @@ pub fn suppress(table: &Table, k: i64) -> Published {
             h[c] = true;
             !grid.determined(&h, leak)
         };
-        let shares_line = |c: usize| grid.lines.iter().any(|l| l.contains(&leak) && l.contains(&c));
+        let shares_line = |c: usize| {
+            grid.lines
+                .iter()
+                .any(|l| l.contains(&leak) && l.contains(&c))
+        };
         let pick = candidates
             .iter()
             .copied()
@@ -152,7 +158,9 @@ fn publish(table: &Table, grid: &Grid, hidden: Option<(&[bool], i64)>) -> Publis
         column_dimension: table.column_dimension.clone(),
         rows: table.rows.clone(),
         columns: table.columns.clone(),
-        cells: (0..r).map(|i| (0..c).map(|j| cell(i, j)).collect()).collect(),
+        cells: (0..r)
+            .map(|i| (0..c).map(|j| cell(i, j)).collect())
+            .collect(),
         row_totals: table
             .row_totals
             .then(|| (0..r).map(|i| cell(i, c)).collect()),
@@ -280,5 +288,223 @@ fn determined_unknown(mut m: Vec<Vec<f64>>, n: usize, target: usize) -> bool {
         Some(r) => (0..n)
             .filter(|c| !pivots.contains(c))
             .all(|free| m[r][free].abs() <= EPS),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn table(counts: Vec<Vec<i64>>, row_totals: bool, column_totals: bool) -> Table {
+        let h = |n: usize, p: &str| -> Vec<Header> {
+            (0..n)
+                .map(|i| Header {
+                    code: format!("{p}{i}"),
+                    label: format!("{p}{i}"),
+                })
+                .collect()
+        };
+        Table {
+            id: "t".into(),
+            title: "t".into(),
+            desk: "GRO".into(),
+            row_dimension: Some("r".into()),
+            column_dimension: "c".into(),
+            rows: h(counts.len(), "r"),
+            columns: h(counts[0].len(), "c"),
+            counts,
+            about_people: true,
+            row_totals,
+            column_totals,
+        }
+    }
+
+    /// The published table as a grid (totals last) of `Some(shown)` / `None`
+    /// (suppressed), and its equations: each shown line's entries, the total last.
+    /// A grid of shown values (`None` = suppressed) and its lines of positions.
+    type Shown = (Vec<Vec<Option<i64>>>, Vec<Vec<(usize, usize)>>);
+
+    fn shown(p: &Published) -> Shown {
+        let v = |c: &Cell| match c {
+            Cell::Count(n) => Some(*n),
+            Cell::Suppressed { .. } => None,
+        };
+        let mut grid: Vec<Vec<Option<i64>>> = p
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let mut r: Vec<_> = row.iter().map(v).collect();
+                if let Some(t) = &p.row_totals {
+                    r.push(v(&t[i]));
+                }
+                r
+            })
+            .collect();
+        if let Some(t) = &p.column_totals {
+            let mut r: Vec<_> = t.iter().map(v).collect();
+            if let Some(g) = &p.grand_total {
+                r.push(v(g));
+            }
+            grid.push(r);
+        }
+        let (h, w) = (grid.len(), grid[0].len());
+        let mut lines = Vec::new();
+        if p.row_totals.is_some() {
+            lines.extend((0..h).map(|i| (0..w).map(|j| (i, j)).collect()));
+        }
+        if p.column_totals.is_some() {
+            lines.extend((0..w).map(|j| (0..h).map(|i| (i, j)).collect()));
+        }
+        (grid, lines)
+    }
+
+    /// Rank of an integer matrix over the rationals (fraction-free elimination).
+    fn rank(mut m: Vec<Vec<i128>>) -> usize {
+        let mut rank = 0;
+        let cols = m.first().map_or(0, Vec::len);
+        for c in 0..cols {
+            let Some(p) = (rank..m.len()).find(|&r| m[r][c] != 0) else {
+                continue;
+            };
+            m.swap(rank, p);
+            for r in rank + 1..m.len() {
+                let (a, b) = (m[rank][c], m[r][c]);
+                if b != 0 {
+                    let pivot = m[rank].clone();
+                    for (x, y) in m[r].iter_mut().zip(pivot) {
+                        *x = *x * a - y * b;
+                    }
+                }
+            }
+            rank += 1;
+        }
+        rank
+    }
+
+    /// The suppressed entries that the shown values and totals determine: those whose
+    /// unit vector lies in the row space of the equations (adding it keeps the rank).
+    fn recomputable(p: &Published) -> Vec<(usize, usize)> {
+        let (grid, lines) = shown(p);
+        let unknowns: Vec<(usize, usize)> = (0..grid.len())
+            .flat_map(|i| (0..grid[0].len()).map(move |j| (i, j)))
+            .filter(|&(i, j)| grid[i][j].is_none())
+            .collect();
+        let equations: Vec<Vec<i128>> = lines
+            .iter()
+            .map(|line| {
+                let total = *line.last().unwrap();
+                unknowns
+                    .iter()
+                    .map(|u| match (line.contains(u), *u == total) {
+                        (false, _) => 0,
+                        (true, false) => 1,
+                        (true, true) => -1,
+                    })
+                    .collect()
+            })
+            .collect();
+        let base = rank(equations.clone());
+        unknowns
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| {
+                let mut m = equations.clone();
+                m.push((0..unknowns.len()).map(|x| i128::from(x == *k)).collect());
+                rank(m) == base
+            })
+            .map(|(_, u)| *u)
+            .collect()
+    }
+
+    #[test]
+    fn a_lone_small_cell_takes_the_smallest_of_its_row_along() {
+        let t = table(vec![vec![3, 40, 12], vec![20, 30, 25]], true, false);
+        let p = suppress(&t, 5);
+        assert_eq!(p.cells[0][0], Cell::Suppressed { below: 5 });
+        assert_eq!(
+            p.cells[0][2],
+            Cell::Suppressed { below: 5 },
+            "12 is the smallest left"
+        );
+        assert_eq!(p.cells[0][1], Cell::Count(40));
+        assert_eq!(
+            p.cells[1],
+            [Cell::Count(20), Cell::Count(30), Cell::Count(25)]
+        );
+        assert_eq!(
+            p.row_totals.as_deref(),
+            Some(&[Cell::Count(55), Cell::Count(75)][..])
+        );
+        assert_eq!(p.cells[0][0].to_string(), "<5");
+    }
+
+    #[test]
+    fn a_leak_through_rows_and_columns_together_is_closed() {
+        // Suppressing (0,0),(0,1),(1,0),(1,1) for the small ones and the pair (2,2),
+        // (2,3),(3,2),(3,3) leaves every line with two; linking both blocks by a third
+        // suppressed cell in row 1 would let it be worked out: nothing like it remains.
+        let t = table(
+            vec![
+                vec![1, 2, 30, 40],
+                vec![3, 4, 3, 50],
+                vec![60, 70, 1, 2],
+                vec![80, 90, 3, 4],
+            ],
+            true,
+            true,
+        );
+        let p = suppress(&t, 5);
+        assert_eq!(recomputable(&p), [], "{p:?}");
+    }
+
+    #[test]
+    fn tables_not_about_people_and_exact_copies_show_every_count() {
+        let mut t = table(vec![vec![1, 2]], true, true);
+        assert!(matches!(
+            suppress(&t, 5).cells[0][0],
+            Cell::Suppressed { .. }
+        ));
+        assert_eq!(exact(&t).cells[0], [Cell::Count(1), Cell::Count(2)]);
+        t.about_people = false;
+        assert_eq!(suppress(&t, 5).grand_total, Some(Cell::Count(3)));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn no_suppressed_value_can_be_worked_out(
+            (rows, cols) in (1usize..6, 1usize..5),
+            seed in prop::collection::vec(0i64..25, 30),
+            row_totals: bool,
+            column_totals: bool,
+            k in 1i64..8,
+        ) {
+            let counts: Vec<Vec<i64>> = (0..rows)
+                .map(|i| (0..cols).map(|j| seed[i * cols + j]).collect())
+                .collect();
+            let t = table(counts.clone(), row_totals, column_totals);
+            let p = suppress(&t, k);
+            for (i, row) in counts.iter().enumerate() {
+                for (j, n) in row.iter().enumerate() {
+                    match p.cells[i][j] {
+                        Cell::Count(shown) => {
+                            prop_assert!(shown >= k, "{shown} below {k} shown");
+                            prop_assert_eq!(shown, *n);
+                        }
+                        Cell::Suppressed { below } => prop_assert_eq!(below, k),
+                    }
+                }
+            }
+            // by row and by column: no line with a shown total has exactly one gap
+            let (grid, lines) = shown(&p);
+            for line in &lines {
+                let gaps = line.iter().filter(|(i, j)| grid[*i][*j].is_none()).count();
+                prop_assert!(gaps != 1, "a line with one gap: {:?}", p);
+            }
+            // and no combination of rows and columns gives a value away
+            prop_assert_eq!(recomputable(&p), vec![], "{:?}", p);
+        }
     }
 }

@@ -159,7 +159,11 @@ pub fn build(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Tables>
         Some((per_desk, all)) => rows
             .iter()
             .filter_map(|(d, f, _)| {
-                let p = if *d == "ALL" { Some(&all) } else { per_desk.get(*d) };
+                let p = if *d == "ALL" {
+                    Some(&all)
+                } else {
+                    per_desk.get(*d)
+                };
                 p.filter(|p| p.total() > 0).map(|p| compare(d, p, f))
             })
             .collect(),
