@@ -2,13 +2,13 @@
 //! desk or at every desk, counted in a few grouped passes.
 //!
 //! The report composes these with the cases' counts; the SQL on the accesses stays
-//! here, with the table's owner. Every query reads the accesses of the period once and
-//! groups them by desk and by the characteristics the report's tables cross, so the
-//! whole report costs three passes however many desks and tables it has; the ranking
-//! and the arithmetic are done on these few hundred groups in Rust.
+//! here, with the table's owner. Two passes over the accesses of the period serve every
+//! desk and every table: one grouped by desk, month and the characteristics the tables
+//! cross, one counting the reasons; the ranking and the arithmetic are done on these
+//! groups in Rust.
 //!
-//! The queries name `deleted = 0` and the date range exactly as the partial covering
-//! index `accesses_report` (migration 0004) does, so that SQLite reads the index alone.
+//! Both queries name `deleted = 0` as the partial covering indexes of migration 0004
+//! do, so that SQLite reads those indexes and never the table.
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -24,7 +24,7 @@ pub struct Scope<'a> {
 }
 
 /// One group of accesses of [`grouped`]: the accesses of a desk and a month that share
-/// the channel group, sex, age band, first-access flag and Italian nationality.
+/// the channel group, sex, age band, first-access flag and nationality.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     pub desk: String,
@@ -36,17 +36,8 @@ pub struct Group {
     pub sex: String,
     pub age_band: String,
     pub first_access: bool,
-    /// Nationality `IT`.
-    pub italian: bool,
+    pub nationality: String,
     pub count: i64,
-}
-
-/// A code counted per desk: see [`by_code`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Coded {
-    Nationality,
-    /// A reason counts once per access that lists it.
-    Reason,
 }
 
 // The live accesses of the scope; ?1..?3 are from, to, desk (NULL = every desk).
@@ -58,7 +49,7 @@ fn grouped_sql() -> String {
     // period (four codebook rows, looked up by primary key).
     format!(
         "SELECT a.desk, CAST(substr(a.date, 6, 2) AS INTEGER), g.report_group, a.sex,
-                a.age_band, a.first_access, a.nationality = 'IT', COUNT(*)
+                a.age_band, a.first_access, a.nationality, COUNT(*)
          FROM (SELECT a.desk, a.date, a.channel, a.sex, a.age_band, a.first_access,
                       a.nationality {SCOPED}) a
          LEFT JOIN codebook_entries g ON g.list = 'channel' AND g.code = a.channel
@@ -66,16 +57,17 @@ fn grouped_sql() -> String {
     )
 }
 
-fn by_code_sql(coded: Coded) -> String {
-    match coded {
-        Coded::Nationality => {
-            format!("SELECT a.desk, a.nationality, COUNT(*) {SCOPED} GROUP BY 1, 2 ORDER BY 1, 2")
-        }
-        Coded::Reason => format!(
-            "SELECT a.desk, r.code, COUNT(*) FROM (SELECT a.id, a.desk {SCOPED}) a
-             JOIN access_reasons r ON r.access_id = a.id GROUP BY 1, 2 ORDER BY 1, 2"
-        ),
-    }
+fn reasons_sql() -> String {
+    // Walking the year's accesses in id order (index `accesses_report_ids`) reads the
+    // reasons, keyed by access id, in their own order: page after page instead of one
+    // tree descent from the root for each access, which measured two to three times
+    // slower. CROSS JOIN keeps SQLite from turning the loops round.
+    "SELECT a.desk, r.code, COUNT(*)
+     FROM accesses a INDEXED BY accesses_report_ids
+     CROSS JOIN access_reasons r ON r.access_id = a.id
+     WHERE a.deleted = 0 AND a.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR a.desk = ?3)
+     GROUP BY 1, 2 ORDER BY 1, 2"
+        .to_string()
 }
 
 fn bounds(s: &Scope<'_>) -> (String, String) {
@@ -95,23 +87,18 @@ pub fn grouped(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<Group>> {
             sex: r.get(3)?,
             age_band: r.get(4)?,
             first_access: r.get(5)?,
-            italian: r.get(6)?,
+            nationality: r.get(6)?,
             count: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The accesses of `scope` counted per desk and code of `coded`: `(desk, code, count)`,
-/// by desk and code.
-pub fn by_code(
-    conn: &Connection,
-    scope: &Scope<'_>,
-    coded: Coded,
-) -> Result<Vec<(String, String, i64)>> {
-    let sql = by_code_sql(coded);
+/// The reasons of the accesses of `scope` counted per desk and code (a reason counts
+/// once per access that lists it): `(desk, code, count)`, by desk and code.
+pub fn reasons(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<(String, String, i64)>> {
     let (from, to) = bounds(scope);
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(&reasons_sql())?;
     let rows = stmt.query_map(params![from, to, scope.desk], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
     })?;
@@ -123,11 +110,7 @@ pub fn by_code(
 pub fn plans(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<String>> {
     let (from, to) = bounds(scope);
     let mut out = Vec::new();
-    for sql in [
-        grouped_sql(),
-        by_code_sql(Coded::Nationality),
-        by_code_sql(Coded::Reason),
-    ] {
+    for sql in [grouped_sql(), reasons_sql()] {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
         let rows = stmt.query_map(params![from, to, scope.desk], |r| r.get::<_, String>(3))?;
         for detail in rows {
@@ -144,4 +127,31 @@ pub fn desks(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT DISTINCT desk FROM accesses ORDER BY desk")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    #[test]
+    fn the_report_passes_read_the_covering_index_alone() {
+        let store = Store::open_in_memory().unwrap();
+        let year = |desk| Scope {
+            from: NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2023, 12, 31).unwrap(),
+            desk,
+        };
+        for desk in [None, Some("GRO")] {
+            let plans = plans(store.conn(), &year(desk)).unwrap();
+            let scans: Vec<&String> = plans.iter().filter(|p| p.contains("accesses")).collect();
+            assert_eq!(scans.len(), 2, "one pass each: {plans:?}");
+            assert!(
+                scans
+                    .iter()
+                    .all(|p| p.contains("COVERING INDEX accesses_report")),
+                "{plans:?}"
+            );
+        }
+    }
 }

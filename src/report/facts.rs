@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::Result;
-use crate::register::figures::{self, Coded, Scope};
+use crate::register::figures::{self, Scope};
 use rusqlite::Connection;
 
 /// The accesses of one desk (or of every desk in scope) in one period.
@@ -83,25 +83,21 @@ pub fn gather(conn: &Connection, scope: &Scope<'_>) -> Result<(BTreeMap<String, 
         if g.first_access {
             f.first_accesses += g.count;
         }
-        if g.italian {
+        if g.nationality == "IT" {
             f.italians += g.count;
         }
+        *f.nationality.entry(g.nationality.clone()).or_default() += g.count;
         *f.sex.entry(g.sex.clone()).or_default() += g.count;
         *f.age_band.entry(g.age_band.clone()).or_default() += g.count;
         *f.age_by_sex.entry((g.age_band, g.sex)).or_default() += g.count;
     }
-    for (coded, pick) in [
-        (
-            Coded::Nationality,
-            (|f| &mut f.nationality) as fn(&mut Facts) -> &mut BTreeMap<_, _>,
-        ),
-        (Coded::Reason, |f| &mut f.reason),
-    ] {
-        for (desk, code, n) in figures::by_code(conn, scope, coded)? {
-            *pick(desks.entry(desk).or_default())
-                .entry(code)
-                .or_default() += n;
-        }
+    for (desk, code, n) in figures::reasons(conn, scope)? {
+        *desks
+            .entry(desk)
+            .or_default()
+            .reason
+            .entry(code)
+            .or_default() += n;
     }
     let mut all = Facts::default();
     for f in desks.values() {

@@ -442,9 +442,9 @@ mod tests {
 
     #[test]
     fn a_leak_through_rows_and_columns_together_is_closed() {
-        // Suppressing (0,0),(0,1),(1,0),(1,1) for the small ones and the pair (2,2),
-        // (2,3),(3,2),(3,3) leaves every line with two; linking both blocks by a third
-        // suppressed cell in row 1 would let it be worked out: nothing like it remains.
+        // Two blocks of small cells, each row and column holding two of them: the
+        // cell (1, 2) joins the blocks, and without a further suppression the totals
+        // of rows 0-1 against columns 0-1 would give it away.
         let t = table(
             vec![
                 vec![1, 2, 30, 40],

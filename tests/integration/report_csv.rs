@@ -294,6 +294,20 @@ fn the_exact_csv_holds_the_json_numbers() {
         .collect();
     assert_eq!(desks, ["FOL", "GRO"]);
     assert_eq!(count(&rows, "age_by_sex", "ALL", "total/total"), Some("18"));
+    // the excerpt in docs/report.md
+    for line in [
+        "accesses,GRO,channel_group,front_desk,Front desk,6",
+        "accesses,GRO,channel_group,phone_mail,Telefono/mail,9",
+        "accesses,GRO,channel_group,total,Totale,15",
+        "typology,GRO,indicator,first_accesses,Primi accessi,9",
+        "typology,GRO,indicator,italians,Italiani,2",
+        "top_reasons,GRO,reason,lavoro,Lavoro / ricerca lavoro,7",
+        "months,GRO,month/channel_group,03/front_desk,Marzo / Front desk,6",
+        "age_by_sex,GRO,age_band/sex,40-49/femmina,40-49 / Femmina,6",
+        "age_by_sex,GRO,age_band/sex,total/total,Totale / Totale,15",
+    ] {
+        assert!(text.contains(&format!("{line}\r\n")), "{line}");
+    }
     assert_eq!(count(&rows, "months", "GRO", "03/front_desk"), Some("6"));
 }
 
