@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use crate::Result;
+use crate::codebook::{ChannelGroup, Codebook, List};
 use crate::register::figures::{self, Scope};
 use rusqlite::Connection;
 
@@ -69,15 +70,20 @@ fn merge<K: Ord + Clone>(into: &mut BTreeMap<K, i64>, from: &BTreeMap<K, i64>) {
 }
 
 /// The facts of `scope` per desk (only desks with accesses), and their sum.
-pub fn gather(conn: &Connection, scope: &Scope<'_>) -> Result<(BTreeMap<String, Facts>, Facts)> {
+pub fn gather(
+    conn: &Connection,
+    cb: &Codebook,
+    scope: &Scope<'_>,
+) -> Result<(BTreeMap<String, Facts>, Facts)> {
     let mut desks: BTreeMap<String, Facts> = BTreeMap::new();
     for g in figures::grouped(conn, scope)? {
         let f = desks.entry(g.desk).or_default();
         let m = (g.month as usize).clamp(1, 12) - 1;
-        match g.channel_group.as_deref() {
-            Some("front_desk") => f.months[m][0] += g.count,
-            Some("phone_mail") => f.months[m][1] += g.count,
-            _ => {}
+        // a channel missing from the codebook counts in the total only
+        match cb.entry(List::Channel, &g.channel).and_then(|e| e.group) {
+            Some(ChannelGroup::FrontDesk) => f.months[m][0] += g.count,
+            Some(ChannelGroup::PhoneMail) => f.months[m][1] += g.count,
+            None => {}
         }
         f.month_totals[m] += g.count;
         if g.first_access {

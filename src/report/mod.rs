@@ -124,9 +124,9 @@ struct Year {
     total: (Facts, Cases),
 }
 
-fn gather_year(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Year> {
+fn gather_year(conn: &Connection, cb: &Codebook, year: i32, desk: Option<&str>) -> Result<Year> {
     let scope = year_scope(year, desk)?;
-    let (mut per_desk, all) = facts::gather(conn, &scope)?;
+    let (mut per_desk, all) = facts::gather(conn, cb, &scope)?;
     let mut codes = figures::desks(conn)?;
     codes.extend(cases::desks(conn)?);
     codes.sort();
@@ -152,7 +152,7 @@ fn gather_year(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Year>
 pub fn yearly(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Report> {
     let scope = year_scope(year, desk)?;
     let cb = codebook::load(conn)?;
-    let y = gather_year(conn, year, desk)?;
+    let y = gather_year(conn, &cb, year, desk)?;
     let desks = y
         .desks
         .iter()

@@ -142,7 +142,7 @@ pub struct AgeBySex {
 /// The tables of `year`, over every desk or only `desk` (see the module doc).
 pub fn build(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Tables> {
     let cb = codebook::load(conn)?;
-    let this = super::gather_year(conn, year, desk)?;
+    let this = super::gather_year(conn, &cb, year, desk)?;
     let rows: Vec<(&str, &Facts, &Cases)> = this
         .desks
         .iter()
@@ -152,7 +152,7 @@ pub fn build(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Tables>
     // The previous year: only its accesses by group are compared; a year before the
     // first one the register accepts simply has none.
     let before = match super::year_scope(year - 1, desk) {
-        Ok(scope) => Some(facts::gather(conn, &scope)?),
+        Ok(scope) => Some(facts::gather(conn, &cb, &scope)?),
         Err(_) => None,
     };
     let comparison = match before {
