@@ -35,18 +35,19 @@ pub fn write(tables: &[Published]) -> String {
     out.push_str(HEADER);
     out.push_str("\r\n");
     for t in tables {
-        let dimension = match &t.row_dimension {
-            Some(r) => format!("{r}/{}", t.column_dimension),
-            None => t.column_dimension.clone(),
+        let h = &t.heading;
+        let dimension = match &h.row_dimension {
+            Some(r) => format!("{r}/{}", h.column_dimension),
+            None => h.column_dimension.clone(),
         };
         let mut line = |row: Option<(&str, &str)>, col: (&str, &str), value: publish::Cell| {
-            let (code, label) = match (t.row_dimension.is_some(), row) {
+            let (code, label) = match (h.row_dimension.is_some(), row) {
                 (true, Some((rc, rl))) => (format!("{rc}/{}", col.0), format!("{rl} / {}", col.1)),
                 _ => (col.0.to_string(), col.1.to_string()),
             };
             let fields = [
-                t.id.as_str(),
-                t.desk.as_str(),
+                h.id.as_str(),
+                h.desk.as_str(),
                 dimension.as_str(),
                 code.as_str(),
                 label.as_str(),
@@ -57,9 +58,9 @@ pub fn write(tables: &[Published]) -> String {
             out.push_str("\r\n");
         };
         let pair = |h: &Header| (h.code.clone(), h.label.clone());
-        for (i, row) in t.rows.iter().enumerate() {
+        for (i, row) in h.rows.iter().enumerate() {
             let (rc, rl) = pair(row);
-            for (j, col) in t.columns.iter().enumerate() {
+            for (j, col) in h.columns.iter().enumerate() {
                 line(Some((&rc, &rl)), (&col.code, &col.label), t.cells[i][j]);
             }
             if let Some(totals) = &t.row_totals {
@@ -67,7 +68,7 @@ pub fn write(tables: &[Published]) -> String {
             }
         }
         if let Some(totals) = &t.column_totals {
-            for (j, col) in t.columns.iter().enumerate() {
+            for (j, col) in h.columns.iter().enumerate() {
                 line(Some(TOTAL), (&col.code, &col.label), totals[j]);
             }
         }

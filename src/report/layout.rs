@@ -9,7 +9,7 @@
 //! characteristics, and are published exact, as in the activity report.
 
 use super::Accesses;
-use super::publish::{Header, Table};
+use super::publish::{Header, Heading, Table};
 use super::tables::{Share, Tables};
 
 /// The table ids, in the order they are written.
@@ -48,13 +48,15 @@ fn one_row(
 ) -> Table {
     let (columns, counts): (Vec<Header>, Vec<i64>) = columns.into_iter().unzip();
     Table {
-        id: id.to_string(),
-        title: title.to_string(),
-        desk: desk.to_string(),
-        row_dimension: None,
-        column_dimension: dimension.to_string(),
-        rows: vec![header("", "")],
-        columns,
+        heading: Heading {
+            id: id.to_string(),
+            title: title.to_string(),
+            desk: desk.to_string(),
+            row_dimension: None,
+            column_dimension: dimension.to_string(),
+            rows: vec![header("", "")],
+            columns,
+        },
         counts: vec![counts],
         about_people: false,
         row_totals: false,
@@ -171,17 +173,19 @@ pub fn tables(t: &Tables) -> Vec<Table> {
     }
     for m in &t.months {
         out.push(Table {
-            id: "months".into(),
-            title: format!("Accessi per mese e canale {year}"),
-            desk: m.desk.clone(),
-            row_dimension: Some("month".into()),
-            column_dimension: "channel_group".into(),
-            rows: m
-                .months
-                .iter()
-                .map(|x| header(&format!("{:02}", x.month), &x.label))
-                .collect(),
-            columns: GROUPS.iter().map(|(c, l)| header(c, l)).collect(),
+            heading: Heading {
+                id: "months".into(),
+                title: format!("Accessi per mese e canale {year}"),
+                desk: m.desk.clone(),
+                row_dimension: Some("month".into()),
+                column_dimension: "channel_group".into(),
+                rows: m
+                    .months
+                    .iter()
+                    .map(|x| header(&format!("{:02}", x.month), &x.label))
+                    .collect(),
+                columns: GROUPS.iter().map(|(c, l)| header(c, l)).collect(),
+            },
             counts: m
                 .months
                 .iter()
@@ -195,21 +199,23 @@ pub fn tables(t: &Tables) -> Vec<Table> {
     for c in &t.comparison {
         let (prev, this) = ((year - 1).to_string(), year.to_string());
         out.push(Table {
-            id: "comparison".into(),
-            title: format!("Accessi {year} rispetto al {}", year - 1),
-            desk: c.desk.clone(),
-            row_dimension: Some("year".into()),
-            column_dimension: "channel_group".into(),
-            rows: vec![
-                header(&prev, &prev),
-                header(&this, &this),
-                header("difference", "Differenza"),
-            ],
-            columns: GROUPS
-                .iter()
-                .map(|(c, l)| header(c, l))
-                .chain([header("total", "Totale")])
-                .collect(),
+            heading: Heading {
+                id: "comparison".into(),
+                title: format!("Accessi {year} rispetto al {}", year - 1),
+                desk: c.desk.clone(),
+                row_dimension: Some("year".into()),
+                column_dimension: "channel_group".into(),
+                rows: vec![
+                    header(&prev, &prev),
+                    header(&this, &this),
+                    header("difference", "Differenza"),
+                ],
+                columns: GROUPS
+                    .iter()
+                    .map(|(c, l)| header(c, l))
+                    .chain([header("total", "Totale")])
+                    .collect(),
+            },
             counts: vec![
                 by_group(&c.previous),
                 by_group(&c.current),
@@ -223,18 +229,23 @@ pub fn tables(t: &Tables) -> Vec<Table> {
     for a in &t.age_by_sex {
         let h = |l: &super::tables::Labelled| header(&l.code, &l.label);
         out.push(Table {
-            id: "age_by_sex".into(),
-            title: format!("Accessi per fascia di età e genere {year}"),
-            desk: a.desk.clone(),
-            row_dimension: Some("age_band".into()),
-            column_dimension: "sex".into(),
-            rows: a.age_bands.iter().map(h).collect(),
-            columns: a.sexes.iter().map(h).collect(),
+            heading: Heading {
+                id: "age_by_sex".into(),
+                title: format!("Accessi per fascia di età e genere {year}"),
+                desk: a.desk.clone(),
+                row_dimension: Some("age_band".into()),
+                column_dimension: "sex".into(),
+                rows: a.age_bands.iter().map(h).collect(),
+                columns: a.sexes.iter().map(h).collect(),
+            },
             counts: a.counts.clone(),
             about_people: true,
             row_totals: true,
             column_totals: true,
         });
     }
+    // the typology's tables were made desk by desk: put every table's desks together,
+    // keeping the desks' order (a stable sort)
+    out.sort_by_key(|t| TABLE_IDS.iter().position(|id| *id == t.heading.id));
     out
 }

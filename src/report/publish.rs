@@ -1,6 +1,6 @@
 //! Publishing a table with small-cell protection.
 //!
-//! A [`Table`] is what a published format writes: a title, row and column headers,
+//! A [`Table`] is what a published format writes: a [`Heading`] (title, row and column headers),
 //! exact counts, whether it describes people's characteristics, and which totals it
 //! shows. [`suppress`] turns it into a [`Published`] table in which, when the table is
 //! about people, no count below `k` can be read or worked out:
@@ -31,9 +31,10 @@ pub struct Header {
     pub label: String,
 }
 
-/// A table as the report publishes it, with exact counts.
+/// What a table is about and how it is laid out, the same in its exact and its
+/// published form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Table {
+pub struct Heading {
     /// Stable identifier of the table (`accesses`, `age_by_sex`, ...).
     pub id: String,
     /// Italian title.
@@ -47,6 +48,12 @@ pub struct Table {
     /// One header per row (a one-row table has one header, empty code).
     pub rows: Vec<Header>,
     pub columns: Vec<Header>,
+}
+
+/// A table as the report publishes it, with exact counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    pub heading: Heading,
     /// `counts[row][column]`, every value at least 0.
     pub counts: Vec<Vec<i64>>,
     /// Whether the counts describe people's characteristics (age, sex, nationality,
@@ -78,16 +85,10 @@ impl std::fmt::Display for Cell {
     }
 }
 
-/// A table ready to print: [`Table`]'s headers with published values only.
+/// A table ready to print: [`Table`]'s heading with published values only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Published {
-    pub id: String,
-    pub title: String,
-    pub desk: String,
-    pub row_dimension: Option<String>,
-    pub column_dimension: String,
-    pub rows: Vec<Header>,
-    pub columns: Vec<Header>,
+    pub heading: Heading,
     /// `cells[row][column]`.
     pub cells: Vec<Vec<Cell>>,
     /// Each row's total, when the table shows them.
@@ -151,13 +152,7 @@ fn publish(table: &Table, grid: &Grid, hidden: Option<(&[bool], i64)>) -> Publis
     };
     let (r, c) = (grid.rows, grid.cols);
     Published {
-        id: table.id.clone(),
-        title: table.title.clone(),
-        desk: table.desk.clone(),
-        row_dimension: table.row_dimension.clone(),
-        column_dimension: table.column_dimension.clone(),
-        rows: table.rows.clone(),
-        columns: table.columns.clone(),
+        heading: table.heading.clone(),
         cells: (0..r)
             .map(|i| (0..c).map(|j| cell(i, j)).collect())
             .collect(),
@@ -184,7 +179,7 @@ struct Grid {
 
 impl Grid {
     fn of(t: &Table) -> Grid {
-        let (rows, cols) = (t.rows.len(), t.columns.len());
+        let (rows, cols) = (t.heading.rows.len(), t.heading.columns.len());
         let height = rows + usize::from(t.column_totals);
         let width = cols + usize::from(t.row_totals);
         let at = |i: usize, j: usize| -> i64 {
@@ -306,13 +301,15 @@ mod tests {
                 .collect()
         };
         Table {
-            id: "t".into(),
-            title: "t".into(),
-            desk: "GRO".into(),
-            row_dimension: Some("r".into()),
-            column_dimension: "c".into(),
-            rows: h(counts.len(), "r"),
-            columns: h(counts[0].len(), "c"),
+            heading: Heading {
+                id: "t".into(),
+                title: "t".into(),
+                desk: "GRO".into(),
+                row_dimension: Some("r".into()),
+                column_dimension: "c".into(),
+                rows: h(counts.len(), "r"),
+                columns: h(counts[0].len(), "c"),
+            },
             counts,
             about_people: true,
             row_totals,

@@ -294,6 +294,28 @@ fn the_exact_csv_holds_the_json_numbers() {
         .collect();
     assert_eq!(desks, ["FOL", "GRO"]);
     assert_eq!(count(&rows, "age_by_sex", "ALL", "total/total"), Some("18"));
+    let order: Vec<(&str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    let mut sorted = order.clone();
+    sorted.dedup();
+    let ids: Vec<&str> = sorted.iter().map(|(t, _)| *t).collect();
+    let mut grouped = ids.clone();
+    grouped.dedup();
+    assert_eq!(
+        grouped,
+        sportello::report::layout::TABLE_IDS,
+        "each table's lines together, in the documented order"
+    );
+    assert_eq!(
+        &sorted[..3],
+        [
+            ("accesses", "FOL"),
+            ("accesses", "GRO"),
+            ("accesses", "ALL")
+        ]
+    );
     // the excerpt in docs/report.md
     for line in [
         "accesses,GRO,channel_group,front_desk,Front desk,6",
