@@ -1,10 +1,11 @@
 //! Speed of the operations a desk feels: saving an access while the queue waits,
-//! showing today's list, loading the codebook at start. Run with `make bench`.
+//! showing today's list, loading the codebook at start; and of the coordinator's
+//! yearly report over a large register. Run with `make bench`.
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use sportello::register::accesses::{self, NewAccess};
-use sportello::{Store, codebook, desk};
+use sportello::{Store, codebook, desk, report};
 
 fn typical() -> NewAccess {
     NewAccess {
@@ -39,6 +40,51 @@ fn busy_desk(dir: &std::path::Path) -> Store {
     store
 }
 
+/// A register of 200,000 accesses in 2023 and 20,000 in 2022 (for the comparison),
+/// varied over channel, nationality, sex, age band, first access and reasons, written
+/// with the register's own batch function (200 accesses a transaction).
+fn large_register(dir: &std::path::Path) -> Store {
+    const CHANNELS: [&str; 4] = ["sportello", "telefono", "email", "videochiamata"];
+    const NATIONALITIES: [&str; 12] = [
+        "MA", "RO", "AL", "UA", "SN", "CN", "MD", "PK", "PL", "IT", "NG", "BD",
+    ];
+    const SEXES: [&str; 3] = ["maschio", "femmina", "non_indicato"];
+    const AGES: [&str; 7] = ["0-17", "18-29", "30-39", "40-49", "50-59", "60-69", "70+"];
+    const REASONS: [&str; 4] = ["rinnovo_permesso", "lavoro", "casa", "cittadinanza"];
+    let now = Utc.with_ymd_and_hms(2024, 3, 12, 9, 0, 0).unwrap();
+    let mut store = Store::open(&dir.join("report.db"), now).unwrap();
+    let gro = desk::presets().remove(0);
+    desk::set_own(store.conn_mut(), &gro, now).unwrap();
+    let mut input = typical();
+    for (year, batches) in [(2023, 1000u64), (2022, 100)] {
+        for b in 0..batches {
+            let day = (b * 7) % 365;
+            input.date = NaiveDate::from_ymd_opt(year, 1, 1).unwrap() + chrono::Days::new(day);
+            let i = b as usize;
+            input.channel = CHANNELS[i % 4].into();
+            input.nationality = NATIONALITIES[(i / 4) % 12].into();
+            input.sex = SEXES[i % 3].into();
+            input.age_band = AGES[(i / 3) % 7].into();
+            input.first_access = i % 5 == 0;
+            input.reasons = vec![REASONS[i % 4].into(), REASONS[(i / 4) % 4].into()];
+            input.reasons.dedup();
+            accesses::record_batch(store.conn_mut(), &input, 200, "bench", now.into()).unwrap();
+        }
+    }
+    store
+}
+
+fn bench_report(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = large_register(dir.path());
+    c.bench_function("report 2023 over 200,000 accesses (json)", |b| {
+        b.iter(|| report::yearly(store.conn(), 2023, None).unwrap())
+    });
+    c.bench_function("report 2023 tables over 200,000 accesses", |b| {
+        b.iter(|| report::tables::build(store.conn(), 2023, None).unwrap())
+    });
+}
+
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = busy_desk(dir.path());
@@ -61,4 +107,10 @@ criterion_group! {
     config = Criterion::default().sample_size(30);
     targets = bench
 }
-criterion_main!(benches);
+criterion_group! {
+    name = reports;
+    // a pass over 200,000 accesses takes tens of milliseconds: ten samples are enough
+    config = Criterion::default().sample_size(10);
+    targets = bench_report
+}
+criterion_main!(benches, reports);

@@ -1,14 +1,17 @@
 //! `sportello report`: the yearly report over every record in the database. Argument
 //! handling and printing only; every rule is in `sportello::report`.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
+use sportello::report::publish::DEFAULT_K;
 use sportello::{Error, Store, report};
 
 use super::print_json;
 
-/// Formats of `report`; only JSON exists so far.
+/// Formats of `report`: JSON (the contract's, always exact) and CSV (published, small
+/// cells protected unless `--exact`); XLSX and HTML are announced, not available yet.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ReportFormat {
     Json,
@@ -25,9 +28,17 @@ pub struct Args {
     /// Only this desk (code).
     #[arg(long)]
     desk: Option<String>,
-    /// Output format (json only, for now).
+    /// Output format: json (exact, the contract's) or csv (one tidy table).
     #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
     format: ReportFormat,
+    /// Exact counts in the published formats (the coordinator's internal copy): no
+    /// small-cell protection.
+    #[arg(long)]
+    exact: bool,
+    /// Counts below K in tables about people's characteristics are published as `<K`.
+    #[arg(long, value_name = "K", default_value_t = DEFAULT_K,
+          value_parser = clap::value_parser!(i64).range(1..=1000))]
+    k: i64,
     /// Write to FILE instead of the standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -39,22 +50,42 @@ pub fn run(store: &Store, args: Args) -> Result<(), Error> {
         year,
         desk,
         format,
+        exact,
+        k,
         out,
     } = args;
     let (desk, out): (Option<&str>, Option<&Path>) = (desk.as_deref(), out.as_deref());
-    if !matches!(format, ReportFormat::Json) {
-        return Err(Error::invalid(
-            "format",
-            "only --format json is available in this version",
-        ));
-    }
-    let r = report::yearly(store.conn(), year, desk)?;
-    match out {
-        Some(path) => {
-            let mut bytes = serde_json::to_vec_pretty(&r)?;
-            bytes.push(b'\n');
-            std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+    match format {
+        ReportFormat::Json => {
+            let r = report::yearly(store.conn(), year, desk)?;
+            match out {
+                Some(path) => {
+                    let mut bytes = serde_json::to_vec_pretty(&r)?;
+                    bytes.push(b'\n');
+                    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+                }
+                None => print_json(&r),
+            }
         }
-        None => print_json(&r),
+        ReportFormat::Csv => {
+            let tables = report::tables::build(store.conn(), year, desk)?;
+            let text = report::csv::render(&tables, (!exact).then_some(k));
+            match out {
+                Some(path) => std::fs::write(path, text).map_err(|e| Error::io(path, e)),
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    match stdout.write_all(text.as_bytes()) {
+                        // a reader that stops early (`| head`) is not an error of ours
+                        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                        other => other.map_err(|e| Error::io("stdout", e)),
+                    }
+                }
+            }
+        }
+        ReportFormat::Xlsx | ReportFormat::Html => Err(Error::invalid(
+            "format",
+            "the xlsx and html formats are not available yet: use --format csv \
+             (or json for the exact figures)",
+        )),
     }
 }

@@ -19,8 +19,16 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::codebook::{self, Codebook, List};
-use crate::register::figures::{self, Ranking, Scope};
+use crate::register::figures::{self, Scope};
 use crate::{Result, cases, limits};
+
+pub mod csv;
+pub mod facts;
+pub mod layout;
+pub mod publish;
+pub mod tables;
+
+use facts::Facts;
 
 /// The period of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,59 +78,71 @@ pub struct Report {
     pub total: Block,
 }
 
-fn ranked(
-    conn: &Connection,
-    cb: &Codebook,
-    scope: &Scope<'_>,
-    ranking: Ranking,
-    limit: u32,
-) -> Result<Vec<Ranked>> {
-    let list = match ranking {
-        Ranking::AgeBand => List::AgeBand,
-        Ranking::Sex => List::Sex,
-        Ranking::Nationality => List::Nationality,
-        Ranking::Reason => List::Reason,
-    };
-    Ok(figures::ranked(conn, scope, ranking, limit)?
-        .into_iter()
+fn ranked(cb: &Codebook, list: List, top: Vec<(String, i64)>) -> Vec<Ranked> {
+    top.into_iter()
         .map(|(code, count)| Ranked {
             label: cb.label(list, &code).to_string(),
             code,
             count,
         })
-        .collect())
+        .collect()
 }
 
-fn block(
-    conn: &Connection,
-    cb: &Codebook,
-    year: i32,
-    scope: &Scope<'_>,
-    name: &str,
-) -> Result<Block> {
-    let tally = figures::tally(conn, scope)?;
-    let prevalent = |ranking| -> Result<Option<String>> {
-        Ok(ranked(conn, cb, scope, ranking, 1)?.pop().map(|r| r.code))
-    };
-    Ok(Block {
+fn block(cb: &Codebook, name: &str, f: &Facts, cases: Cases) -> Block {
+    let prevalent = |counts| facts::top(counts, 1).pop().map(|(code, _)| code);
+    Block {
         desk: name.to_string(),
         accesses: Accesses {
-            front_desk: tally.front_desk,
-            phone_mail: tally.phone_mail,
-            total: tally.total,
+            front_desk: f.front_desk(),
+            phone_mail: f.phone_mail(),
+            total: f.total(),
         },
-        first_accesses: tally.first_accesses,
-        italians: tally.italians,
-        prevalent_age_band: prevalent(Ranking::AgeBand)?,
-        prevalent_sex: prevalent(Ranking::Sex)?,
-        top_reasons: ranked(conn, cb, scope, Ranking::Reason, 5)?,
-        top_nationalities: ranked(conn, cb, scope, Ranking::Nationality, 5)?,
-        cases: cases::counts(conn, year, scope.desk)?,
+        first_accesses: f.first_accesses,
+        italians: f.italians,
+        prevalent_age_band: prevalent(&f.age_band),
+        prevalent_sex: prevalent(&f.sex),
+        top_reasons: ranked(cb, List::Reason, facts::top(&f.reason, 5)),
+        top_nationalities: ranked(cb, List::Nationality, facts::top(&f.nationality, 5)),
+        cases,
+    }
+}
+
+/// The whole year of `desk` (or every desk).
+fn year_scope(year: i32, desk: Option<&str>) -> Result<Scope<'_>> {
+    limits::check_year(year, "year")?;
+    Ok(Scope {
+        from: NaiveDate::from_ymd_opt(year, 1, 1).expect("a checked year"),
+        to: NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year"),
+        desk,
     })
 }
 
-fn has_figures(b: &Block) -> bool {
-    b.accesses.total > 0 || b.cases.total > 0 || b.cases.fast > 0
+/// The facts of a year: per desk with figures (accesses or cases), by code, each with
+/// its cases; and the sum over them with the cases of the scope.
+struct Year {
+    desks: Vec<(String, Facts, Cases)>,
+    total: (Facts, Cases),
+}
+
+fn gather_year(conn: &Connection, cb: &Codebook, year: i32, desk: Option<&str>) -> Result<Year> {
+    let scope = year_scope(year, desk)?;
+    let (mut per_desk, all) = facts::gather(conn, cb, &scope)?;
+    let mut codes = figures::desks(conn)?;
+    codes.extend(cases::desks(conn)?);
+    codes.sort();
+    codes.dedup();
+    let mut desks = Vec::new();
+    for code in codes.into_iter().filter(|c| desk.is_none_or(|d| d == c)) {
+        let f = per_desk.remove(&code).unwrap_or_default();
+        let c = cases::counts(conn, year, Some(&code))?;
+        if f.total() > 0 || c.total > 0 || c.fast > 0 {
+            desks.push((code, f, c));
+        }
+    }
+    Ok(Year {
+        desks,
+        total: (all, cases::counts(conn, year, desk)?),
+    })
 }
 
 /// The report of `year`, over every desk or only `desk`.
@@ -130,36 +150,20 @@ fn has_figures(b: &Block) -> bool {
 /// `desks` holds one block per desk with records in the year, by code; `total` covers
 /// the same desks (with `desk`, only that one).
 pub fn yearly(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Report> {
-    limits::check_year(year, "year")?;
+    let scope = year_scope(year, desk)?;
     let cb = codebook::load(conn)?;
-    let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("a checked year");
-    let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year");
-    let mut codes = figures::desks(conn)?;
-    codes.extend(cases::desks(conn)?);
-    codes.sort();
-    codes.dedup();
-    let mut desks = Vec::new();
-    for code in codes
+    let y = gather_year(conn, &cb, year, desk)?;
+    let desks = y
+        .desks
         .iter()
-        .filter(|c| desk.is_none_or(|d| d == c.as_str()))
-    {
-        let scope = Scope {
-            from,
-            to,
-            desk: Some(code),
-        };
-        let b = block(conn, &cb, year, &scope, code)?;
-        if has_figures(&b) {
-            desks.push(b);
-        }
-    }
-    let total = block(conn, &cb, year, &Scope { from, to, desk }, "ALL")?;
+        .map(|(code, f, c)| block(&cb, code, f, c.clone()))
+        .collect();
     Ok(Report {
         period: Period {
-            from: from.to_string(),
-            to: to.to_string(),
+            from: scope.from.to_string(),
+            to: scope.to.to_string(),
         },
         desks,
-        total,
+        total: block(&cb, "ALL", &y.total.0, y.total.1.clone()),
     })
 }

@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_appointments.sql",
         sql: include_str!("../../migrations/0003_appointments.sql"),
     },
+    Migration {
+        name: "0004_report_indexes.sql",
+        sql: include_str!("../../migrations/0004_report_indexes.sql"),
+    },
 ];
 
 /// The schema version this program writes.

@@ -8,5 +8,6 @@ mod export_import;
 mod import_plan;
 mod register;
 mod report;
+mod report_csv;
 mod store;
 mod ui_limits;
