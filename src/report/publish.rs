@@ -10,8 +10,9 @@
 //! 2. complementary suppression: as long as some suppressed value could be computed
 //!    from what is shown (a row or column whose total is shown with exactly one
 //!    suppressed value in it, or a combination of rows and columns), one more value is
-//!    suppressed: the smallest remaining one of the line that gives it away, cells
-//!    before totals, preferring one that closes the leak at once.
+//!    withheld: the smallest remaining one of the line that gives it away, cells
+//!    before totals, preferring one that closes the leak at once. It is shown as `x`:
+//!    it is not below `k`, and `<k` would be false.
 //!
 //! "Could be computed" is exact linear algebra: the shown totals make every row and
 //! column an equation (cells sum to their total); a suppressed value is given away when
@@ -70,10 +71,13 @@ pub struct Table {
 #[serde(rename_all = "snake_case")]
 pub enum Cell {
     Count(i64),
-    /// Withheld: the value is below `below`, or would give such a value away.
+    /// Withheld because the value is below `below`: written `<below` (`<5`).
     Suppressed {
         below: i64,
     },
+    /// Withheld only so that a small value elsewhere cannot be worked out: the value
+    /// itself is not small, so it is written `x`, never `<5` (that would be false).
+    Withheld,
 }
 
 impl std::fmt::Display for Cell {
@@ -81,6 +85,7 @@ impl std::fmt::Display for Cell {
         match self {
             Cell::Count(n) => write!(f, "{n}"),
             Cell::Suppressed { below } => write!(f, "<{below}"),
+            Cell::Withheld => f.write_str("x"),
         }
     }
 }
@@ -146,7 +151,8 @@ fn publish(table: &Table, grid: &Grid, hidden: Option<(&[bool], i64)>) -> Publis
     let cell = |i: usize, j: usize| {
         let e = grid.index(i, j);
         match hidden {
-            Some((h, k)) if h[e] => Cell::Suppressed { below: k },
+            Some((h, k)) if h[e] && grid.values[e] < k => Cell::Suppressed { below: k },
+            Some((h, _)) if h[e] => Cell::Withheld,
             _ => Cell::Count(grid.values[e]),
         }
     };
@@ -325,7 +331,7 @@ mod tests {
     fn shown(p: &Published) -> Shown {
         let v = |c: &Cell| match c {
             Cell::Count(n) => Some(*n),
-            Cell::Suppressed { .. } => None,
+            Cell::Suppressed { .. } | Cell::Withheld => None,
         };
         let mut grid: Vec<Vec<Option<i64>>> = p
             .cells
@@ -422,9 +428,10 @@ mod tests {
         assert_eq!(p.cells[0][0], Cell::Suppressed { below: 5 });
         assert_eq!(
             p.cells[0][2],
-            Cell::Suppressed { below: 5 },
-            "12 is the smallest left"
+            Cell::Withheld,
+            "12 is the smallest left, and not small: written x, not <5"
         );
+        assert_eq!(p.cells[0][2].to_string(), "x");
         assert_eq!(p.cells[0][1], Cell::Count(40));
         assert_eq!(
             p.cells[1],
@@ -490,7 +497,11 @@ mod tests {
                             prop_assert!(shown >= k, "{shown} below {k} shown");
                             prop_assert_eq!(shown, *n);
                         }
-                        Cell::Suppressed { below } => prop_assert_eq!(below, k),
+                        Cell::Suppressed { below } => {
+                            prop_assert_eq!(below, k);
+                            prop_assert!(*n < k, "{n} written <{k}");
+                        }
+                        Cell::Withheld => prop_assert!(*n >= k, "{n} below {k} written x"),
                     }
                 }
             }
