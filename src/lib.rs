@@ -17,6 +17,7 @@ pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod exchange;
+mod files;
 pub mod ids;
 pub mod limits;
 pub mod preferences;

@@ -26,8 +26,7 @@
 //! leaves either no file or a whole one. The `exports` table logs every file.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, SecondsFormat};
@@ -37,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use super::records;
 use super::wire::{self, FORMAT, FORMAT_VERSION, Header, Period, Record, Trailer, sha256_hex};
 use crate::store::settings;
-use crate::{Error, Now, Result, Store, cases, codebook, desk, ids, register};
+use crate::{Error, Now, Result, Store, cases, codebook, desk, files, ids, register};
 
 /// Which records an export takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,28 +157,6 @@ pub fn file_name(desk: &str, from: NaiveDate, to: NaiveDate, export_id: &str) ->
     format!("sportello-{desk}-{from}_{to}-{tail}.jsonl")
 }
 
-/// Writes `bytes` to `dir/name` atomically: temporary file, fsync, rename, fsync folder.
-fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
-    let target = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let written = (|| -> std::io::Result<()> {
-        let mut f = File::options().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, &target)?;
-        // the rename itself must reach the disk (or the USB stick) too
-        #[cfg(unix)]
-        File::open(dir)?.sync_all()?;
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(Error::io(&target, e));
-    }
-    Ok(target)
-}
-
 /// Builds the bytes of an export file: header, `lines`, trailer; and the SHA-256 the
 /// trailer carries (of every byte before it).
 fn render(header: &Header, lines: &[Line]) -> Result<(Vec<u8>, String)> {
@@ -279,7 +256,7 @@ pub(crate) fn export_as(
     };
     let (bytes, sha) = render(&header, &lines)?;
     let name = file_name(&desk, from, to, &export_id);
-    let path = write_atomically(dir, &name, &bytes)?;
+    let path = files::write_atomically(dir, &name, &bytes)?;
     let logged = tx.execute(
         "INSERT INTO exports (export_id, desk, sequence, created_at, period_from, period_to,
                               record_count, sha256, path, up_to_change)
