@@ -10,8 +10,8 @@ use sportello::{Error, Store, report};
 
 use super::print_json;
 
-/// Formats of `report`: JSON (the contract's, always exact) and CSV (published, small
-/// cells protected unless `--exact`); XLSX and HTML are announced, not available yet.
+/// Formats of `report`: JSON (the contract's, always exact), CSV and XLSX (published,
+/// small cells protected unless `--exact`); HTML is announced, not available yet.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ReportFormat {
     Json,
@@ -28,7 +28,8 @@ pub struct Args {
     /// Only this desk (code).
     #[arg(long)]
     desk: Option<String>,
-    /// Output format: json (exact, the contract's) or csv (one tidy table).
+    /// Output format: json (exact, the contract's), csv (one tidy table) or xlsx (a
+    /// workbook with a sheet per table and charts; needs --out).
     #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
     format: ReportFormat,
     /// Exact counts in the published formats (the coordinator's internal copy): no
@@ -82,9 +83,21 @@ pub fn run(store: &Store, args: Args) -> Result<(), Error> {
                 }
             }
         }
-        ReportFormat::Xlsx | ReportFormat::Html => Err(Error::invalid(
+        ReportFormat::Xlsx => {
+            // a binary file would garble the terminal: it goes to a file only
+            let path = out.ok_or_else(|| {
+                Error::invalid(
+                    "out",
+                    "--format xlsx writes a binary file: give its name with --out FILE",
+                )
+            })?;
+            let tables = report::tables::build(store.conn(), year, desk)?;
+            let codebook = sportello::codebook::load(store.conn())?;
+            report::xlsx::write(path, &tables, &codebook, (!exact).then_some(k))
+        }
+        ReportFormat::Html => Err(Error::invalid(
             "format",
-            "the xlsx and html formats are not available yet: use --format csv \
+            "the html format is not available yet: use --format xlsx or csv \
              (or json for the exact figures)",
         )),
     }

@@ -27,6 +27,7 @@ pub mod facts;
 pub mod layout;
 pub mod publish;
 pub mod tables;
+pub mod xlsx;
 
 use facts::Facts;
 

@@ -9,5 +9,6 @@ mod import_plan;
 mod register;
 mod report;
 mod report_csv;
+mod report_xlsx;
 mod store;
 mod ui_limits;

@@ -32,7 +32,7 @@ fn access(date: &str, f: impl FnOnce(&mut NewAccess)) -> NewAccess {
 /// Grosseto, with known answers for 2023 (see the assertions); `access_on` is a
 /// first access in person of a Moroccan man aged 30-39, reasons rinnovo_permesso and
 /// lavoro.
-fn known(store: &mut Store) {
+pub(crate) fn known(store: &mut Store) {
     grosseto(store);
     record(store, &access("2023-03-06", |_| {}), 6);
     let ro = access("2023-03-07", |a| {
@@ -168,7 +168,7 @@ fn the_tables_give_the_known_answers() {
 }
 
 /// A minimal RFC 4180 reader for the tests: records of fields.
-fn parse(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn parse(text: &str) -> Vec<Vec<String>> {
     let mut records = Vec::new();
     for line in text.split_terminator("\r\n") {
         let (mut fields, mut field, mut quoted, mut chars) =
@@ -197,24 +197,29 @@ fn count<'a>(rows: &'a [Vec<String>], table: &str, desk: &str, code: &str) -> Op
         .map(|r| r[5].as_str())
 }
 
-#[test]
-fn the_exact_csv_holds_the_json_numbers() {
-    let dir = tempfile::tempdir().unwrap();
+/// A database file in `dir`: Grosseto's known answers ([`known`]) and three accesses
+/// imported from Follonica in September 2023.
+pub(crate) fn two_desks(dir: &std::path::Path) -> std::path::PathBuf {
     let mut fol = desk_store("FOL");
     record(
         &mut fol,
         &access("2023-09-12", |a| a.nationality = "UA".into()),
         3,
     );
-    let file = export::export(fol.conn_mut(), Selection::SinceLast, dir.path(), clock()).unwrap();
-    let db = dir.path().join("gro.db");
-    {
-        let mut store = Store::open(&db, now()).unwrap();
-        let gro = sportello::desk::presets().remove(0);
-        sportello::desk::set_own(store.conn_mut(), &gro, now()).unwrap();
-        known(&mut store);
-        import::import_paths(store.conn_mut(), &[file.path], false, now()).unwrap();
-    }
+    let file = export::export(fol.conn_mut(), Selection::SinceLast, dir, clock()).unwrap();
+    let db = dir.join("gro.db");
+    let mut store = Store::open(&db, now()).unwrap();
+    let gro = sportello::desk::presets().remove(0);
+    sportello::desk::set_own(store.conn_mut(), &gro, now()).unwrap();
+    known(&mut store);
+    import::import_paths(store.conn_mut(), &[file.path], false, now()).unwrap();
+    db
+}
+
+#[test]
+fn the_exact_csv_holds_the_json_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = two_desks(dir.path());
     let run = |args: &[&str]| {
         let out = sportello(&db, args);
         assert!(
