@@ -19,13 +19,7 @@ const TOTAL: (&str, &str) = ("total", "Totale");
 /// The CSV of `tables`: with small cells protected by threshold `k`, or exact when
 /// `k` is `None`.
 pub fn render(tables: &Tables, k: Option<i64>) -> String {
-    let published: Vec<Published> = layout::tables(tables)
-        .iter()
-        .map(|t| match k {
-            Some(k) => publish::suppress(t, k),
-            None => publish::exact(t),
-        })
-        .collect();
+    let published = layout::published(tables, k);
     write(&published)
 }
 

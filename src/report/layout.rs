@@ -9,7 +9,7 @@
 //! characteristics, and are published exact, as in the activity report.
 
 use super::Accesses;
-use super::publish::{Header, Heading, Table};
+use super::publish::{self, Header, Heading, Published, Table};
 use super::tables::{Share, Tables};
 
 /// The table ids, in the order they are written.
@@ -73,6 +73,18 @@ fn shares(shares: &[Share]) -> Vec<(Header, i64)> {
 
 fn by_group(a: &Accesses) -> Vec<i64> {
     vec![a.front_desk, a.phone_mail, a.total]
+}
+
+/// Every table of `t`, published: small cells protected by threshold `k`, or every
+/// count exact when `k` is `None`. What every published format writes.
+pub fn published(t: &Tables, k: Option<i64>) -> Vec<Published> {
+    tables(t)
+        .iter()
+        .map(|t| match k {
+            Some(k) => publish::suppress(t, k),
+            None => publish::exact(t),
+        })
+        .collect()
 }
 
 /// Every table of `t`, laid out for publishing (exact counts).

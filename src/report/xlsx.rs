@@ -18,7 +18,7 @@ use std::path::Path;
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 use super::layout;
-use super::publish::{self, Cell, Header, Published};
+use super::publish::{Cell, Header, Published};
 use super::tables::Tables;
 use crate::codebook::{Codebook, List};
 use crate::{Error, Result, files};
@@ -112,13 +112,7 @@ struct Span {
 }
 
 fn build(tables: &Tables, codebook: &Codebook, k: Option<i64>) -> Result<Workbook, XlsxError> {
-    let published: Vec<Published> = layout::tables(tables)
-        .iter()
-        .map(|t| match k {
-            Some(k) => publish::suppress(t, k),
-            None => publish::exact(t),
-        })
-        .collect();
+    let published = layout::published(tables, k);
     let s = Styles::new();
     let shares = shares(tables);
     let change: HashMap<&str, f64> = tables
