@@ -159,7 +159,8 @@ pub fn file_name(desk: &str, from: NaiveDate, to: NaiveDate, export_id: &str) ->
 }
 
 /// Writes `bytes` to `dir/name` atomically: temporary file, fsync, rename, fsync folder.
-fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+/// Also the report's saved files: a reader never sees half a file.
+pub(crate) fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     let target = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp"));
     let written = (|| -> std::io::Result<()> {
