@@ -92,6 +92,8 @@ export async function mount(root) {
     state.year = year;
     $('#report-year').value = String(year);
     say(t('report.loading', { year }));
+    // the tables on the page are the previous year's until the answer comes
+    $('#report-tables').setAttribute('aria-busy', 'true');
     try {
       const tables = await ipc.reportTables(year, null);
       // a later choice of year wins over a slow answer for an earlier one
@@ -99,6 +101,7 @@ export async function mount(root) {
       state.tables = tables;
       fillDesks();
       draw();
+      $('#report-tables').setAttribute('aria-busy', 'false');
     } catch (err) {
       say(errorText(err), true);
     }
