@@ -90,6 +90,7 @@ test('Italian figures: 9.657, 12,4%, each desk then the total', () => {
   const ty = byId(page, 'report-typology-GRO');
   assert.match(ty.caption, /9\.657 accessi/);
   assert.deepEqual(ty.rows[0].cells, ['', '1.200', '12,4%']);
+  assert.deepEqual(ty.textCells, [0], 'the value column holds words: aligned as text');
   assert.deepEqual(ty.rows[2].cells, ['30-39 anni', '3.000', '31,1%']);
   assert.deepEqual(ty.rows.map((r) => r.head).slice(4),
     ['Motivo 1', 'Nazionalità 1', 'Nazionalità 2'], 'only the ranks that exist');

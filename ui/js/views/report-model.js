@@ -3,8 +3,9 @@
 // draws: captions, column headers, row headers and formatted cells, in the order of the
 // yearly report. report.js draws them; tests run this under node.
 //
-// A table here is `{id, caption, columns, rows, note}`: `columns` are the header texts
-// (the first heads the row headers); each row is `{head, cells, total}` with the cells
+// A table here is `{id, caption, columns, rows, note, textCells}`: `columns` are the
+// header texts (the first heads the row headers); `textCells` the indexes of the cells
+// that hold words, not figures (aligned left, figures right); each row is `{head, cells, total}` with the cells
 // already formatted in the current language (9.657 and 12,4% in Italian). The desks'
 // tables keep the core's order: each desk by code, then `ALL`, the sum, which is left
 // out when it would only repeat the one desk shown.
@@ -144,6 +145,7 @@ function typologyTable(ty, year, name, label) {
     id: `report-typology-${ty.desk}`,
     caption: t('report.typology.caption', { desk: name(ty.desk), year, accesses: n(ty.accesses) }),
     columns: [t('report.col.indicator'), t('report.col.value'), t('report.col.accesses'), t('report.col.share')],
+    textCells: [0],
     rows: [
       row(t('report.typology.first_accesses'), ty.first_accesses, null),
       row(t('report.typology.italians'), ty.italians, null),

@@ -40,12 +40,14 @@ function pageMarkup(year) {
 /** One table: a caption, column headers, row headers; its own horizontal scroll. */
 function tableMarkup(tb) {
   const captionId = `${tb.id}-caption`;
+  const words = new Set(tb.textCells ?? []);
+  const cls = (i) => (words.has(i) ? '' : 'num');
   return html`<div class="table-wrap report-wrap" role="region" tabindex="0" aria-labelledby="${captionId}">
     <table id="${tb.id}" class="report-table">
       <caption id="${captionId}">${tb.caption}</caption>
-      <thead><tr>${tb.columns.map((c, i) => html`<th scope="col" class="${i ? 'num' : ''}">${c}</th>`)}</tr></thead>
+      <thead><tr>${tb.columns.map((c, i) => html`<th scope="col" class="${i ? cls(i - 1) : ''}">${c}</th>`)}</tr></thead>
       <tbody>${tb.rows.map((r) => html`<tr class="${r.total ? 'total' : ''}">
-        <th scope="row">${r.head}</th>${r.cells.map((c) => html`<td class="num">${c}</td>`)}</tr>`)}</tbody>
+        <th scope="row">${r.head}</th>${r.cells.map((c, i) => html`<td class="${cls(i)}">${c}</td>`)}</tr>`)}</tbody>
     </table>
     ${tb.note ? html`<p class="hint">${tb.note}</p>` : ''}
   </div>`;
