@@ -107,6 +107,9 @@ pub fn run() {
             commands::cases::delete_case,
             commands::cases::add_case_note,
             commands::cases::case_notes,
+            commands::report::report_years,
+            commands::report::report_tables,
+            commands::report::save_report_csv,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");

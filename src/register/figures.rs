@@ -117,6 +117,20 @@ pub fn plans(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// The years of the first and the last live access, or `None` when there is none.
+///
+/// Two queries, not one: SQLite answers a lone `MIN` or `MAX` with one descent of
+/// index `accesses_report` (date first, live accesses only), but both in one query
+/// with a scan.
+pub fn year_range(conn: &Connection) -> Result<Option<(i32, i32)>> {
+    let end = |agg: &str| -> Result<Option<i32>> {
+        let sql = format!("SELECT {agg}(date) FROM accesses WHERE deleted = 0");
+        let date: Option<String> = conn.query_row(&sql, [], |r| r.get(0))?;
+        Ok(date.and_then(|d| d.get(..4)?.parse().ok()))
+    };
+    Ok(end("MIN")?.zip(end("MAX")?))
+}
+
 /// The codes of every desk that has accesses here (deleted ones included: a desk
 /// whose records were all withdrawn is still known), by code.
 pub fn desks(conn: &Connection) -> Result<Vec<String>> {

@@ -7,9 +7,13 @@
 //! `" / "`; a shown total has the code `total` in place of the row's or column's code.
 //! A suppressed count is written `<k` (`<5`).
 
+use std::path::{Path, PathBuf};
+
 use super::layout;
 use super::publish::{self, Header, Published};
 use super::tables::Tables;
+use crate::files::write_atomically;
+use crate::{Error, Result};
 
 /// The first line of the file.
 pub const HEADER: &str = "table,desk,dimension,code,label,count";
@@ -21,6 +25,21 @@ const TOTAL: (&str, &str) = ("total", "Totale");
 pub fn render(tables: &Tables, k: Option<i64>) -> String {
     let published = layout::published(tables, k);
     write(&published)
+}
+
+/// Writes the CSV of `tables` (see [`render`]) to `path` atomically: a temporary file
+/// in the same folder, renamed over `path`, so a spreadsheet never opens half a file
+/// and a failed save leaves an older file as it was. Returns the path written.
+pub fn save(tables: &Tables, k: Option<i64>, path: &Path) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::invalid("path", "the file to save needs a name"))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    write_atomically(dir, name, render(tables, k).as_bytes())
 }
 
 /// The CSV of already published tables, in their order.

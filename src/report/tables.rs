@@ -139,6 +139,19 @@ pub struct AgeBySex {
     pub counts: Vec<Vec<i64>>,
 }
 
+/// The years the register holds accesses in, first and last: the report view offers
+/// them and opens on the last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Years {
+    pub first: i32,
+    pub last: i32,
+}
+
+/// The first and last year with live accesses, or `None` on an empty register.
+pub fn years(conn: &Connection) -> Result<Option<Years>> {
+    Ok(crate::register::figures::year_range(conn)?.map(|(first, last)| Years { first, last }))
+}
+
 /// The tables of `year`, over every desk or only `desk` (see the module doc).
 pub fn build(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Tables> {
     let cb = codebook::load(conn)?;

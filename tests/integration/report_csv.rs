@@ -414,3 +414,37 @@ fn a_suppressed_count_cannot_be_worked_out_from_the_published_csv() {
         "--k sets the threshold"
     );
 }
+
+#[test]
+fn the_years_with_accesses_span_the_first_to_the_last_live_one() {
+    let mut gro = desk_store("GRO");
+    assert_eq!(
+        tables::years(gro.conn()).unwrap(),
+        None,
+        "an empty register has no year to offer"
+    );
+    known(&mut gro);
+    let y = tables::years(gro.conn()).unwrap().unwrap();
+    assert_eq!((y.first, y.last), (2022, 2024));
+}
+
+#[test]
+fn the_saved_csv_is_the_rendered_one_and_replaces_an_older_file_whole() {
+    let mut gro = desk_store("GRO");
+    known(&mut gro);
+    let t = tables::build(gro.conn(), 2023, None).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapporto-2023.csv");
+    std::fs::write(&path, "an older, longer file that must not survive in part").unwrap();
+    let written = sportello::report::csv::save(&t, Some(5), &path).unwrap();
+    assert_eq!(written, path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text, sportello::report::csv::render(&t, Some(5)));
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file is left behind");
+    let err = sportello::report::csv::save(&t, None, dir.path().join("missing/x.csv").as_path());
+    assert!(
+        err.is_err(),
+        "a folder that does not exist is an error, not a panic"
+    );
+}

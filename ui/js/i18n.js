@@ -26,9 +26,24 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
+// Italian figures are grouped from the thousands (9.657, as the report and ISTAT write
+// them), but the Italian locale data groups only from 10.000 (9657). English groups
+// from the thousands, so Italian is English with the two separators swapped: the same
+// on every engine, whatever its locale data.
+function format(n, options) {
+  const en = new Intl.NumberFormat('en-GB', options).format(n);
+  if (current === 'en') return en;
+  return en.replace(/[.,]/g, (c) => (c === ',' ? '.' : ','));
+}
+
 /** A number with the language's separators: 12.345,5 in Italian. */
 export function formatNumber(n) {
-  return new Intl.NumberFormat(current === 'en' ? 'en-GB' : 'it-IT').format(n);
+  return format(n);
+}
+
+/** A percentage with one decimal and the language's separators: 12,4% in Italian. */
+export function formatPercent(p) {
+  return `${format(p, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
 }
 
 /** The label of a codebook entry in the current language. */

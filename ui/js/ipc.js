@@ -79,3 +79,14 @@ export const closeCase = (id, expectedRevision, closedOn) =>
 export const deleteCase = (id, expectedRevision) => invoke('delete_case', { id, expectedRevision });
 export const addCaseNote = (caseId, body) => invoke('add_case_note', { caseId, body });
 export const caseNotes = (caseId) => invoke('case_notes', { caseId });
+
+// The yearly report (views/report.js): exact tables for the screen; the CSV written
+// by the core at the path chosen in the save dialog, published or exact.
+export const reportYears = () => invoke('report_years');
+export const reportTables = (year, desk) => invoke('report_tables', { year, desk });
+export const saveReportCsv = (year, desk, exact, path) =>
+  invoke('save_report_csv', { year, desk, exact, path });
+export const chooseCsvPath = (defaultPath) => window.__TAURI__.dialog.save({
+  defaultPath,
+  filters: [{ name: 'CSV', extensions: ['csv'] }],
+});

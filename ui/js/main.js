@@ -8,6 +8,7 @@ import * as register from './views/register.js';
 import * as syncView from './views/sync.js';
 import * as appointmentsView from './views/appointments.js';
 import * as casesView from './views/cases.js';
+import * as reportView from './views/report.js';
 
 const root = document.getElementById('app');
 
@@ -18,6 +19,7 @@ const views = {
   sync: { label: () => t('nav.sync'), module: syncView },
   appuntamenti: { label: () => t('nav.appointments'), module: appointmentsView },
   casi: { label: () => t('nav.cases'), module: casesView },
+  rapporto: { label: () => t('nav.report'), module: reportView },
 };
 
 let viewRoot = null;

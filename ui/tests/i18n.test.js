@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { t, setLanguage, formatNumber, entryLabel } from '../js/i18n.js';
+import { t, setLanguage, formatNumber, formatPercent, entryLabel } from '../js/i18n.js';
 import it from '../js/i18n/it.js';
 import en from '../js/i18n/en.js';
 
@@ -32,8 +32,13 @@ test('numbers use the language separators', () => {
   setLanguage('it');
   assert.equal(formatNumber(12345), '12.345');
   assert.equal(formatNumber(2.5), '2,5', 'decimal comma');
+  assert.equal(formatNumber(9657), '9.657', 'grouped from the thousands, as the report writes it');
+  assert.equal(formatNumber(-1234567.5), '-1.234.567,5');
+  assert.equal(formatPercent(12.4), '12,4%');
+  assert.equal(formatPercent(-3), '-3,0%');
   setLanguage('en');
   assert.equal(formatNumber(12345), '12,345');
+  assert.equal(formatPercent(12.4), '12.4%');
   setLanguage('it');
 });
 

@@ -5,4 +5,5 @@ pub mod appointments;
 pub mod cases;
 pub mod codebook;
 pub mod desk;
+pub mod report;
 pub mod sync;

@@ -10,4 +10,5 @@
 mod appointments;
 mod cases;
 mod register;
+mod report;
 mod sync;

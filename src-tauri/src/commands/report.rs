@@ -1,0 +1,45 @@
+//! The yearly report view: thin adapters over `sportello::report`. The view shows the
+//! exact tables (the coordinator's own screen); the CSV it saves protects small cells
+//! unless the exact internal copy is asked for.
+
+use std::path::PathBuf;
+
+use sportello::report::csv;
+use sportello::report::publish::DEFAULT_K;
+use sportello::report::tables::{self, Tables, Years};
+use tauri::State;
+
+use crate::AppState;
+use crate::error::IpcResult;
+
+/// The first and last year with accesses, or null on an empty register.
+#[tauri::command(async)]
+pub fn report_years(state: State<'_, AppState>) -> IpcResult<Option<Years>> {
+    state.with(|s| tables::years(s.conn()))
+}
+
+/// Every table of the report of `year`, over every desk or only `desk`; exact counts.
+#[tauri::command(async)]
+pub fn report_tables(
+    state: State<'_, AppState>,
+    year: i32,
+    desk: Option<String>,
+) -> IpcResult<Tables> {
+    state.with(|s| tables::build(s.conn(), year, desk.as_deref()))
+}
+
+/// Writes the report's CSV to `path` (chosen in the save dialog) atomically: small
+/// cells protected with the default threshold, or exact counts when `exact`.
+#[tauri::command(async)]
+pub fn save_report_csv(
+    state: State<'_, AppState>,
+    year: i32,
+    desk: Option<String>,
+    exact: bool,
+    path: PathBuf,
+) -> IpcResult<PathBuf> {
+    state.with(|s| {
+        let t = tables::build(s.conn(), year, desk.as_deref())?;
+        csv::save(&t, (!exact).then_some(DEFAULT_K), &path)
+    })
+}

@@ -1,0 +1,177 @@
+//! The yearly report view on the 2023 demo database: the coordinator opens "Rapporto",
+//! moves between years with the keyboard, sees the seed's accesses (Grosseto 9.657,
+//! Follonica 1.427, Italian separators), and saves the CSV through the command the
+//! "Salva CSV" buttons feed (the native save dialog cannot be driven): the published
+//! copy and the exact one. The page must not scroll sideways, at 100% nor at 200%.
+
+use std::path::PathBuf;
+
+use fantoccini::{Client, Locator};
+use sportello_e2e::{
+    Keyboard, TestResult, alt, cli, no_page_errors, run_async, screenshot, wait_text, wait_until,
+    with_app,
+};
+
+/// The accesses table's rows as shown: row header, then the cells.
+async fn accesses_rows(client: &Client) -> TestResult<Vec<Vec<String>>> {
+    let rows = client
+        .execute(
+            "return [...document.querySelectorAll('#report-accesses tbody tr')]
+                 .map((tr) => [...tr.cells].map((c) => c.textContent.trim()));",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(rows)?)
+}
+
+/// Fails when the page itself is wider than the window (only a table's own box may
+/// scroll sideways).
+async fn page_fits(client: &Client, what: &str) -> TestResult {
+    let widths = client
+        .execute(
+            "const e = document.scrollingElement;
+             return [e.scrollWidth, e.clientWidth];",
+            vec![],
+        )
+        .await?;
+    let (scroll, client_width): (i64, i64) = serde_json::from_value(widths)?;
+    if scroll > client_width {
+        return Err(
+            format!("{what}: the page scrolls sideways ({scroll} > {client_width})").into(),
+        );
+    }
+    Ok(())
+}
+
+async fn scenario(client: Client, out: PathBuf) -> TestResult {
+    let client = &client;
+    // The register has loaded (it sets the language): the views can change now.
+    wait_text(client, "Accessi del").await?;
+    client
+        .find(Locator::Css("nav button[data-view=rapporto]"))
+        .await?
+        .click()
+        .await?;
+    // It opens on the last year with accesses.
+    wait_until(
+        client,
+        "the 2023 report",
+        "return document.getElementById('report-year')?.value === '2023'
+            && Boolean(document.getElementById('report-accesses'))",
+    )
+    .await?;
+
+    // Alt+S: the next year (no accesses, only the cases carried into it); Alt+A: back.
+    let mut kb = Keyboard::new(client);
+    kb.press(&[&alt("s")]).await?;
+    wait_text(client, "Accessi gennaio-dicembre 2024 per sportello").await?;
+    kb.press(&[&alt("a")]).await?;
+    wait_until(
+        client,
+        "the 2023 tables again",
+        "return document.getElementById('report-tables').getAttribute('aria-busy') === 'false'
+            && document.querySelector('#report-accesses caption').textContent.includes('2023')",
+    )
+    .await?;
+
+    let rows = accesses_rows(client).await?;
+    let total_of = |desk: &str| {
+        rows.iter()
+            .find(|r| r[0].contains(desk))
+            .map(|r| r[3].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        total_of("GRO"),
+        "9.657",
+        "Grosseto, Italian separators: {rows:?}"
+    );
+    assert_eq!(total_of("FOL"), "1.427", "Follonica: {rows:?}");
+    let gro = rows
+        .iter()
+        .find(|r| r[0].contains("GRO"))
+        .expect("a GRO row");
+    assert_eq!(
+        (gro[1].as_str(), gro[2].as_str()),
+        ("4.603", "5.054"),
+        "front desk and telefono/mail, as the seed"
+    );
+    let tables = client
+        .execute(
+            "return document.querySelectorAll('#report-tables table').length",
+            vec![],
+        )
+        .await?;
+    assert!(
+        tables.as_u64().unwrap_or(0) >= 10,
+        "accesses, typologies, cases, months, comparison, age by sex: {tables}"
+    );
+
+    // The CSV through the command "Salva CSV" feeds, published and exact.
+    let published = out.join("rapporto-2023.csv");
+    let exact = out.join("rapporto-2023-FOL-esatto.csv");
+    let written = run_async(
+        client,
+        &format!(
+            "const ipc = await import('./js/ipc.js');
+             return [await ipc.saveReportCsv(2023, null, false, {}),
+                     await ipc.saveReportCsv(2023, 'FOL', true, {})];",
+            serde_json::to_string(&published)?,
+            serde_json::to_string(&exact)?,
+        ),
+    )
+    .await?;
+    assert_eq!(
+        written,
+        serde_json::json!([published, exact]),
+        "each command answers with the file it wrote"
+    );
+
+    screenshot(client, "report").await?;
+    page_fits(client, "at 100%").await?;
+    // 200% zoom, as a user with low vision sets it: the tables scroll in their boxes.
+    client
+        .execute("document.body.style.zoom = '2'; return null;", vec![])
+        .await?;
+    screenshot(client, "report-zoom").await?;
+    page_fits(client, "at 200%").await?;
+    no_page_errors(client).await?;
+    println!("report: {} keys pressed", kb.pressed);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real window: needs a display, tauri-driver and WebKitWebDriver (make e2e)"]
+async fn the_2023_demo_report_shows_the_seed_and_saves_its_csv() {
+    let home = tempfile::tempdir().expect("a temporary folder");
+    let db = home.path().join("e2e.db");
+    let (ok, text) = cli(&db, &["demo", "--year", "2023"]);
+    assert!(ok, "the demo database: {text}");
+    let out = home.path().join("out");
+    std::fs::create_dir_all(&out).expect("the output folder");
+    let dir = out.clone();
+    with_app(&db, home.path(), move |client| scenario(client, dir))
+        .await
+        .expect("the report scenario");
+
+    let published = std::fs::read_to_string(out.join("rapporto-2023.csv")).expect("the CSV");
+    let lines: Vec<&str> = published.split("\r\n").collect();
+    assert_eq!(
+        lines[0], "table,desk,dimension,code,label,count",
+        "the header"
+    );
+    assert!(
+        lines.contains(&"accesses,GRO,channel_group,total,Totale,9657"),
+        "Grosseto's total: {}",
+        &published[..published.len().min(600)]
+    );
+    let exact = std::fs::read_to_string(out.join("rapporto-2023-FOL-esatto.csv")).expect("the CSV");
+    assert!(
+        exact.contains("\r\naccesses,FOL,channel_group,total,Totale,1427\r\n"),
+        "Follonica's total, exact copy of one desk"
+    );
+    assert!(
+        !exact.contains(",GRO,"),
+        "the desk's copy holds that desk alone"
+    );
+}

@@ -1,0 +1,163 @@
+// The yearly report's page: the year and desk selectors, every table of the activity
+// report that comes from data (exact: this is the coordinator's own screen), and the
+// CSV saved through the save dialog, published (small cells protected) or exact for
+// internal use. What the tables hold and how figures read is report-model.js; this
+// module draws it and calls the core.
+
+import * as ipc from '../ipc.js';
+import { html, render } from '../html.js';
+import { t, entryLabel, setLanguage } from '../i18n.js';
+import { $ as find, say as sayIn } from '../dom.js';
+import { errorText } from '../errors.js';
+import {
+  csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
+} from './report-model.js';
+
+function pageMarkup(year) {
+  return html`<header class="bar report-bar">
+      <h1>${t('report.title')}</h1>
+      <div class="report-year" role="group" aria-label="${t('report.year')}">
+        <button type="button" id="report-prev">${t('report.prevYear')}</button>
+        <label for="report-year">${t('report.year')}</label>
+        <input id="report-year" type="text" inputmode="numeric" size="5" value="${year}">
+        <button type="button" id="report-next">${t('report.nextYear')}</button>
+      </div>
+      <label class="report-desk">${t('report.desk')}
+        <select id="report-desk"></select></label>
+      <div class="actions">
+        <button type="button" id="report-csv" class="primary">${t('report.saveCsv')}</button>
+        <button type="button" id="report-csv-exact">${t('report.saveExactCsv')}</button>
+      </div>
+    </header>
+    <p class="hint">${t('report.exactNote')}</p>
+    <p class="hint">${t('report.keys')}</p>
+    <div id="report-tables" class="report-tables"></div>
+    <footer class="status">
+      <p id="report-message" role="status" aria-live="polite"></p>
+    </footer>`;
+}
+
+/** One table: a caption, column headers, row headers; its own horizontal scroll. */
+function tableMarkup(tb) {
+  const captionId = `${tb.id}-caption`;
+  const words = new Set(tb.textCells ?? []);
+  const cls = (i) => (words.has(i) ? '' : 'num');
+  return html`<div class="table-wrap report-wrap" role="region" tabindex="0" aria-labelledby="${captionId}">
+    <table id="${tb.id}" class="report-table">
+      <caption id="${captionId}">${tb.caption}</caption>
+      <thead><tr>${tb.columns.map((c, i) => html`<th scope="col" class="${i ? cls(i - 1) : ''}">${c}</th>`)}</tr></thead>
+      <tbody>${tb.rows.map((r) => html`<tr class="${r.total ? 'total' : ''}">
+        <th scope="row">${r.head}</th>${r.cells.map((c, i) => html`<td class="${cls(i)}">${c}</td>`)}</tr>`)}</tbody>
+    </table>
+    ${tb.note ? html`<p class="hint">${tb.note}</p>` : ''}
+  </div>`;
+}
+
+export async function mount(root) {
+  const ctx = await ipc.openRegister();
+  const [years, presets] = await Promise.all([ipc.reportYears(), ipc.listDeskPresets()]);
+  if (!root.isConnected) return;
+  setLanguage(ctx.language);
+  const lists = ctx.codebook.lists;
+  const deskNames = new Map(presets.map((d) => [d.code, d.name]));
+  const names = {
+    desk: (code) => (deskNames.has(code) ? `${deskNames.get(code)} (${code})` : code),
+    label: (list, code, italian) => entryLabel(lists[list]?.find((e) => e.code === code)) || italian,
+  };
+  const state = { year: defaultYear(years, new Date().getFullYear()), desk: null, tables: null };
+  const $ = (sel) => find(sel, root);
+  const say = (text, error = false) => sayIn($('#report-message'), text, error);
+
+  render(root, pageMarkup(state.year));
+
+  function fillDesks() {
+    const desks = desksOf(state.tables);
+    if (state.desk && !desks.includes(state.desk)) state.desk = null;
+    const select = $('#report-desk');
+    select.replaceChildren(new Option(t('report.allDesks'), ''),
+      ...desks.map((d) => new Option(names.desk(d), d)));
+    select.value = state.desk ?? '';
+  }
+
+  function draw() {
+    const page = reportPage(state.tables, state.desk, names);
+    const box = $('#report-tables');
+    if (page.empty) render(box, html`<p class="empty">${page.empty}</p>`);
+    else render(box, html`${page.tables.map(tableMarkup)}`);
+    say(t('report.shown', {
+      year: state.year, desk: state.desk ? names.desk(state.desk) : t('report.allDesks'),
+    }));
+  }
+
+  /** Loads year `year`: every desk at once, so the desk selector filters instantly. */
+  async function load(year) {
+    state.year = year;
+    $('#report-year').value = String(year);
+    say(t('report.loading', { year }));
+    // the tables on the page are the previous year's until the answer comes
+    $('#report-tables').setAttribute('aria-busy', 'true');
+    try {
+      const tables = await ipc.reportTables(year, null);
+      // a later choice of year wins over a slow answer for an earlier one
+      if (state.year !== year || !root.isConnected) return;
+      state.tables = tables;
+      fillDesks();
+      draw();
+      $('#report-tables').setAttribute('aria-busy', 'false');
+    } catch (err) {
+      say(errorText(err), true);
+    }
+  }
+
+  async function save(exact) {
+    if (!state.tables) return;
+    const { year, desk } = state;
+    try {
+      const path = await ipc.chooseCsvPath(csvFileName(year, desk, exact));
+      if (!path) {
+        say(t('report.cancelled'));
+        return;
+      }
+      const written = await ipc.saveReportCsv(year, desk, exact, path);
+      say(t(exact ? 'report.savedExact' : 'report.saved', { path: written }));
+    } catch (err) {
+      say(errorText(err), true);
+    }
+  }
+
+  const actions = {
+    previousYear: () => load(stepYear(state.year, -1)),
+    nextYear: () => load(stepYear(state.year, 1)),
+    desk: () => $('#report-desk').focus(),
+    saveCsv: () => save(false),
+    saveExactCsv: () => save(true),
+  };
+
+  $('#report-prev').addEventListener('click', actions.previousYear);
+  $('#report-next').addEventListener('click', actions.nextYear);
+  $('#report-csv').addEventListener('click', actions.saveCsv);
+  $('#report-csv-exact').addEventListener('click', actions.saveExactCsv);
+  $('#report-desk').addEventListener('change', (e) => {
+    state.desk = e.target.value || null;
+    if (state.tables) draw();
+  });
+  const yearInput = $('#report-year');
+  const typedYear = () => {
+    const y = parseYear(yearInput.value);
+    if (y === null) say(t('report.err.year'), true);
+    else if (y !== state.year) load(y);
+  };
+  yearInput.addEventListener('change', typedYear);
+  yearInput.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') typedYear();
+  });
+  document.onkeydown = (e) => {
+    const action = shortcut(e);
+    if (!action) return;
+    e.preventDefault();
+    actions[action]();
+  };
+
+  await load(state.year);
+  yearInput.focus();
+}
