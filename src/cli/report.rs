@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use sportello::report::publish::DEFAULT_K;
-use sportello::{Error, Store, report};
+use sportello::{Error, Now, Store, report};
 
 use super::print_json;
 
@@ -45,8 +45,25 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-/// Prints the report of the year (or writes it to `--out`).
+/// Prints the report of the year (or writes it to `--out`), then, on the standard
+/// error, one line per desk whose figures have gaps (missing files, opening days
+/// without records): the output itself stays exactly the report.
 pub fn run(store: &Store, args: Args) -> Result<(), Error> {
+    let (year, desk) = (args.year, args.desk.clone());
+    write(store, args)?;
+    let today = Now::read().today();
+    for c in report::completeness::completeness(store.conn(), year, today)? {
+        if desk.as_deref().is_some_and(|d| d != c.desk) {
+            continue;
+        }
+        if let Some(gaps) = c.gaps() {
+            eprintln!("sportello: {} {year}: {gaps}", c.desk);
+        }
+    }
+    Ok(())
+}
+
+fn write(store: &Store, args: Args) -> Result<(), Error> {
     let Args {
         year,
         desk,

@@ -139,6 +139,31 @@ pub fn desks(conn: &Connection) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The days from `from` to `to` (inclusive) with at least one live access, per desk:
+/// `(desk, day)`, by desk and day. A day whose accesses were all withdrawn is not one.
+pub fn days_with_accesses(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(String, NaiveDate)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT desk, date FROM accesses
+         WHERE deleted = 0 AND date BETWEEN ?1 AND ?2 ORDER BY 1, 2",
+    )?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (desk, date) = row?;
+        let day = date.parse().map_err(|_| {
+            crate::Error::invalid("date", format!("'{date}' is not a date (YYYY-MM-DD)"))
+        })?;
+        out.push((desk, day));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 mod appointments;
 mod cases;
 mod cli;
+mod completeness;
 mod demo;
 mod export_import;
 mod import_plan;
