@@ -109,6 +109,7 @@ pub fn run() {
             commands::cases::case_notes,
             commands::report::report_years,
             commands::report::report_tables,
+            commands::report::report_completeness,
             commands::report::save_report_csv,
         ])
         .run(tauri::generate_context!())

@@ -84,6 +84,7 @@ export const caseNotes = (caseId) => invoke('case_notes', { caseId });
 // by the core at the path chosen in the save dialog, published or exact.
 export const reportYears = () => invoke('report_years');
 export const reportTables = (year, desk) => invoke('report_tables', { year, desk });
+export const reportCompleteness = (year) => invoke('report_completeness', { year });
 export const saveReportCsv = (year, desk, exact, path) =>
   invoke('save_report_csv', { year, desk, exact, path });
 export const chooseCsvPath = (defaultPath) => window.__TAURI__.dialog.save({

@@ -4,7 +4,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';
 import {
-  csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
+  completenessLines, csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
 } from '../js/views/report-model.js';
 
 const share = (code, label, count, percent) => ({ code, label, count, percent });
@@ -187,4 +187,49 @@ test('a year without records says so instead of empty tables', () => {
 test('the CSV is offered under a name that says year, desk and exactness', () => {
   assert.equal(csvFileName(2023, null, false), 'rapporto-2023.csv');
   assert.equal(csvFileName(2023, 'GRO', true), 'rapporto-2023-GRO-esatto.csv');
+});
+
+const check = (desk, { files = [], days = [], opening = 10 } = {}) => ({
+  desk, own: false, opening_days: opening, days_with_records: 0,
+  days_without_records: days, missing_files: files,
+});
+const names = { desk: (code) => ({ FOL: 'Follonica', GRO: 'Grosseto', SCA: 'Scansano' }[code] ?? code) };
+
+test('completeness: a missing file and days without records, singular and plural', () => {
+  setLanguage('it');
+  const lines = completenessLines([
+    check('FOL', { files: [37], days: ['2023-05-02', '2023-05-04', '2023-05-09'] }),
+    check('GRO'),
+    check('XYZ', { files: [2, 4], days: ['2023-01-03'] }),
+  ], null, names);
+  assert.deepEqual(lines.map((l) => l.text), [
+    'Follonica: manca il file 37; 3 giorni di apertura senza registrazioni',
+    'Grosseto: completo',
+    'XYZ: mancano i file 2, 4; 1 giorno di apertura senza registrazioni',
+  ]);
+  assert.equal(lines[0].days, '02/05/2023, 04/05/2023, 09/05/2023', 'the days, as the operator reads them');
+  assert.equal(lines[1].days, '');
+  assert.deepEqual(lines.map((l) => l.complete), [false, true, false]);
+  setLanguage('en');
+  assert.deepEqual(completenessLines([check('FOL', { files: [37], days: ['2023-05-02', '2023-05-04'] }),
+    check('GRO', { days: ['2023-05-02'] }), check('XYZ', { files: [1, 2] })], null, names).map((l) => l.text), [
+    'Follonica: file 37 missing; 2 opening days without records',
+    'Grosseto: 1 opening day without records',
+    'XYZ: files 1, 2 missing',
+  ]);
+  setLanguage('it');
+});
+
+test('completeness: at most five days listed, one desk alone, no hours never complete', () => {
+  setLanguage('it');
+  const days = Array.from({ length: 7 }, (_, i) => `2023-01-${String(i + 2).padStart(2, '0')}`);
+  const [fol] = completenessLines([check('FOL', { days })], null, names);
+  assert.equal(fol.days, '02/01/2023, 03/01/2023, 04/01/2023, 05/01/2023, 06/01/2023, …');
+  assert.equal(fol.text, 'Follonica: 7 giorni di apertura senza registrazioni');
+  const only = completenessLines([check('FOL'), check('GRO')], 'GRO', names);
+  assert.deepEqual(only.map((l) => l.desk), ['GRO'], 'the desk chosen alone');
+  const [sca] = completenessLines([check('SCA', { opening: null })], null, names);
+  assert.equal(sca.text, 'Scansano: nessun orario di front office, giorni non verificati');
+  assert.equal(sca.complete, false, 'unchecked is not complete');
+  assert.deepEqual(completenessLines(null), [], 'nothing loaded yet');
 });

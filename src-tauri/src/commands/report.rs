@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use sportello::Now;
+use sportello::report::completeness::{self, DeskCompleteness};
 use sportello::report::csv;
 use sportello::report::publish::DEFAULT_K;
 use sportello::report::tables::{self, Tables, Years};
@@ -26,6 +28,17 @@ pub fn report_tables(
     desk: Option<String>,
 ) -> IpcResult<Tables> {
     state.with(|s| tables::build(s.conn(), year, desk.as_deref()))
+}
+
+/// Per desk of `year`: the opening days without records and the export files missing
+/// (the "Completezza" box above the tables); the current year counts up to today.
+#[tauri::command(async)]
+pub fn report_completeness(
+    state: State<'_, AppState>,
+    year: i32,
+) -> IpcResult<Vec<DeskCompleteness>> {
+    let today = Now::read().today();
+    state.with(|s| completeness::completeness(s.conn(), year, today))
 }
 
 /// Writes the report's CSV to `path` (chosen in the save dialog) atomically: small

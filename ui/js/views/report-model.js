@@ -12,6 +12,7 @@
 
 import { t, formatNumber, formatPercent } from '../i18n.js';
 import { isYearInLimits } from '../limits.js';
+import { formatDate } from '../dates.js';
 
 const ALL = 'ALL';
 
@@ -49,6 +50,40 @@ export function desksOf(tables) {
 /** The name a file is offered under in the save dialog. */
 export function csvFileName(year, desk, exact) {
   return `rapporto-${year}${desk ? `-${desk}` : ''}${exact ? '-esatto' : ''}.csv`;
+}
+
+/** At most this many of a desk's days without records are listed under its line. */
+export const LISTED_DAYS = 5;
+
+/**
+ * The "Completezza" box: per desk of the core's `completeness` (only `desk` when one is
+ * chosen), `{desk, text, days, complete}`: `text` the line ("Follonica (FOL): manca il
+ * file 37; 3 giorni di apertura senza registrazioni", or "...: completo"), `days` the
+ * first days without records as dd/mm/yyyy ("…" after the fifth), or ''. A desk
+ * without front-office hours is said to be unchecked, never called complete.
+ */
+export function completenessLines(list, desk = null, names = {}) {
+  const deskName = names.desk ?? ((code) => code);
+  return (list ?? []).filter((c) => !desk || c.desk === desk).map((c) => {
+    const parts = [];
+    const files = c.missing_files ?? [];
+    if (files.length === 1) parts.push(t('report.complete.file', { file: files[0] }));
+    else if (files.length > 1) parts.push(t('report.complete.files', { files: files.join(', ') }));
+    const days = c.days_without_records ?? [];
+    if (days.length === 1) parts.push(t('report.complete.day'));
+    else if (days.length > 1) parts.push(t('report.complete.days', { count: formatNumber(days.length) }));
+    if (c.opening_days === null || c.opening_days === undefined) parts.push(t('report.complete.noHours'));
+    const complete = files.length === 0 && days.length === 0 && c.opening_days != null;
+    if (complete) parts.push(t('report.complete.ok'));
+    const listed = days.slice(0, LISTED_DAYS).map(formatDate);
+    if (days.length > LISTED_DAYS) listed.push('…');
+    return {
+      desk: c.desk,
+      text: `${deskName(c.desk)}: ${parts.join('; ')}`,
+      days: listed.join(', '),
+      complete,
+    };
+  });
 }
 
 const n = (v) => formatNumber(v);

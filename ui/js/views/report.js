@@ -2,7 +2,8 @@
 // report that comes from data (exact: this is the coordinator's own screen), and the
 // CSV saved through the save dialog, published (small cells protected) or exact for
 // internal use. What the tables hold and how figures read is report-model.js; this
-// module draws it and calls the core.
+// module draws it and calls the core. Above the tables, the "Completezza" box says per
+// desk whether its figures have gaps (files not imported, opening days without records).
 
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
@@ -10,7 +11,7 @@ import { t, entryLabel, setLanguage } from '../i18n.js';
 import { $ as find, say as sayIn } from '../dom.js';
 import { errorText } from '../errors.js';
 import {
-  csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
+  completenessLines, csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
 } from './report-model.js';
 
 function pageMarkup(year) {
@@ -31,6 +32,8 @@ function pageMarkup(year) {
     </header>
     <p class="hint">${t('report.exactNote')}</p>
     <p class="hint">${t('report.keys')}</p>
+    <section id="report-completeness" class="report-completeness"
+      aria-labelledby="report-completeness-title" hidden></section>
     <div id="report-tables" class="report-tables"></div>
     <footer class="status">
       <p id="report-message" role="status" aria-live="polite"></p>
@@ -53,6 +56,14 @@ function tableMarkup(tb) {
   </div>`;
 }
 
+/** The "Completezza" box: one line per desk, its first days without records below. */
+function completenessMarkup(lines) {
+  return html`<h2 id="report-completeness-title">${t('report.complete.title')}</h2>
+    <p class="hint">${t('report.complete.hint')}</p>
+    <ul>${lines.map((l) => html`<li class="${l.complete ? 'complete' : 'gaps'}" data-desk="${l.desk}">${l.text}${
+    l.days ? html`<br><small>${t('report.complete.daysList', { days: l.days })}</small>` : ''}</li>`)}</ul>`;
+}
+
 export async function mount(root) {
   const ctx = await ipc.openRegister();
   const [years, presets] = await Promise.all([ipc.reportYears(), ipc.listDeskPresets()]);
@@ -64,7 +75,9 @@ export async function mount(root) {
     desk: (code) => (deskNames.has(code) ? `${deskNames.get(code)} (${code})` : code),
     label: (list, code, italian) => entryLabel(lists[list]?.find((e) => e.code === code)) || italian,
   };
-  const state = { year: defaultYear(years, new Date().getFullYear()), desk: null, tables: null };
+  const state = {
+    year: defaultYear(years, new Date().getFullYear()), desk: null, tables: null, completeness: [],
+  };
   const $ = (sel) => find(sel, root);
   const say = (text, error = false) => sayIn($('#report-message'), text, error);
 
@@ -84,6 +97,10 @@ export async function mount(root) {
     const box = $('#report-tables');
     if (page.empty) render(box, html`<p class="empty">${page.empty}</p>`);
     else render(box, html`${page.tables.map(tableMarkup)}`);
+    const lines = page.empty ? [] : completenessLines(state.completeness, state.desk, names);
+    const check = $('#report-completeness');
+    check.hidden = lines.length === 0;
+    render(check, lines.length ? completenessMarkup(lines) : html``);
     say(t('report.shown', {
       year: state.year, desk: state.desk ? names.desk(state.desk) : t('report.allDesks'),
     }));
@@ -97,10 +114,13 @@ export async function mount(root) {
     // the tables on the page are the previous year's until the answer comes
     $('#report-tables').setAttribute('aria-busy', 'true');
     try {
-      const tables = await ipc.reportTables(year, null);
+      const [tables, completeness] = await Promise.all([
+        ipc.reportTables(year, null), ipc.reportCompleteness(year),
+      ]);
       // a later choice of year wins over a slow answer for an earlier one
       if (state.year !== year || !root.isConnected) return;
       state.tables = tables;
+      state.completeness = completeness;
       fillDesks();
       draw();
       $('#report-tables').setAttribute('aria-busy', 'false');
