@@ -111,6 +111,7 @@ pub fn run() {
             commands::report::report_tables,
             commands::report::report_completeness,
             commands::report::save_report_csv,
+            commands::report::save_report_xlsx,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");

@@ -13,7 +13,7 @@
 //! The file is written whole or not at all (a temporary file renamed onto its name).
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
@@ -54,16 +54,32 @@ pub fn render(tables: &Tables, codebook: &Codebook, k: Option<i64>) -> Result<Ve
 /// Writes the workbook of `tables` (see [`render`]) to `path`, atomically: a file at
 /// `path` is whole, and on an error nothing is left beside it.
 pub fn write(path: &Path, tables: &Tables, codebook: &Codebook, k: Option<i64>) -> Result<()> {
+    write_to(path, "out", tables, codebook, k).map(|_| ())
+}
+
+/// As [`write`], for a path chosen in a save dialog (a bad name is the `path` field's
+/// error): returns the path written, as [`super::csv::save`] does.
+pub fn save(path: &Path, tables: &Tables, codebook: &Codebook, k: Option<i64>) -> Result<PathBuf> {
+    write_to(path, "path", tables, codebook, k)
+}
+
+fn write_to(
+    path: &Path,
+    field: &str,
+    tables: &Tables,
+    codebook: &Codebook,
+    k: Option<i64>,
+) -> Result<PathBuf> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::invalid("out", format!("{} is not a file name", path.display())))?;
+        .ok_or_else(|| Error::invalid(field, format!("{} is not a file name", path.display())))?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let bytes = render(tables, codebook, k)?;
-    files::write_atomically(dir, name, &bytes).map(|_| ())
+    files::write_atomically(dir, name, &bytes)
 }
 
 /// The sheet names of the workbook of `tables`, in order: "Note", the table ids that

@@ -269,3 +269,21 @@ fn a_failed_write_leaves_nothing_and_says_why() {
     let html = sportello(&db, &["report", "--year", "2023", "--format", "html"]);
     assert!(!html.status.success(), "html is still refused");
 }
+
+#[test]
+fn a_save_answers_with_the_file_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut gro = desk_store("GRO");
+    known(&mut gro);
+    let t = tables::build(gro.conn(), 2023, None).unwrap();
+    let cb = sportello::codebook::load(gro.conn()).unwrap();
+    let path = dir.path().join("rapporto.xlsx");
+    assert_eq!(xlsx::save(&path, &t, &cb, Some(5)).unwrap(), path);
+    assert!(std::fs::read(&path).unwrap().starts_with(b"PK"));
+    // a path without a file name is the save dialog's field
+    let e = xlsx::save(std::path::Path::new("/"), &t, &cb, None).unwrap_err();
+    assert!(
+        matches!(&e, sportello::Error::Invalid { field, .. } if field == "path"),
+        "{e}"
+    );
+}

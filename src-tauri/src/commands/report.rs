@@ -1,14 +1,15 @@
 //! The yearly report view: thin adapters over `sportello::report`. The view shows the
-//! exact tables (the coordinator's own screen); the CSV it saves protects small cells
-//! unless the exact internal copy is asked for.
+//! exact tables (the coordinator's own screen); the CSV and the XLSX it saves protect
+//! small cells unless the exact internal copy is asked for.
 
 use std::path::PathBuf;
 
 use sportello::Now;
+use sportello::codebook;
 use sportello::report::completeness::{self, DeskCompleteness};
-use sportello::report::csv;
 use sportello::report::publish::DEFAULT_K;
 use sportello::report::tables::{self, Tables, Years};
+use sportello::report::{csv, xlsx};
 use tauri::State;
 
 use crate::AppState;
@@ -54,5 +55,22 @@ pub fn save_report_csv(
     state.with(|s| {
         let t = tables::build(s.conn(), year, desk.as_deref())?;
         csv::save(&t, (!exact).then_some(DEFAULT_K), &path)
+    })
+}
+
+/// Writes the report's workbook to `path` (chosen in the save dialog) atomically, as
+/// [`save_report_csv`] does the CSV: small cells protected, or exact when `exact`.
+#[tauri::command(async)]
+pub fn save_report_xlsx(
+    state: State<'_, AppState>,
+    year: i32,
+    desk: Option<String>,
+    exact: bool,
+    path: PathBuf,
+) -> IpcResult<PathBuf> {
+    state.with(|s| {
+        let t = tables::build(s.conn(), year, desk.as_deref())?;
+        let cb = codebook::load(s.conn())?;
+        xlsx::save(&path, &t, &cb, (!exact).then_some(DEFAULT_K))
     })
 }
