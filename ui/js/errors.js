@@ -7,7 +7,8 @@
 // The same code can read differently by area: a `conflict` in the register means the
 // record changed meanwhile (the list is reloaded), in the appointments it is told by
 // its reason; an `io` error of an export names the folder. `area` is one of:
-// 'records' (register, cases, setup, import: the default), 'appointments', 'export'.
+// 'records' (register, cases, setup, import: the default), 'appointments', 'export',
+// 'report' (a saved report file: an `io` error names the file).
 
 import { t, formatNumber } from './i18n.js';
 
@@ -34,6 +35,9 @@ const CODE_TEXTS = {
     io: (err, { folder }) => t('sync.err.io', { folder }),
     no_desk: () => t('err.no_desk'),
   },
+  report: {
+    io: (err, { file }) => t('report.err.io', { file }),
+  },
 };
 
 const messageOf = (err) => (err && err.message) || String(err);
@@ -58,6 +62,11 @@ function refusalText(err) {
 /** The text of an invalid field, or null when the area has none for it. */
 function invalidText(err, area, folder) {
   const field = err.field;
+  if (area === 'report') {
+    if (field === 'path') return t('report.err.path');
+    if (field === 'xlsx') return t('report.err.xlsx');
+    return null;
+  }
   if (area === 'appointments') {
     if (!APPOINTMENT_FIELDS.has(field)) return null;
     return t(APPOINTMENT_FIELD_KEYS[field] ?? `appt.err.${field}`);
@@ -72,9 +81,10 @@ function invalidText(err, area, folder) {
 
 /**
  * `{field, text}`: the field to mark (or null) and the message to show, for an error of
- * the core (or an import rejection). Options: `area` (see above), `folder` (an export's).
+ * the core (or an import rejection). Options: `area` (see above), `folder` (an export's),
+ * `file` (a saved report's).
  */
-export function describeError(err, { area = 'records', folder = '' } = {}) {
+export function describeError(err, { area = 'records', folder = '', file = '' } = {}) {
   if (err && err.kind && !err.code) return { field: err.field ?? null, text: rejectionText(err) };
   const code = err?.code;
   if (err?.reason) {
@@ -92,7 +102,7 @@ export function describeError(err, { area = 'records', folder = '' } = {}) {
     return { field: area === 'records' ? field : null, text: unknown(err, area) };
   }
   const known = CODE_TEXTS[area]?.[code];
-  return { field: null, text: known ? known(err, { folder }) : unknown(err, area) };
+  return { field: null, text: known ? known(err, { folder, file }) : unknown(err, area) };
 }
 
 /** The message to show for an error of the core; see `describeError`. */

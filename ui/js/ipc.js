@@ -80,8 +80,9 @@ export const deleteCase = (id, expectedRevision) => invoke('delete_case', { id, 
 export const addCaseNote = (caseId, body) => invoke('add_case_note', { caseId, body });
 export const caseNotes = (caseId) => invoke('case_notes', { caseId });
 
-// The yearly report (views/report.js): exact tables for the screen; the CSV written
-// by the core at the path chosen in the save dialog, published or exact.
+// The yearly report (views/report.js): exact tables for the screen; the CSV (published
+// or exact) and the published XLSX written by the core at the path chosen in the save
+// dialog.
 export const reportYears = () => invoke('report_years');
 export const reportTables = (year, desk) => invoke('report_tables', { year, desk });
 export const reportCompleteness = (year) => invoke('report_completeness', { year });
@@ -90,4 +91,10 @@ export const saveReportCsv = (year, desk, exact, path) =>
 export const chooseCsvPath = (defaultPath) => window.__TAURI__.dialog.save({
   defaultPath,
   filters: [{ name: 'CSV', extensions: ['csv'] }],
+});
+export const saveReportXlsx = (year, desk, exact, path) =>
+  invoke('save_report_xlsx', { year, desk, exact, path });
+export const chooseXlsxPath = (defaultPath) => window.__TAURI__.dialog.save({
+  defaultPath,
+  filters: [{ name: 'Excel', extensions: ['xlsx'] }],
 });

@@ -158,6 +158,18 @@ test('export errors are told by code, naming the folder', () => {
   setLanguage('it');
 });
 
+test('a failed report save is told in Italian by code and field, naming the file', () => {
+  setLanguage('it');
+  const report = (err) => errorText(err, { area: 'report', file: '/home/u/rapporto-2023.xlsx' });
+  assert.match(report({ code: 'io', message: '/home/u: Permission denied' }),
+    /^Impossibile salvare «\/home\/u\/rapporto-2023\.xlsx»/);
+  assert.equal(report({ code: 'invalid', field: 'path', message: 'x' }), dictionaries.it['report.err.path']);
+  assert.equal(report({ code: 'invalid', field: 'xlsx', message: 'x' }), dictionaries.it['report.err.xlsx']);
+  setLanguage('en');
+  assert.match(report({ code: 'io', message: 'x' }), /^Cannot save "\/home\/u\/rapporto-2023\.xlsx"/);
+  setLanguage('it');
+});
+
 test('a reason the interface does not know: the register still reads the code and field', () => {
   setLanguage('it');
   assert.deepEqual(describeError({ code: 'invalid', field: 'date', reason: 'brand_new', message: 'x' }),

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';
 import {
   completenessLines, csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
+  xlsxFileName,
 } from '../js/views/report-model.js';
 
 const share = (code, label, count, percent) => ({ code, label, count, percent });
@@ -72,6 +73,9 @@ test('the year keys move one year and stay within the limits', () => {
   assert.equal(key('d'), 'desk');
   assert.equal(key('c'), 'saveCsv');
   assert.equal(key('e'), 'saveExactCsv');
+  assert.equal(key('X'), 'saveXlsx');
+  assert.equal(xlsxFileName(2023, null), 'rapporto-2023.xlsx');
+  assert.equal(xlsxFileName(2023, 'FOL'), 'rapporto-2023-FOL.xlsx');
   assert.equal(key('a', { ctrlKey: true }), null);
   assert.equal(shortcut({ key: 'a', altKey: false }), null, 'plain letters are typing');
 });

@@ -34,11 +34,11 @@ export function parseYear(text) {
 }
 
 /** What a key press means on the page, or null: Alt+A / Alt+S the previous / next
- * year, Alt+D the desk, Alt+C the CSV, Alt+E the exact CSV. */
+ * year, Alt+D the desk, Alt+C the CSV, Alt+E the exact CSV, Alt+X the XLSX. */
 export function shortcut(e) {
   if (!e.altKey || e.ctrlKey || e.metaKey) return null;
   return {
-    a: 'previousYear', s: 'nextYear', d: 'desk', c: 'saveCsv', e: 'saveExactCsv',
+    a: 'previousYear', s: 'nextYear', d: 'desk', c: 'saveCsv', e: 'saveExactCsv', x: 'saveXlsx',
   }[e.key.toLowerCase()] ?? null;
 }
 
@@ -50,6 +50,11 @@ export function desksOf(tables) {
 /** The name a file is offered under in the save dialog. */
 export function csvFileName(year, desk, exact) {
   return `rapporto-${year}${desk ? `-${desk}` : ''}${exact ? '-esatto' : ''}.csv`;
+}
+
+/** The name the published workbook is offered under in the save dialog. */
+export function xlsxFileName(year, desk) {
+  return `rapporto-${year}${desk ? `-${desk}` : ''}.xlsx`;
 }
 
 /** At most this many of a desk's days without records are listed under its line. */

@@ -1,7 +1,7 @@
 // The yearly report's page: the year and desk selectors, every table of the activity
 // report that comes from data (exact: this is the coordinator's own screen), and the
 // CSV saved through the save dialog, published (small cells protected) or exact for
-// internal use. What the tables hold and how figures read is report-model.js; this
+// internal use, or the published XLSX workbook. What the tables hold and how figures read is report-model.js; this
 // module draws it and calls the core. Above the tables, the "Completezza" box says per
 // desk whether its figures have gaps (files not imported, opening days without records).
 
@@ -12,6 +12,7 @@ import { $ as find, say as sayIn } from '../dom.js';
 import { errorText } from '../errors.js';
 import {
   completenessLines, csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
+  xlsxFileName,
 } from './report-model.js';
 
 function pageMarkup(year) {
@@ -28,6 +29,7 @@ function pageMarkup(year) {
       <div class="actions">
         <button type="button" id="report-csv" class="primary">${t('report.saveCsv')}</button>
         <button type="button" id="report-csv-exact">${t('report.saveExactCsv')}</button>
+        <button type="button" id="report-xlsx">${t('report.saveXlsx')}</button>
       </div>
     </header>
     <p class="hint">${t('report.exactNote')}</p>
@@ -129,19 +131,26 @@ export async function mount(root) {
     }
   }
 
-  async function save(exact) {
+  /** Saves the CSV (published, or `exact`) or the published XLSX (`xlsx`). */
+  async function save(exact, xlsx = false) {
     if (!state.tables) return;
     const { year, desk } = state;
+    let path = null;
     try {
-      const path = await ipc.chooseCsvPath(csvFileName(year, desk, exact));
+      path = xlsx
+        ? await ipc.chooseXlsxPath(xlsxFileName(year, desk))
+        : await ipc.chooseCsvPath(csvFileName(year, desk, exact));
       if (!path) {
         say(t('report.cancelled'));
         return;
       }
-      const written = await ipc.saveReportCsv(year, desk, exact, path);
-      say(t(exact ? 'report.savedExact' : 'report.saved', { path: written }));
+      const written = xlsx
+        ? await ipc.saveReportXlsx(year, desk, false, path)
+        : await ipc.saveReportCsv(year, desk, exact, path);
+      const key = xlsx ? 'report.savedXlsx' : exact ? 'report.savedExact' : 'report.saved';
+      say(t(key, { path: written }));
     } catch (err) {
-      say(errorText(err), true);
+      say(errorText(err, { area: 'report', file: path ?? '' }), true);
     }
   }
 
@@ -151,12 +160,14 @@ export async function mount(root) {
     desk: () => $('#report-desk').focus(),
     saveCsv: () => save(false),
     saveExactCsv: () => save(true),
+    saveXlsx: () => save(false, true),
   };
 
   $('#report-prev').addEventListener('click', actions.previousYear);
   $('#report-next').addEventListener('click', actions.nextYear);
   $('#report-csv').addEventListener('click', actions.saveCsv);
   $('#report-csv-exact').addEventListener('click', actions.saveExactCsv);
+  $('#report-xlsx').addEventListener('click', actions.saveXlsx);
   $('#report-desk').addEventListener('change', (e) => {
     state.desk = e.target.value || null;
     if (state.tables) draw();
