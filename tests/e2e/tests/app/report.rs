@@ -2,7 +2,7 @@
 //! moves between years with the keyboard, sees the seed's accesses (Grosseto 9.657,
 //! Follonica 1.427, Italian separators), and saves the CSV through the command the
 //! "Salva CSV" buttons feed (the native save dialog cannot be driven): the published
-//! copy and the exact one. The page must not scroll sideways, at 100% nor at 200%.
+//! copy and the exact one; and the XLSX through the command "Salva XLSX" feeds. The page must not scroll sideways, at 100% nor at 200%.
 
 use std::path::PathBuf;
 
@@ -127,6 +127,23 @@ async fn scenario(client: Client, out: PathBuf) -> TestResult {
         "each command answers with the file it wrote"
     );
 
+    // The published XLSX through the command "Salva XLSX" feeds.
+    let workbook = out.join("rapporto-2023.xlsx");
+    let written = run_async(
+        client,
+        &format!(
+            "const ipc = await import('./js/ipc.js');
+             return await ipc.saveReportXlsx(2023, null, false, {});",
+            serde_json::to_string(&workbook)?,
+        ),
+    )
+    .await?;
+    assert_eq!(
+        written,
+        serde_json::json!(workbook),
+        "the command answers with the workbook it wrote"
+    );
+
     screenshot(client, "report").await?;
     page_fits(client, "at 100%").await?;
     // 200% zoom, as a user with low vision sets it: the tables scroll in their boxes.
@@ -142,7 +159,7 @@ async fn scenario(client: Client, out: PathBuf) -> TestResult {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: needs a display, tauri-driver and WebKitWebDriver (make e2e)"]
-async fn the_2023_demo_report_shows_the_seed_and_saves_its_csv() {
+async fn the_2023_demo_report_shows_the_seed_and_saves_its_csv_and_xlsx() {
     let home = tempfile::tempdir().expect("a temporary folder");
     let db = home.path().join("e2e.db");
     let (ok, text) = cli(&db, &["demo", "--year", "2023"]);
@@ -173,5 +190,12 @@ async fn the_2023_demo_report_shows_the_seed_and_saves_its_csv() {
     assert!(
         !exact.contains(",GRO,"),
         "the desk's copy holds that desk alone"
+    );
+
+    let workbook = std::fs::read(out.join("rapporto-2023.xlsx")).expect("the XLSX");
+    assert!(
+        workbook.len() > 2 && workbook.starts_with(b"PK"),
+        "a workbook is a non-empty ZIP: {} bytes",
+        workbook.len()
     );
 }
