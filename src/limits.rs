@@ -30,6 +30,13 @@ pub fn check_year(year: i32, field: &str) -> Result<()> {
     }
 }
 
+/// The first and last day of `year`, after [`check_year`] (the field is `year`).
+pub fn year_days(year: i32) -> Result<(NaiveDate, NaiveDate)> {
+    check_year(year, "year")?;
+    let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).expect("a checked year");
+    Ok((day(1, 1), day(12, 31)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +49,15 @@ mod tests {
         assert_eq!(err.code(), "invalid");
         assert!(err.to_string().starts_with("year:"), "{err}");
         assert!(check_year(LATEST_YEAR + 1, "year").is_err());
+    }
+
+    #[test]
+    fn a_years_days_are_its_first_and_last() {
+        let (first, last) = year_days(2024).unwrap();
+        assert_eq!(
+            (first.to_string(), last.to_string()),
+            ("2024-01-01".into(), "2024-12-31".into())
+        );
+        assert_eq!(year_days(EARLIEST_YEAR - 1).unwrap_err().code(), "invalid");
     }
 }

@@ -135,8 +135,8 @@ pub fn of_year(conn: &Connection, desk: &str, year: i32) -> Result<Vec<Case>> {
 }
 
 fn year_bounds(year: i32) -> Result<(String, String)> {
-    limits::check_year(year, "year")?;
-    Ok((format!("{year:04}-01-01"), format!("{year:04}-12-31")))
+    let (first, last) = limits::year_days(year)?;
+    Ok((first.to_string(), last.to_string()))
 }
 
 /// The cases view of `year` at this desk, as of `today`.

@@ -10,6 +10,8 @@ use clap::Subcommand;
 use sportello::appointments::{self, Kind};
 use sportello::{Error, Now, Result, Store, desk, print};
 
+use super::parse_day;
+
 const OPERATOR: &str = "cli";
 
 #[derive(Subcommand)]
@@ -64,13 +66,6 @@ pub enum Action {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// A day as typed: dd/mm/yyyy (as the operator reads dates) or YYYY-MM-DD.
-fn parse_day(s: &str) -> std::result::Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .map_err(|_| format!("'{s}' is not a day: write dd/mm/yyyy or YYYY-MM-DD"))
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use sportello::cases::{self, CaseType, Filter, NewCase, Summary};
 use sportello::{Error, Now, Result, Store, desk};
 
-use super::Format;
+use super::{Format, parse_day, print_json};
 
 const OPERATOR: &str = "cli";
 
@@ -56,16 +56,6 @@ pub enum Action {
         #[arg(long, value_parser = parse_day)]
         on: Option<NaiveDate>,
     },
-}
-
-fn parse_day(s: &str) -> std::result::Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .map_err(|_| format!("'{s}' is not a day: write dd/mm/yyyy or YYYY-MM-DD"))
-}
-
-fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    super::print_json(value)
 }
 
 fn print_summary(s: &Summary) {

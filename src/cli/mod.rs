@@ -107,6 +107,13 @@ fn open(db: Option<PathBuf>) -> Result<Store, Error> {
     Ok(store)
 }
 
+/// A day as typed: dd/mm/yyyy (as the operator reads dates) or YYYY-MM-DD.
+fn parse_day(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .map_err(|_| format!("'{s}' is not a day: write dd/mm/yyyy or YYYY-MM-DD"))
+}
+
 fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     let written = serde_json::to_writer_pretty(&mut out, value)

@@ -99,9 +99,7 @@ pub fn completeness(
     year: i32,
     today: NaiveDate,
 ) -> Result<Vec<DeskCompleteness>> {
-    limits::check_year(year, "year")?;
-    let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("a checked year");
-    let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year");
+    let (first, last) = limits::year_days(year)?;
 
     let mut recorded: HashMap<String, BTreeSet<NaiveDate>> = HashMap::new();
     for (code, day) in figures::days_with_accesses(conn, first, last)? {

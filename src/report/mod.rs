@@ -14,7 +14,6 @@
 //! `total` = `carried_in` + opened in the year; `archived` = of `total`, closed in the
 //! year; `carried_out` = `total` - `archived`; `fast` = fast cases opened in the year.
 
-use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
@@ -111,12 +110,8 @@ fn block(cb: &Codebook, name: &str, f: &Facts, cases: Cases) -> Block {
 
 /// The whole year of `desk` (or every desk).
 fn year_scope(year: i32, desk: Option<&str>) -> Result<Scope<'_>> {
-    limits::check_year(year, "year")?;
-    Ok(Scope {
-        from: NaiveDate::from_ymd_opt(year, 1, 1).expect("a checked year"),
-        to: NaiveDate::from_ymd_opt(year, 12, 31).expect("a checked year"),
-        desk,
-    })
+    let (from, to) = limits::year_days(year)?;
+    Ok(Scope { from, to, desk })
 }
 
 /// The facts of a year: per desk with figures (accesses or cases), by code, each with
