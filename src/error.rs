@@ -63,6 +63,14 @@ pub enum Error {
     #[error("no desk is configured yet: run the first-run setup (or `sportello desk set`)")]
     NoDesk,
 
+    /// The demo database holds made-up records: they never travel, and real files
+    /// never enter it. `what` names what was refused (`export`, `import`).
+    #[error(
+        "this is the demo database: its records are made up, so it does not {what} files \
+         (leave the demo to work on the real database)"
+    )]
+    DemoDatabase { what: &'static str },
+
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -91,6 +99,7 @@ impl Error {
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::Migration { .. } => "migration_failed",
             Error::NoDesk => "no_desk",
+            Error::DemoDatabase { .. } => "demo_database",
             Error::Io { .. } => "io",
             Error::Sqlite(_) => "database",
             Error::Json(_) => "json",

@@ -15,9 +15,18 @@ use tauri::Manager;
 pub use state::AppState;
 
 /// The window's title: the desk's name, so the operator always sees which register
-/// this is.
-pub(crate) fn window_title(desk: &sportello::desk::Desk) -> String {
-    format!("{} ({}) · Sportello", desk.name, desk.code)
+/// this is, and DEMO first on the demo database.
+pub(crate) fn window_title(store: &Store) -> sportello::Result<String> {
+    let desk = sportello::desk::own(store.conn())?;
+    let name = match desk {
+        Some(d) => format!("{} ({}) · Sportello", d.name, d.code),
+        None => "Sportello".to_string(),
+    };
+    Ok(if sportello::demo::is_demo(store.conn())? {
+        format!("DEMO · {name}")
+    } else {
+        name
+    })
 }
 
 /// Starts the app on the database named by `SPORTELLO_DB`, or the default one in the
@@ -48,11 +57,8 @@ pub fn run() {
             if let Err(e) = sportello::appointments::purge(store.conn_mut(), "", now) {
                 eprintln!("sportello: appointment purge failed: {e}");
             }
-            let own = sportello::desk::own(store.conn())?;
             if let Some(window) = app.get_webview_window("main") {
-                if let Some(desk) = &own {
-                    window.set_title(&window_title(desk))?;
-                }
+                window.set_title(&window_title(&store)?)?;
                 guard.serve(move || {
                     let _ = window.unminimize();
                     let _ = window.show();
@@ -69,6 +75,9 @@ pub fn run() {
             commands::desk::set_operator_name,
             commands::desk::set_language,
             commands::desk::get_language,
+            commands::desk::database_kind,
+            commands::desk::open_demo,
+            commands::desk::leave_demo,
             commands::codebook::get_codebook,
             commands::accesses::open_register,
             commands::accesses::get_register_day,

@@ -1,5 +1,9 @@
 //! The open database as the commands share it.
 //!
+//! The app runs on its real database, or, after "Prova con dati dimostrativi", on the
+//! demo database beside it: [`AppState::replace`] swaps the open store; `home` is
+//! always the real one, where "Esci dalla demo" returns.
+//!
 //! Every command reaches the store through [`AppState::with`]: it takes the lock, runs
 //! one core call and converts its error for IPC. A panic inside the call becomes an
 //! `internal` error the window can show, and never a poisoned lock that would fail every
@@ -7,6 +11,7 @@
 //! an open rusqlite transaction rolls back when unwinding drops it.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use sportello::Store;
@@ -16,13 +21,27 @@ use crate::error::{IpcError, IpcResult};
 /// The open database, shared by every command.
 pub struct AppState {
     pub(crate) store: Mutex<Store>,
+    /// The database the app was started on.
+    home: PathBuf,
 }
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
+        let home = store.path().map(Path::to_path_buf).unwrap_or_default();
         AppState {
             store: Mutex::new(store),
+            home,
         }
+    }
+
+    /// The database the app was started on (the real one).
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    /// Puts `store` in place of the open one, which is closed.
+    pub fn replace(&self, store: Store) {
+        *self.lock() = store;
     }
 
     /// Runs `f` on the store, holding the lock only for its duration.

@@ -16,6 +16,11 @@
 //! when. Other years get a similar volume, within a tenth either way. `scale`
 //! multiplies every figure, for benchmarks.
 //!
+//! A demo database says so: [`fill`] marks it first, the app shows DEMO in its header,
+//! and it neither exports nor imports files ([`refuse_in_demo`]), so made-up records
+//! never reach the coordinator and real ones never enter it. The app's "try with demo
+//! data" opens one beside its real database ([`open_beside`]), never the real one.
+//!
 //! Each desk-year is written in one transaction, through the bulk writes of the tables'
 //! owners ([`crate::register::stored::insert_received`] and
 //! [`crate::cases::stored::write_imported`]): no SQL on those tables here.
@@ -25,11 +30,14 @@ mod cases;
 mod profile;
 mod random;
 
+use std::path::{Path, PathBuf};
+
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::{Error, Now, Result, desk, ids, limits};
+use crate::store::settings;
+use crate::{Error, Now, Result, Store, desk, ids, limits};
 
 /// The year whose report the demo reproduces exactly: the seed activity report's.
 pub const SEED_YEAR: i32 = 2023;
@@ -58,6 +66,52 @@ pub struct Written {
     pub full_cases: u64,
     pub carried_in: u64,
     pub fast_cases: u64,
+}
+
+/// The setting that marks a demo database; its value is the year first filled.
+const MARK: &str = "demo_database";
+
+/// Whether the database was filled with demo records.
+pub fn is_demo(conn: &Connection) -> Result<bool> {
+    Ok(settings::get(conn, MARK)?.is_some())
+}
+
+/// Refuses `what` (`"export"`, `"import"`) on a demo database: its records are made up.
+pub fn refuse_in_demo(conn: &Connection, what: &'static str) -> Result<()> {
+    if is_demo(conn)? {
+        return Err(Error::DemoDatabase { what });
+    }
+    Ok(())
+}
+
+/// The demo database that goes with the database at `real`: in the same folder,
+/// `<name>-demo.<extension>` (`sportello.db` gives `sportello-demo.db`).
+pub fn path_beside(real: &Path) -> PathBuf {
+    let stem = real
+        .file_stem()
+        .map_or_else(|| "sportello".into(), |s| s.to_string_lossy().into_owned());
+    let name = match real.extension() {
+        Some(ext) => format!("{stem}-demo.{}", ext.to_string_lossy()),
+        None => format!("{stem}-demo"),
+    };
+    real.with_file_name(name)
+}
+
+/// Opens the demo database beside `real` ([`path_beside`]); the first time, it is
+/// created and filled with [`SEED_YEAR`], whose report is the activity report's. A
+/// file at that name that holds records but is not a demo database is refused, never
+/// filled.
+pub fn open_beside(real: &Path, now: Now) -> Result<Store> {
+    let path = path_beside(real);
+    let mut store = Store::open(&path, now.utc())?;
+    if !is_demo(store.conn())? {
+        let options = Options {
+            year: SEED_YEAR,
+            scale: 1,
+        };
+        fill(store.conn_mut(), options, now)?;
+    }
+    Ok(store)
 }
 
 /// Refuses a database that holds any access or case, naming what it found.
@@ -142,6 +196,8 @@ pub fn fill(conn: &mut Connection, options: Options, now: Now) -> Result<Vec<Wri
         ));
     }
     check_empty(conn)?;
+    // marked before anything is written: even a fill cut short is no real database
+    settings::set(conn, MARK, &options.year.to_string())?;
     let year_end = NaiveDate::from_ymd_opt(options.year, 12, 31).expect("31 December exists");
     let last_day = year_end.min(today);
     let covered = f64::from(last_day.ordinal()) / f64::from(year_end.ordinal());
@@ -246,6 +302,72 @@ mod tests {
         .unwrap();
         let fol = w[1].front_desk + w[1].phone_mail;
         assert!(fol < 1427, "eleven months of 2026: {fol}");
+    }
+
+    #[test]
+    fn the_demo_database_lies_beside_the_real_one_and_is_marked() {
+        assert_eq!(
+            path_beside(Path::new("/data/sportello.db")),
+            Path::new("/data/sportello-demo.db")
+        );
+        assert_eq!(path_beside(Path::new("db")), Path::new("db-demo"));
+
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("sportello.db");
+        let real_store = Store::open(&real, now().utc()).unwrap();
+        let demo = open_beside(&real, now()).unwrap();
+        assert_eq!(
+            demo.path(),
+            Some(dir.path().join("sportello-demo.db").as_path())
+        );
+        assert!(is_demo(demo.conn()).unwrap());
+        let filled = crate::register::stored::count_all(demo.conn()).unwrap();
+        let mut reference = Store::open_in_memory().unwrap();
+        let options = Options {
+            year: SEED_YEAR,
+            scale: 1,
+        };
+        fill(reference.conn_mut(), options, now()).unwrap();
+        let expected = crate::register::stored::count_all(reference.conn()).unwrap();
+        assert_eq!(filled, expected, "the 2023 demo");
+        assert!(
+            filled > 4603 + 5054 + 976 + 451,
+            "GRO, FOL and SCA: {filled}"
+        );
+        // the real database is untouched and not marked
+        assert!(!is_demo(real_store.conn()).unwrap());
+        assert_eq!(
+            crate::register::stored::count_all(real_store.conn()).unwrap(),
+            0
+        );
+        // opened again, it is the same database, not filled twice
+        drop(demo);
+        let again = open_beside(&real, now()).unwrap();
+        assert_eq!(
+            crate::register::stored::count_all(again.conn()).unwrap(),
+            filled
+        );
+
+        let err = refuse_in_demo(again.conn(), "export").unwrap_err();
+        assert_eq!(err.code(), "demo_database");
+        assert!(refuse_in_demo(real_store.conn(), "export").is_ok());
+    }
+
+    #[test]
+    fn a_file_with_real_records_at_the_demo_name_is_never_filled() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("sportello.db");
+        let store = Store::open(&path_beside(&real), now().utc()).unwrap();
+        let access = crate::register::stored::tests::received();
+        desk::ensure_known(store.conn(), &access.desk, now().utc()).unwrap();
+        crate::register::stored::write_imported(store.conn(), &access, "2024-03-02T08:00:00Z")
+            .unwrap();
+        drop(store);
+        let err = open_beside(&real, now()).err().expect("refused");
+        assert_eq!(err.code(), "conflict", "{err}");
+        let store = Store::open(&path_beside(&real), now().utc()).unwrap();
+        assert!(!is_demo(store.conn()).unwrap());
+        assert_eq!(crate::register::stored::count_all(store.conn()).unwrap(), 1);
     }
 
     #[test]

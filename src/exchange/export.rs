@@ -195,6 +195,7 @@ pub(crate) fn export_as(
     now: Now,
     export_id: String,
 ) -> Result<ExportSummary> {
+    crate::demo::refuse_in_demo(conn, "export")?;
     let today = now.today();
     if let Selection::Range { from, to } = selection
         && from > to

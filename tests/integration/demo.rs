@@ -215,3 +215,48 @@ fn two_fresh_databases_get_the_same_records() {
         );
     }
 }
+
+#[test]
+fn a_demo_database_neither_exports_nor_imports_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(sportello(&db, &["demo", "--year", "2023"]).status.success());
+    let before = sportello(&db, &["report", "--year", "2023", "--format", "json"]).stdout;
+
+    // a real file from Follonica, made on a real database
+    let mut real = desk_store("FOL");
+    accesses::record(real.conn_mut(), &access_on("2023-05-09"), "op", now()).unwrap();
+    let outbox = dir.path().join("outbox");
+    std::fs::create_dir(&outbox).unwrap();
+    let file = export::export(
+        real.conn_mut(),
+        export::Selection::SinceLast,
+        &outbox,
+        now(),
+    )
+    .unwrap()
+    .path;
+
+    let import = sportello(&db, &["import", file.to_str().unwrap()]);
+    assert!(
+        !import.status.success(),
+        "a real file does not enter the demo"
+    );
+    let err = String::from_utf8_lossy(&import.stderr);
+    assert!(err.contains("demo database"), "{err}");
+
+    let export = sportello(
+        &db,
+        &["export", "--since-last", "--out", outbox.to_str().unwrap()],
+    );
+    assert!(!export.status.success(), "made-up records never travel");
+    let err = String::from_utf8_lossy(&export.stderr);
+    assert!(err.contains("demo database"), "{err}");
+    assert_eq!(
+        std::fs::read_dir(&outbox).unwrap().count(),
+        1,
+        "only the real desk's file is in the folder"
+    );
+    let after = sportello(&db, &["report", "--year", "2023", "--format", "json"]).stdout;
+    assert_eq!(after, before, "nothing changed");
+}

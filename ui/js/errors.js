@@ -26,6 +26,7 @@ const CODE_TEXTS = {
     conflict: () => t('err.conflict'),
     not_found: () => t('err.not_found'),
     no_desk: () => t('err.no_desk'),
+    demo_database: () => t('err.demo_database'),
   },
   appointments: {
     no_desk: () => t('appt.err.noDesk'),
@@ -34,6 +35,7 @@ const CODE_TEXTS = {
   export: {
     io: (err, { folder }) => t('sync.err.io', { folder }),
     no_desk: () => t('err.no_desk'),
+    demo_database: () => t('err.demo_database'),
   },
   report: {
     io: (err, { file }) => t('report.err.io', { file }),

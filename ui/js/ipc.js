@@ -3,6 +3,12 @@ const invoke = (cmd, args) => window.__TAURI__.core.invoke(cmd, args);
 
 export const getOwnDesk = () => invoke('get_own_desk');
 
+// The database the window works on: `{demo, can_leave}`. "Prova con dati dimostrativi"
+// moves to the demo database beside the real one; "Esci dalla demo" comes back.
+export const databaseKind = () => invoke('database_kind');
+export const openDemo = () => invoke('open_demo');
+export const leaveDemo = () => invoke('leave_demo');
+
 // Desk, operator and language.
 export const listDeskPresets = () => invoke('list_desk_presets');
 export const setUpDesk = (desk, operator) => invoke('set_up_desk', { desk, operator });

@@ -1,6 +1,6 @@
 // The page's entry: the first-run setup, or the navigation between the views, each a
 // module exporting mount(root, ctx).
-import { getOwnDesk, getLanguage } from './ipc.js';
+import { getOwnDesk, getLanguage, databaseKind, leaveDemo } from './ipc.js';
 import { $$, h } from './dom.js';
 import { t, setLanguage } from './i18n.js';
 import * as setup from './views/setup.js';
@@ -44,6 +44,22 @@ async function show(name, extra = {}) {
   });
 }
 
+// On the demo database, a banner says so above the navigation, with the way back to
+// the real database.
+async function demoBanner() {
+  const db = await databaseKind();
+  if (!db.demo) return [];
+  const leave = db.can_leave
+    ? h('button', {
+      type: 'button', id: 'leave-demo',
+      onclick: async () => { await leaveDemo(); location.hash = ''; start(); },
+    }, t('demo.leave'))
+    : null;
+  return [h('div', { class: 'demo-banner', role: 'note', id: 'demo-banner' },
+    h('strong', { class: 'demo-badge' }, t('demo.badge')), ' ', t('demo.title'), ' ', leave,
+  )];
+}
+
 // First run (no desk yet) shows the setup; afterwards, the views.
 async function start() {
   try {
@@ -57,7 +73,7 @@ async function start() {
     nav = h('nav', { class: 'app-nav' }, Object.keys(views).map((name) =>
       h('button', { type: 'button', 'data-view': name, onclick: () => show(name) })));
     viewRoot = h('section', { id: 'view' });
-    root.replaceChildren(nav, viewRoot);
+    root.replaceChildren(...await demoBanner(), nav, viewRoot);
     const label = () => {
       nav.setAttribute('aria-label', t('nav.label'));
       for (const b of $$('button', nav)) b.textContent = views[b.dataset.view].label();

@@ -1,7 +1,8 @@
-use sportello::Now;
+use serde::Serialize;
 use sportello::desk::{self, Desk};
 use sportello::preferences::{self, Language};
 use sportello::register;
+use sportello::{Now, Store, demo};
 use tauri::{State, WebviewWindow};
 
 use crate::AppState;
@@ -30,8 +31,52 @@ pub fn set_up_desk(
 ) -> IpcResult<()> {
     let now = Now::read();
     state.with(|s| register::first_run(s.conn_mut(), &desk, &operator, now))?;
-    let _ = window.set_title(&crate::window_title(&desk));
+    retitle(&state, &window)
+}
+
+/// The window's title for the open database.
+fn retitle(state: &AppState, window: &WebviewWindow) -> IpcResult<()> {
+    let title = state.with(|s| crate::window_title(s))?;
+    let _ = window.set_title(&title);
     Ok(())
+}
+
+/// Which database the window works on.
+#[derive(Serialize)]
+pub struct Database {
+    /// The demo database (made-up records; DEMO in the header).
+    demo: bool,
+    /// Another database than the one the app started on: "Esci dalla demo" goes back.
+    can_leave: bool,
+}
+
+#[tauri::command(async)]
+pub fn database_kind(state: State<'_, AppState>) -> IpcResult<Database> {
+    let home = state.home().to_path_buf();
+    state.with(|s| {
+        Ok::<_, sportello::Error>(Database {
+            demo: demo::is_demo(s.conn())?,
+            can_leave: s.path() != Some(home.as_path()),
+        })
+    })
+}
+
+/// "Prova con dati dimostrativi": the app moves to the demo database beside its real
+/// one, made and filled with the 2023 demo the first time. The real one is closed,
+/// untouched.
+#[tauri::command(async)]
+pub fn open_demo(state: State<'_, AppState>, window: WebviewWindow) -> IpcResult<()> {
+    let store = demo::open_beside(state.home(), Now::read())?;
+    state.replace(store);
+    retitle(&state, &window)
+}
+
+/// "Esci dalla demo": back to the database the app started on.
+#[tauri::command(async)]
+pub fn leave_demo(state: State<'_, AppState>, window: WebviewWindow) -> IpcResult<()> {
+    let store = Store::open(state.home(), Now::read().utc())?;
+    state.replace(store);
+    retitle(&state, &window)
 }
 
 /// Changes the operator's display name; returns it as stored.

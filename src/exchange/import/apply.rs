@@ -47,6 +47,7 @@ pub(super) fn apply_with(
     now: DateTime<Utc>,
     read: impl Fn(&Path) -> std::io::Result<Vec<u8>>,
 ) -> Result<Vec<FileReport>> {
+    crate::demo::refuse_in_demo(conn, "import")?;
     let codebook = codebook::load(conn)?;
     let mut reports = Vec::with_capacity(plan.files.len());
     for planned in &plan.files {

@@ -271,6 +271,7 @@ pub(super) fn imported_report(
 /// by name, and two exports of one day share their period, so name order can put export
 /// 2 before export 1. Files whose header cannot be read keep their place after the others.
 pub fn plan_files(conn: &Connection, files: &[(String, Vec<u8>)]) -> Result<ImportPlan> {
+    crate::demo::refuse_in_demo(conn, "import")?;
     let codebook = codebook::load(conn)?;
     let mut ordered: Vec<&(String, Vec<u8>)> = files.iter().collect();
     ordered.sort_by_cached_key(|(_, bytes)| match export_order(bytes) {

@@ -35,6 +35,12 @@ export default {
   'setup.operator': 'Your name or initials',
   'setup.operatorHelp': 'It signs every change in the audit log.',
   'setup.save': 'Start',
+  'setup.demo': 'Try with demo data',
+  'setup.demoHelp': 'Opens a separate database with made-up 2023 data (Grosseto, Follonica, Scansano), to try the register and the report. Real data is not touched and demo data is never exported. Key: Alt+D.',
+  'setup.demoOpening': 'Preparing the demo data…',
+  'demo.badge': 'DEMO',
+  'demo.title': 'Demo database: made-up data, never exported',
+  'demo.leave': 'Leave the demo',
 
   'weekday.1': 'Mon',
   'weekday.2': 'Tue',
@@ -142,6 +148,7 @@ export default {
   'err.name': 'Type the desk\'s name.',
   'err.conflict': 'The record changed meanwhile or cannot be changed: the list was reloaded, try again.',
   'err.not_found': 'The record no longer exists: the list was reloaded.',
+  'err.demo_database': 'This is the demo database: its data is made up, so files are neither exported nor imported. Leave the demo to work on the real database.',
   'err.no_desk': 'No desk configured.',
   'err.generic': 'The operation failed ({code}): {message}',
 

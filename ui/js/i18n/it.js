@@ -39,6 +39,12 @@ export default {
   'setup.operator': 'Il tuo nome o le tue iniziali',
   'setup.operatorHelp': 'Firma ogni modifica nel registro delle operazioni.',
   'setup.save': 'Inizia',
+  'setup.demo': 'Prova con dati dimostrativi',
+  'setup.demoHelp': 'Apre un database separato con i dati inventati del 2023 (Grosseto, Follonica, Scansano), per provare il registro e il rapporto. I dati reali non vengono toccati e i dati dimostrativi non si esportano. Tasto: Alt+D.',
+  'setup.demoOpening': 'Preparazione dei dati dimostrativi…',
+  'demo.badge': 'DEMO',
+  'demo.title': 'Database dimostrativo: dati inventati, non si esportano',
+  'demo.leave': 'Esci dalla demo',
 
   'weekday.1': 'Lun',
   'weekday.2': 'Mar',
@@ -146,6 +152,7 @@ export default {
   'err.name': 'Scrivi il nome dello sportello.',
   'err.conflict': 'Il record è cambiato nel frattempo o non si può modificare: l\'elenco è stato aggiornato, riprova.',
   'err.not_found': 'Il record non esiste più: l\'elenco è stato aggiornato.',
+  'err.demo_database': 'Questo è il database dimostrativo: i suoi dati sono inventati, quindi non si esportano né si importano file. Esci dalla demo per lavorare sul database reale.',
   'err.no_desk': 'Nessuno sportello configurato.',
   'err.generic': 'Operazione non riuscita ({code}): {message}',
 

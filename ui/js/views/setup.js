@@ -56,7 +56,12 @@ export async function mount(root, { onDone }) {
         <p class="field-error" id="e-operator"></p></div>
       <div class="actions"><button type="submit" class="primary" id="setup-save">${t('setup.save')}</button></div>
       <p id="message" role="status" aria-live="polite"></p>
-    </form></section>`);
+    </form>
+    <aside class="setup-demo" aria-labelledby="setup-demo">
+      <p><button type="button" id="setup-demo" aria-keyshortcuts="Alt+D"
+        aria-describedby="h-demo">${t('setup.demo')}</button></p>
+      <p class="hint" id="h-demo">${t('setup.demoHelp')}</p>
+    </aside></section>`);
 
   const $ = (s) => find(s, root);
   const show = (desk) => {
@@ -105,6 +110,29 @@ export async function mount(root, { onDone }) {
       if (target) { target.textContent = text; $(`#f-${field}`).focus(); } else $('#message').textContent = text;
     }
   });
+  // "Prova con dati dimostrativi": the demo database beside the real one, which stays
+  // as it is (still to be set up when the demo is left)
+  const tryDemo = async () => {
+    const button = $('#setup-demo');
+    if (button.disabled) return;
+    button.disabled = true;
+    $('#message').textContent = t('setup.demoOpening');
+    try {
+      await ipc.openDemo();
+      document.onkeydown = null;
+      onDone();
+    } catch (err) {
+      button.disabled = false;
+      $('#message').textContent = describeError(err).text;
+    }
+  };
+  $('#setup-demo').addEventListener('click', tryDemo);
+  document.onkeydown = (e) => {
+    if (e.altKey && !e.ctrlKey && e.key.toLowerCase() === 'd') {
+      e.preventDefault();
+      tryDemo();
+    }
+  };
   // the interface's language can be chosen before anything else; the form starts again
   $('#setup-lang').addEventListener('change', async (e) => {
     await ipc.setLanguage(e.target.value);

@@ -1,4 +1,6 @@
-//! The yearly report view on the 2023 demo database: the coordinator opens "Rapporto",
+//! The yearly report view on the 2023 demo database, opened from the first run with
+//! "Prova con dati dimostrativi" (Alt+D) beside the real database, which stays empty:
+//! the DEMO banner shows, and "Esci dalla demo" goes back. The coordinator opens "Rapporto",
 //! moves between years with the keyboard, sees the seed's accesses (Grosseto 9.657,
 //! Follonica 1.427, Italian separators), and saves the CSV through the command the
 //! "Salva CSV" buttons feed (the native save dialog cannot be driven): the published
@@ -45,8 +47,15 @@ async fn page_fits(client: &Client, what: &str) -> TestResult {
 
 async fn scenario(client: Client, out: PathBuf) -> TestResult {
     let client = &client;
+    // The first run: the demo instead of setting up the desk.
+    wait_text(client, "Prova con dati dimostrativi").await?;
+    screenshot(client, "first-run").await?;
+    let mut kb = Keyboard::new(client);
+    kb.press(&[&alt("d")]).await?;
     // The register has loaded (it sets the language): the views can change now.
     wait_text(client, "Accessi del").await?;
+    let banner = wait_text(client, "Database dimostrativo").await?;
+    assert!(banner.contains("DEMO"), "the header says DEMO");
     client
         .find(Locator::Css("nav button[data-view=rapporto]"))
         .await?
@@ -62,7 +71,6 @@ async fn scenario(client: Client, out: PathBuf) -> TestResult {
     .await?;
 
     // Alt+S: the next year (no accesses, only the cases carried into it); Alt+A: back.
-    let mut kb = Keyboard::new(client);
     kb.press(&[&alt("s")]).await?;
     wait_text(client, "Accessi gennaio-dicembre 2024 per sportello").await?;
     kb.press(&[&alt("a")]).await?;
@@ -152,6 +160,29 @@ async fn scenario(client: Client, out: PathBuf) -> TestResult {
         .await?;
     screenshot(client, "report-zoom").await?;
     page_fits(client, "at 200%").await?;
+    client
+        .execute("document.body.style.zoom = '1'; return null;", vec![])
+        .await?;
+    no_page_errors(client).await?;
+
+    // Back to the real database: still to be set up, the banner gone.
+    client
+        .find(Locator::Css("#leave-demo"))
+        .await?
+        .click()
+        .await?;
+    wait_text(client, "Primo avvio").await?;
+    let banner = client
+        .execute(
+            "return Boolean(document.getElementById('demo-banner'))",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        banner,
+        serde_json::json!(false),
+        "no DEMO on the real database"
+    );
     no_page_errors(client).await?;
     println!("report: {} keys pressed", kb.pressed);
     Ok(())
@@ -162,8 +193,6 @@ async fn scenario(client: Client, out: PathBuf) -> TestResult {
 async fn the_2023_demo_report_shows_the_seed_and_saves_its_csv_and_xlsx() {
     let home = tempfile::tempdir().expect("a temporary folder");
     let db = home.path().join("e2e.db");
-    let (ok, text) = cli(&db, &["demo", "--year", "2023"]);
-    assert!(ok, "the demo database: {text}");
     let out = home.path().join("out");
     std::fs::create_dir_all(&out).expect("the output folder");
     let dir = out.clone();
@@ -190,6 +219,19 @@ async fn the_2023_demo_report_shows_the_seed_and_saves_its_csv_and_xlsx() {
     assert!(
         !exact.contains(",GRO,"),
         "the desk's copy holds that desk alone"
+    );
+
+    // The demo lives beside the real database, which holds no record of it.
+    assert!(
+        home.path().join("e2e-demo.db").exists(),
+        "the demo database"
+    );
+    let (ok, real) = cli(&db, &["report", "--year", "2023", "--format", "json"]);
+    assert!(ok, "{real}");
+    let real: serde_json::Value = serde_json::from_str(&real).expect("the report's JSON");
+    assert_eq!(
+        real["total"]["accesses"]["total"], 0,
+        "the real database is empty"
     );
 
     let workbook = std::fs::read(out.join("rapporto-2023.xlsx")).expect("the XLSX");
