@@ -1,19 +1,17 @@
 //! Identifiers and timestamps of travelling records.
 //!
-//! Ids are UUIDv7: time-ordered, so ids sort by creation and index well, and unique
-//! across desks without coordination. Callers pass the clock in.
+//! Ids are random UUIDs (version 4): unique across desks without coordination, and
+//! telling nothing. A time-ordered UUIDv7 would carry its creation instant to the
+//! millisecond into every export; next to an appointment booked at that minute it could
+//! point at a person. Ids written earlier as UUIDv7 stay valid: the export contract
+//! asks only for a UUID. Nothing sorts by id to mean "created first".
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
 
-/// A new UUIDv7 for a record created at `now`.
-pub fn new_id(now: DateTime<Utc>) -> String {
-    let ts = uuid::Timestamp::from_unix(
-        uuid::NoContext,
-        now.timestamp().max(0) as u64,
-        now.timestamp_subsec_nanos(),
-    );
-    Uuid::new_v7(ts).to_string()
+/// A new random id (UUIDv4) for a record or an export.
+pub fn new_id() -> String {
+    Uuid::new_v4().to_string()
 }
 
 /// `now` as stored in the database: RFC 3339, UTC, milliseconds.
@@ -27,14 +25,14 @@ mod tests {
     use chrono::TimeZone;
 
     #[test]
-    fn ids_are_version_7_and_ordered_by_time() {
-        let a = new_id(Utc.with_ymd_and_hms(2024, 1, 1, 9, 0, 0).unwrap());
-        let b = new_id(Utc.with_ymd_and_hms(2024, 1, 1, 9, 0, 1).unwrap());
-        assert_eq!(Uuid::parse_str(&a).unwrap().get_version_num(), 7);
-        assert!(
-            a < b,
-            "a later id must sort after an earlier one: {a} vs {b}"
-        );
+    fn ids_are_random_version_4_and_distinct() {
+        let ids: std::collections::HashSet<String> = (0..1000).map(|_| new_id()).collect();
+        assert_eq!(ids.len(), 1000, "no two ids alike");
+        for id in &ids {
+            let uuid = Uuid::parse_str(id).unwrap();
+            assert_eq!(uuid.get_version_num(), 4, "{id}");
+            assert_eq!(uuid.get_variant(), uuid::Variant::RFC4122, "{id}");
+        }
     }
 
     #[test]

@@ -61,8 +61,8 @@ fn map_overlap(e: rusqlite::Error) -> Error {
 
 /// A new random booking code from [`CODE_ALPHABET`].
 fn new_booking_code() -> String {
-    // UUIDv4-quality randomness from the v7 generator's random bits (74 of them).
-    let id = uuid::Uuid::now_v7();
+    // the random bits of a UUIDv4 (the last 8 bytes hold 62 of them)
+    let id = uuid::Uuid::new_v4();
     let bytes = id.as_bytes();
     let mut n = u64::from_be_bytes(bytes[8..16].try_into().expect("8 bytes"));
     let mut code = String::with_capacity(CODE_LENGTH);
@@ -128,7 +128,7 @@ pub fn book(
         now.local().naive_local(),
         None,
     )?;
-    let id = ids::new_id(utc);
+    let id = ids::new_id();
     // A code collision is astronomically rare; retry a few times rather than fail.
     let mut attempt = 0;
     loop {

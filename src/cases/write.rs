@@ -98,7 +98,7 @@ pub fn open(conn: &mut Connection, input: &NewCase, operator: &str, now: Now) ->
     let tx = conn.transaction()?;
     let desk = desk::own_code(&tx)?;
     validate(&tx, input, now.today())?;
-    let id = ids::new_id(now.utc());
+    let id = ids::new_id();
     let ts = ids::timestamp(now.utc());
     let seq = next_change(&tx)?;
     tx.execute(

@@ -170,17 +170,10 @@ pub(super) fn write(
     Ok(opened)
 }
 
-/// A demo id: a UUIDv7 whose time is `date` at `hour` (local time taken as UTC+1), so
-/// ids sort like the accesses, and whose random bits come from `draw`.
-pub(super) fn demo_id(draw: &mut Draw, date: NaiveDate, hour: u8) -> String {
-    let minute = draw.below(60);
-    let local = date
-        .and_hms_opt(u32::from(hour), minute as u32, 0)
-        .expect("hour and minute are in range")
-        .and_utc()
-        .timestamp_millis();
-    let millis = (local - 3_600_000).max(0) as u64;
-    uuid::Builder::from_unix_timestamp_millis(millis, &draw.bytes10())
+/// A demo id: a UUIDv4 like every new id, its random bits drawn from `draw` so the
+/// same command writes the same ids.
+pub(super) fn demo_id(draw: &mut Draw) -> String {
+    uuid::Builder::from_random_bytes(draw.bytes16())
         .into_uuid()
         .to_string()
 }
@@ -224,7 +217,7 @@ fn build(
     actions.sort_unstable();
     actions.dedup();
     StoredAccess {
-        id: demo_id(draw, date, hour),
+        id: demo_id(draw),
         desk: desk.to_string(),
         revision: 1,
         deleted: false,
@@ -299,11 +292,11 @@ mod tests {
     }
 
     #[test]
-    fn demo_ids_are_uuid_v7_in_time_order() {
-        let mut d = Draw::new(2023, "GRO");
-        let a = demo_id(&mut d, day("2023-03-01"), 9);
-        let b = demo_id(&mut d, day("2023-03-02"), 9);
-        assert_eq!(uuid::Uuid::parse_str(&a).unwrap().get_version_num(), 7);
-        assert!(a < b);
+    fn demo_ids_are_uuid_v4_and_the_same_for_the_same_stream() {
+        let (mut d, mut again) = (Draw::new(2023, "GRO"), Draw::new(2023, "GRO"));
+        let (a, b) = (demo_id(&mut d), demo_id(&mut d));
+        assert_eq!(uuid::Uuid::parse_str(&a).unwrap().get_version_num(), 4);
+        assert_ne!(a, b);
+        assert_eq!((demo_id(&mut again), demo_id(&mut again)), (a, b));
     }
 }

@@ -22,7 +22,7 @@ fn day_between(draw: &mut Draw, from: NaiveDate, to: NaiveDate) -> NaiveDate {
 
 fn case(draw: &mut Draw, desk: &str, kind: CaseType, opened_on: NaiveDate) -> StoredCase {
     StoredCase {
-        id: demo_id(draw, opened_on, 12),
+        id: demo_id(draw),
         desk: desk.to_string(),
         revision: 1,
         deleted: false,

@@ -59,8 +59,8 @@ impl Draw {
     }
 
     /// Ten random bytes, for the random part of an id.
-    pub(super) fn bytes10(&mut self) -> [u8; 10] {
-        let mut out = [0; 10];
+    pub(super) fn bytes16(&mut self) -> [u8; 16] {
+        let mut out = [0; 16];
         self.0.fill_bytes(&mut out);
         out
     }

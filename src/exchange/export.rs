@@ -149,8 +149,9 @@ fn record_lines(
 
 /// The file name of the contract: `sportello-<DESK>-<FROM>_<TO>-<8 hex>.jsonl`.
 ///
-/// The 8 hex digits are the last ones of the export id: the random part of a UUIDv7,
-/// so two exports of the same period never share a name (the first ones are the clock).
+/// The 8 hex digits are the last ones of the export id, which are random (UUIDv4, and
+/// the random part of the UUIDv7s older versions wrote), so two exports of the same
+/// period never share a name.
 pub fn file_name(desk: &str, from: NaiveDate, to: NaiveDate, export_id: &str) -> String {
     let hex: String = export_id.chars().filter(char::is_ascii_hexdigit).collect();
     let tail = &hex[hex.len().saturating_sub(8)..];
@@ -183,7 +184,7 @@ pub fn export(
     dir: &Path,
     now: Now,
 ) -> Result<ExportSummary> {
-    export_as(conn, selection, dir, now, ids::new_id(now.utc()))
+    export_as(conn, selection, dir, now, ids::new_id())
 }
 
 /// [`export`] under a given export id: the id is the only random part of a file, so a

@@ -45,7 +45,7 @@ pub struct Header {
     pub format: String,
     /// Always [`FORMAT_VERSION`] in a file this program reads.
     pub format_version: i64,
-    /// A UUID naming this export (a UUIDv7 when this program wrote it).
+    /// A UUID naming this export (a random UUIDv4 when this program wrote it; older files carry UUIDv7s).
     pub export_id: String,
     /// The desk of every record in the file: 2 to 8 upper-case letters.
     pub desk: String,

@@ -128,7 +128,7 @@ pub fn record_batch(
     let ts = ids::timestamp(now.utc());
     let mut ids_written = Vec::with_capacity(count as usize);
     for _ in 0..count {
-        let id = ids::new_id(now.utc());
+        let id = ids::new_id();
         let seq = audit::next_change(&tx)?;
         tx.execute(
             "INSERT INTO accesses (id, desk, revision, deleted, date, hour, channel, nationality,
