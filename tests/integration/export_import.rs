@@ -1087,3 +1087,73 @@ fn a_desks_files_are_applied_in_export_order_whatever_order_they_come_in() {
         );
     }
 }
+
+#[test]
+fn a_repeated_key_or_an_oversized_file_is_rejected_and_stores_nothing() {
+    let mut desk = desk_store("FOL");
+    accesses::record(desk.conn_mut(), &access_on("2024-03-01"), "op", clock()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = export::export(desk.conn_mut(), Selection::SinceLast, dir.path(), clock())
+        .unwrap()
+        .path;
+    let text = std::fs::read_to_string(&path).unwrap();
+    // the access line with its date repeated, the checksum made right again: only the
+    // repeated key is wrong
+    let lines: Vec<&str> = text.lines().collect();
+    let access = lines[1].replacen(
+        "\"date\":\"2024-03-01\"",
+        "\"date\":\"2024-03-01\",\"date\":\"2023-03-01\"",
+        1,
+    );
+    assert_ne!(access, lines[1]);
+    let body = format!("{}\n{access}\n", lines[0]);
+    let sha = sha256_hex(body.as_bytes());
+    let doubled = format!("{body}{{\"record\":\"trailer\",\"count\":1,\"sha256\":\"{sha}\"}}\n");
+
+    let mut coordinator = desk_store("GRO");
+    let reports = import::import_files(
+        coordinator.conn_mut(),
+        &[("doubled.jsonl".into(), doubled.into_bytes())],
+        false,
+        now(),
+    )
+    .unwrap();
+    let rejection = reports[0].rejection.as_ref().expect("rejected");
+    assert_eq!(rejection.kind, RejectionKind::DuplicateKey);
+    assert_eq!(
+        (rejection.line, rejection.field.as_deref()),
+        (Some(2), Some("date"))
+    );
+    assert_eq!(
+        sportello::register::stored::count_all(coordinator.conn()).unwrap(),
+        0
+    );
+
+    // a file over the limit: refused by its size, as a sparse file of 256 MiB + 1 byte
+    let big = dir.path().join("big.jsonl");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(import::MAX_FILE_BYTES + 1).unwrap();
+    let reports = import::import_paths(
+        coordinator.conn_mut(),
+        std::slice::from_ref(&big),
+        false,
+        now(),
+    )
+    .unwrap();
+    let rejection = reports[0].rejection.as_ref().expect("rejected");
+    assert_eq!(
+        rejection.kind,
+        RejectionKind::TooLarge,
+        "{}",
+        rejection.message
+    );
+    assert!(
+        rejection.message.contains("big.jsonl"),
+        "{}",
+        rejection.message
+    );
+    assert_eq!(
+        sportello::register::stored::count_all(coordinator.conn()).unwrap(),
+        0
+    );
+}

@@ -37,7 +37,7 @@ pub fn apply(
     plan: &ImportPlan,
     now: DateTime<Utc>,
 ) -> Result<Vec<FileReport>> {
-    apply_with(conn, plan, now, |path| std::fs::read(path))
+    apply_with(conn, plan, now, super::read_limited)
 }
 
 /// [`apply`], reading each file's bytes with `read`.

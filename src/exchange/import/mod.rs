@@ -38,6 +38,7 @@ use crate::{Error, Result};
 
 mod apply;
 mod check;
+mod json;
 mod log;
 mod parse;
 mod plan;
@@ -102,6 +103,42 @@ pub enum RejectionKind {
     /// the plan no longer says what importing this file would do: nothing stored;
     /// preview again.
     StalePlan,
+    /// A JSON object repeats a key (`field` names it): a hand-edited or damaged file.
+    DuplicateKey,
+    /// The file is larger than [`MAX_FILE_BYTES`]: nothing of it is read past the limit.
+    TooLarge,
+}
+
+/// The largest export file read: 256 MiB, about 700,000 records, far more than a desk
+/// writes in years (a year of Grosseto is about 4 MiB). A larger file is refused before
+/// it is read, so a wrong file chosen by mistake (a video, a disk image) cannot fill
+/// the memory.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads the file at `path`, refusing one larger than [`MAX_FILE_BYTES`] with an error
+/// of kind `FileTooLarge`, having read no more than the limit and one byte.
+pub(crate) fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::from(std::io::ErrorKind::FileTooLarge));
+    }
+    Ok(bytes)
+}
+
+/// The rejection of a file over the size limit.
+pub(crate) fn too_large() -> Rejection {
+    err(
+        RejectionKind::TooLarge,
+        None,
+        None,
+        format!(
+            "the file is larger than {} MiB: it is not a desk's export (check the file chosen)",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
 }
 
 /// A code of a file that the codebook does not know, with where it is.

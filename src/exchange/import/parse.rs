@@ -11,7 +11,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate};
 use serde_json::{Map, Value};
 
-use super::{ExportFile, Rejection, RejectionKind, err};
+use super::json::{self, Bad};
+use super::{ExportFile, MAX_FILE_BYTES, Rejection, RejectionKind, err, too_large};
 use crate::cases::CaseType;
 use crate::desk;
 use crate::exchange::wire::{
@@ -181,13 +182,19 @@ pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 fn json_line(line: usize, bytes: &[u8]) -> Result<Value, Rejection> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        err(
+    json::value(bytes).map_err(|bad| match bad {
+        Bad::Syntax(e) => err(
             K::NotJson,
             Some(line),
             None,
             format!("not valid JSON ({e})"),
-        )
+        ),
+        Bad::DuplicateKey(key) => err(
+            K::DuplicateKey,
+            Some(line),
+            Some(&key),
+            format!("the key \"{key}\" appears twice in one object: a hand-edited or damaged file"),
+        ),
     })
 }
 
@@ -402,6 +409,9 @@ fn parse_case(obj: &Obj<'_>) -> Result<CaseLine, Rejection> {
 
 /// Reads and checks a whole file (format version 1). Pure: no database, no codebook.
 pub fn parse(bytes: &[u8]) -> Result<ExportFile, Rejection> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
     if let Err(e) = std::str::from_utf8(bytes) {
         let line = bytes[..e.valid_up_to()]
             .iter()
@@ -461,8 +471,10 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, Rejection> {
     if last < 2 {
         return Err(missing_trailer());
     }
-    let trailer_value =
-        serde_json::from_slice::<Value>(lines[last - 1]).map_err(|_| missing_trailer())?;
+    let trailer_value = json_line(last, lines[last - 1]).map_err(|e| match e.kind {
+        K::DuplicateKey => e,
+        _ => missing_trailer(),
+    })?;
     let trailer = Obj::new(last, &trailer_value).map_err(|_| missing_trailer())?;
     if record_kind(&trailer).ok() != Some("trailer") {
         return Err(missing_trailer());

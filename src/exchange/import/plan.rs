@@ -322,17 +322,23 @@ pub fn plan(conn: &Connection, paths: &[PathBuf]) -> Result<ImportPlan> {
     let mut unreadable = Vec::new();
     for path in expand_paths(paths)? {
         let name = path.display().to_string();
-        match std::fs::read(&path) {
+        match super::read_limited(&path) {
             Ok(bytes) => files.push((name, bytes)),
             Err(e) => unreadable.push(PlannedFile {
                 report: FileReport::rejected(
                     &name,
-                    err(
-                        RejectionKind::Unreadable,
-                        None,
-                        None,
-                        format!("{name}: cannot be read ({e})"),
-                    ),
+                    if e.kind() == std::io::ErrorKind::FileTooLarge {
+                        let mut rejection = super::too_large();
+                        rejection.message = format!("{name}: {}", rejection.message);
+                        rejection
+                    } else {
+                        err(
+                            RejectionKind::Unreadable,
+                            None,
+                            None,
+                            format!("{name}: cannot be read ({e})"),
+                        )
+                    },
                     None,
                 ),
                 path,

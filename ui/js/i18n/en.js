@@ -239,6 +239,8 @@ export default {
   'rej.not_stored': 'the file is valid but storing it failed; nothing was stored. Try again.',
   'rej.changed_since_plan': 'the file changed after the preview; nothing was stored. Preview it again.',
   'rej.stale_plan': 'the data changed after the preview (another import or a correction); nothing was stored. Preview again.',
+  'rej.duplicate_key': 'the same field appears twice in the line: the file was edited by hand or is damaged; ask the desk to send it again.',
+  'rej.too_large': 'the file is larger than 256 MiB: it is not a desk export. Check the file chosen.',
 
   'field.record': 'kind of line',
   'field.format': 'format',

@@ -243,6 +243,8 @@ export default {
   'rej.not_stored': 'il file è valido ma il salvataggio non è riuscito; non è stato salvato niente. Riprova.',
   'rej.changed_since_plan': 'il file è cambiato dopo l’anteprima; non è stato salvato niente. Rifai l’anteprima.',
   'rej.stale_plan': 'i dati sono cambiati dopo l’anteprima (un’altra importazione o una correzione); non è stato salvato niente. Rifai l’anteprima.',
+  'rej.duplicate_key': 'lo stesso campo compare due volte nella riga: il file è stato modificato a mano o è danneggiato; chiedi allo sportello di rimandarlo.',
+  'rej.too_large': 'il file è più grande di 256 MiB: non è un’esportazione di uno sportello. Controlla il file scelto.',
 
   'field.record': 'tipo di riga',
   'field.format': 'formato',
