@@ -149,6 +149,13 @@ fn a_closed_year_is_protected() {
         ],
         "an access added to 2023: the figures it counts in, each +1"
     );
+    let json = serde_json::to_value(&plan).unwrap();
+    assert_eq!(
+        json[0]["closed_years"][0]["figures"][0]["figure"],
+        "accesses_front_desk"
+    );
+    let back: ImportPlan = serde_json::from_value(json).unwrap();
+    assert_eq!(back, plan, "the plan the app shows comes back as it was");
     let before = dump(&d.gro);
     let reports = import::apply(d.gro.conn_mut(), &plan, now()).unwrap();
     let r = &reports[0];
@@ -517,5 +524,19 @@ fn the_report_texts_round_trip_through_the_command_line() {
         String::from_utf8_lossy(&long.stderr).contains("at most 20000"),
         "{}",
         String::from_utf8_lossy(&long.stderr)
+    );
+}
+
+#[test]
+fn a_year_not_over_cannot_be_closed() {
+    let mut gro = desk_store("GRO");
+    let err = closing::close_year(gro.conn_mut(), 2024, "M.R.", clock()).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert!(err.to_string().contains("not over"), "{err}");
+    assert!(!yearbook::status(gro.conn(), 2024).unwrap().closed);
+    let state = closing::close_year(gro.conn_mut(), 2023, "M.R.", clock()).unwrap();
+    assert!(
+        state.status.closed && state.since_published.is_empty(),
+        "{state:?}"
     );
 }
