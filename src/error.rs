@@ -4,8 +4,9 @@
 //! UI branches on the code (and shows its own Italian text) and never parses messages.
 //! Messages say what happened and, where it helps, what to do next.
 //!
-//! The module also owns [`Refusal`], the reasons the appointment calendar gives, so
-//! the error type depends on no domain module and every domain module can use it.
+//! The module also owns [`Refusal`], the reasons the appointment calendar (and the
+//! closed years of the report) give, so the error type depends on no domain module and
+//! every domain module can use it.
 
 use std::path::PathBuf;
 
@@ -133,9 +134,10 @@ impl Error {
     }
 }
 
-/// Why the calendar refuses a booking, a move or an outcome ([`Error::Refused`]): a
-/// stable code the interface translates (the CLI prints the English message). The codes
-/// are part of the IPC contract: add, never rename.
+/// Why the calendar refuses a booking, a move or an outcome, or a write is refused
+/// because its year is closed ([`Error::Refused`]): a stable code the interface
+/// translates (the CLI prints the English message). The codes are part of the IPC
+/// contract: add, never rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
@@ -159,6 +161,9 @@ pub enum Refusal {
     AlreadyMarked,
     /// Only a booked appointment can be moved.
     NotBooked,
+    /// The write would change a year whose report is published (closed): the year is
+    /// the error's `detail`; reopen it first.
+    ClosedYear,
 }
 
 impl Refusal {
@@ -175,6 +180,7 @@ impl Refusal {
             Refusal::WasCancelled => "was_cancelled",
             Refusal::AlreadyMarked => "already_marked",
             Refusal::NotBooked => "not_booked",
+            Refusal::ClosedYear => "closed_year",
         }
     }
 
@@ -206,6 +212,7 @@ mod tests {
             WasCancelled,
             AlreadyMarked,
             NotBooked,
+            ClosedYear,
         ] {
             assert_eq!(
                 serde_json::to_value(r).unwrap(),

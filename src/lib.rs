@@ -25,6 +25,7 @@ pub mod print;
 pub mod register;
 pub mod report;
 pub mod store;
+pub mod yearbook;
 
 pub use clock::Now;
 pub use error::{Error, Result};

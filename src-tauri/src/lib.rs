@@ -121,6 +121,11 @@ pub fn run() {
             commands::report::report_completeness,
             commands::report::save_report_csv,
             commands::report::save_report_xlsx,
+            commands::years::report_year_state,
+            commands::years::close_report_year,
+            commands::years::reopen_report_year,
+            commands::years::report_texts,
+            commands::years::save_report_text,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");

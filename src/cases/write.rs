@@ -1,15 +1,40 @@
 //! Writing cases: opening, correcting, closing, deleting, and the follow-up notes.
 //!
 //! Each change of the travelling half is one transaction with its change number and
-//! its audit row; the personal file is written in the same transaction.
+//! its audit row; the personal file is written in the same transaction. A change that
+//! would alter the counts of a closed year (its report is published) is refused:
+//! opening a case back in that year, or deleting, correcting or archiving one it
+//! counts differently afterwards. Archiving in 2024 a case carried through a closed
+//! 2023 changes nothing there (it was carried out of 2023 either way) and is allowed.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction, params};
 
-use super::{Case, CaseNote, NewCase, PersonalFile, get};
+use super::{Case, CaseNote, CaseType, NewCase, PersonalFile, get};
 use crate::codebook::{self, List};
 use crate::store::audit;
+use crate::yearbook::{self, CaseSpan};
 use crate::{Error, Now, Result, desk, ids, limits};
+
+/// How the yearly report counts a case of this type, opened and closed on these days.
+fn span(case_type: CaseType, opened_on: NaiveDate, closed_on: Option<NaiveDate>) -> CaseSpan {
+    CaseSpan {
+        full: case_type == CaseType::Full,
+        opened_on,
+        closed_on,
+    }
+}
+
+fn input_span(input: &NewCase) -> CaseSpan {
+    span(input.case_type, input.opened_on, input.closed_on)
+}
+
+/// How the report counts a stored, live case (one without a type counts nowhere).
+fn case_span(case: &Case) -> Option<CaseSpan> {
+    case.case_type
+        .map(|t| span(t, case.opened_on, case.closed_on))
+}
+
 fn validate(conn: &Connection, input: &NewCase, today: NaiveDate) -> Result<()> {
     codebook::require_active(conn, List::Reason, &input.reason, "reason")?;
     if input.opened_on > today {
@@ -98,6 +123,7 @@ pub fn open(conn: &mut Connection, input: &NewCase, operator: &str, now: Now) ->
     let tx = conn.transaction()?;
     let desk = desk::own_code(&tx)?;
     validate(&tx, input, now.today())?;
+    yearbook::refuse_case_change(&tx, None, Some(&input_span(input)), "opened_on")?;
     let id = ids::new_id();
     let ts = ids::timestamp(now.utc());
     let seq = next_change(&tx)?;
@@ -157,6 +183,8 @@ pub fn correct(
     validate(&tx, input, now.today())?;
     let ts = ids::timestamp(now.utc());
     let case = current_for_change(&tx, id, expected_revision)?;
+    let new = input_span(input);
+    yearbook::refuse_case_change(&tx, case_span(&case).as_ref(), Some(&new), "opened_on")?;
     let seq = next_change(&tx)?;
     let revision = case.revision + 1;
     tx.execute(
@@ -194,6 +222,12 @@ pub fn close(
     let case = current_for_change(&tx, id, expected_revision)?;
     // a retired reason code stays valid on an existing case: check only the dates here
     check_closing(case.opened_on, closed_on, now.today())?;
+    let old = case_span(&case);
+    let new = old.map(|c| CaseSpan {
+        closed_on: Some(closed_on),
+        ..c
+    });
+    yearbook::refuse_case_change(&tx, old.as_ref(), new.as_ref(), "closed_on")?;
     let seq = next_change(&tx)?;
     let revision = case.revision + 1;
     tx.execute(
@@ -218,6 +252,7 @@ pub fn delete(
     let ts = ids::timestamp(now.utc());
     let tx = conn.transaction()?;
     let case = current_for_change(&tx, id, expected_revision)?;
+    yearbook::refuse_case_change(&tx, case_span(&case).as_ref(), None, "opened_on")?;
     let seq = next_change(&tx)?;
     let revision = case.revision + 1;
     tx.execute(

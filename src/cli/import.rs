@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use sportello::exchange::import::{self, DeskSequences, FileReport, Outcome};
-use sportello::{Error, Now, Store};
+use sportello::{Error, Now, Store, report};
 
 use super::{Format, print_json};
 
@@ -21,6 +21,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Confirm reopening the closed year YYYY if a file would change its figures
+    /// (repeatable). Without it such a file is refused, with nothing stored.
+    #[arg(long = "reopen-year", value_name = "YYYY")]
+    reopen_years: Vec<i32>,
     /// Export files, or folders holding them (*.jsonl).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
@@ -86,6 +90,13 @@ fn print_report(r: &FileReport, dry_run: bool) {
                     c.fields.join(", ")
                 );
             }
+            for c in &r.closed_years {
+                if dry_run {
+                    println!("  closed year {c}: import it with --reopen-year {}", c.year);
+                } else {
+                    println!("  reopened year {c}: close it again after republishing its report");
+                }
+            }
         }
         Outcome::AlreadyImported => println!("already imported: {}{origin}", r.file),
         Outcome::Rejected => println!("rejected: {}", r.message),
@@ -93,20 +104,22 @@ fn print_report(r: &FileReport, dry_run: bool) {
 }
 
 /// Plans the import of the files, then applies the plan (or, with `--dry-run`, prints
-/// it). Exit status 1 when any file was rejected.
+/// it). A file that would change a closed year's figures is refused unless its year is
+/// given with `--reopen-year`. Exit status 1 when any file was rejected.
 pub fn run(store: &mut Store, args: Args) -> Result<ExitCode, Error> {
     let Args {
         dry_run,
         format,
+        reopen_years,
         files,
     } = args;
     let json_out = matches!(format, Format::Json);
     let now = Now::read();
-    let plan = import::plan(store.conn(), &files)?;
+    let plan = report::closing::plan_import(store.conn_mut(), &files)?;
     let reports = if dry_run {
         plan.reports()
     } else {
-        import::apply(store.conn_mut(), &plan, now.utc())?
+        import::apply_reopening(store.conn_mut(), &plan, &reopen_years, now.utc())?
     };
     if reports.is_empty() {
         return Err(Error::invalid(

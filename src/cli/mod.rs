@@ -19,6 +19,7 @@ mod desk;
 mod export;
 mod import;
 mod report;
+mod year;
 
 /// Front-desk register of the Sportello Info Immigrati desks: codebook, desk,
 /// export, import and yearly report, on the same database as the desktop app.
@@ -70,6 +71,15 @@ enum Command {
         #[command(subcommand)]
         action: cases::Action,
     },
+    /// The years of the activity report: close a year once its report is published
+    /// (its figures are then protected), reopen it, show its state.
+    Year {
+        #[command(subcommand)]
+        action: year::Action,
+    },
+    /// The texts of a year's report (activities, conventions and protocols, projects):
+    /// show them, or replace one from a file.
+    ReportText(year::TextArgs),
 }
 
 /// How a command prints what it shows.
@@ -138,6 +148,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Demo(args) => demo::run(&mut store, args)?,
         Command::Appointments { action } => appointments::run(&mut store, action)?,
         Command::Cases { action } => cases::run(&mut store, action)?,
+        Command::Year { action } => year::run(&mut store, action)?,
+        Command::ReportText(args) => year::run_text(&mut store, args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

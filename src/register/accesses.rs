@@ -4,7 +4,8 @@
 //! can name a person. Every write is one transaction that also takes a new change
 //! number (for exports) and writes the audit log. A correction is a new revision of
 //! the same id; a deletion is a tombstone (`deleted`), so the change reaches the
-//! coordinator on the next export. Only the own desk's records can change here.
+//! coordinator on the next export. Only the own desk's records can change here, and
+//! none dated in a closed year (its report is published: [`crate::yearbook`]).
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codebook::{self, List};
 use crate::store::audit;
-use crate::{Error, Now, Result, desk, ids, limits};
+use crate::{Error, Now, Result, desk, ids, limits, yearbook};
 
 /// The characteristics of an access, as entered (one `NewAccess` per write).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +125,7 @@ pub fn record_batch(
     }
     let tx = conn.transaction()?;
     validate(&tx, input, now)?;
+    yearbook::refuse_dates(&tx, &[input.date], "date")?;
     let desk = desk::own_code(&tx)?;
     let ts = ids::timestamp(now.utc());
     let mut ids_written = Vec::with_capacity(count as usize);
@@ -189,6 +191,7 @@ pub fn correct(
     let tx = conn.transaction()?;
     validate(&tx, input, now)?;
     let revision = next_revision(&tx, id, expected_revision)?;
+    yearbook::refuse_dates(&tx, &[get(&tx, id)?.date, input.date], "date")?;
     let seq = audit::next_change(&tx)?;
     tx.execute(
         "UPDATE accesses SET revision = ?2, date = ?3, hour = ?4, channel = ?5, nationality = ?6,
@@ -254,6 +257,7 @@ pub(crate) fn delete_in(
     now: Now,
 ) -> Result<Access> {
     let revision = next_revision(tx, id, expected_revision)?;
+    yearbook::refuse_dates(tx, &[get(tx, id)?.date], "date")?;
     let seq = audit::next_change(tx)?;
     tx.execute(
         "UPDATE accesses SET revision = ?2, deleted = 1, updated_at = ?3, change_seq = ?4 WHERE id = ?1",

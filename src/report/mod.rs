@@ -21,6 +21,7 @@ use crate::codebook::{self, Codebook, List};
 use crate::register::figures::{self, Scope};
 use crate::{Result, cases, limits};
 
+pub mod closing;
 pub mod completeness;
 pub mod csv;
 pub mod facts;

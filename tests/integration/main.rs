@@ -3,6 +3,7 @@
 mod appointments;
 mod cases;
 mod cli;
+mod closed_years;
 mod completeness;
 mod demo;
 mod export_import;

@@ -51,13 +51,17 @@ function unknown(err, area) {
   return t('err.generic', { code: err?.code ?? 'error', message });
 }
 
-/** A refusal of the calendar, told by its reason; null for a reason newer than this interface. */
+/**
+ * A refusal of the calendar or of a closed year, told by its reason; null for a reason
+ * newer than this interface.
+ */
 function refusalText(err) {
   if (err.reason === 'closed') {
     return err.detail ? t('appt.refusal.closed', { detail: err.detail }) : t('appt.err.closedDay');
   }
   const key = `appt.refusal.${err.reason}`;
-  const text = t(key);
+  // `detail` is what the reason refers to (the closed year of `closed_year`)
+  const text = t(key, { detail: err.detail ?? '' });
   return text === key ? null : text;
 }
 
@@ -67,6 +71,7 @@ function invalidText(err, area, folder) {
   if (area === 'report') {
     if (field === 'path') return t('report.err.path');
     if (field === 'xlsx') return t('report.err.xlsx');
+    if (field === 'text') return t('texts.err.text');
     return null;
   }
   if (area === 'appointments') {

@@ -61,7 +61,8 @@ export const chooseSavePath = (defaultPath) => window.__TAURI__.dialog.save({
 export const exportToPath = (dir) => invoke('export_to_path', { dir });
 export const getExportStatus = () => invoke('get_export_status');
 export const planImport = (paths) => invoke('plan_import', { paths });
-export const applyImport = (plan) => invoke('apply_import', { plan });
+// `reopenYears`: the closed years whose reopening the coordinator confirmed in the preview.
+export const applyImport = (plan, reopenYears = []) => invoke('apply_import', { plan, reopenYears });
 export const getImportStatus = () => invoke('get_import_status');
 
 // Native dialogs (the dialog plugin): a folder, or export files; null when cancelled.
@@ -104,3 +105,11 @@ export const chooseXlsxPath = (defaultPath) => window.__TAURI__.dialog.save({
   defaultPath,
   filters: [{ name: 'Excel', extensions: ['xlsx'] }],
 });
+
+// The years of the report (closed or open) and the report's texts (views/report-texts.js).
+export const reportYearState = (year) => invoke('report_year_state', { year });
+export const closeReportYear = (year) => invoke('close_report_year', { year });
+export const reopenReportYear = (year, reason) => invoke('reopen_report_year', { year, reason });
+export const reportTexts = (year) => invoke('report_texts', { year });
+export const saveReportText = (year, section, text) =>
+  invoke('save_report_text', { year, section, text });

@@ -7,3 +7,4 @@ pub mod codebook;
 pub mod desk;
 pub mod report;
 pub mod sync;
+pub mod years;

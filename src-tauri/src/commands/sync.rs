@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use sportello::Now;
 use sportello::exchange::export::{self, ExportSummary, Selection};
 use sportello::exchange::import::{self, FileReport, ImportPlan};
+use sportello::report::closing;
 use tauri::State;
 
 use crate::AppState;
@@ -31,20 +32,33 @@ pub fn get_export_status(state: State<'_, AppState>) -> IpcResult<export::Status
 }
 
 /// The preview: the plan of importing `paths` (files or folders), one entry per file
-/// with what it would do; stores nothing. Hand it back to [`apply_import`].
+/// with what it would do, and for a file that would change closed years the figures
+/// that would change (`closed_years`); stores nothing. Hand it back to [`apply_import`].
 #[tauri::command(async)]
 pub fn plan_import(state: State<'_, AppState>, paths: Vec<String>) -> IpcResult<ImportPlan> {
-    let store = state.store.lock().expect("store lock");
+    let mut store = state.store.lock().expect("store lock");
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    Ok(import::plan(store.conn(), &paths)?)
+    Ok(closing::plan_import(store.conn_mut(), &paths)?)
 }
 
 /// Applies a plan made by [`plan_import`], each file in its own transaction; a file
-/// changed since the preview, or planned over records that changed since, is refused.
+/// changed since the preview, or planned over records that changed since, is refused,
+/// and so is a file that would change a closed year not in `reopen_years` (the years
+/// whose reopening the coordinator confirmed).
 #[tauri::command(async)]
-pub fn apply_import(state: State<'_, AppState>, plan: ImportPlan) -> IpcResult<Vec<FileReport>> {
+pub fn apply_import(
+    state: State<'_, AppState>,
+    plan: ImportPlan,
+    reopen_years: Option<Vec<i32>>,
+) -> IpcResult<Vec<FileReport>> {
     let mut store = state.store.lock().expect("store lock");
-    Ok(import::apply(store.conn_mut(), &plan, Now::read().utc())?)
+    let reopen = reopen_years.unwrap_or_default();
+    Ok(import::apply_reopening(
+        store.conn_mut(),
+        &plan,
+        &reopen,
+        Now::read().utc(),
+    )?)
 }
 
 /// Per desk, the export sequence numbers received and missing, and the import log.

@@ -8,14 +8,18 @@
 //! that transaction: if the result differs from the plan, the database moved on since
 //! the preview (another import, a correction), and the file is refused
 //! ([`RejectionKind::StalePlan`]) with nothing stored, so that what is applied is always
-//! what was shown.
+//! what was shown. A file that would change a closed year is refused
+//! ([`RejectionKind::ClosedYear`], nothing stored or logged) unless the caller confirmed
+//! reopening that year; then the year is reopened in the file's transaction.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
 use super::check::{Checked, check};
+use super::closed;
 use super::log::log_outcome;
 use super::plan::{
     Action, ImportPlan, Overlay, PlannedFile, PlannedRecord, imported_report, plan_records,
@@ -24,40 +28,71 @@ use super::{ExportFile, FileReport, Outcome, RejectionKind, err};
 use crate::codebook::{self, Codebook};
 use crate::exchange::records;
 use crate::exchange::wire::{Record, sha256_hex};
-use crate::{Result, cases, desk, ids, register};
+use crate::yearbook::{self, ClosedYearChange};
+use crate::{Result, cases, desk, ids, preferences, register};
 
 use RejectionKind as K;
 
 /// Applies `plan` (made by [`super::plan`]): each file read again from its path and
 /// stored in its own transaction, or refused with nothing stored. Every file gets a row
-/// in the import log, refused ones included. Returns one report per planned file, in
-/// the plan's order.
+/// in the import log, refused ones included, except a file held back because it would
+/// change a closed year ([`RejectionKind::ClosedYear`]). Returns one report per planned
+/// file, in the plan's order.
 pub fn apply(
     conn: &mut Connection,
     plan: &ImportPlan,
     now: DateTime<Utc>,
 ) -> Result<Vec<FileReport>> {
-    apply_with(conn, plan, now, super::read_limited)
+    apply_reopening(conn, plan, &[], now)
 }
 
-/// [`apply`], reading each file's bytes with `read`.
+/// [`apply`], confirming the reopening of the closed years in `reopen`: a file that
+/// would change them is imported, and each such year is reopened (with its audit row)
+/// in that file's transaction. A file that would change a closed year not in `reopen`
+/// is still refused.
+pub fn apply_reopening(
+    conn: &mut Connection,
+    plan: &ImportPlan,
+    reopen: &[i32],
+    now: DateTime<Utc>,
+) -> Result<Vec<FileReport>> {
+    apply_with(conn, plan, reopen, now, super::read_limited)
+}
+
+/// What applying one file needs besides the file: the codebook, the time, the years
+/// the caller confirmed reopening, and those reopened so far by this batch.
+struct Batch<'a> {
+    codebook: Codebook,
+    now: DateTime<Utc>,
+    reopen: &'a [i32],
+    reopened: BTreeSet<i32>,
+}
+
+/// [`apply_reopening`], reading each file's bytes with `read`.
 pub(super) fn apply_with(
     conn: &mut Connection,
     plan: &ImportPlan,
+    reopen: &[i32],
     now: DateTime<Utc>,
     read: impl Fn(&Path) -> std::io::Result<Vec<u8>>,
 ) -> Result<Vec<FileReport>> {
     crate::demo::refuse_in_demo(conn, "import")?;
-    let codebook = codebook::load(conn)?;
+    let mut batch = Batch {
+        codebook: codebook::load(conn)?,
+        now,
+        reopen,
+        reopened: BTreeSet::new(),
+    };
     let mut reports = Vec::with_capacity(plan.files.len());
     for planned in &plan.files {
         let (report, sha) = if planned.report.outcome == Outcome::Imported {
-            apply_file(conn, planned, &codebook, now, &read)?
+            apply_file(conn, planned, &mut batch, &read)?
         } else {
             // rejected or already imported when planned: nothing to store, only the log
             (planned.report.clone(), planned.sha256.clone())
         };
-        if report.outcome != Outcome::Imported {
+        let held = report.rejection.as_ref().map(|r| r.kind) == Some(K::ClosedYear);
+        if report.outcome != Outcome::Imported && !held {
             log_outcome(conn, &report, &sha, now)?;
         }
         reports.push(report);
@@ -80,10 +115,10 @@ fn refused(planned: &PlannedFile, kind: RejectionKind, message: String) -> FileR
 fn apply_file(
     conn: &mut Connection,
     planned: &PlannedFile,
-    codebook: &Codebook,
-    now: DateTime<Utc>,
+    batch: &mut Batch<'_>,
     read: &impl Fn(&Path) -> std::io::Result<Vec<u8>>,
 ) -> Result<(FileReport, String)> {
+    let now = batch.now;
     let name = planned.report.file.as_str();
     let bytes = match read(&planned.path) {
         Ok(bytes) => bytes,
@@ -101,20 +136,79 @@ fn apply_file(
     }
     let tx = conn.transaction()?;
     // on error or refusal the transaction is dropped, hence rolled back: nothing stored
-    let file = match check(&tx, name, &bytes, codebook, &Default::default())? {
+    let file = match check(&tx, name, &bytes, &batch.codebook, &Default::default())? {
         Checked::Apply(file) => file,
         Checked::Done(_) => return Ok((stale(planned), sha)),
     };
-    let records = plan_records(&tx, &mut Overlay::default(), &file)?;
+    // a year this batch reopened still counts as closed for its later files, as it did
+    // in the plan: their changes of it need the same confirmation
+    let mut closed = yearbook::closed_years(&tx)?;
+    closed.extend(&batch.reopened);
+    let (records, touched) = plan_records(&tx, &mut Overlay::protecting(closed), &file)?;
     if records != planned.records {
         return Ok((stale(planned), sha));
     }
-    let stored = store_file(&tx, name, &file, &records, now).and_then(|()| Ok(tx.commit()?));
+    let closed_years = closed::changes(&touched, &planned.report.closed_years);
+    if touched.keys().any(|y| !batch.reopen.contains(y)) {
+        return Ok((held_back(planned, closed_years), sha));
+    }
+    let stored = reopen_years(&tx, planned, &touched, batch)
+        .and_then(|()| store_file(&tx, name, &file, &records, now))
+        .and_then(|()| Ok(tx.commit()?));
     let report = match stored {
-        Ok(()) => imported_report(name, &file, &records),
+        Ok(()) => {
+            batch.reopened.extend(touched.keys());
+            let mut report = imported_report(name, &file, &records);
+            report.closed_years = closed_years;
+            report
+        }
         Err(e) => refused(planned, K::NotStored, e.to_string()),
     };
     Ok((report, sha))
+}
+
+/// Reopens the years of `touched` that are still closed, for the import of `planned`.
+fn reopen_years(
+    tx: &Connection,
+    planned: &PlannedFile,
+    touched: &BTreeMap<i32, usize>,
+    batch: &Batch<'_>,
+) -> Result<()> {
+    let operator = preferences::signing_operator(tx)?;
+    let r = &planned.report;
+    let reason = match (&r.desk, r.sequence) {
+        (Some(desk), Some(seq)) => format!("import of {desk} export no. {seq}"),
+        _ => "import of a desk export".to_string(),
+    };
+    for year in touched.keys().filter(|y| !batch.reopened.contains(y)) {
+        yearbook::reopen_in(tx, *year, &reason, &operator, batch.now)?;
+    }
+    Ok(())
+}
+
+/// The refusal of a file that would change closed years whose reopening was not
+/// confirmed: the years and their figures, and what to do.
+fn held_back(planned: &PlannedFile, closed_years: Vec<ClosedYearChange>) -> FileReport {
+    let what: Vec<String> = closed_years.iter().map(ToString::to_string).collect();
+    let flags: Vec<String> = closed_years
+        .iter()
+        .map(|c| format!("--reopen-year {}", c.year))
+        .collect();
+    let years = if closed_years.len() == 1 {
+        "year"
+    } else {
+        "years"
+    };
+    let message = format!(
+        "it would change the closed {years} {} whose report is published: nothing imported; \
+         to import it, confirm reopening (sportello import {} ...) and close the year again \
+         after republishing",
+        what.join(", "),
+        flags.join(" ")
+    );
+    let mut report = refused(planned, K::ClosedYear, message);
+    report.closed_years = closed_years;
+    report
 }
 
 fn stale(planned: &PlannedFile) -> FileReport {
@@ -127,6 +221,31 @@ fn stale(planned: &PlannedFile) -> FileReport {
     )
 }
 
+/// Writes the new and updated records of `file` as `records` plans them (inside the
+/// caller's transaction), adding its desk if it is new here.
+pub(super) fn write_records(
+    conn: &Connection,
+    file: &ExportFile,
+    records: &[PlannedRecord],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let desk = &file.header.desk;
+    let ts = ids::timestamp(now);
+    desk::ensure_known(conn, desk, now)?;
+    for ((_, record), planned) in file.records.iter().zip(records) {
+        match (planned.action, record) {
+            (Action::New | Action::Updated, Record::Access(a)) => {
+                register::stored::write_imported(conn, &records::received_access(a, desk), &ts)?
+            }
+            (Action::New | Action::Updated, Record::Case(c)) => {
+                cases::stored::write_imported(conn, &records::received_case(c, desk), &ts)?
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Writes `file`'s records as `records` plans them, with its log row and conflicts.
 fn store_file(
     conn: &Connection,
@@ -137,7 +256,6 @@ fn store_file(
 ) -> Result<()> {
     let h = &file.header;
     let ts = ids::timestamp(now);
-    desk::ensure_known(conn, &h.desk, now)?;
     conn.execute(
         "INSERT INTO imports (imported_at, file_name, file_sha256, export_id, desk, sequence, outcome)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'imported')",
@@ -145,16 +263,11 @@ fn store_file(
     )?;
     let import_id = conn.last_insert_rowid();
     let count = |a: Action| records.iter().filter(|r| r.action == a).count() as i64;
-    for ((_, record), planned) in file.records.iter().zip(records) {
-        match (planned.action, record) {
-            (Action::New | Action::Updated, Record::Access(a)) => {
-                register::stored::write_imported(conn, &records::received_access(a, &h.desk), &ts)?
-            }
-            (Action::New | Action::Updated, Record::Case(c)) => {
-                cases::stored::write_imported(conn, &records::received_case(c, &h.desk), &ts)?
-            }
-            (Action::Unchanged, _) => {}
-            (Action::Conflict, _) => {
+    write_records(conn, file, records, now)?;
+    for planned in records {
+        match planned.action {
+            Action::New | Action::Updated | Action::Unchanged => {}
+            Action::Conflict => {
                 conn.execute(
                     "INSERT INTO import_conflicts (import_id, record, record_id, revision, fields)
                      VALUES (?1, ?2, ?3, ?4, ?5)",

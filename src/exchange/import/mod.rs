@@ -22,9 +22,21 @@
 //! installation's own desk is rejected: its records are here already, and taking them
 //! back as imported would strip them of their `change_seq`.
 //!
+//! Closed years ([`crate::yearbook`]): a year whose report is published is protected.
+//! The plan notes, per file, the closed years its records would change (an access of
+//! the year added, corrected or deleted, or moved into or out of it; a case whose
+//! counts in the year change), and the report weighs the figures that would change
+//! (the report's `closing::weigh`, over a [`rehearse`]al of the plan). Applying
+//! refuses such a file ([`RejectionKind::ClosedYear`]) unless the caller confirms
+//! reopening those years ([`apply_reopening`]): the years are then reopened, with their
+//! audit rows, in the file's own transaction, and the coordinator closes them again
+//! after republishing. A closed year is never changed while it stays closed.
+//!
 //! Logging ([`log`]): every applied plan writes one `imports` row per file, for rejected
 //! and already imported files too (so the coordinator can see what arrived and why it
-//! was refused); a rejected file stores nothing else. A plan writes nothing at all.
+//! was refused); a rejected file stores nothing else. A file held back for a closed
+//! year is not a bad file and is not logged: the database stays exactly as it was until
+//! the coordinator confirms. A plan writes nothing at all.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -34,17 +46,20 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::wire::{Header, Record};
+use crate::yearbook::ClosedYearChange;
 use crate::{Error, Result};
 
 mod apply;
 mod check;
+mod closed;
 mod json;
 mod log;
 mod parse;
 mod plan;
 
-pub use apply::apply;
+pub use apply::{apply, apply_reopening};
 pub use check::check_codes;
+pub use closed::rehearse;
 pub use log::{DeskSequences, LogEntry, Status, log, sequences, status};
 pub use parse::parse;
 pub use plan::{Action, ImportPlan, PlannedFile, PlannedRecord, plan, plan_files};
@@ -107,6 +122,10 @@ pub enum RejectionKind {
     DuplicateKey,
     /// The file is larger than [`MAX_FILE_BYTES`]: nothing of it is read past the limit.
     TooLarge,
+    /// The file would change the figures of a closed year (its report is published)
+    /// and reopening that year was not confirmed: nothing stored, nothing logged; the
+    /// report's `closed_years` says which years and figures.
+    ClosedYear,
 }
 
 /// The largest export file read: 256 MiB, about 700,000 records, far more than a desk
@@ -245,6 +264,10 @@ pub struct FileReport {
     pub updated: usize,
     pub unchanged: usize,
     pub conflicts: Vec<ConflictReport>,
+    /// The closed years importing the file would change (or, once imported, changed
+    /// and reopened), with the figures that change; absent when it touches none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closed_years: Vec<ClosedYearChange>,
 }
 
 impl FileReport {
@@ -265,6 +288,7 @@ impl FileReport {
             updated: 0,
             unchanged: 0,
             conflicts: vec![],
+            closed_years: vec![],
         }
     }
 }
@@ -282,7 +306,7 @@ pub fn import_files(
     if dry_run {
         return Ok(planned.reports());
     }
-    apply::apply_with(conn, &planned, now, |path| {
+    apply::apply_with(conn, &planned, &[], now, |path| {
         let name = path.to_string_lossy();
         files
             .iter()

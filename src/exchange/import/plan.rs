@@ -6,19 +6,21 @@
 //! an id of another desk). The files of one desk are planned in export order, and a
 //! later file of the batch compares its records with what the earlier ones would write,
 //! held in an in-memory overlay over the database: the plan of a batch is exactly what
-//! applying it will do, and planning stores nothing.
+//! applying it will do, and planning stores nothing. A file's report also names the
+//! closed years its records would change, and how many of them.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::check::{Checked, check};
+use super::closed;
 use super::{ConflictReport, ExportFile, FileReport, Outcome, RejectionKind, err, expand_paths};
 use crate::exchange::records;
 use crate::exchange::wire::{AccessLine, CaseLine, Record, sha256_hex};
-use crate::{Result, cases, codebook, register};
+use crate::{Result, cases, codebook, register, yearbook};
 
 /// What importing one record would do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,10 +96,22 @@ struct Stored {
 pub(super) struct Overlay {
     records: HashMap<(&'static str, String), Stored>,
     pub(super) imported: HashMap<String, String>,
+    /// The closed years, whose changes the plan notes.
+    pub(super) closed: BTreeSet<i32>,
+}
+
+impl Overlay {
+    /// An empty overlay that notes the changes of the `closed` years.
+    pub(super) fn protecting(closed: BTreeSet<i32>) -> Overlay {
+        Overlay {
+            closed,
+            ..Overlay::default()
+        }
+    }
 }
 
 /// The stored copy of a record, field by field, for comparison with a line.
-type Fields = Vec<(&'static str, Option<String>)>;
+pub(super) type Fields = Vec<(&'static str, Option<String>)>;
 
 fn access_fields(a: &AccessLine) -> Fields {
     let list = |v: &Option<Vec<String>>| {
@@ -135,7 +149,7 @@ fn case_fields(c: &CaseLine) -> Fields {
 }
 
 /// The fields that differ. A tombstone line compares only what it carries.
-fn differing(stored: &Fields, line: &Fields, line_deleted: bool) -> Vec<String> {
+pub(super) fn differing(stored: &Fields, line: &Fields, line_deleted: bool) -> Vec<String> {
     stored
         .iter()
         .zip(line)
@@ -191,27 +205,28 @@ fn decide(
 }
 
 /// What importing each record of `file` would do over the database and `overlay`; the
-/// records it would write are added to `overlay`.
+/// records it would write are added to `overlay`. Also returns, per closed year of
+/// `overlay`, how many of the records written would change it.
 pub(super) fn plan_records(
     conn: &Connection,
     overlay: &mut Overlay,
     file: &ExportFile,
-) -> Result<Vec<PlannedRecord>> {
+) -> Result<(Vec<PlannedRecord>, BTreeMap<i32, usize>)> {
     let desk = &file.header.desk;
     let mut out = Vec::with_capacity(file.records.len());
+    let mut touched = BTreeMap::new();
     for (line, record) in &file.records {
         let (revision, deleted, fields) = match record {
             Record::Access(a) => (a.revision, a.deleted, access_fields(a)),
             Record::Case(c) => (c.revision, c.deleted, case_fields(c)),
         };
-        let (action, differ) = decide(
-            stored(conn, overlay, record)?.as_ref(),
-            desk,
-            revision,
-            &fields,
-            deleted,
-        );
+        let old = stored(conn, overlay, record)?;
+        let (action, differ) = decide(old.as_ref(), desk, revision, &fields, deleted);
         if matches!(action, Action::New | Action::Updated) {
+            let old = old.as_ref().map(|s| &s.fields);
+            for year in closed::years_touched(record, old, &fields, &overlay.closed) {
+                *touched.entry(year).or_default() += 1;
+            }
             overlay.records.insert(
                 (record.kind(), record.id().to_string()),
                 Stored {
@@ -230,7 +245,7 @@ pub(super) fn plan_records(
             fields: differ,
         });
     }
-    Ok(out)
+    Ok((out, touched))
 }
 
 /// The report of an imported file with these planned records.
@@ -263,6 +278,7 @@ pub(super) fn imported_report(
                 fields: r.fields.clone(),
             })
             .collect(),
+        closed_years: vec![],
     }
 }
 
@@ -278,18 +294,20 @@ pub fn plan_files(conn: &Connection, files: &[(String, Vec<u8>)]) -> Result<Impo
         Some(key) => (false, key),
         None => (true, (String::new(), 0)),
     });
-    let mut overlay = Overlay::default();
+    let mut overlay = Overlay::protecting(yearbook::closed_years(conn)?);
     let mut plan = ImportPlan::default();
     for (name, bytes) in ordered {
         let sha256 = sha256_hex(bytes);
         let (mut report, records) = match check(conn, name, bytes, &codebook, &overlay.imported)? {
             Checked::Done(report) => (*report, vec![]),
             Checked::Apply(file) => {
-                let records = plan_records(conn, &mut overlay, &file)?;
+                let (records, touched) = plan_records(conn, &mut overlay, &file)?;
                 overlay
                     .imported
                     .insert(file.header.export_id.clone(), file.file_sha256.clone());
-                (imported_report(name, &file, &records), records)
+                let mut report = imported_report(name, &file, &records);
+                report.closed_years = closed::changes(&touched, &[]);
+                (report, records)
             }
         };
         if report.outcome == Outcome::Rejected {

@@ -14,6 +14,7 @@ import {
   completenessLines, csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
   xlsxFileName,
 } from './report-model.js';
+import { mountReportYear } from './report-texts.js';
 
 function pageMarkup(year) {
   return html`<header class="bar report-bar">
@@ -37,6 +38,7 @@ function pageMarkup(year) {
     <section id="report-completeness" class="report-completeness"
       aria-labelledby="report-completeness-title" hidden></section>
     <div id="report-tables" class="report-tables"></div>
+    <div id="report-year-box"></div>
     <footer class="status">
       <p id="report-message" role="status" aria-live="polite"></p>
     </footer>`;
@@ -84,6 +86,8 @@ export async function mount(root) {
   const say = (text, error = false) => sayIn($('#report-message'), text, error);
 
   render(root, pageMarkup(state.year));
+  // the year's state and texts (report-texts.js), below the tables
+  const yearBox = mountReportYear($('#report-year-box'), names);
 
   function fillDesks() {
     const desks = desksOf(state.tables);
@@ -112,6 +116,7 @@ export async function mount(root) {
   async function load(year) {
     state.year = year;
     $('#report-year').value = String(year);
+    yearBox.show(year);
     say(t('report.loading', { year }));
     // the tables on the page are the previous year's until the answer comes
     $('#report-tables').setAttribute('aria-busy', 'true');

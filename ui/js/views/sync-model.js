@@ -92,9 +92,13 @@ export function fileDetails(r) {
   };
 }
 
-/** Whether a plan has a file to import, so that confirming it does something. */
-export function canConfirm(plan) {
-  return plan.some((r) => r.outcome === 'imported');
+/**
+ * Whether confirming a plan imports a file: one to import whose closed years, if it
+ * would change any, are all among the years in `confirmed` (their boxes ticked).
+ */
+export function canConfirm(plan, confirmed = []) {
+  return plan.some((r) => r.outcome === 'imported'
+    && (r.closed_years ?? []).every((c) => confirmed.includes(c.year)));
 }
 
 /** Sequence numbers received, as ranges: [[1, 3], [5, 5]] -> "1–3, 5". */

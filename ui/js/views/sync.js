@@ -6,10 +6,10 @@
 // mount(root) returns `{preview(paths), refresh()}` at once (not a promise): the
 // end-to-end test previews files through it, as the file dialog cannot be driven.
 import {
-  applyImport, exportToPath, getExportStatus, getImportStatus, pickExportFiles, pickFolder,
-  planImport,
+  applyImport, exportToPath, getCodebook, getExportStatus, getImportStatus, listDeskPresets,
+  pickExportFiles, pickFolder, planImport,
 } from '../ipc.js';
-import { t } from '../i18n.js';
+import { t, entryLabel } from '../i18n.js';
 import { formatDateTime } from '../dates.js';
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
@@ -17,6 +17,7 @@ import {
   canConfirm, exportedMessage, fileDetails, fileLabel, missingText, outcomeText, pendingLines,
   rangesText,
 } from './sync-model.js';
+import { closedYearBlocks, yearsToConfirm } from './years-model.js';
 
 export function mount(root) {
   const exportStatus = h('div', { class: 'sync-status', role: 'status', 'aria-live': 'polite' });
@@ -68,6 +69,26 @@ export function mount(root) {
     }
   }
 
+  // Desk names and codebook labels for the closed years' figures, read at a preview.
+  const names = { desk: (code) => code, label: (list, code) => code };
+  async function loadNames() {
+    const [presets, codebook] = await Promise.all([listDeskPresets(), getCodebook()]);
+    const desks = new Map(presets.map((d) => [d.code, d.name]));
+    names.desk = (code) => desks.get(code) ?? code;
+    names.label = (list, code) =>
+      entryLabel(codebook.lists[list]?.find((e) => e.code === code)) || code;
+  }
+
+  /** The closed years a file would change (or changed): title and figures. */
+  function closedYears(r, done) {
+    const blocks = closedYearBlocks(r, {
+      done: done && r.outcome === 'imported', deskName: names.desk, label: names.label,
+    });
+    return blocks.map((b) => h('div', { class: 'closed-year warning', 'data-year': b.year },
+      h('p', {}, b.title), b.intro ? h('p', {}, b.intro) : '',
+      b.figures.length ? h('ul', {}, b.figures.map((f) => h('li', {}, f))) : h('p', {}, b.none)));
+  }
+
   function reportTable(reports, done) {
     const rows = reports.map((r) => {
       const details = fileDetails(r);
@@ -76,7 +97,8 @@ export function mount(root) {
         h('td', { class: 'file' }, fileLabel(r)),
         h('td', { class: 'outcome' }, outcomeText(r, done)),
         h('td', {}, h('span', {}, details.text),
-          ...details.conflicts.map((c) => h('div', { class: 'warning' }, c))));
+          ...details.conflicts.map((c) => h('div', { class: 'warning' }, c)),
+          ...closedYears(r, done)));
     });
     return h('table', { class: 'sync-table' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('sync.file')),
@@ -93,23 +115,32 @@ export function mount(root) {
         importArea.replaceChildren(h('p', {}, t('sync.nothingToImport')));
         return;
       }
+      if (yearsToConfirm(plan).length) await loadNames();
       const confirmBtn = h('button', { type: 'button', class: 'primary' }, t('sync.confirm'));
       const cancelBtn = h('button', { type: 'button' }, t('sync.cancel'));
-      confirmBtn.disabled = !canConfirm(plan);
+      // a closed year is reopened only when its box is ticked
+      const boxes = yearsToConfirm(plan).map((year) => h('input', {
+        type: 'checkbox', value: year, onchange: () => { confirmBtn.disabled = !canConfirm(plan, confirmed()); },
+      }));
+      const confirmed = () => boxes.filter((b) => b.checked).map((b) => Number(b.value));
+      confirmBtn.disabled = !canConfirm(plan, confirmed());
       cancelBtn.addEventListener('click', () => importArea.replaceChildren());
       confirmBtn.addEventListener('click', async () => {
         confirmBtn.disabled = true;
         try {
-          const result = await applyImport(plan);
+          const result = await applyImport(plan, confirmed());
           importArea.replaceChildren(h('h3', {}, t('sync.result')), reportTable(result, true));
         } catch (e) {
           importArea.replaceChildren(failure(e));
         }
         refreshDesks();
       });
-      importArea.replaceChildren(h('h3', {}, t('sync.preview')), reportTable(plan, false),
+      const reopen = boxes.length === 0 ? '' : h('fieldset', { class: 'closed-years-confirm' },
+        ...boxes.map((b) => h('label', {}, b, ` ${t('year.import.confirm', { year: b.value })}`)),
+        h('p', { class: 'help' }, t('year.import.unconfirmed')));
+      importArea.replaceChildren(h('h3', {}, t('sync.preview')), reportTable(plan, false), reopen,
         h('div', { class: 'sync-actions' }, confirmBtn, cancelBtn));
-      (confirmBtn.disabled ? cancelBtn : confirmBtn).focus();
+      (boxes[0] ?? (confirmBtn.disabled ? cancelBtn : confirmBtn)).focus();
     } catch (e) {
       importArea.replaceChildren(failure(e));
     }
