@@ -5,5 +5,6 @@ pub mod appointments;
 pub mod cases;
 pub mod codebook;
 pub mod desk;
+pub mod outbox;
 pub mod report;
 pub mod sync;
