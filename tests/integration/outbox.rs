@@ -44,6 +44,19 @@ fn desk() -> Desk {
     }
 }
 
+/// A desk with one export waiting in its outbox and the destination chosen.
+fn ready() -> (Desk, String) {
+    let mut d = desk();
+    let file = name_of(&d.export());
+    d.choose_destination();
+    (d, file)
+}
+
+/// The outcome of the log's latest row.
+fn last_outcome(d: &Desk) -> String {
+    log::last(d.store.conn()).unwrap().unwrap().outcome
+}
+
 fn record(store: &mut Store, date: &str) {
     accesses::record(store.conn_mut(), &access_on(date), "MR", clock()).unwrap();
 }
@@ -273,9 +286,7 @@ fn files_go_in_export_order_whatever_their_names() {
 
 #[test]
 fn a_missing_destination_keeps_the_file_and_logs_the_repeats_on_one_row() {
-    let mut d = desk();
-    let file = name_of(&d.export());
-    d.choose_destination();
+    let (mut d, file) = ready();
     fs::remove_dir(&d.dest).unwrap();
     for attempt in 1..=3 {
         let report = d.deliver(&RealDisk);
@@ -291,17 +302,12 @@ fn a_missing_destination_keeps_the_file_and_logs_the_repeats_on_one_row() {
     }
     assert_eq!(log::history(d.store.conn(), 10).unwrap().len(), 1);
     assert_recovers(&mut d, &file);
-    assert_eq!(
-        log::last(d.store.conn()).unwrap().unwrap().outcome,
-        "delivered"
-    );
+    assert_eq!(last_outcome(&d), "delivered");
 }
 
 #[test]
 fn a_stick_pulled_out_mid_copy_leaves_the_file_in_the_outbox() {
-    let mut d = desk();
-    let file = name_of(&d.export());
-    d.choose_destination();
+    let (mut d, file) = ready();
     let dest = d.dest.clone();
     let pulled = faulty(|op, _, _| {
         (op == Op::WriteNew).then(|| {
@@ -319,9 +325,7 @@ fn a_stick_pulled_out_mid_copy_leaves_the_file_in_the_outbox() {
 
 #[test]
 fn a_full_destination_keeps_the_file_and_removes_the_partial_copy() {
-    let mut d = desk();
-    let file = name_of(&d.export());
-    d.choose_destination();
+    let (mut d, file) = ready();
     let full = faulty(|op, _, _| {
         (op == Op::WriteNew).then(|| io::Error::from(io::ErrorKind::StorageFull))
     });
@@ -336,9 +340,7 @@ fn a_full_destination_keeps_the_file_and_removes_the_partial_copy() {
 
 #[test]
 fn a_read_only_destination_keeps_the_file() {
-    let mut d = desk();
-    let file = name_of(&d.export());
-    d.choose_destination();
+    let (mut d, file) = ready();
     for error in [
         io::Error::from(io::ErrorKind::ReadOnlyFilesystem),
         io::Error::from(io::ErrorKind::PermissionDenied),
@@ -363,9 +365,7 @@ fn a_read_only_destination_keeps_the_file() {
 
 #[test]
 fn a_copy_that_reads_back_different_is_removed() {
-    let mut d = desk();
-    let file = name_of(&d.export());
-    d.choose_destination();
+    let (mut d, file) = ready();
     // the temporary copy is damaged after it was written, before it is read back
     let damaging = faulty(|op, path, _| {
         let name = path.file_name().unwrap().to_string_lossy();
@@ -389,9 +389,7 @@ fn a_copy_that_reads_back_different_is_removed() {
 
 #[test]
 fn a_file_already_delivered_is_not_copied_again() {
-    let mut d = desk();
-    let file = name_of(&d.export());
-    d.choose_destination();
+    let (mut d, file) = ready();
     // the stick went away after the rename, before the folder was flushed: the name
     // holds the whole file, but this run cannot be sure it reached the stick
     let cut = faulty(|op, _, _| (op == Op::SyncDir).then(|| io::Error::from_raw_os_error(5)));
@@ -413,10 +411,7 @@ fn a_file_already_delivered_is_not_copied_again() {
     assert_eq!(counting.ran(Op::WriteNew), 0, "no second copy");
     assert_eq!(names(&d.dest), [file.as_str()]);
     assert_eq!(d.sent(), [file]);
-    assert_eq!(
-        log::last(d.store.conn()).unwrap().unwrap().outcome,
-        "already_there"
-    );
+    assert_eq!(last_outcome(&d), "already_there");
 }
 
 #[test]
