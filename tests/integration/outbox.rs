@@ -415,6 +415,21 @@ fn a_file_already_delivered_is_not_copied_again() {
 }
 
 #[test]
+fn two_deliveries_at_once_leave_one_copy_and_no_failure() {
+    // the app's timer and a scheduled `sportello sync` read the same plan
+    let (d, file) = ready();
+    let app = outbox::plan(d.store.conn(), &d.outbox).unwrap();
+    let job = outbox::plan(d.store.conn(), &d.outbox).unwrap();
+    let first = app.run(&RealDisk);
+    assert_eq!(first.delivered.len(), 1);
+    let second = job.run(&RealDisk);
+    assert_eq!(second.failure, None, "the file was archived meanwhile: nothing is wrong");
+    assert!(second.delivered.is_empty() && second.waiting.is_empty());
+    assert_eq!(names(&d.dest), [file.as_str()]);
+    assert_eq!(d.sent(), [file.as_str()]);
+}
+
+#[test]
 fn another_file_under_the_same_name_is_never_overwritten() {
     let mut d = desk();
     let file = name_of(&d.export());

@@ -195,7 +195,8 @@ impl Plan {
         let dest = &self.destination.as_ref().expect("checked above").path;
         for (i, file) in self.files.iter().enumerate() {
             match deliver_one(&self.outbox, dest, &file.name, disk) {
-                Ok(done) => report.delivered.push(done),
+                Ok(Some(done)) => report.delivered.push(done),
+                Ok(None) => {}
                 Err(f) => {
                     report.failure = Some(f);
                     report.waiting = self.files[i..].to_vec();
@@ -288,13 +289,14 @@ fn mismatch(dest: &Path, file: &str) -> Failure {
     )
 }
 
-/// Delivers one file of the outbox to `dest`.
+/// Delivers one file of the outbox to `dest`; `None` when another delivery, running
+/// at the same time, archived it since the plan was read.
 fn deliver_one(
     outbox: &Outbox,
     dest: &Path,
     name: &str,
     disk: &dyn Disk,
-) -> Result<Delivered, Failure> {
+) -> Result<Option<Delivered>, Failure> {
     let source = outbox.dir().join(name);
     let outbox_failed = |e: &dyn fmt::Display, sha256: &str| Failure {
         sha256: sha256.to_string(),
@@ -307,7 +309,13 @@ fn deliver_one(
             ),
         )
     };
-    let bytes = std::fs::read(&source).map_err(|e| outbox_failed(&e, ""))?;
+    let bytes = match std::fs::read(&source) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound && outbox.is_archived(name) => {
+            return Ok(None);
+        }
+        Err(e) => return Err(outbox_failed(&e, "")),
+    };
     let sha256 = sha256_hex(&bytes);
     let with_sha = |f: Failure| Failure {
         sha256: sha256.clone(),
@@ -336,11 +344,11 @@ fn deliver_one(
     outbox
         .archive(name)
         .map_err(|e| outbox_failed(&e, &sha256))?;
-    Ok(Delivered {
+    Ok(Some(Delivered {
         file: name.to_string(),
         sha256,
         already_there,
-    })
+    }))
 }
 
 /// Copies `bytes` to `target` in `dest` through a temporary name, verified twice.

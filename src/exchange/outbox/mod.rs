@@ -145,13 +145,18 @@ impl Outbox {
         Ok(files)
     }
 
+    /// Whether `name` is in the archive of delivered files.
+    fn is_archived(&self, name: &str) -> bool {
+        self.sent_dir().join(name).is_file()
+    }
+
     /// Moves a delivered file to `sent/`. A file already gone from the outbox and in
     /// `sent/` was archived by a delivery running at the same time: nothing to do.
     fn archive(&self, name: &str) -> std::io::Result<()> {
         let sent = self.sent_dir();
         fs::create_dir_all(&sent)?;
         match fs::rename(self.dir.join(name), sent.join(name)) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && sent.join(name).is_file() => {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.is_archived(name) => {
                 return Ok(());
             }
             other => other?,
