@@ -48,8 +48,13 @@ impl From<sportello::Error> for IpcError {
 impl IpcError {
     /// An unexpected failure (a bug): the window shows it and the app goes on.
     pub fn internal(message: String) -> IpcError {
+        IpcError::new("internal", message)
+    }
+
+    /// An error of the shell itself, with its stable code.
+    pub fn new(code: &'static str, message: String) -> IpcError {
         IpcError {
-            code: "internal",
+            code,
             message,
             field: None,
             reason: None,

@@ -6,6 +6,7 @@
 mod commands;
 mod error;
 mod instance;
+mod outbox;
 pub mod print;
 mod state;
 
@@ -50,6 +51,8 @@ pub fn run() {
     };
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .manage(outbox::Courier::default())
+        .on_window_event(outbox::on_window_event)
         .setup(move |app| {
             let now = Now::read();
             let mut store = Store::open(&path, now.utc())?;
@@ -66,6 +69,8 @@ pub fn run() {
                 });
             }
             app.manage(AppState::new(store));
+            // What waits in the outbox goes now, and every few minutes after.
+            outbox::start_background(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -108,6 +113,12 @@ pub fn run() {
             commands::sync::plan_import,
             commands::sync::apply_import,
             commands::sync::get_import_status,
+            commands::outbox::get_outbox_status,
+            commands::outbox::set_outbox_destination,
+            commands::outbox::export_to_outbox,
+            commands::outbox::deliver_outbox,
+            outbox::close_window,
+            outbox::keep_window_open,
             commands::cases::cases_overview,
             commands::cases::get_case,
             commands::cases::open_case,

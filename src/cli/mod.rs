@@ -19,6 +19,7 @@ mod desk;
 mod export;
 mod import;
 mod report;
+mod sync;
 mod year;
 
 /// Front-desk register of the Sportello Info Immigrati desks: codebook, desk,
@@ -45,6 +46,10 @@ enum Command {
     /// Import desk export files (each on its own, all or nothing). Exit status 1 when
     /// any file was rejected.
     Import(import::Args),
+    /// Export what changed into the outbox, deliver what waits to the destination
+    /// folder, read the coordinator's receipts; one line per action. Exit status 0 when
+    /// nothing waits in the outbox at the end, 3 when files stay there.
+    Sync(sync::Args),
     /// Show, per desk, the export sequence numbers received and missing, and the import log.
     Imports {
         /// Output format.
@@ -142,6 +147,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Codebook(args) => codebook::run(&store, args)?,
         Command::Export(args) => export::run(&mut store, args)?,
         Command::Import(args) => return import::run(&mut store, args),
+        Command::Sync(args) => return sync::run(&mut store, args),
         Command::Imports { format } => import::imports(&store, matches!(format, Format::Json))?,
         Command::Report(args) => report::run(&store, args)?,
         Command::Desk(args) => desk::run(&mut store, args)?,

@@ -352,6 +352,21 @@ pub fn history(conn: &Connection, limit: usize) -> Result<Vec<ExportSummary>> {
         .collect()
 }
 
+/// The sequence number of every logged export, by its file's name: the outbox delivers
+/// its files in this order, whatever their names.
+pub fn sequences_by_file_name(conn: &Connection) -> Result<BTreeMap<String, i64>> {
+    let mut stmt = conn.prepare("SELECT path, sequence FROM exports")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut by_name = BTreeMap::new();
+    for row in rows {
+        let (path, sequence) = row?;
+        if let Some(name) = Path::new(&path).file_name() {
+            by_name.insert(name.to_string_lossy().into_owned(), sequence);
+        }
+    }
+    Ok(by_name)
+}
+
 /// Own records not exported yet: how many, how many dated before `today`, the oldest.
 pub fn pending(conn: &Connection, today: NaiveDate) -> Result<Pending> {
     let desk = desk::own_code(conn)?;

@@ -6,12 +6,15 @@
 //! - [`records`]: the one mapping between the stored rows of the register and the
 //!   cases and the lines of the file.
 //! - [`export`]: a desk writes its own records into one file, atomically, and logs it.
+//! - [`outbox`]: the desk's export files wait beside the database until they are
+//!   delivered, verified, to the destination folder (a stick, a share, a synced folder).
 //! - [`import`]: the coordinator plans the import of a batch of files (a value: what
 //!   would be new, updated, unchanged, conflicting or rejected, stored nowhere), then
 //!   applies exactly that plan, refusing a file changed since it was planned.
 
 pub mod export;
 pub mod import;
+pub mod outbox;
 pub mod records;
 pub mod wire;
 

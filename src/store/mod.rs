@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0006_report_years.sql",
         sql: include_str!("../../migrations/0006_report_years.sql"),
     },
+    Migration {
+        name: "0008_outbox.sql",
+        sql: include_str!("../../migrations/0008_outbox.sql"),
+    },
 ];
 
 /// The schema version this program writes.

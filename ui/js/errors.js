@@ -8,7 +8,8 @@
 // record changed meanwhile (the list is reloaded), in the appointments it is told by
 // its reason; an `io` error of an export names the folder. `area` is one of:
 // 'records' (register, cases, setup, import: the default), 'appointments', 'export',
-// 'report' (a saved report file: an `io` error names the file).
+// 'report' (a saved report file: an `io` error names the file), 'outbox' (a delivery
+// that stopped, `{code, file, message}`, or the destination chosen: `folder`).
 
 import { t, formatNumber } from './i18n.js';
 
@@ -39,6 +40,18 @@ const CODE_TEXTS = {
   },
   report: {
     io: (err, { file }) => t('report.err.io', { file }),
+  },
+  outbox: {
+    // the codes of the core's DeliveryFailure, and the shell's delivery_in_progress
+    ...Object.fromEntries([
+      'destination_not_set', 'destination_missing', 'destination_full', 'destination_read_only',
+      'delivery_mismatch', 'delivery_conflict', 'delivery_failed', 'outbox_failed',
+      'delivery_in_progress',
+    ].map((code) => [code, (err) => t(`outbox.err.${code}`, { file: err.file ?? '', message: messageOf(err) })])),
+    // the export into the outbox, on this machine's own disk
+    io: (err) => t('outbox.err.io', { message: messageOf(err) }),
+    no_desk: () => t('err.no_desk'),
+    demo_database: () => t('err.demo_database'),
   },
 };
 
@@ -77,6 +90,9 @@ function invalidText(err, area, folder) {
   if (area === 'appointments') {
     if (!APPOINTMENT_FIELDS.has(field)) return null;
     return t(APPOINTMENT_FIELD_KEYS[field] ?? `appt.err.${field}`);
+  }
+  if (area === 'outbox') {
+    return field === 'destination' ? t('outbox.err.destination', { folder }) : null;
   }
   if (area === 'export') {
     if (field === 'out') return t('sync.err.out', { folder });

@@ -65,6 +65,21 @@ export const planImport = (paths) => invoke('plan_import', { paths });
 export const applyImport = (plan, reopenYears = []) => invoke('apply_import', { plan, reopenYears });
 export const getImportStatus = () => invoke('get_import_status');
 
+// The desk's outbox (views/outbox.js): exports wait beside the database until they are
+// delivered to the destination folder. A delivery that stops is in the report's
+// `failure` (`{code, file, message}`), not an error.
+export const getOutboxStatus = () => invoke('get_outbox_status');
+export const setOutboxDestination = (dir) => invoke('set_outbox_destination', { dir });
+export const exportToOutbox = () => invoke('export_to_outbox');
+export const deliverOutbox = () => invoke('deliver_outbox');
+// The window asked to close with records not exported: close it, or keep it open.
+export const closeWindow = () => invoke('close_window');
+export const keepWindowOpen = () => invoke('keep_window_open');
+// The app's own events: `close-requested` (its payload: the records not exported) and
+// `outbox-changed` (a delivery in the background did something).
+export const onAppEvent = (name, handler) =>
+  window.__TAURI__.event.listen(name, (event) => handler(event.payload));
+
 // Native dialogs (the dialog plugin): a folder, or export files; null when cancelled.
 export const pickFolder = (title) =>
   window.__TAURI__.dialog.open({ directory: true, multiple: false, title });

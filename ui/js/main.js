@@ -9,6 +9,7 @@ import * as syncView from './views/sync.js';
 import * as appointmentsView from './views/appointments.js';
 import * as casesView from './views/cases.js';
 import * as reportView from './views/report.js';
+import { mountStatus as outboxStatus } from './views/outbox.js';
 
 const root = document.getElementById('app');
 
@@ -73,7 +74,9 @@ async function start() {
     nav = h('nav', { class: 'app-nav' }, Object.keys(views).map((name) =>
       h('button', { type: 'button', 'data-view': name, onclick: () => show(name) })));
     viewRoot = h('section', { id: 'view' });
-    root.replaceChildren(...await demoBanner(), nav, viewRoot);
+    // what waits for Grosseto, in the navigation, and the end-of-hours offer below it
+    const offer = outboxStatus(nav);
+    root.replaceChildren(...await demoBanner(), nav, offer, viewRoot);
     const label = () => {
       nav.setAttribute('aria-label', t('nav.label'));
       for (const b of $$('button', nav)) b.textContent = views[b.dataset.view].label();

@@ -5,6 +5,7 @@ pub mod appointments;
 pub mod cases;
 pub mod codebook;
 pub mod desk;
+pub mod outbox;
 pub mod report;
 pub mod sync;
 pub mod years;

@@ -13,6 +13,7 @@ import { t, entryLabel } from '../i18n.js';
 import { formatDateTime } from '../dates.js';
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
+import * as outboxView from './outbox.js';
 import {
   canConfirm, exportedMessage, fileDetails, fileLabel, missingText, outcomeText, pendingLines,
   rangesText,
@@ -176,7 +177,11 @@ export function mount(root) {
     if (dir) preview([dir]);
   });
 
+  // the outbox's own section (views/outbox.js) opens the page
+  const outboxArea = h('div', { class: 'outbox-area' });
+  outboxView.mount(outboxArea);
   root.replaceChildren(
+    outboxArea,
     h('section', { class: 'sync', 'aria-labelledby': 'sync-export-title' },
       h('h2', { id: 'sync-export-title' }, t('sync.exportTitle')),
       h('p', { class: 'help' }, t('sync.exportHelp')),
