@@ -22,7 +22,7 @@ import { closedYearBlocks, yearsToConfirm } from './years-model.js';
 
 export function mount(root) {
   const exportStatus = h('div', { class: 'sync-status', role: 'status', 'aria-live': 'polite' });
-  const folderText = h('span', { class: 'sync-folder' });
+  const folderText = h('span', { class: 'sync-folder', id: 'export-folder' });
   const exportMsg = h('p', { class: 'sync-message', role: 'status', 'aria-live': 'polite' });
   const importArea = h('div', { class: 'sync-import-result' });
   const deskStatus = h('div', { class: 'sync-desks' });

@@ -124,7 +124,7 @@ async fn desk_exports(
 
     open_sync_view(client).await?;
     let folder = client
-        .find(Locator::Css(".sync-folder"))
+        .find(Locator::Css("#export-folder"))
         .await?
         .text()
         .await?;
