@@ -4,6 +4,7 @@ mod appointments;
 mod cases;
 mod cli;
 mod completeness;
+mod context;
 mod demo;
 mod export_import;
 mod import_plan;
