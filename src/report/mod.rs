@@ -22,6 +22,7 @@ use crate::register::figures::{self, Scope};
 use crate::{Result, cases, limits};
 
 pub mod completeness;
+pub mod context_tables;
 pub mod csv;
 pub mod facts;
 pub mod layout;

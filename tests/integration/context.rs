@@ -770,3 +770,162 @@ fn the_command_line_loads_and_shows_a_year_and_refuses_a_bad_file() {
     assert!(!none.status.success());
     assert!(String::from_utf8_lossy(&none.stderr).contains("context load --year 2022"));
 }
+
+/// A database with one access at Grosseto in 2023 and one in 2024 (2024 has no context
+/// data), and the workbook of `year` written from it.
+fn report_db(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("r.db");
+    let mut store = Store::open(&db, now()).unwrap();
+    let gro = sportello::desk::presets().remove(0);
+    sportello::desk::set_own(store.conn_mut(), &gro, now()).unwrap();
+    for day in ["2023-03-06", "2024-03-05"] {
+        let a = crate::export_import::access_on(day);
+        sportello::register::accesses::record(store.conn_mut(), &a, "op", now().into()).unwrap();
+    }
+    db
+}
+
+fn run(db: &std::path::Path, args: &[&str]) -> String {
+    let out = sportello(db, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_report_publishes_the_context_exact_and_the_json_stays_the_contracts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = report_db(dir.path());
+    // protected (the default): the context is public data, published exact
+    let csv = run(
+        &db,
+        &["report", "--year", "2023", "--format", "csv", "--k", "1000"],
+    );
+    for line in [
+        "context_residents,ALL,municipality/sex,Grosseto/maschio,Grosseto / Maschi,39228",
+        "context_residents,ALL,municipality/sex,Grosseto/total,Grosseto / Totale,81608",
+        "context_residents,ALL,municipality/sex,total/total,Totale / Totale,168261",
+        "context_foreign_residents,ALL,municipality/sex,total/femmina,Totale / Femmine,9174",
+        "context_foreign_residents,ALL,municipality/sex,Castell'Azzara/maschio,Castell'Azzara / Maschi,72",
+        "context_nationalities,FOL,municipality/nationality,Follonica/Polonia,Follonica / Polonia,59",
+        "context_nationalities,GRO,municipality/nationality,Grosseto/Ucraina,Grosseto / Ucraina,626",
+    ] {
+        assert!(csv.contains(&format!("{line}\r\n")), "{line}");
+    }
+    let one = run(
+        &db,
+        &[
+            "report", "--year", "2023", "--desk", "FOL", "--format", "csv",
+        ],
+    );
+    assert!(
+        one.contains("context_residents,ALL,"),
+        "the zone for every desk"
+    );
+    assert!(
+        !one.contains("context_nationalities,GRO"),
+        "only FOL's municipality"
+    );
+    let later = run(&db, &["report", "--year", "2024", "--format", "csv"]);
+    assert!(
+        !later.contains("context_"),
+        "2024 has no context: no lines, no other year"
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&db, &["report", "--year", "2023"])).unwrap();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        ["period", "desks", "total"],
+        "the contract's JSON, unchanged"
+    );
+
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let path = dir.path().join("r.xlsx");
+    let p = path.to_str().unwrap();
+    run(
+        &db,
+        &["report", "--year", "2023", "--format", "xlsx", "--out", p],
+    );
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let names = wb.sheet_names();
+    assert!(
+        names.iter().any(|n| n == "context_nationalities"),
+        "{names:?}"
+    );
+    let foreign = wb.worksheet_range("context_foreign_residents").unwrap();
+    let rows: Vec<&[Data]> = foreign.rows().collect();
+    let header: Vec<String> = rows[1].iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        header,
+        [
+            "Sede",
+            "Codice",
+            "Voce",
+            "Maschi",
+            "Femmine",
+            "Totale",
+            "% stranieri (maschi)",
+            "% stranieri (femmine)",
+            "% stranieri (totale)"
+        ]
+    );
+    let follonica = rows
+        .iter()
+        .find(|r| r[2] == Data::String("Follonica".into()))
+        .unwrap();
+    assert_eq!(follonica[5], Data::Float(1453.0));
+    assert_eq!(follonica[8], Data::Float(0.071), "7,1%");
+    let total = rows.last().unwrap();
+    assert_eq!(
+        (&total[1], &total[5], &total[8]),
+        (
+            &Data::String("total".into()),
+            &Data::Float(18281.0),
+            &Data::Float(0.109)
+        )
+    );
+    let nat = wb.worksheet_range("context_nationalities").unwrap();
+    let gro: Vec<Vec<String>> = nat
+        .rows()
+        .filter(|r| r[0] == Data::String("GRO".into()))
+        .map(|r| r.iter().take(4).map(|d| d.to_string()).collect())
+        .collect();
+    assert_eq!(gro.len(), 6);
+    assert_eq!(gro[2], ["GRO", "Grosseto", "Ucraina", "626"]);
+    let note = |wb: &mut Xlsx<_>| -> String {
+        let r = wb.worksheet_range("Note").unwrap();
+        r.rows()
+            .find(|row| row[0] == Data::String("Contesto".into()))
+            .map(|row| row[1].to_string())
+            .expect("a Contesto line")
+    };
+    assert!(
+        note(&mut wb).starts_with("2023 (Rapporto di attività 2023"),
+        "{}",
+        note(&mut wb)
+    );
+
+    let path = dir.path().join("r2024.xlsx");
+    let p = path.to_str().unwrap();
+    run(
+        &db,
+        &["report", "--year", "2024", "--format", "xlsx", "--out", p],
+    );
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    assert!(!wb.sheet_names().iter().any(|n| n.starts_with("context_")));
+    assert!(
+        note(&mut wb).contains("nessun dato di contesto"),
+        "{}",
+        note(&mut wb)
+    );
+}
