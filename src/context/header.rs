@@ -37,6 +37,9 @@ pub(super) fn head<'a>(
         }
         let by_semicolon = split(n, line, ';', &[]);
         if let Ok(columns) = &by_semicolon {
+            if text::is_blank(columns) {
+                continue;
+            }
             if columns.len() > 1 {
                 return Ok((
                     title,
@@ -49,6 +52,9 @@ pub(super) fn head<'a>(
             }
         }
         if let Ok(columns) = split(n, line, ',', &[]) {
+            if text::is_blank(&columns) {
+                continue;
+            }
             if columns.len() > 1 && columns.iter().any(|c| known_column(c)) {
                 return Ok((
                     title,

@@ -129,14 +129,13 @@ impl<'z> Reader<'z> {
                     .about(v));
             }
         }
-        if v.is_empty() || v.len() > 9 || !v.bytes().all(|b| b.is_ascii_digit()) {
-            let what = if v.is_empty() {
-                "empty: a count is a whole number".to_string()
-            } else {
-                format!(
-                    "'{v}' is not a whole number of at most 9 digits (no separators, no decimals)"
-                )
-            };
+        if v.is_empty() {
+            return Err(self.problem(K::Number, n, name, "empty: a count is a whole number"));
+        }
+        if v.len() > 9 || !v.bytes().all(|b| b.is_ascii_digit()) {
+            let what = format!(
+                "'{v}' is not a whole number of at most 9 digits (no separators, no decimals)"
+            );
             return Err(self.problem(K::Number, n, name, what).about(v));
         }
         Ok(v.parse().expect("nine digits at most"))

@@ -665,13 +665,21 @@ fn a_malformed_file_changes_nothing_and_names_file_line_and_column() {
 }
 
 #[test]
-fn the_header_may_be_comma_separated_and_a_utf8_bom_is_dropped() {
+fn the_header_may_be_comma_separated_a_bom_dropped_and_blank_lines_skipped() {
     let mut s = store();
     let z = zone(&s);
     let semicolons = rcs(2024, &z);
-    let commas = format!("\u{feff}{}", semicolons.replace(';', ","));
+    // a spreadsheet's lines of separators only are blank lines, before the header too
+    let commas = semicolons
+        .replace(';', ",")
+        .replacen("\r\n", "\r\n,,,\r\n", 2);
+    let commas = format!("\u{feff},,,,\r\n{commas}");
     context::load_sources(s.conn_mut(), 2024, &[source("a.csv", &commas)], now()).unwrap();
     let a = context::show(s.conn(), 2024).unwrap().unwrap();
+    assert_eq!(
+        a.source, "ISTAT, demo.istat.it: a.csv",
+        "no title: the blanks are skipped"
+    );
     context::load_sources(s.conn_mut(), 2024, &[source("b.csv", &semicolons)], now()).unwrap();
     let b = context::show(s.conn(), 2024).unwrap().unwrap();
     assert_eq!(a.municipalities, b.municipalities);
