@@ -10,6 +10,7 @@ import { html, render } from '../html.js';
 import { t, entryLabel, setLanguage } from '../i18n.js';
 import { $ as find, say as sayIn } from '../dom.js';
 import { errorText } from '../errors.js';
+import { mountContext } from './report-context.js';
 import {
   completenessLines, csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
   xlsxFileName,
@@ -37,6 +38,7 @@ function pageMarkup(year) {
     <section id="report-completeness" class="report-completeness"
       aria-labelledby="report-completeness-title" hidden></section>
     <div id="report-tables" class="report-tables"></div>
+    <section id="report-context" class="report-context"></section>
     <footer class="status">
       <p id="report-message" role="status" aria-live="polite"></p>
     </footer>`;
@@ -84,6 +86,7 @@ export async function mount(root) {
   const say = (text, error = false) => sayIn($('#report-message'), text, error);
 
   render(root, pageMarkup(state.year));
+  const context = mountContext($('#report-context'), { say, names });
 
   function fillDesks() {
     const desks = desksOf(state.tables);
@@ -113,6 +116,7 @@ export async function mount(root) {
     state.year = year;
     $('#report-year').value = String(year);
     say(t('report.loading', { year }));
+    context.show(year);
     // the tables on the page are the previous year's until the answer comes
     $('#report-tables').setAttribute('aria-busy', 'true');
     try {
