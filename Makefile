@@ -41,11 +41,15 @@ e2e: test-deps
 bench:
 	cargo bench -p sportello
 
-## Fuzz the import parser for a bounded time (not part of `make test`): needs the nightly
-## toolchain and cargo-fuzz, installed here when missing.
+## Fuzz the parsers for a bounded time each (not part of `make test`): the import file
+## and the ISTAT CSVs of the context tables. Needs the nightly toolchain and cargo-fuzz,
+## installed here when missing.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= import_parser context_csv
 fuzz:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-	mkdir -p fuzz/corpus/import_parser
-	cargo +nightly fuzz run import_parser fuzz/corpus/import_parser fuzz/seeds/import_parser -- -max_total_time=$(FUZZ_SECONDS)
+	for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus/$$t && \
+		cargo +nightly fuzz run $$t fuzz/corpus/$$t fuzz/seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done

@@ -80,6 +80,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A file that is not what its format says (an ISTAT CSV): nothing was stored.
+    #[error("{0}")]
+    BadFile(Box<FileProblem>),
+
     /// SQLite reported an error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -102,6 +106,7 @@ impl Error {
             Error::NoDesk => "no_desk",
             Error::DemoDatabase { .. } => "demo_database",
             Error::Io { .. } => "io",
+            Error::BadFile(_) => "bad_file",
             Error::Sqlite(_) => "database",
             Error::Json(_) => "json",
         }
@@ -131,6 +136,34 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// Where and why a file was refused ([`Error::BadFile`]). `problem` is a stable word
+/// for the interface to translate (add, never rename); `line` (from 1) and `column`
+/// (the column's name in the file) say where, when the problem has a place; `detail`
+/// is the value or name it is about; `message` says it in English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileProblem {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<String>,
+    pub problem: &'static str,
+    pub detail: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for FileProblem {
+    /// "FILE, line N, column "C": message", with the parts the problem has.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ", column \"{column}\"")?;
+        }
+        write!(f, ": {}", self.message)
     }
 }
 

@@ -13,6 +13,7 @@ pub mod appointments;
 pub mod cases;
 pub mod clock;
 pub mod codebook;
+pub mod context;
 pub mod demo;
 pub mod desk;
 pub mod error;

@@ -14,9 +14,18 @@ pub struct IpcError {
     /// For a refused appointment request: the stable reason (`closed`, `past`, `taken`...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'static str>,
-    /// What the reason refers to (the holiday or closure of a closed day).
+    /// What the reason refers to (the holiday or closure of a closed day); for a bad
+    /// file, the value or name the problem is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For `bad_file`: the stable word of the problem (`number`, `missing_column`...),
+    /// the file, and the line (from 1); `field` is then the column's name in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl From<sportello::Error> for IpcError {
@@ -33,7 +42,12 @@ impl From<sportello::Error> for IpcError {
                 Some(reason.as_str()),
                 detail.clone(),
             ),
+            sportello::Error::BadFile(p) => (p.column.clone(), None, p.detail.clone()),
             _ => (None, None, None),
+        };
+        let bad_file = match &e {
+            sportello::Error::BadFile(p) => Some(p),
+            _ => None,
         };
         IpcError {
             code: e.code(),
@@ -41,6 +55,9 @@ impl From<sportello::Error> for IpcError {
             field,
             reason,
             detail,
+            problem: bad_file.map(|p| p.problem),
+            file: bad_file.map(|p| p.file.clone()),
+            line: bad_file.and_then(|p| p.line),
         }
     }
 }
@@ -59,6 +76,9 @@ impl IpcError {
             field: None,
             reason: None,
             detail: None,
+            problem: None,
+            file: None,
+            line: None,
         }
     }
 }

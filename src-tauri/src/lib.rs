@@ -137,6 +137,8 @@ pub fn run() {
             commands::years::reopen_report_year,
             commands::years::report_texts,
             commands::years::save_report_text,
+            commands::context::report_context,
+            commands::context::load_context,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");

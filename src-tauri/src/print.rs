@@ -53,10 +53,7 @@ impl Page {
 fn print_error(message: String) -> IpcError {
     IpcError {
         code: "print",
-        message,
-        field: None,
-        reason: None,
-        detail: None,
+        ..IpcError::internal(message)
     }
 }
 

@@ -14,6 +14,7 @@ use sportello::{Error, Now, Store, store};
 mod appointments;
 mod cases;
 mod codebook;
+mod context;
 mod demo;
 mod desk;
 mod export;
@@ -69,6 +70,13 @@ enum Command {
     Appointments {
         #[command(subcommand)]
         action: appointments::Action,
+    },
+    /// The report's context tables (ISTAT residents of the zone): load a year from
+    /// ISTAT's files, show a year, list the years, the zone and the desks'
+    /// municipalities.
+    Context {
+        #[command(subcommand)]
+        action: context::Action,
     },
     /// Accompaniment cases of this desk: list, the year's counts, open, close.
     /// Anonymous fields only: the personal file and notes never leave the app.
@@ -156,6 +164,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Cases { action } => cases::run(&mut store, action)?,
         Command::Year { action } => year::run(&mut store, action)?,
         Command::ReportText(args) => year::run_text(&mut store, args)?,
+        Command::Context { action } => context::run(&mut store, action)?,
     }
     Ok(ExitCode::SUCCESS)
 }

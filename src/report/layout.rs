@@ -26,7 +26,11 @@ pub const TABLE_IDS: [&str; 10] = [
     "age_by_sex",
 ];
 
-fn header(code: &str, label: &str) -> Header {
+/// The context tables' ids, written after the tables of [`TABLE_IDS`] when the year
+/// has context data (see [`super::context_tables`]).
+pub const CONTEXT_TABLE_IDS: [&str; 3] = super::context_tables::IDS;
+
+pub(super) fn header(code: &str, label: &str) -> Header {
     Header {
         code: code.to_string(),
         label: label.to_string(),
@@ -259,5 +263,8 @@ pub fn tables(t: &Tables) -> Vec<Table> {
     // the typology's tables were made desk by desk: put every table's desks together,
     // keeping the desks' order (a stable sort)
     out.sort_by_key(|t| TABLE_IDS.iter().position(|id| *id == t.heading.id));
+    if let Some(c) = &t.context {
+        out.extend(super::context_tables::tables(c));
+    }
     out
 }

@@ -23,6 +23,7 @@ use crate::{Result, cases, limits};
 
 pub mod closing;
 pub mod completeness;
+pub mod context_tables;
 pub mod csv;
 pub mod facts;
 pub mod layout;

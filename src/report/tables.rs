@@ -52,6 +52,11 @@ pub struct Tables {
     pub comparison: Vec<Comparison>,
     /// Accesses by age band and sex, per desk, then `"ALL"`.
     pub age_by_sex: Vec<AgeBySex>,
+    /// The context tables of the same year (ISTAT residents of the zone; with a desk,
+    /// only its municipality's nationalities), or `None` when the year has none loaded:
+    /// no other year stands in.
+    #[serde(default)]
+    pub context: Option<crate::context::Context>,
 }
 
 /// A desk's accesses by channel group.
@@ -203,6 +208,7 @@ pub fn build(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Tables>
         months: rows.iter().map(|(d, f, _)| months(d, f)).collect(),
         comparison,
         age_by_sex: rows.iter().map(|(d, f, _)| age_by_sex(&cb, d, f)).collect(),
+        context: crate::context::for_report(conn, year, desk)?,
     })
 }
 

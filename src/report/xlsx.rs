@@ -23,6 +23,8 @@ use super::tables::Tables;
 use crate::codebook::{Codebook, List};
 use crate::{Error, Result, files};
 
+mod context;
+
 /// The first sheet: what the copy is.
 pub const NOTE_SHEET: &str = "Note";
 /// The last sheet: every codebook entry.
@@ -90,6 +92,7 @@ pub fn sheet_names(tables: &Tables) -> Vec<String> {
         .chain(
             layout::TABLE_IDS
                 .iter()
+                .chain(&layout::CONTEXT_TABLE_IDS)
                 .filter(|id| laid.iter().any(|t| t.heading.id == **id))
                 .map(|id| id.to_string()),
         )
@@ -138,7 +141,10 @@ fn build(tables: &Tables, codebook: &Codebook, k: Option<i64>) -> Result<Workboo
         .collect();
     let mut book = Workbook::new();
     note(book.add_worksheet(), tables, k, &s)?;
-    for id in layout::TABLE_IDS {
+    for id in layout::TABLE_IDS
+        .into_iter()
+        .chain(layout::CONTEXT_TABLE_IDS)
+    {
         let group: Vec<&Published> = published.iter().filter(|t| t.heading.id == id).collect();
         let Some(first) = group.first() else {
             continue;
@@ -147,7 +153,13 @@ fn build(tables: &Tables, codebook: &Codebook, k: Option<i64>) -> Result<Workboo
         ws.set_name(id)?;
         ws.write_string_with_format(0, 0, &first.heading.title, &s.title)?;
         ws.set_freeze_panes(TOP, 0)?;
-        if SHARE_TABLES.contains(&id) {
+        if let Some(c) = tables
+            .context
+            .as_ref()
+            .filter(|_| id.starts_with("context_"))
+        {
+            context::sheet(ws, id, &group, c, &s)?;
+        } else if SHARE_TABLES.contains(&id) {
             let spans = share_sheet(ws, &group, &shares, &s)?;
             let chart_title = match id {
                 "top_reasons" => Some("Richieste principali"),
@@ -437,6 +449,7 @@ fn note(ws: &mut Worksheet, t: &Tables, k: Option<i64>, s: &Styles) -> Result<()
         ("Sedi", desks),
         ("Copia", copy),
         ("Regola", rule),
+        ("Contesto", context::note(t)),
     ];
     for (r, (key, value)) in (TOP..).zip(lines) {
         ws.write_string_with_format(r, 0, key, &s.header)?;

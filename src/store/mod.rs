@@ -48,6 +48,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0006_report_years.sql"),
     },
     Migration {
+        name: "0007_context.sql",
+        sql: include_str!("../../migrations/0007_context.sql"),
+    },
+    Migration {
         name: "0008_outbox.sql",
         sql: include_str!("../../migrations/0008_outbox.sql"),
     },

@@ -5,6 +5,7 @@ mod cases;
 mod cli;
 mod closed_years;
 mod completeness;
+mod context;
 mod demo;
 mod export_import;
 mod import_plan;

@@ -423,7 +423,10 @@ fn two_deliveries_at_once_leave_one_copy_and_no_failure() {
     let first = app.run(&RealDisk);
     assert_eq!(first.delivered.len(), 1);
     let second = job.run(&RealDisk);
-    assert_eq!(second.failure, None, "the file was archived meanwhile: nothing is wrong");
+    assert_eq!(
+        second.failure, None,
+        "the file was archived meanwhile: nothing is wrong"
+    );
     assert!(second.delivered.is_empty() && second.waiting.is_empty());
     assert_eq!(names(&d.dest), [file.as_str()]);
     assert_eq!(d.sent(), [file.as_str()]);

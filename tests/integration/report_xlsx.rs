@@ -12,10 +12,12 @@ use crate::cli::sportello;
 use crate::export_import::desk_store;
 use crate::report_csv::{known, parse, two_desks};
 
-/// The documented sheets: the note, a sheet per table id, the codebook.
+/// The documented sheets: the note, a sheet per table id (2023 has context data: its
+/// tables too), the codebook.
 fn sheets() -> Vec<&'static str> {
     std::iter::once("Note")
         .chain(sportello::report::layout::TABLE_IDS)
+        .chain(sportello::report::layout::CONTEXT_TABLE_IDS)
         .chain(["Codebook"])
         .collect()
 }
@@ -82,9 +84,12 @@ fn sheet_values(wb: &mut Xlsx<std::io::BufReader<std::fs::File>>) -> Values {
     out
 }
 
+/// The CSV's values of the activity tables (the context sheets are checked in
+/// `context.rs`).
 fn csv_values(csv: &[u8]) -> Values {
     parse(std::str::from_utf8(csv).unwrap())[1..]
         .iter()
+        .filter(|r| !r[0].starts_with("context_"))
         .map(|r| ((r[0].clone(), r[1].clone(), r[4].clone()), r[5].clone()))
         .collect()
 }

@@ -9,7 +9,9 @@
 // its reason; an `io` error of an export names the folder. `area` is one of:
 // 'records' (register, cases, setup, import: the default), 'appointments', 'export',
 // 'report' (a saved report file: an `io` error names the file), 'outbox' (a delivery
-// that stopped, `{code, file, message}`, or the destination chosen: `folder`).
+// that stopped, `{code, file, message}`, or the destination chosen: `folder`), 'context'
+// (ISTAT files loaded into the report's context tables: a `bad_file` is told by its
+// `problem`, with its file, line, column and detail).
 
 import { t, formatNumber } from './i18n.js';
 
@@ -53,7 +55,28 @@ const CODE_TEXTS = {
     no_desk: () => t('err.no_desk'),
     demo_database: () => t('err.demo_database'),
   },
+  context: {
+    bad_file: (err) => fileProblemText(err),
+    io: (err) => t('ctx.err.io', { message: messageOf(err) }),
+  },
 };
+
+/**
+ * A refused ISTAT file (`bad_file`: `{problem, file, line, field, detail}`, `field` the
+ * column): "File «a.csv», riga 4, colonna «Maschi»: «mille»: <what is wrong>". A
+ * problem this interface does not know yet is said in the core's words.
+ */
+export function fileProblemText(err) {
+  const key = `ctx.err.${err.problem}`;
+  const what = t(key);
+  const where = [t('ctx.where.file', { file: err.file ?? '' })];
+  if (err.line != null) where.push(t('ctx.where.line', { line: formatNumber(err.line) }));
+  if (err.field) where.push(t('ctx.where.column', { column: err.field }));
+  const parts = [where.join(', ')];
+  if (err.detail) parts.push(t('ctx.where.detail', { detail: err.detail }));
+  parts.push(what === key ? (err.message ?? '') : what);
+  return parts.join(': ');
+}
 
 const messageOf = (err) => (err && err.message) || String(err);
 
@@ -81,6 +104,7 @@ function refusalText(err) {
 /** The text of an invalid field, or null when the area has none for it. */
 function invalidText(err, area, folder) {
   const field = err.field;
+  if (area === 'context') return field === 'year' ? t('report.err.year') : null;
   if (area === 'report') {
     if (field === 'path') return t('report.err.path');
     if (field === 'xlsx') return t('report.err.xlsx');

@@ -128,3 +128,14 @@ export const reopenReportYear = (year, reason) => invoke('reopen_report_year', {
 export const reportTexts = (year) => invoke('report_texts', { year });
 export const saveReportText = (year, section, text) =>
   invoke('save_report_text', { year, section, text });
+// The report's context tables (views/report-context.js): a year's ISTAT residents of
+// the zone (null when none is loaded), and a year loaded from ISTAT's files (CSV, or the
+// ZIP as downloaded) chosen in the open dialog (null when cancelled).
+export const reportContext = (year) => invoke('report_context', { year });
+export const loadContext = (year, paths) => invoke('load_context', { year, paths });
+export const pickIstatFiles = (title) =>
+  window.__TAURI__.dialog.open({
+    multiple: true,
+    title,
+    filters: [{ name: 'ISTAT (CSV, ZIP)', extensions: ['csv', 'zip'] }],
+  });

@@ -29,6 +29,16 @@ function coreVariants(name) {
   return [];
 }
 
+test('every problem of a refused ISTAT file has its text in both languages', () => {
+  const problems = coreVariants('ProblemKind');
+  assert.ok(problems.includes('missing_municipality') && problems.length >= 20, `problems read from the core: ${problems}`);
+  for (const lang of ['it', 'en']) {
+    for (const problem of problems) {
+      assert.ok(dictionaries[lang][`ctx.err.${problem}`], `${lang}: no text for problem ${problem}`);
+    }
+  }
+});
+
 test('every refusal reason of the core has its text in both languages', () => {
   const reasons = coreVariants('Refusal');
   assert.ok(reasons.includes('not_a_slot') && reasons.length >= 8, `reasons read from the core: ${reasons}`);

@@ -4,6 +4,7 @@ pub mod accesses;
 pub mod appointments;
 pub mod cases;
 pub mod codebook;
+pub mod context;
 pub mod desk;
 pub mod outbox;
 pub mod report;

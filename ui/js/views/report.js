@@ -10,6 +10,7 @@ import { html, render } from '../html.js';
 import { t, entryLabel, setLanguage } from '../i18n.js';
 import { $ as find, say as sayIn } from '../dom.js';
 import { errorText } from '../errors.js';
+import { mountContext } from './report-context.js';
 import {
   completenessLines, csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
   xlsxFileName,
@@ -39,6 +40,7 @@ function pageMarkup(year) {
       aria-labelledby="report-completeness-title" hidden></section>
     <div id="report-tables" class="report-tables"></div>
     <div id="report-year-box"></div>
+    <section id="report-context" class="report-context"></section>
     <footer class="status">
       <p id="report-message" role="status" aria-live="polite"></p>
     </footer>`;
@@ -88,6 +90,7 @@ export async function mount(root) {
   render(root, pageMarkup(state.year));
   // the year's state and texts (report-texts.js), below the tables
   const yearBox = mountReportYear($('#report-year-box'), names);
+  const context = mountContext($('#report-context'), { say, names });
 
   function fillDesks() {
     const desks = desksOf(state.tables);
@@ -118,6 +121,7 @@ export async function mount(root) {
     $('#report-year').value = String(year);
     yearBox.show(year);
     say(t('report.loading', { year }));
+    context.show(year);
     // the tables on the page are the previous year's until the answer comes
     $('#report-tables').setAttribute('aria-busy', 'true');
     try {
