@@ -21,9 +21,11 @@ use crate::codebook::{self, Codebook, List};
 use crate::register::figures::{self, Scope};
 use crate::{Result, cases, limits};
 
+pub mod charts;
 pub mod completeness;
 pub mod csv;
 pub mod facts;
+pub mod italian;
 pub mod layout;
 pub mod publish;
 pub mod tables;
