@@ -25,6 +25,7 @@ pub mod charts;
 pub mod completeness;
 pub mod csv;
 pub mod facts;
+pub mod html;
 pub mod italian;
 pub mod layout;
 pub mod publish;

@@ -10,6 +10,7 @@ mod import_plan;
 mod register;
 mod report;
 mod report_csv;
+mod report_html;
 mod report_xlsx;
 mod store;
 mod ui_limits;
