@@ -112,6 +112,8 @@ pub fn run() {
             commands::report::report_completeness,
             commands::report::save_report_csv,
             commands::report::save_report_xlsx,
+            commands::report::report_charts,
+            commands::report::save_report_pdf,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");

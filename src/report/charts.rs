@@ -140,6 +140,18 @@ pub fn for_desk(tables: &[Published], desk: &str) -> Result<Vec<Chart>> {
         .collect()
 }
 
+/// The charts of the report view for `year`: those of `desk`, or of every desk's sum
+/// when `desk` is `None`; published with threshold `k`, or exact when `k` is `None`.
+pub fn of_year(
+    conn: &rusqlite::Connection,
+    year: i32,
+    desk: Option<&str>,
+    k: Option<i64>,
+) -> Result<Vec<Chart>> {
+    let tables = super::tables::build(conn, year, desk)?;
+    for_desk(&super::layout::published(&tables, k), desk.unwrap_or("ALL"))
+}
+
 /// A series: its legend label and its colour (an index of [`PALETTE`]).
 #[derive(Debug, Clone, PartialEq)]
 struct Series {
@@ -316,7 +328,7 @@ fn fit(area: &Area, s: &str, max: i32) -> String {
 fn axis_top(max: i64, room: f64) -> i64 {
     let target = (max.max(1) as f64 * room).max(1.0);
     let magnitude = 10f64.powf(target.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+    let step = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)
         .find(|v| *v >= target)
@@ -414,7 +426,7 @@ fn horizontal(root: &Area, bars: &Bars) -> Drawn {
         .collect();
     let label_area = labels.iter().map(|l| width_of(root, l)).max().unwrap_or(0) + 12;
     // room after the longest bar for its count
-    let top = axis_top(bars.max(), 1.25);
+    let top = axis_top(bars.max(), 1.15);
     let mut chart = ChartBuilder::on(root)
         .margin_top(8)
         .margin_right(14)
@@ -720,10 +732,11 @@ mod tests {
     #[test]
     fn the_count_axis_ends_on_a_round_number_above_the_highest_bar() {
         assert_eq!(axis_top(0, 1.1), 2);
-        assert_eq!(axis_top(3, 1.1), 5);
+        assert_eq!(axis_top(3, 1.1), 4);
         assert_eq!(axis_top(9, 1.1), 10);
-        assert_eq!(axis_top(1200, 1.1), 2000);
+        assert_eq!(axis_top(1200, 1.1), 1500);
         assert_eq!(axis_top(900, 1.1), 1000);
-        assert_eq!(axis_top(4603, 1.25), 10000);
+        assert_eq!(axis_top(2518, 1.15), 3000);
+        assert_eq!(axis_top(4603, 1.15), 6000);
     }
 }

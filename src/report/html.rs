@@ -2,11 +2,12 @@
 //! the app, which prints this page through WebKit): an A4 document laid out like the
 //! 2023 activity report, from `templates/report.html.j2`.
 //!
-//! In order: the title, the coordinator's text sections of the year (title and plain
-//! paragraphs), the context tables (a slot: their model fills [`Document::context`]),
-//! the tables of the accesses' data (accesses by desk, each desk's typology, the cases,
-//! the months by channel group, the comparison with the previous year, age band by sex),
-//! the charts of each desk, and a colophon saying which copy this is.
+//! In order: the title with the colophon under it (which copy this is: exact, or
+//! protected with threshold k and what that protects), the coordinator's text sections
+//! of the year (title and plain paragraphs), the context tables (a slot: their model
+//! fills [`Document::context`]), the tables of the accesses' data (accesses by desk,
+//! each desk's typology, the cases, the months by channel group, the comparison with
+//! the previous year, age band by sex), then each desk's charts on a page of their own.
 //!
 //! The figures are the published tables ([`super::layout::published`]), exactly as
 //! the CSV and the XLSX write them: small cells `<k`/`x` unless the copy is exact; a
@@ -30,6 +31,10 @@ use crate::{Result, desk, print};
 
 /// Page size of the printed report (A4 portrait), in millimetres.
 pub const REPORT_PAGE_MM: (f64, f64) = (210.0, 297.0);
+/// Margins of the printed report's pages (top, right, bottom, left), in millimetres:
+/// the print engine sets them on every page (`@page` in the style sheet says the same
+/// for a browser).
+pub const REPORT_MARGINS_MM: (f64, f64, f64, f64) = (14.0, 15.0, 16.0, 15.0);
 
 /// A text section of the year's report, written by the coordinator (activities,
 /// conventions and protocols, projects): a title and plain text, paragraphs separated
@@ -128,7 +133,8 @@ pub fn render(doc: &Document) -> Result<String> {
         parts.extend(title_of("typology").map(|title| {
             Part {
                 title,
-                grid: true,
+                // the reasons' labels are long: one desk's typology across the page
+                grid: false,
                 tables: desks
                     .iter()
                     .map(|d| typology(t, &published, d, &name(d)))
@@ -653,7 +659,7 @@ mod tests {
         assert!(exact.contains(&row("18-29", &["400", "2", "402"])));
         let ages = &published[published.find("Fascia di età</th>").unwrap()..];
         assert!(ages.contains(">&lt;5<") && ages.contains(">x<"), "{ages}");
-        assert!(published.contains("copia protetta (k = 5)"));
+        assert!(published.contains("Copia protetta (k = 5)."));
         assert!(exact.contains("Copia esatta (uso interno)"));
         assert!(exact.contains("non va pubblicata"));
     }

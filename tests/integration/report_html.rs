@@ -206,9 +206,9 @@ fn the_html_of_the_2023_demo_holds_the_json_figures() {
         assert!(charts.iter().all(|(_, svg)| svg.contains("</svg>")));
         assert!(
             page.contains(if exact {
-                "copia esatta"
+                "Copia esatta (uso interno)."
             } else {
-                "copia protetta (k = 5)"
+                "Copia protetta (k = 5)."
             }),
             "the colophon says which copy this is"
         );
