@@ -37,6 +37,7 @@ const CODE_TEXTS = {
   },
   report: {
     io: (err, { file }) => t('report.err.io', { file }),
+    print: (err) => t('report.err.print', { message: messageOf(err) }),
   },
 };
 
