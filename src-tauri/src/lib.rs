@@ -139,6 +139,8 @@ pub fn run() {
             commands::years::save_report_text,
             commands::context::report_context,
             commands::context::load_context,
+            commands::report::report_charts,
+            commands::report::save_report_pdf,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");

@@ -1,6 +1,7 @@
-//! Printing documents the core renders (slips, the day agenda) with the app's own
-//! engine: to a PDF file without any dialog ("Salva PDF"), or through the native print
-//! dialog ("Stampa"). The commands hand the HTML here and wait for the result.
+//! Printing documents the core renders (slips, the day agenda, the yearly report) with
+//! the app's own engine: to a PDF file without any dialog ("Salva PDF"), or through the
+//! native print dialog ("Stampa"). The commands hand the HTML here and wait for the
+//! result.
 //!
 //! On Linux the engine is WebKitGTK ([`webkit`], run on the GTK main thread); the wait
 //! for it happens on a blocking thread, never on an async worker. Elsewhere the window
@@ -9,6 +10,7 @@
 use std::path::PathBuf;
 
 use sportello::print::{AGENDA_PAGE_MM, Layout};
+use sportello::report::html::{REPORT_MARGINS_MM, REPORT_PAGE_MM};
 use tauri::{AppHandle, WebviewWindow};
 
 use crate::error::{IpcError, IpcResult};
@@ -25,6 +27,13 @@ pub struct Page {
     pub height_mm: f64,
     /// A roll (receipt) page: as long as the content, `height_mm` at least.
     pub grows: bool,
+    /// A document of several pages (the yearly report): printed on as many sheets as
+    /// it needs, never shrunk onto one. Otherwise a document taller than its sheet is
+    /// shrunk onto it (a slip, the agenda).
+    pub paginated: bool,
+    /// Margins on every sheet (top, right, bottom, left), in millimetres; a one-sheet
+    /// document has none here and pads itself in its CSS.
+    pub margins_mm: (f64, f64, f64, f64),
 }
 
 impl Page {
@@ -35,6 +44,8 @@ impl Page {
             width_mm,
             height_mm,
             grows: layout.is_roll(),
+            paginated: false,
+            margins_mm: (0.0, 0.0, 0.0, 0.0),
         }
     }
 
@@ -45,6 +56,20 @@ impl Page {
             width_mm,
             height_mm,
             grows: false,
+            paginated: false,
+            margins_mm: (0.0, 0.0, 0.0, 0.0),
+        }
+    }
+
+    /// The A4 pages of the yearly report.
+    pub fn report() -> Page {
+        let (width_mm, height_mm) = REPORT_PAGE_MM;
+        Page {
+            width_mm,
+            height_mm,
+            grows: false,
+            paginated: true,
+            margins_mm: REPORT_MARGINS_MM,
         }
     }
 }

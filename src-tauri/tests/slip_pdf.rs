@@ -5,7 +5,8 @@
 //! WebKit needs a display and a GTK main thread: this test has its own `main`
 //! (harness = false) and, without a display, starts itself again under `xvfb-run`.
 //! The A5 Arabic slip and the receipt are also kept as PNG files under
-//! `target/slips/` for a person to look at.
+//! `target/slips/` for a person to look at. The day agenda and the yearly report
+//! (the 2023 demo, published, several A4 pages) go through the same path.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -160,14 +161,77 @@ fn main() {
         }
         Err(e) => failures.push(format!("agenda: printing failed: {e}")),
     }
+    failures.extend(report(&out_dir));
     if failures.is_empty() {
-        println!("slip_pdf: every language printed to PDF with date, time, address and code");
+        println!(
+            "slip_pdf: every language printed to PDF with date, time, address and code; \
+             the agenda and the yearly report too"
+        );
     } else {
         for f in &failures {
             eprintln!("FAILED: {f}");
         }
         std::process::exit(1);
     }
+}
+
+/// The published yearly report of the 2023 demo on A4 pages: several pages (never
+/// shrunk onto one), every page A4, the seed's figures and the charts' labels in the
+/// text. Its pages are kept as PNG files to look at.
+fn report(out_dir: &Path) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut store = Store::open_in_memory().unwrap();
+    let now = Now::at(
+        NaiveDate::from_ymd_opt(2025, 3, 3)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
+        1,
+    );
+    let demo = sportello::demo::Options {
+        year: 2023,
+        scale: 1,
+    };
+    sportello::demo::fill(store.conn_mut(), demo, now).unwrap();
+    let html = sportello::report::html::report(store.conn(), 2023, None, Some(5)).unwrap();
+    let pdf = out_dir.join("report-2023.pdf");
+    if let Err(e) = render(&html, Page::report(), &pdf) {
+        return vec![format!("report: printing failed: {e}")];
+    }
+    let text = pdftotext(&pdf);
+    for needle in [
+        "Rapporto attività 2023",
+        "9.657",
+        "1.427",
+        "Gen",
+        "Principali nazionalità",
+    ] {
+        if !text.contains(needle) {
+            failures.push(format!("report: '{needle}' is missing from the PDF text"));
+        }
+    }
+    let n = pages(&pdf);
+    if n < 5 {
+        failures.push(format!(
+            "report: {n} pages; the tables and four desks' charts need more"
+        ));
+    }
+    let info = Command::new("pdfinfo")
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo runs");
+    let info = String::from_utf8_lossy(&info.stdout);
+    if !info.contains("Page size:       595") || !info.contains(" x 84") {
+        failures.push(format!("report: the pages are not A4:\n{info}"));
+    }
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "60"])
+        .arg(&pdf)
+        .arg(out_dir.join("report-2023"))
+        .status()
+        .expect("pdftoppm runs");
+    assert!(status.success());
+    failures
 }
 
 /// Prints `html` to `pdf` through the app's WebKit path and runs GTK until it is done.

@@ -10,8 +10,8 @@ use sportello::{Error, Now, Store, report};
 
 use super::print_json;
 
-/// Formats of `report`: JSON (the contract's, always exact), CSV and XLSX (published,
-/// small cells protected unless `--exact`); HTML is announced, not available yet.
+/// Formats of `report`: JSON (the contract's, always exact), CSV, XLSX and HTML
+/// (published, small cells protected unless `--exact`).
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ReportFormat {
     Json,
@@ -28,8 +28,9 @@ pub struct Args {
     /// Only this desk (code).
     #[arg(long)]
     desk: Option<String>,
-    /// Output format: json (exact, the contract's), csv (one tidy table) or xlsx (a
-    /// workbook with a sheet per table and charts; needs --out).
+    /// Output format: json (exact, the contract's), csv (one tidy table), xlsx (a
+    /// workbook with a sheet per table and charts; needs --out) or html (the printable
+    /// A4 report with its charts).
     #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
     format: ReportFormat,
     /// Exact counts in the published formats (the coordinator's internal copy): no
@@ -88,17 +89,7 @@ fn write(store: &Store, args: Args) -> Result<(), Error> {
         ReportFormat::Csv => {
             let tables = report::tables::build(store.conn(), year, desk)?;
             let text = report::csv::render(&tables, (!exact).then_some(k));
-            match out {
-                Some(path) => std::fs::write(path, text).map_err(|e| Error::io(path, e)),
-                None => {
-                    let mut stdout = std::io::stdout().lock();
-                    match stdout.write_all(text.as_bytes()) {
-                        // a reader that stops early (`| head`) is not an error of ours
-                        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                        other => other.map_err(|e| Error::io("stdout", e)),
-                    }
-                }
-            }
+            write_text(out, &text)
         }
         ReportFormat::Xlsx => {
             // a binary file would garble the terminal: it goes to a file only
@@ -112,10 +103,24 @@ fn write(store: &Store, args: Args) -> Result<(), Error> {
             let codebook = sportello::codebook::load(store.conn())?;
             report::xlsx::write(path, &tables, &codebook, (!exact).then_some(k))
         }
-        ReportFormat::Html => Err(Error::invalid(
-            "format",
-            "the html format is not available yet: use --format xlsx or csv \
-             (or json for the exact figures)",
-        )),
+        ReportFormat::Html => {
+            let text = report::html::report(store.conn(), year, desk, (!exact).then_some(k))?;
+            write_text(out, &text)
+        }
+    }
+}
+
+/// Writes `text` to `out`, or to the standard output when there is none.
+fn write_text(out: Option<&Path>, text: &str) -> Result<(), Error> {
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|e| Error::io(path, e)),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()) {
+                // a reader that stops early (`| head`) is not an error of ours
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| Error::io("stdout", e)),
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! Printable documents rendered from templates: the appointment slip ([`slip`]) and the
-//! day agenda ([`agenda`]), and whatever else is printed as HTML.
+//! Printable documents rendered from templates: the appointment slip ([`slip`]), the
+//! day agenda ([`agenda`]), the yearly report (drawn by the report module), and whatever
+//! else is printed as HTML.
 //!
 //! Every template (`templates/`) is embedded in the binary and registered once, in
 //! [`TEMPLATES`], in the one template environment every document shares: adding a
@@ -34,6 +35,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "agenda.html.j2",
         include_str!("../../templates/agenda.html.j2"),
     ),
+    (
+        "report.html.j2",
+        include_str!("../../templates/report.html.j2"),
+    ),
+    ("report.css", include_str!("../../templates/report.css")),
 ];
 
 /// The one template environment, built on first use.

@@ -26,6 +26,63 @@ pub const TABLE_IDS: [&str; 10] = [
     "age_by_sex",
 ];
 
+/// The tables whose counts each have a share of the desk's accesses beside them.
+pub const SHARE_TABLES: [&str; 5] = [
+    "typology",
+    "prevalent_age_band",
+    "prevalent_sex",
+    "top_reasons",
+    "top_nationalities",
+];
+
+/// The share of the desk's accesses (in per cent, one decimal) of the count written in
+/// the share table `id` (see [`SHARE_TABLES`]) for `desk` under the column `code`, or
+/// `None` for any other value. A published format writes it only beside a count it
+/// shows: beside a protected count the share would give the count back.
+pub fn share(t: &Tables, id: &str, desk: &str, code: &str) -> Option<f64> {
+    let ty = t.typology.iter().find(|ty| ty.desk == desk)?;
+    // the typology's columns are named by indicator, not by the share's own code
+    let list: &[Share] = match (id, code) {
+        ("typology", "first_accesses") => return Some(ty.first_accesses.percent),
+        ("typology", "italians") => return Some(ty.italians.percent),
+        ("prevalent_age_band", _) => ty.prevalent_age_band.as_slice(),
+        ("prevalent_sex", _) => ty.prevalent_sex.as_slice(),
+        ("top_reasons", _) => &ty.top_reasons,
+        ("top_nationalities", _) => &ty.top_nationalities,
+        _ => return None,
+    };
+    list.iter().find(|s| s.code == code).map(|s| s.percent)
+}
+
+/// Which copy a published report is, in Italian: its name and its rule in one sentence
+/// (every published format says it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copy {
+    /// `protetta (k = 5)` or `esatta (uso interno)`.
+    pub name: String,
+    pub rule: String,
+}
+
+/// The copy published with threshold `k`, or the exact one (`None`).
+pub fn copy(k: Option<i64>) -> Copy {
+    match k {
+        Some(k) => Copy {
+            name: format!("protetta (k = {k})"),
+            rule: format!(
+                "Nelle tabelle sulle caratteristiche delle persone un numero inferiore a {k} \
+                 è scritto <{k}, e un altro valore è scritto x dove un totale permetterebbe \
+                 di ricavare il primo; i volumi di attività sono esatti."
+            ),
+        },
+        None => Copy {
+            name: "esatta (uso interno)".to_string(),
+            rule: "Copia interna con tutti i numeri esatti, senza protezione dei piccoli \
+                   numeri: non va pubblicata."
+                .to_string(),
+        },
+    }
+}
+
 /// The context tables' ids, written after the tables of [`TABLE_IDS`] when the year
 /// has context data (see [`super::context_tables`]).
 pub const CONTEXT_TABLE_IDS: [&str; 3] = super::context_tables::IDS;

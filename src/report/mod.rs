@@ -21,11 +21,14 @@ use crate::codebook::{self, Codebook, List};
 use crate::register::figures::{self, Scope};
 use crate::{Result, cases, limits};
 
+pub mod charts;
 pub mod closing;
 pub mod completeness;
 pub mod context_tables;
 pub mod csv;
 pub mod facts;
+pub mod html;
+pub mod italian;
 pub mod layout;
 pub mod publish;
 pub mod tables;

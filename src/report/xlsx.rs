@@ -30,15 +30,6 @@ pub const NOTE_SHEET: &str = "Note";
 /// The last sheet: every codebook entry.
 pub const CODEBOOK_SHEET: &str = "Codebook";
 
-/// The tables written one line per entry, with its share of the desk's accesses.
-const SHARE_TABLES: [&str; 5] = [
-    "typology",
-    "prevalent_age_band",
-    "prevalent_sex",
-    "top_reasons",
-    "top_nationalities",
-];
-
 /// The column of the comparison's change in per cent (on its `difference` row).
 const CHANGE_HEADER: &str = "Variazione % del totale";
 
@@ -133,7 +124,6 @@ struct Span {
 fn build(tables: &Tables, codebook: &Codebook, k: Option<i64>) -> Result<Workbook, XlsxError> {
     let published = layout::published(tables, k);
     let s = Styles::new();
-    let shares = shares(tables);
     let change: HashMap<&str, f64> = tables
         .comparison
         .iter()
@@ -159,8 +149,8 @@ fn build(tables: &Tables, codebook: &Codebook, k: Option<i64>) -> Result<Workboo
             .filter(|_| id.starts_with("context_"))
         {
             context::sheet(ws, id, &group, c, &s)?;
-        } else if SHARE_TABLES.contains(&id) {
-            let spans = share_sheet(ws, &group, &shares, &s)?;
+        } else if layout::SHARE_TABLES.contains(&id) {
+            let spans = share_sheet(ws, &group, tables, &s)?;
             let chart_title = match id {
                 "top_reasons" => Some("Richieste principali"),
                 "top_nationalities" => Some("Principali nazionalità"),
@@ -195,28 +185,6 @@ fn build(tables: &Tables, codebook: &Codebook, k: Option<i64>) -> Result<Workboo
     Ok(book)
 }
 
-/// The share of each count of the share tables, in per cent, by (table, desk, code).
-fn shares(t: &Tables) -> HashMap<(&'static str, &str, &str), f64> {
-    let mut out = HashMap::new();
-    for ty in &t.typology {
-        let d = ty.desk.as_str();
-        // the typology's columns are named by indicator, not by the share's own code
-        out.insert(("typology", d, "first_accesses"), ty.first_accesses.percent);
-        out.insert(("typology", d, "italians"), ty.italians.percent);
-        for (id, list) in [
-            ("prevalent_age_band", ty.prevalent_age_band.as_slice()),
-            ("prevalent_sex", ty.prevalent_sex.as_slice()),
-            ("top_reasons", ty.top_reasons.as_slice()),
-            ("top_nationalities", ty.top_nationalities.as_slice()),
-        ] {
-            for sh in list {
-                out.insert((id, d, sh.code.as_str()), sh.percent);
-            }
-        }
-    }
-    out
-}
-
 fn headers(ws: &mut Worksheet, names: &[&str], s: &Styles) -> Result<(), XlsxError> {
     for (c, name) in (0u16..).zip(names) {
         ws.write_string_with_format(1, c, *name, &s.header)?;
@@ -242,7 +210,7 @@ fn write_cell(
 fn share_sheet(
     ws: &mut Worksheet,
     group: &[&Published],
-    shares: &HashMap<(&'static str, &str, &str), f64>,
+    tables: &Tables,
     s: &Styles,
 ) -> Result<Vec<Span>, XlsxError> {
     headers(
@@ -262,7 +230,7 @@ fn share_sheet(
             ws.write_string(row, 2, &col.label)?;
             let cell = t.cells[0][j];
             write_cell(ws, row, 3, cell, s)?;
-            let share = shares.get(&(table_id(&h.id), h.desk.as_str(), col.code.as_str()));
+            let share = layout::share(tables, &h.id, &h.desk, &col.code);
             match (cell, share) {
                 (Cell::Count(_), Some(p)) => {
                     ws.write_number_with_format(row, 4, p / 100.0, &s.percent)?;
@@ -281,15 +249,6 @@ fn share_sheet(
         }
     }
     Ok(spans)
-}
-
-/// The static name of a share table's id (the keys of [`shares`]).
-fn table_id(id: &str) -> &'static str {
-    SHARE_TABLES
-        .iter()
-        .find(|t| **t == id)
-        .copied()
-        .unwrap_or("")
 }
 
 /// A table laid out as in the report: a line per desk (one-row tables) or per desk and
@@ -427,22 +386,7 @@ fn note(ws: &mut Worksheet, t: &Tables, k: Option<i64>, s: &Styles) -> Result<()
         (None, true) => "nessuna sede con dati".to_string(),
         _ => desks.join(", "),
     };
-    let (copy, rule) = match k {
-        Some(k) => (
-            format!("protetta (k = {k})"),
-            format!(
-                "Nelle tabelle sulle caratteristiche delle persone un numero inferiore a {k} \
-                 è scritto <{k}, e un altro valore è scritto x dove un totale permetterebbe \
-                 di ricavare il primo; i volumi di attività sono esatti."
-            ),
-        ),
-        None => (
-            "esatta (uso interno)".to_string(),
-            "Copia interna con tutti i numeri esatti, senza protezione dei piccoli numeri: \
-             non va pubblicata."
-                .to_string(),
-        ),
-    };
+    let layout::Copy { name: copy, rule } = layout::copy(k);
     ws.write_string_with_format(0, 0, format!("Rapporto annuale {}", t.year), &s.title)?;
     let lines = [
         ("Anno", t.year.to_string()),

@@ -13,6 +13,7 @@ mod outbox;
 mod register;
 mod report;
 mod report_csv;
+mod report_html;
 mod report_xlsx;
 mod store;
 mod sync_cli;

@@ -42,6 +42,7 @@ const CODE_TEXTS = {
   },
   report: {
     io: (err, { file }) => t('report.err.io', { file }),
+    print: (err) => t('report.err.print', { message: messageOf(err) }),
   },
   outbox: {
     // the codes of the core's DeliveryFailure, and the shell's delivery_in_progress

@@ -102,9 +102,9 @@ export const deleteCase = (id, expectedRevision) => invoke('delete_case', { id, 
 export const addCaseNote = (caseId, body) => invoke('add_case_note', { caseId, body });
 export const caseNotes = (caseId) => invoke('case_notes', { caseId });
 
-// The yearly report (views/report.js): exact tables for the screen; the CSV (published
-// or exact) and the published XLSX written by the core at the path chosen in the save
-// dialog.
+// The yearly report (views/report.js): exact tables and charts (SVG) for the screen;
+// the CSV (published or exact), the published XLSX and the published PDF written by the
+// core at the path chosen in the save dialog (the PDF dialog is chooseSavePath's).
 export const reportYears = () => invoke('report_years');
 export const reportTables = (year, desk) => invoke('report_tables', { year, desk });
 export const reportCompleteness = (year) => invoke('report_completeness', { year });
@@ -139,3 +139,6 @@ export const pickIstatFiles = (title) =>
     title,
     filters: [{ name: 'ISTAT (CSV, ZIP)', extensions: ['csv', 'zip'] }],
   });
+export const reportCharts = (year, desk) => invoke('report_charts', { year, desk });
+export const saveReportPdf = (year, desk, exact, path) =>
+  invoke('save_report_pdf', { year, desk, exact, path });

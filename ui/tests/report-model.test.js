@@ -4,8 +4,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';
 import {
-  completenessLines, csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
-  xlsxFileName,
+  chartImages, completenessLines, csvFileName, defaultYear, desksOf, parseYear, publishedFileName,
+  reportPage, shortcut, stepYear,
 } from '../js/views/report-model.js';
 
 const share = (code, label, count, percent) => ({ code, label, count, percent });
@@ -74,8 +74,10 @@ test('the year keys move one year and stay within the limits', () => {
   assert.equal(key('c'), 'saveCsv');
   assert.equal(key('e'), 'saveExactCsv');
   assert.equal(key('X'), 'saveXlsx');
-  assert.equal(xlsxFileName(2023, null), 'rapporto-2023.xlsx');
-  assert.equal(xlsxFileName(2023, 'FOL'), 'rapporto-2023-FOL.xlsx');
+  assert.equal(key('p'), 'savePdf');
+  assert.equal(publishedFileName(2023, null, 'xlsx'), 'rapporto-2023.xlsx');
+  assert.equal(publishedFileName(2023, 'FOL', 'xlsx'), 'rapporto-2023-FOL.xlsx');
+  assert.equal(publishedFileName(2023, 'FOL', 'pdf'), 'rapporto-2023-FOL.pdf');
   assert.equal(key('a', { ctrlKey: true }), null);
   assert.equal(shortcut({ key: 'a', altKey: false }), null, 'plain letters are typing');
 });
@@ -236,4 +238,27 @@ test('completeness: at most five days listed, one desk alone, no hours never com
   assert.equal(sca.text, 'Scansano: nessun orario di front office, giorni non verificati');
   assert.equal(sca.complete, false, 'unchecked is not complete');
   assert.deepEqual(completenessLines(null), [], 'nothing loaded yet');
+});
+
+test('charts become images with a title in the language and the SVG as a data URL', () => {
+  const svg = '<svg role="img" width="680" height="250" xmlns="http://www.w3.org/2000/svg">'
+    + '<title>Accessi per mese e canale (GRO)</title><text>Gen &amp; #1</text></svg>';
+  const charts = [
+    { kind: 'months', title: 'Accessi per mese e canale', width: 680, height: 250, empty: false, svg },
+    { kind: 'reasons', title: 'Richieste principali', width: 680, height: 170, empty: true, svg: '<svg/>' },
+  ];
+  setLanguage('it');
+  const [months, reasons] = chartImages(charts);
+  assert.equal(months.title, 'Accessi per mese e canale');
+  assert.equal(months.alt, 'Accessi per mese e canale');
+  assert.equal(reasons.alt, 'Richieste principali: nessun dato', 'an empty chart says so');
+  assert.ok(months.src.startsWith('data:image/svg+xml;charset=utf-8,%3Csvg'));
+  assert.ok(!/[<>"#& ]/.test(months.src.slice(months.src.indexOf(',') + 1)),
+    'the SVG is percent-encoded: nothing in it can end the attribute or the URL');
+  assert.equal(decodeURIComponent(months.src.split(',').slice(1).join(',')), svg, 'the same SVG back');
+  assert.deepEqual([months.width, months.height], [680, 250]);
+  setLanguage('en');
+  assert.equal(chartImages(charts)[0].title, 'Accesses by month and channel');
+  assert.deepEqual(chartImages(null), []);
+  setLanguage('it');
 });

@@ -1,19 +1,21 @@
 //! The yearly report view: thin adapters over `sportello::report`. The view shows the
-//! exact tables (the coordinator's own screen); the CSV and the XLSX it saves protect
-//! small cells unless the exact internal copy is asked for.
+//! exact tables and charts (the coordinator's own screen); the CSV, the XLSX and the
+//! PDF it saves protect small cells unless the exact internal copy is asked for.
 
 use std::path::PathBuf;
 
 use sportello::Now;
 use sportello::codebook;
+use sportello::report::charts::{self, Chart};
 use sportello::report::completeness::{self, DeskCompleteness};
 use sportello::report::publish::DEFAULT_K;
 use sportello::report::tables::{self, Tables, Years};
-use sportello::report::{csv, xlsx};
-use tauri::State;
+use sportello::report::{csv, html, xlsx};
+use tauri::{AppHandle, State};
 
 use crate::AppState;
 use crate::error::IpcResult;
+use crate::print::Page;
 
 /// The first and last year with accesses, or null on an empty register.
 #[tauri::command(async)]
@@ -73,4 +75,34 @@ pub fn save_report_xlsx(
         let cb = codebook::load(s.conn())?;
         xlsx::save(&path, &t, &cb, (!exact).then_some(DEFAULT_K))
     })
+}
+
+/// The four charts of `year` for `desk` (or every desk's sum), as SVG; exact, as the
+/// tables beside them.
+#[tauri::command(async)]
+pub fn report_charts(
+    state: State<'_, AppState>,
+    year: i32,
+    desk: Option<String>,
+) -> IpcResult<Vec<Chart>> {
+    state.with(|s| charts::of_year(s.conn(), year, desk.as_deref(), None))
+}
+
+/// Writes the printable report (A4, tables and charts) as a PDF at `path` (chosen in
+/// the save dialog) through the app's own print engine: small cells protected with the
+/// default threshold, or exact when `exact`. Returns the path written.
+#[tauri::command]
+pub async fn save_report_pdf(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    year: i32,
+    desk: Option<String>,
+    exact: bool,
+    path: PathBuf,
+) -> IpcResult<PathBuf> {
+    crate::print::save_pdf(app, Page::report(), path, || {
+        let k = (!exact).then_some(DEFAULT_K);
+        state.with(|s| html::report(s.conn(), year, desk.as_deref(), k))
+    })
+    .await
 }

@@ -44,8 +44,9 @@ type Done = Box<dyn FnOnce(Result<Printed, String>)>;
 /// A print cannot take longer than this (a stuck backend must not hang the app).
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The page setup for a page of `width` x `height` millimetres, margins in the CSS.
-fn page_setup(width: f64, height: f64) -> gtk::PageSetup {
+/// The page setup for a page of `width` x `height` millimetres with `page`'s margins
+/// (none for a one-sheet document: its CSS pads it).
+fn page_setup(page: &Page, width: f64, height: f64) -> gtk::PageSetup {
     let setup = gtk::PageSetup::new();
     let paper = gtk::PaperSize::new_custom(
         &format!("sportello_{width}x{height}mm"),
@@ -56,13 +57,19 @@ fn page_setup(width: f64, height: f64) -> gtk::PageSetup {
     );
     setup.set_paper_size(&paper);
     setup.set_orientation(gtk::PageOrientation::Portrait);
-    for set in [
-        gtk::PageSetup::set_top_margin,
-        gtk::PageSetup::set_bottom_margin,
-        gtk::PageSetup::set_left_margin,
-        gtk::PageSetup::set_right_margin,
+    // WebKitGTK leaves CSS `@page` margins out: a document of several pages gets its
+    // margins on every sheet from here.
+    let (top, right, bottom, left) = page.margins_mm;
+    for (set, mm) in [
+        (
+            gtk::PageSetup::set_top_margin as fn(&gtk::PageSetup, f64, gtk::Unit),
+            top,
+        ),
+        (gtk::PageSetup::set_bottom_margin, bottom),
+        (gtk::PageSetup::set_left_margin, left),
+        (gtk::PageSetup::set_right_margin, right),
     ] {
-        set(&setup, 0.0, gtk::Unit::Mm);
+        set(&setup, mm, gtk::Unit::Mm);
     }
     setup
 }
@@ -151,9 +158,11 @@ pub fn print_html(html: &str, page: Page, target: Target, done: Done) {
                         Some(h) if page.grows => (h + 6.0).max(page.height_mm),
                         _ => page.height_mm,
                     };
-                    let setup = page_setup(page.width_mm, height);
+                    let setup = page_setup(&page, page.width_mm, height);
                     settings.set_paper_size(&setup.paper_size());
-                    if let Some(h) = content_mm.filter(|h| !page.grows && *h > page.height_mm) {
+                    if let Some(h) =
+                        content_mm.filter(|h| !page.grows && !page.paginated && *h > page.height_mm)
+                    {
                         // Too long for the sheet: shrink it onto one page rather than
                         // print a second sheet with three lines on it.
                         settings.set_scale((page.height_mm / h * 100.0).floor());

@@ -34,11 +34,13 @@ export function parseYear(text) {
 }
 
 /** What a key press means on the page, or null: Alt+A / Alt+S the previous / next
- * year, Alt+D the desk, Alt+C the CSV, Alt+E the exact CSV, Alt+X the XLSX. */
+ * year, Alt+D the desk, Alt+C the CSV, Alt+E the exact CSV, Alt+X the XLSX, Alt+P the
+ * PDF. */
 export function shortcut(e) {
   if (!e.altKey || e.ctrlKey || e.metaKey) return null;
   return {
     a: 'previousYear', s: 'nextYear', d: 'desk', c: 'saveCsv', e: 'saveExactCsv', x: 'saveXlsx',
+    p: 'savePdf',
   }[e.key.toLowerCase()] ?? null;
 }
 
@@ -52,9 +54,30 @@ export function csvFileName(year, desk, exact) {
   return `rapporto-${year}${desk ? `-${desk}` : ''}${exact ? '-esatto' : ''}.csv`;
 }
 
-/** The name the published workbook is offered under in the save dialog. */
-export function xlsxFileName(year, desk) {
-  return `rapporto-${year}${desk ? `-${desk}` : ''}.xlsx`;
+/** The name the published workbook (`xlsx`) or PDF (`pdf`) is offered under in the
+ * save dialog. */
+export function publishedFileName(year, desk, extension) {
+  return `rapporto-${year}${desk ? `-${desk}` : ''}.${extension}`;
+}
+
+/**
+ * The charts of the core (`{kind, title, width, height, empty, svg}`) as the page shows
+ * them: `{kind, title, alt, src, width, height}`, the title in the current language and
+ * the SVG as a `data:` URL for an `<img>` (the page's CSP allows `data:` images, and an
+ * image runs no script whatever its text).
+ */
+export function chartImages(charts) {
+  return (charts ?? []).map((c) => {
+    const title = t(`report.chart.${c.kind}`);
+    return {
+      kind: c.kind,
+      title,
+      alt: c.empty ? t('report.chart.empty', { title }) : title,
+      src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(c.svg)}`,
+      width: c.width,
+      height: c.height,
+    };
+  });
 }
 
 /** At most this many of a desk's days without records are listed under its line. */

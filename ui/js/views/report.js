@@ -1,9 +1,11 @@
 // The yearly report's page: the year and desk selectors, every table of the activity
-// report that comes from data (exact: this is the coordinator's own screen), and the
-// CSV saved through the save dialog, published (small cells protected) or exact for
-// internal use, or the published XLSX workbook. What the tables hold and how figures read is report-model.js; this
-// module draws it and calls the core. Above the tables, the "Completezza" box says per
-// desk whether its figures have gaps (files not imported, opening days without records).
+// report that comes from data and, below them, the four charts of the desk chosen (or
+// of every desk's sum) (exact: this is the coordinator's own screen); the CSV saved
+// through the save dialog, published (small cells protected) or exact for internal use,
+// the published XLSX workbook, or the published printable report as a PDF. What the
+// tables hold and how figures read is report-model.js; this module draws it and calls
+// the core. Above the tables, the "Completezza" box says per desk whether its figures
+// have gaps (files not imported, opening days without records).
 
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
@@ -12,8 +14,8 @@ import { $ as find, say as sayIn } from '../dom.js';
 import { errorText } from '../errors.js';
 import { mountContext } from './report-context.js';
 import {
-  completenessLines, csvFileName, defaultYear, desksOf, parseYear, reportPage, shortcut, stepYear,
-  xlsxFileName,
+  chartImages, completenessLines, csvFileName, defaultYear, desksOf, parseYear, publishedFileName,
+  reportPage, shortcut, stepYear,
 } from './report-model.js';
 import { mountReportYear } from './report-texts.js';
 
@@ -32,6 +34,7 @@ function pageMarkup(year) {
         <button type="button" id="report-csv" class="primary">${t('report.saveCsv')}</button>
         <button type="button" id="report-csv-exact">${t('report.saveExactCsv')}</button>
         <button type="button" id="report-xlsx">${t('report.saveXlsx')}</button>
+        <button type="button" id="report-pdf">${t('report.savePdf')}</button>
       </div>
     </header>
     <p class="hint">${t('report.exactNote')}</p>
@@ -39,8 +42,10 @@ function pageMarkup(year) {
     <section id="report-completeness" class="report-completeness"
       aria-labelledby="report-completeness-title" hidden></section>
     <div id="report-tables" class="report-tables"></div>
-    <div id="report-year-box"></div>
+    <section id="report-charts" class="report-charts" aria-labelledby="report-charts-title"
+      aria-busy="false" hidden></section>
     <section id="report-context" class="report-context"></section>
+    <div id="report-year-box"></div>
     <footer class="status">
       <p id="report-message" role="status" aria-live="polite"></p>
     </footer>`;
@@ -70,6 +75,15 @@ function completenessMarkup(lines) {
     l.days ? html`<br><small>${t('report.complete.daysList', { days: l.days })}</small>` : ''}</li>`)}</ul>`;
 }
 
+/** The charts of a desk: a heading, then each chart as an image with its title. */
+function chartsMarkup(title, images) {
+  return html`<h2 id="report-charts-title">${title}</h2>
+    <div class="chart-grid">${images.map((c) => html`<figure class="chart" data-kind="${c.kind}">
+      <figcaption>${c.title}</figcaption>
+      <img src="${c.src}" alt="${c.alt}" width="${c.width}" height="${c.height}">
+    </figure>`)}</div>`;
+}
+
 export async function mount(root) {
   const ctx = await ipc.openRegister();
   const [years, presets] = await Promise.all([ipc.reportYears(), ipc.listDeskPresets()]);
@@ -83,6 +97,8 @@ export async function mount(root) {
   };
   const state = {
     year: defaultYear(years, new Date().getFullYear()), desk: null, tables: null, completeness: [],
+    // which charts were asked for last: a slower, older answer is dropped
+    chartsFor: '',
   };
   const $ = (sel) => find(sel, root);
   const say = (text, error = false) => sayIn($('#report-message'), text, error);
@@ -113,6 +129,32 @@ export async function mount(root) {
     say(t('report.shown', {
       year: state.year, desk: state.desk ? names.desk(state.desk) : t('report.allDesks'),
     }));
+    drawCharts(page.empty !== null);
+  }
+
+  /** The charts of the year and desk shown, below the tables (none for an empty year). */
+  async function drawCharts(empty) {
+    const box = $('#report-charts');
+    const { year, desk } = state;
+    const asked = `${year}/${desk ?? ''}`;
+    state.chartsFor = asked;
+    if (empty) {
+      box.hidden = true;
+      return;
+    }
+    box.setAttribute('aria-busy', 'true');
+    try {
+      const charts = await ipc.reportCharts(year, desk);
+      if (state.chartsFor !== asked || !root.isConnected) return;
+      const title = t('report.charts.title', {
+        year, desk: desk ? names.desk(desk) : t('report.allDesks'),
+      });
+      render(box, chartsMarkup(title, chartImages(charts)));
+      box.hidden = false;
+      box.setAttribute('aria-busy', 'false');
+    } catch (err) {
+      say(errorText(err, { area: 'report' }), true);
+    }
   }
 
   /** Loads year `year`: every desk at once, so the desk selector filters instantly. */
@@ -140,24 +182,46 @@ export async function mount(root) {
     }
   }
 
-  /** Saves the CSV (published, or `exact`) or the published XLSX (`xlsx`). */
-  async function save(exact, xlsx = false) {
+  // What each save writes: the dialog that picks the file, the command, the message.
+  const saves = {
+    csv: {
+      choose: (y, d) => ipc.chooseCsvPath(csvFileName(y, d, false)),
+      write: (y, d, path) => ipc.saveReportCsv(y, d, false, path),
+      saved: 'report.saved',
+    },
+    exactCsv: {
+      choose: (y, d) => ipc.chooseCsvPath(csvFileName(y, d, true)),
+      write: (y, d, path) => ipc.saveReportCsv(y, d, true, path),
+      saved: 'report.savedExact',
+    },
+    xlsx: {
+      choose: (y, d) => ipc.chooseXlsxPath(publishedFileName(y, d, 'xlsx')),
+      write: (y, d, path) => ipc.saveReportXlsx(y, d, false, path),
+      saved: 'report.savedXlsx',
+    },
+    pdf: {
+      choose: (y, d) => ipc.chooseSavePath(publishedFileName(y, d, 'pdf')),
+      write: (y, d, path) => ipc.saveReportPdf(y, d, false, path),
+      saved: 'report.savedPdf',
+      busy: 'report.savingPdf',
+    },
+  };
+
+  /** Saves the report as `kind` (a key of `saves`) where the save dialog says. */
+  async function save(kind) {
     if (!state.tables) return;
     const { year, desk } = state;
+    const how = saves[kind];
     let path = null;
     try {
-      path = xlsx
-        ? await ipc.chooseXlsxPath(xlsxFileName(year, desk))
-        : await ipc.chooseCsvPath(csvFileName(year, desk, exact));
+      path = await how.choose(year, desk);
       if (!path) {
         say(t('report.cancelled'));
         return;
       }
-      const written = xlsx
-        ? await ipc.saveReportXlsx(year, desk, false, path)
-        : await ipc.saveReportCsv(year, desk, exact, path);
-      const key = xlsx ? 'report.savedXlsx' : exact ? 'report.savedExact' : 'report.saved';
-      say(t(key, { path: written }));
+      if (how.busy) say(t(how.busy));
+      const written = await how.write(year, desk, path);
+      say(t(how.saved, { path: written }));
     } catch (err) {
       say(errorText(err, { area: 'report', file: path ?? '' }), true);
     }
@@ -167,9 +231,10 @@ export async function mount(root) {
     previousYear: () => load(stepYear(state.year, -1)),
     nextYear: () => load(stepYear(state.year, 1)),
     desk: () => $('#report-desk').focus(),
-    saveCsv: () => save(false),
-    saveExactCsv: () => save(true),
-    saveXlsx: () => save(false, true),
+    saveCsv: () => save('csv'),
+    saveExactCsv: () => save('exactCsv'),
+    saveXlsx: () => save('xlsx'),
+    savePdf: () => save('pdf'),
   };
 
   $('#report-prev').addEventListener('click', actions.previousYear);
@@ -177,6 +242,7 @@ export async function mount(root) {
   $('#report-csv').addEventListener('click', actions.saveCsv);
   $('#report-csv-exact').addEventListener('click', actions.saveExactCsv);
   $('#report-xlsx').addEventListener('click', actions.saveXlsx);
+  $('#report-pdf').addEventListener('click', actions.savePdf);
   $('#report-desk').addEventListener('change', (e) => {
     state.desk = e.target.value || null;
     if (state.tables) draw();

@@ -4,7 +4,10 @@
 //! moves between years with the keyboard, sees the seed's accesses (Grosseto 9.657,
 //! Follonica 1.427, Italian separators), and saves the CSV through the command the
 //! "Salva CSV" buttons feed (the native save dialog cannot be driven): the published
-//! copy and the exact one; and the XLSX through the command "Salva XLSX" feeds. The page must not scroll sideways, at 100% nor at 200%.
+//! copy and the exact one; and the XLSX through the command "Salva XLSX" feeds. Below the
+//! tables the four charts of every desk's sum are shown as images (the CSP lets the SVG
+//! in), and "Salva PDF" writes the printable report through the app's print engine.
+//! The page must not scroll sideways, at 100% nor at 200%.
 
 use std::path::PathBuf;
 
@@ -152,7 +155,51 @@ async fn scenario(client: Client, out: PathBuf) -> TestResult {
         "the command answers with the workbook it wrote"
     );
 
+    // The charts below the tables: four images, each one drawn (an SVG the CSP refused
+    // would load as a broken image, 0 pixels wide).
+    wait_until(
+        client,
+        "the four charts",
+        "const imgs = [...document.querySelectorAll('#report-charts img')];
+         return imgs.length === 4 && imgs.every((i) => i.complete && i.naturalWidth > 0)",
+    )
+    .await?;
+    let title = client
+        .execute(
+            "return document.getElementById('report-charts-title').textContent",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        title, "Grafici 2023: Tutti gli sportelli",
+        "the sum's charts"
+    );
+
+    // The printable report as a PDF through the command "Salva PDF" feeds.
+    let pdf = out.join("rapporto-2023.pdf");
+    let written = run_async(
+        client,
+        &format!(
+            "const ipc = await import('./js/ipc.js');
+             return await ipc.saveReportPdf(2023, null, false, {});",
+            serde_json::to_string(&pdf)?,
+        ),
+    )
+    .await?;
+    assert_eq!(
+        written,
+        serde_json::json!(pdf),
+        "the command answers with the PDF"
+    );
+
     screenshot(client, "report").await?;
+    client
+        .execute(
+            "document.getElementById('report-charts').scrollIntoView(); return null;",
+            vec![],
+        )
+        .await?;
+    screenshot(client, "report-charts").await?;
     page_fits(client, "at 100%").await?;
     // 200% zoom, as a user with low vision sets it: the tables scroll in their boxes.
     client
@@ -190,7 +237,7 @@ async fn scenario(client: Client, out: PathBuf) -> TestResult {
 
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "drives the real window: needs a display, tauri-driver and WebKitWebDriver (make e2e)"]
-async fn the_2023_demo_report_shows_the_seed_and_saves_its_csv_and_xlsx() {
+async fn the_2023_demo_report_shows_the_seed_and_saves_its_csv_xlsx_and_pdf() {
     let home = tempfile::tempdir().expect("a temporary folder");
     let db = home.path().join("e2e.db");
     let out = home.path().join("out");
@@ -240,4 +287,15 @@ async fn the_2023_demo_report_shows_the_seed_and_saves_its_csv_and_xlsx() {
         "a workbook is a non-empty ZIP: {} bytes",
         workbook.len()
     );
+
+    let pdf = out.join("rapporto-2023.pdf");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for needle in ["Rapporto attività 2023", "9.657"] {
+        assert!(text.contains(needle), "{needle} in the PDF:\n{text}");
+    }
 }
