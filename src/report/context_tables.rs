@@ -102,3 +102,85 @@ pub fn tables(c: &Context) -> Vec<Table> {
     }
     out
 }
+
+/// The context tables of `c` as the printable report shows them, laid out like the
+/// 2023 activity report: the zone's residents and foreign residents by sex, the share
+/// of foreigners, and each desk's municipality's largest nationalities.
+pub fn printed(c: &Context) -> Vec<super::html::ContextTable> {
+    use super::html::ContextTable;
+    use super::italian::{number, percent};
+    let year = c.year;
+    let source = c.source.clone();
+    let zone = || c.municipalities.iter().chain(std::iter::once(&c.total));
+    let mut out = vec![
+        ContextTable {
+            caption: format!("Residenti e residenti stranieri dei Comuni della zona, {year}"),
+            columns: [
+                "Comune",
+                "Maschi",
+                "Femmine",
+                "Totale",
+                "Stranieri maschi",
+                "Stranieri femmine",
+                "Stranieri totale",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: zone()
+                .map(|m| {
+                    let figures = [
+                        m.males,
+                        m.females,
+                        m.total,
+                        m.foreign_males,
+                        m.foreign_females,
+                        m.foreign_total,
+                    ];
+                    std::iter::once(m.municipality.clone())
+                        .chain(figures.map(number))
+                        .collect()
+                })
+                .collect(),
+            source: source.clone(),
+        },
+        ContextTable {
+            caption: format!("Incidenza percentuale dei residenti stranieri, {year}"),
+            columns: ["Comune", "Maschi", "Femmine", "Totale"]
+                .map(String::from)
+                .to_vec(),
+            rows: zone()
+                .map(|m| {
+                    let s = &m.foreign_share;
+                    vec![
+                        m.municipality.clone(),
+                        percent(s.males),
+                        percent(s.females),
+                        percent(s.total),
+                    ]
+                })
+                .collect(),
+            source: source.clone(),
+        },
+    ];
+    for d in c.desks.iter().filter(|d| !d.nationalities.is_empty()) {
+        out.push(ContextTable {
+            caption: format!(
+                "Prime nazionalità dei residenti stranieri, {} {year} ({} residenti stranieri)",
+                d.municipality,
+                number(d.foreign_residents)
+            ),
+            columns: ["Nazionalità", "Residenti", "%"].map(String::from).to_vec(),
+            rows: d
+                .nationalities
+                .iter()
+                .map(|n| vec![n.name.clone(), number(n.residents), percent(n.percent)])
+                .collect(),
+            source: source.clone(),
+        });
+    }
+    // what a reader must know about the year's figures, once, under the last table
+    if let Some(last) = out.last_mut().filter(|_| !c.note.is_empty()) {
+        last.source = format!("{} {}", last.source, c.note);
+    }
+    out
+}

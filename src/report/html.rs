@@ -4,8 +4,9 @@
 //!
 //! In order: the title with the colophon under it (which copy this is: exact, or
 //! protected with threshold k and what that protects), the coordinator's text sections
-//! of the year (title and plain paragraphs), the context tables (a slot: their model
-//! fills [`Document::context`]), the tables of the accesses' data (accesses by desk,
+//! of the year (title and plain paragraphs, [`crate::yearbook::sections`]), the
+//! context tables (the ISTAT residents of the year, [`super::context_tables::printed`]),
+//! the tables of the accesses' data (accesses by desk,
 //! each desk's typology, the cases, the months by channel group, the comparison with
 //! the previous year, age band by sex), then each desk's charts on a page of their own.
 //!
@@ -79,12 +80,24 @@ pub fn report(conn: &Connection, year: i32, desk: Option<&str>, k: Option<i64>) 
         .into_iter()
         .map(|d| (d.code, d.name))
         .collect();
+    let sections = crate::yearbook::sections::sections(conn, year)?
+        .into_iter()
+        .map(|s| Section {
+            title: s.title,
+            text: s.text,
+        })
+        .collect();
+    let context = tables
+        .context
+        .as_ref()
+        .map(super::context_tables::printed)
+        .unwrap_or_default();
     render(&Document {
         tables: &tables,
         k,
         desk_names,
-        sections: Vec::new(),
-        context: Vec::new(),
+        sections,
+        context,
     })
 }
 

@@ -336,3 +336,79 @@ fn labels_are_escaped_in_tables_and_charts() {
         .1;
     assert!(reasons.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; «co»"));
 }
+
+#[test]
+fn the_years_texts_and_its_context_tables_are_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_2023(dir.path());
+    let texts = dir.path().join("attivita.txt");
+    std::fs::write(
+        &texts,
+        "Riunioni del Tavolo P.A.L. con la Prefettura.\n\nPrima < dopo & \"virgolette\".\n",
+    )
+    .unwrap();
+    let path = texts.to_str().unwrap();
+    run(
+        &db,
+        &[
+            "report-text",
+            "--year",
+            "2023",
+            "--section",
+            "activities",
+            "--set-from",
+            path,
+        ],
+    );
+    let page = run(&db, &["report", "--year", "2023", "--format", "html"]);
+
+    // the text, escaped, one paragraph per block, under its Italian title
+    assert!(page.contains("<h2>Attività</h2>"), "the section's title");
+    assert!(page.contains("<p>Riunioni del Tavolo P.A.L. con la Prefettura.</p>"));
+    assert!(
+        page.contains("<p>Prima &lt; dopo &amp; &quot;virgolette&quot;.</p>"),
+        "plain text, escaped"
+    );
+
+    // the seed's context tables, shipped for 2023
+    let printed = tables(&page);
+    let zone = printed
+        .iter()
+        .find(|t| t.caption.starts_with("Residenti e residenti stranieri"))
+        .expect("the zone's residents");
+    let total = zone.rows.last().expect("the total row");
+    assert_eq!(
+        total,
+        &[
+            "Totale complessivo",
+            "81.851",
+            "86.410",
+            "168.261",
+            "9.107",
+            "9.174",
+            "18.281"
+        ]
+        .map(String::from)
+        .to_vec()
+    );
+    assert_eq!(zone.rows.len(), 21, "20 municipalities and the total");
+    let shares = printed
+        .iter()
+        .find(|t| t.caption.starts_with("Incidenza percentuale"))
+        .and_then(|t| t.rows.iter().find(|r| r[0] == "Follonica"))
+        .expect("Follonica's share of foreigners");
+    assert_eq!(shares[1..], ["6,3%", "7,8%", "7,1%"].map(String::from));
+    let follonica = printed
+        .iter()
+        .find(|t| t.caption.contains("nazionalità") && t.caption.contains("Follonica"))
+        .expect("Follonica's nationalities");
+    assert_eq!(follonica.rows[0][..2], ["Ucraina", "362"].map(String::from));
+
+    // a year with no context loaded prints none
+    let empty = run(&db, &["report", "--year", "2022", "--format", "html"]);
+    assert!(!empty.contains("Dati di contesto"));
+    assert!(
+        !empty.contains("<h2>Attività</h2>"),
+        "texts belong to their year"
+    );
+}
