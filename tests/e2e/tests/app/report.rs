@@ -200,6 +200,23 @@ async fn scenario(client: Client, out: PathBuf) -> TestResult {
         )
         .await?;
     screenshot(client, "report-charts").await?;
+    // Below the charts: the year's ISTAT context (the seed's 2023 figures are shipped)
+    // and the year's state with its texts.
+    wait_text(client, "Totale complessivo").await?;
+    client
+        .execute(
+            "document.getElementById('report-context').scrollIntoView(); return null;",
+            vec![],
+        )
+        .await?;
+    screenshot(client, "report-context").await?;
+    client
+        .execute(
+            "document.getElementById('report-year-box').scrollIntoView(); return null;",
+            vec![],
+        )
+        .await?;
+    screenshot(client, "report-year").await?;
     page_fits(client, "at 100%").await?;
     // 200% zoom, as a user with low vision sets it: the tables scroll in their boxes.
     client
