@@ -18,12 +18,20 @@ pub struct IpcError {
     /// file, the value or name the problem is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// For `bad_file`: the stable word of the problem (`number`, `missing_column`...),
-    /// the file, and the line (from 1); `field` is then the column's name in the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub problem: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+    /// For `bad_file`: where in which file, at the top level of the error as the UI
+    /// reads it (boxed: most errors have none, and every command's result carries the
+    /// error's size).
+    #[serde(flatten)]
+    pub place: Option<Box<FilePlace>>,
+}
+
+/// Where a `bad_file` error is: the stable word of the problem (`number`,
+/// `missing_column`...), the file, and the line (from 1); `field` is then the column's
+/// name in the file.
+#[derive(Debug, Serialize)]
+pub struct FilePlace {
+    pub problem: &'static str,
+    pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
 }
@@ -55,9 +63,13 @@ impl From<sportello::Error> for IpcError {
             field,
             reason,
             detail,
-            problem: bad_file.map(|p| p.problem),
-            file: bad_file.map(|p| p.file.clone()),
-            line: bad_file.and_then(|p| p.line),
+            place: bad_file.map(|p| {
+                Box::new(FilePlace {
+                    problem: p.problem,
+                    file: p.file.clone(),
+                    line: p.line,
+                })
+            }),
         }
     }
 }
@@ -76,12 +88,39 @@ impl IpcError {
             field: None,
             reason: None,
             detail: None,
-            problem: None,
-            file: None,
-            line: None,
+            place: None,
         }
     }
 }
 
 /// Result of every command.
 pub type IpcResult<T> = Result<T, IpcError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sportello::error::FileProblem;
+
+    #[test]
+    fn a_bad_file_names_its_place_at_the_top_level_and_other_errors_do_not() {
+        let e = sportello::Error::BadFile(Box::new(FileProblem {
+            file: "residenti.csv".into(),
+            line: Some(7),
+            column: Some("Maschi".into()),
+            problem: "number",
+            detail: Some("12a".into()),
+            message: "not a number".into(),
+        }));
+        let json = serde_json::to_value(IpcError::from(e)).unwrap();
+        assert_eq!(json["code"], "bad_file");
+        assert_eq!(json["problem"], "number");
+        assert_eq!(json["file"], "residenti.csv");
+        assert_eq!(json["line"], 7);
+        assert_eq!(json["field"], "Maschi");
+        assert_eq!(json["detail"], "12a");
+
+        let plain = serde_json::to_value(IpcError::internal("boom".into())).unwrap();
+        let keys: Vec<&String> = plain.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["code", "message"]);
+    }
+}

@@ -61,6 +61,15 @@ fn print_sequences(seqs: &[DeskSequences]) {
             missing,
             d.last_imported_at.as_deref().unwrap_or("-")
         );
+        if !d.reused.is_empty() {
+            let numbers: Vec<String> = d.reused.iter().map(i64::to_string).collect();
+            println!(
+                "desk {}: WARNING number(s) {} received twice, from different exports \
+                 (a restored backup, or two installations with the same desk code?)",
+                d.desk,
+                numbers.join(", ")
+            );
+        }
     }
 }
 
@@ -88,6 +97,13 @@ fn print_report(r: &FileReport, dry_run: bool) {
                     c.revision,
                     c.line,
                     c.fields.join(", ")
+                );
+            }
+            if let Some(other) = &r.sequence_taken_by {
+                println!(
+                    "  warning: number {} of this desk was already imported from another export \
+                     ({other}): two files claim the same place in the sequence",
+                    r.sequence.unwrap_or_default()
                 );
             }
             for c in &r.closed_years {

@@ -1157,3 +1157,48 @@ fn a_repeated_key_or_an_oversized_file_is_rejected_and_stores_nothing() {
         0
     );
 }
+
+#[test]
+fn a_revision_a_thousand_ahead_is_rejected_and_a_reused_sequence_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_fol, summary) = fol_with_records(dir.path());
+    let mut lines = lines_of(&summary.path);
+    lines.pop();
+    let header = lines.remove(0);
+
+    // a new record at revision 1001: more than 1,000 above none stored
+    let mut forged = lines.clone();
+    forged[0]["revision"] = json!(1001);
+    let mut gro = desk_store("GRO");
+    let r = import_bytes(&mut gro, "forged.jsonl", &rebuild(&header, &forged), false);
+    let rejection = r.rejection.expect("rejected");
+    assert_eq!(rejection.kind, RejectionKind::RevisionTooFar);
+    assert_eq!(
+        (rejection.line, rejection.field.as_deref()),
+        (Some(2), Some("revision"))
+    );
+    assert_eq!(
+        sportello::register::stored::count_all(gro.conn()).unwrap(),
+        0,
+        "nothing stored"
+    );
+    // exactly 1,000 ahead is a long life of corrections, not a forgery
+    forged[0]["revision"] = json!(1000);
+    let r = import_bytes(&mut gro, "busy.jsonl", &rebuild(&header, &forged), false);
+    assert_eq!(r.outcome, Outcome::Imported, "{}", r.message);
+
+    // another export claiming number 1 of FOL: imported, but flagged in the preview,
+    // the report and the desk's sequence status
+    let first = header["export_id"].as_str().unwrap().to_string();
+    let mut again = header.clone();
+    again["export_id"] = json!("4b0f3a52-9d7e-4c1a-8f3e-2a6d5c7b9e10");
+    let bytes = rebuild(&again, &lines);
+    let preview = import_bytes(&mut gro, "again.jsonl", &bytes, true);
+    assert_eq!(preview.sequence_taken_by.as_deref(), Some(first.as_str()));
+    let r = import_bytes(&mut gro, "again.jsonl", &bytes, false);
+    assert_eq!(r.outcome, Outcome::Imported);
+    assert_eq!(r.sequence_taken_by.as_deref(), Some(first.as_str()));
+    let seqs = import::sequences(gro.conn()).unwrap();
+    assert_eq!(seqs[0].reused, [1], "number 1 came from two exports");
+    assert_eq!(seqs[0].received, [(1, 1)]);
+}

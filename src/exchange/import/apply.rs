@@ -144,7 +144,10 @@ fn apply_file(
     // in the plan: their changes of it need the same confirmation
     let mut closed = yearbook::closed_years(&tx)?;
     closed.extend(&batch.reopened);
-    let (records, touched) = plan_records(&tx, &mut Overlay::protecting(closed), &file)?;
+    let Ok((records, touched)) = plan_records(&tx, &mut Overlay::protecting(closed), &file)? else {
+        // the plan found the file fine: the database moved on since
+        return Ok((stale(planned), sha));
+    };
     if records != planned.records {
         return Ok((stale(planned), sha));
     }
@@ -160,6 +163,7 @@ fn apply_file(
             batch.reopened.extend(touched.keys());
             let mut report = imported_report(name, &file, &records);
             report.closed_years = closed_years;
+            report.sequence_taken_by = planned.report.sequence_taken_by.clone();
             report
         }
         Err(e) => refused(planned, K::NotStored, e.to_string()),

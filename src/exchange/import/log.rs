@@ -46,12 +46,37 @@ pub struct DeskSequences {
     pub last_imported_at: Option<String>,
     /// Sequence number of the highest file received.
     pub last_sequence: Option<i64>,
+    /// Numbers received more than once, under different export ids: two different
+    /// files claim the same place in the desk's sequence (a restored backup that
+    /// exported again, a second installation with the same desk code).
+    #[serde(default)]
+    pub reused: Vec<i64>,
+}
+
+/// The export id of a file of `desk` imported with number `sequence` other than
+/// `export_id`, if any: the same place in the sequence taken by another export.
+pub(super) fn sequence_taken(
+    conn: &Connection,
+    desk: &str,
+    sequence: i64,
+    export_id: &str,
+) -> Result<Option<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT export_id FROM imports
+         WHERE outcome = 'imported' AND desk = ?1 AND sequence = ?2 AND export_id <> ?3
+         LIMIT 1",
+    )?;
+    let mut rows = stmt.query(params![desk, sequence, export_id])?;
+    Ok(match rows.next()? {
+        Some(row) => Some(row.get(0)?),
+        None => None,
+    })
 }
 
 /// The sequence status of every desk files were imported from, by desk code.
 pub fn sequences(conn: &Connection) -> Result<Vec<DeskSequences>> {
     let mut stmt = conn.prepare(
-        "SELECT desk, sequence, MAX(imported_at) FROM imports
+        "SELECT desk, sequence, MAX(imported_at), COUNT(DISTINCT export_id) FROM imports
          WHERE outcome = 'imported' AND desk IS NOT NULL
          GROUP BY desk, sequence ORDER BY desk, sequence",
     )?;
@@ -61,11 +86,12 @@ pub fn sequences(conn: &Connection) -> Result<Vec<DeskSequences>> {
                 r.get::<_, String>(0)?,
                 r.get::<_, i64>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out: Vec<DeskSequences> = Vec::new();
-    for (desk, seq, at) in rows {
+    for (desk, seq, at, exports) in rows {
         if out.last().is_none_or(|d| d.desk != desk) {
             out.push(DeskSequences {
                 desk: desk.clone(),
@@ -73,9 +99,13 @@ pub fn sequences(conn: &Connection) -> Result<Vec<DeskSequences>> {
                 missing: vec![],
                 last_imported_at: None,
                 last_sequence: None,
+                reused: vec![],
             });
         }
         let d = out.last_mut().expect("pushed above");
+        if exports > 1 {
+            d.reused.push(seq);
+        }
         let expected = d.last_sequence.map_or(1, |s| s + 1);
         d.missing.extend(expected..seq);
         match d.received.last_mut() {

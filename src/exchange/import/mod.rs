@@ -126,6 +126,9 @@ pub enum RejectionKind {
     /// and reopening that year was not confirmed: nothing stored, nothing logged; the
     /// report's `closed_years` says which years and figures.
     ClosedYear,
+    /// A record's revision is more than 1,000 above the copy stored (or above 0 for a
+    /// new record): a damaged or altered line.
+    RevisionTooFar,
 }
 
 /// The largest export file read: 256 MiB, about 700,000 records, far more than a desk
@@ -268,6 +271,11 @@ pub struct FileReport {
     /// and reopened), with the figures that change; absent when it touches none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub closed_years: Vec<ClosedYearChange>,
+    /// Another export of the same desk already imported with this file's sequence
+    /// number (its export id): both are imported, and the preview and the desk's
+    /// sequence status flag it (`DeskSequences::reused`); absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sequence_taken_by: Option<String>,
 }
 
 impl FileReport {
@@ -289,6 +297,7 @@ impl FileReport {
             unchanged: 0,
             conflicts: vec![],
             closed_years: vec![],
+            sequence_taken_by: None,
         }
     }
 }

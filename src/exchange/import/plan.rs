@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use super::check::{Checked, check};
 use super::closed;
-use super::{ConflictReport, ExportFile, FileReport, Outcome, RejectionKind, err, expand_paths};
+use super::{
+    ConflictReport, ExportFile, FileReport, Outcome, Rejection, RejectionKind, err, expand_paths,
+};
 use crate::exchange::records;
 use crate::exchange::wire::{AccessLine, CaseLine, Record, sha256_hex};
 use crate::{Result, cases, codebook, register, yearbook};
@@ -204,37 +206,71 @@ fn decide(
     }
 }
 
+/// The largest step a record's revision may take over the copy stored (or over 0 for a
+/// new record): each correction adds 1, so a thousand more is a damaged or forged line,
+/// and accepting it would make every later real revision of that record look old.
+pub const MAX_REVISION_STEP: i64 = 1000;
+
+/// The records of one planned file, and per closed year how many of them change it.
+pub(super) type PlannedRecords = (Vec<PlannedRecord>, BTreeMap<i32, usize>);
+
 /// What importing each record of `file` would do over the database and `overlay`; the
 /// records it would write are added to `overlay`. Also returns, per closed year of
-/// `overlay`, how many of the records written would change it.
+/// `overlay`, how many of the records written would change it. A record whose revision
+/// is more than [`MAX_REVISION_STEP`] above the stored one rejects the file, and then
+/// nothing of it is added to `overlay`.
 pub(super) fn plan_records(
     conn: &Connection,
     overlay: &mut Overlay,
     file: &ExportFile,
-) -> Result<(Vec<PlannedRecord>, BTreeMap<i32, usize>)> {
+) -> Result<Result<PlannedRecords, Rejection>> {
     let desk = &file.header.desk;
     let mut out = Vec::with_capacity(file.records.len());
     let mut touched = BTreeMap::new();
+    // written to the overlay once the whole file is planned (ids are unique in a file,
+    // so no line of it reads another's entry)
+    let mut writes = Vec::new();
     for (line, record) in &file.records {
         let (revision, deleted, fields) = match record {
             Record::Access(a) => (a.revision, a.deleted, access_fields(a)),
             Record::Case(c) => (c.revision, c.deleted, case_fields(c)),
         };
         let old = stored(conn, overlay, record)?;
+        let base = old.as_ref().map_or(0, |s| s.revision);
+        if revision - base > MAX_REVISION_STEP {
+            let message = format!(
+                "revision {revision} of {} {} is {} above the {} ({base}): a damaged or \
+                 altered line; ask the desk to send the file again",
+                record.kind(),
+                record.id(),
+                revision - base,
+                if old.is_some() {
+                    "copy stored here"
+                } else {
+                    "first one"
+                },
+            );
+            return Ok(Err(err(
+                RejectionKind::RevisionTooFar,
+                Some(*line),
+                Some("revision"),
+                message,
+            )));
+        }
         let (action, differ) = decide(old.as_ref(), desk, revision, &fields, deleted);
         if matches!(action, Action::New | Action::Updated) {
             let old = old.as_ref().map(|s| &s.fields);
             for year in closed::years_touched(record, old, &fields, &overlay.closed) {
                 *touched.entry(year).or_default() += 1;
             }
-            overlay.records.insert(
+            writes.push((
                 (record.kind(), record.id().to_string()),
                 Stored {
                     desk: desk.clone(),
                     revision,
                     fields,
                 },
-            );
+            ));
         }
         out.push(PlannedRecord {
             record: record.kind().to_string(),
@@ -245,7 +281,8 @@ pub(super) fn plan_records(
             fields: differ,
         });
     }
-    Ok((out, touched))
+    overlay.records.extend(writes);
+    Ok(Ok((out, touched)))
 }
 
 /// The report of an imported file with these planned records.
@@ -279,6 +316,7 @@ pub(super) fn imported_report(
             })
             .collect(),
         closed_years: vec![],
+        sequence_taken_by: None,
     }
 }
 
@@ -295,20 +333,34 @@ pub fn plan_files(conn: &Connection, files: &[(String, Vec<u8>)]) -> Result<Impo
         None => (true, (String::new(), 0)),
     });
     let mut overlay = Overlay::protecting(yearbook::closed_years(conn)?);
+    // the export id of each (desk, sequence) planned in this batch
+    let mut sequences: HashMap<(String, i64), String> = HashMap::new();
     let mut plan = ImportPlan::default();
     for (name, bytes) in ordered {
         let sha256 = sha256_hex(bytes);
         let (mut report, records) = match check(conn, name, bytes, &codebook, &overlay.imported)? {
             Checked::Done(report) => (*report, vec![]),
-            Checked::Apply(file) => {
-                let (records, touched) = plan_records(conn, &mut overlay, &file)?;
-                overlay
-                    .imported
-                    .insert(file.header.export_id.clone(), file.file_sha256.clone());
-                let mut report = imported_report(name, &file, &records);
-                report.closed_years = closed::changes(&touched, &[]);
-                (report, records)
-            }
+            Checked::Apply(file) => match plan_records(conn, &mut overlay, &file)? {
+                Ok((records, touched)) => {
+                    overlay
+                        .imported
+                        .insert(file.header.export_id.clone(), file.file_sha256.clone());
+                    let mut report = imported_report(name, &file, &records);
+                    report.closed_years = closed::changes(&touched, &[]);
+                    let h = &file.header;
+                    let place = (h.desk.clone(), h.sequence);
+                    report.sequence_taken_by = match sequences.get(&place) {
+                        Some(other) if *other != h.export_id => Some(other.clone()),
+                        _ => super::log::sequence_taken(conn, &h.desk, h.sequence, &h.export_id)?,
+                    };
+                    sequences.entry(place).or_insert(h.export_id.clone());
+                    (report, records)
+                }
+                Err(rejection) => (
+                    FileReport::rejected(name, rejection, Some(&file.header)),
+                    vec![],
+                ),
+            },
         };
         if report.outcome == Outcome::Rejected {
             report.message = format!("{name}: {}", report.message);

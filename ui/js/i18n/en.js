@@ -281,6 +281,9 @@ export default {
   'rej.not_stored': 'the file is valid but storing it failed; nothing was stored. Try again.',
   'rej.changed_since_plan': 'the file changed after the preview; nothing was stored. Preview it again.',
   'rej.stale_plan': 'the data changed after the preview (another import or a correction); nothing was stored. Preview again.',
+  'rej.revision_too_far': 'a record’s revision is more than 1,000 above the one stored here: the line is damaged or altered; ask the desk to send the file again.',
+  'sync.sequenceTaken': 'Warning: number {sequence} of {desk} was already imported from another export. Two files claim the same place in the sequence (a restored backup, or two computers with the same desk code?).',
+  'sync.reused': 'numbers received twice from different exports: {numbers}',
   'rej.duplicate_key': 'the same field appears twice in the line: the file was edited by hand or is damaged; ask the desk to send it again.',
   'rej.too_large': 'the file is larger than 256 MiB: it is not a desk export. Check the file chosen.',
 

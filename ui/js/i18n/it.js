@@ -285,6 +285,9 @@ export default {
   'rej.not_stored': 'il file è valido ma il salvataggio non è riuscito; non è stato salvato niente. Riprova.',
   'rej.changed_since_plan': 'il file è cambiato dopo l’anteprima; non è stato salvato niente. Rifai l’anteprima.',
   'rej.stale_plan': 'i dati sono cambiati dopo l’anteprima (un’altra importazione o una correzione); non è stato salvato niente. Rifai l’anteprima.',
+  'rej.revision_too_far': 'la revisione di un record è più di 1.000 sopra quella conservata qui: la riga è danneggiata o modificata; chiedi allo sportello di rimandare il file.',
+  'sync.sequenceTaken': 'Attenzione: il numero {sequence} di {desk} è già stato importato da un’altra esportazione. Due file occupano lo stesso posto nella sequenza (un backup ripristinato, o due computer con lo stesso codice di sportello?).',
+  'sync.reused': 'numeri ricevuti due volte da esportazioni diverse: {numbers}',
   'rej.duplicate_key': 'lo stesso campo compare due volte nella riga: il file è stato modificato a mano o è danneggiato; chiedi allo sportello di rimandarlo.',
   'rej.too_large': 'il file è più grande di 256 MiB: non è un’esportazione di uno sportello. Controlla il file scelto.',
 

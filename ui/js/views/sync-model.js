@@ -86,9 +86,11 @@ export function outcomeText(r, done) {
 /** A file's details: `{text, conflicts}`, why it was refused or its counts and conflicts. */
 export function fileDetails(r) {
   if (r.outcome === 'rejected') return { text: rejectionText(r.rejection) || r.message, conflicts: [] };
+  const reused = r.sequence_taken_by
+    ? [t('sync.sequenceTaken', { desk: r.desk ?? '', sequence: r.sequence ?? '' })] : [];
   return {
     text: r.outcome === 'imported' ? countsText(r) : '',
-    conflicts: r.conflicts.map(conflictText),
+    conflicts: [...reused, ...r.conflicts.map(conflictText)],
   };
 }
 
@@ -104,6 +106,11 @@ export function canConfirm(plan, confirmed = []) {
 /** Sequence numbers received, as ranges: [[1, 3], [5, 5]] -> "1–3, 5". */
 export function rangesText(ranges) {
   return ranges.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
+}
+
+/** The numbers of a desk received from two different exports. */
+export function reusedText(reused) {
+  return t('sync.reused', { numbers: reused.join(', ') });
 }
 
 /** The numbers missing from a desk's sequence, or that none is. */

@@ -16,6 +16,7 @@ import { errorText } from '../errors.js';
 import * as outboxView from './outbox.js';
 import {
   canConfirm, exportedMessage, fileDetails, fileLabel, missingText, outcomeText, pendingLines,
+  reusedText,
   rangesText,
 } from './sync-model.js';
 import { closedYearBlocks, yearsToConfirm } from './years-model.js';
@@ -160,7 +161,8 @@ export function mount(root) {
         h('tbody', {}, s.desks.map((x) => h('tr', {},
           h('td', {}, x.desk),
           h('td', {}, rangesText(x.received)),
-          h('td', { class: x.missing.length ? 'warning' : '' }, missingText(x.missing)),
+          h('td', { class: x.missing.length || x.reused?.length ? 'warning' : '' },
+            missingText(x.missing), x.reused?.length ? ` · ${reusedText(x.reused)}` : ''),
           h('td', {}, x.last_imported_at ? formatDateTime(x.last_imported_at) : ''))))));
     } catch (e) {
       deskStatus.replaceChildren(failure(e));
