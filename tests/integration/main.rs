@@ -7,6 +7,7 @@ mod completeness;
 mod demo;
 mod export_import;
 mod import_plan;
+mod package;
 mod register;
 mod report;
 mod report_csv;
