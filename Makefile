@@ -45,11 +45,11 @@ e2e: test-deps
 		cargo test --workspace --test app -- --ignored --nocapture --test-threads=1
 
 ## The Debian package of the app and the command line, from a release build:
-## target/debian/sportello_<version>-1_amd64.deb ("Install on a desk PC" in README).
+## target/package/sportello_<version>-1_amd64.deb ("Install on a desk PC" in README).
 ## Installs what is missing, cargo-deb included.
 package: deps cargo-deb
 	cargo build --release -p sportello -p sportello-app
-	cargo deb -p sportello-app --no-build --locked -o $(TARGET_DIR)/debian/
+	cargo deb -p sportello-app --no-build --locked -o $(TARGET_DIR)/package/
 
 ## Checks the package as `make package` makes it, without a release build: the debug
 ## binaries the tests already use (`cargo test --workspace --no-run` builds nothing after
