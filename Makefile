@@ -2,15 +2,22 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps test-deps lint unit e2e bench fuzz
+.PHONY: run test deps test-deps lint unit e2e package package-check cargo-deb bench fuzz
+
+# cargo's target folder (CARGO_TARGET_DIR when set): where the packages are written.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+# Pinned: the package check packages the debug binaries (`--profile dev`), which later
+# cargo-deb releases announce they will refuse.
+CARGO_DEB_VERSION := 3.8.0
 
 ## Install what is missing, build, and start the app on its default database.
 run: deps
 	cargo build -p sportello-app
 	./target/debug/sportello-app
 
-## Install what the tests need and run every test, clippy, fmt and the end-to-end test.
-test: test-deps lint unit e2e
+## Install what the tests need and run every test, clippy, fmt, the package check and
+## the end-to-end test.
+test: test-deps lint unit package-check e2e
 
 deps:
 	@scripts/install-deps.sh run
@@ -36,6 +43,30 @@ e2e: test-deps
 	cargo test --workspace --no-run
 	xvfb-run -a --server-args="-screen 0 1366x768x24" \
 		cargo test --workspace --test app -- --ignored --nocapture --test-threads=1
+
+## The Debian package of the app and the command line, from a release build:
+## target/package/sportello_<version>-1_amd64.deb ("Install on a desk PC" in README).
+## Installs what is missing, cargo-deb included.
+package: deps cargo-deb
+	cargo build --release -p sportello -p sportello-app
+	cargo deb -p sportello-app --no-build --locked -o $(TARGET_DIR)/package/
+
+## Checks the package as `make package` makes it, without a release build: the debug
+## binaries the tests already use (`cargo test --workspace --no-run` builds nothing after
+## `unit`, and on its own builds them with the tests' features, so nothing compiles twice)
+## go into target/package-check/sportello.deb (`--fast`: xz's quick preset, a few seconds
+## instead of a minute), which tests/integration/package.rs reads with dpkg-deb: its
+## files, dependencies, menu entry and icons, and the packaged `sportello` running.
+package-check: test-deps cargo-deb
+	cargo test --workspace --no-run
+	cargo deb -p sportello-app --no-build --locked --profile dev --fast \
+		-o $(TARGET_DIR)/package-check/sportello.deb
+	SPORTELLO_DEB=$(abspath $(TARGET_DIR))/package-check/sportello.deb \
+		cargo test --workspace --test integration package:: -- --ignored
+
+cargo-deb:
+	@cargo deb --version 2>/dev/null | grep -qxF 'cargo-deb $(CARGO_DEB_VERSION)' \
+		|| cargo install cargo-deb --version $(CARGO_DEB_VERSION) --locked
 
 ## Speed is measured here, never in timed tests.
 bench:

@@ -2,7 +2,7 @@
 # Installs what is missing on a Debian/Ubuntu machine, and nothing that is already there.
 #   install-deps.sh run    packages to build and start the desktop app
 #   install-deps.sh test   the same, plus what the tests need (Xvfb, WebKit's WebDriver,
-#                          PDF tools, fonts, tauri-driver)
+#                          PDF tools, fonts, the menu entry's validator)
 set -euo pipefail
 
 what=${1:-run}
@@ -10,7 +10,8 @@ what=${1:-run}
 run_pkgs=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev
           libssl-dev libayatana-appindicator3-dev librsvg2-dev
           fonts-noto-core)  # Noto Sans Arabic: slips in Arabic print shaped
-test_pkgs=(xvfb xauth webkit2gtk-driver poppler-utils fonts-dejavu-core fonts-noto-core nodejs)
+test_pkgs=(xvfb xauth webkit2gtk-driver poppler-utils fonts-dejavu-core fonts-noto-core nodejs
+           desktop-file-utils)  # desktop-file-validate: the package's menu entry
 
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
