@@ -7,6 +7,7 @@ mod commands;
 mod error;
 mod instance;
 pub mod print;
+mod purge;
 mod state;
 
 use sportello::{Now, Store};
@@ -53,10 +54,8 @@ pub fn run() {
         .setup(move |app| {
             let now = Now::read();
             let mut store = Store::open(&path, now.utc())?;
-            // Appointments' personal data is erased on schedule, at every start.
-            if let Err(e) = sportello::appointments::purge(store.conn_mut(), "", now) {
-                eprintln!("sportello: appointment purge failed: {e}");
-            }
+            // Personal data past its retention is erased at every start, then daily.
+            purge::run(&mut store, now);
             if let Some(window) = app.get_webview_window("main") {
                 window.set_title(&window_title(&store)?)?;
                 guard.serve(move || {
@@ -66,6 +65,7 @@ pub fn run() {
                 });
             }
             app.manage(AppState::new(store));
+            purge::every_day(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -116,6 +116,10 @@ pub fn run() {
             commands::cases::delete_case,
             commands::cases::add_case_note,
             commands::cases::case_notes,
+            commands::cases::reopen_case,
+            commands::cases::erase_case_personal_data,
+            commands::cases::add_case_follow_up,
+            commands::cases::cases_due_this_week,
             commands::report::report_years,
             commands::report::report_tables,
             commands::report::report_completeness,

@@ -13,11 +13,21 @@
 //! Deleting a case also erases its personal file and notes: nothing personal outlives
 //! the case it belonged to.
 //!
+//! A case closes with an outcome and a closing note ([`Closing`]) and can be reopened:
+//! a reopening is its own audited change that sets `closed_on` back to none with a
+//! higher revision, which is how the export carries it, and a reopened case counts as
+//! open again. Follow-ups ([`follow_ups`]) carry the next step and its due day.
+//! The personal file is erased once the case has been closed longer than the retention
+//! or on the person's request ([`retention`]); the anonymous case stays.
+//!
 //! [`stored`] reads and writes the anonymous half as it travels between desks (the rows
 //! an export takes, the copy an import compares, a case received from another desk):
-//! no other module runs SQL on `cases`, `case_files` or `case_notes`.
+//! no other module runs SQL on `cases`, `case_files`, `case_notes`, `case_closings`
+//! or `case_erasures`.
 
+pub mod follow_ups;
 mod read;
+pub mod retention;
 pub mod stored;
 mod write;
 
@@ -50,6 +60,53 @@ impl CaseType {
             _ => None,
         }
     }
+}
+
+/// How a case ended when it was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The problem was solved.
+    Solved,
+    /// It could not be solved.
+    NotSolvable,
+    /// The person can no longer be reached.
+    Unreachable,
+    /// Passed to another service.
+    Referred,
+}
+
+impl Outcome {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Solved => "solved",
+            Outcome::NotSolvable => "not_solvable",
+            Outcome::Unreachable => "unreachable",
+            Outcome::Referred => "referred",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match s {
+            "solved" => Some(Outcome::Solved),
+            "not_solvable" => Some(Outcome::NotSolvable),
+            "unreachable" => Some(Outcome::Unreachable),
+            "referred" => Some(Outcome::Referred),
+            _ => None,
+        }
+    }
+}
+
+/// The input of a closing: the day, the outcome and a note (personal data, kept with
+/// the personal file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closing {
+    pub closed_on: NaiveDate,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub note: String,
 }
 
 /// The personal file of a case: personal data, kept on this machine only.
@@ -95,17 +152,15 @@ pub struct Case {
     pub closed_on: Option<NaiveDate>,
     pub reason: Option<String>,
     pub personal: Option<PersonalFile>,
+    /// How the last closing ended; `None` while open, and on cases closed without one
+    /// (before outcomes were recorded, or received from another desk).
+    pub outcome: Option<Outcome>,
+    /// The note of the last closing (personal data).
+    pub closing_note: Option<String>,
+    /// Set once the personal file was erased (retention or the person's request).
+    pub erasure: Option<retention::Erasure>,
     pub created_at: String,
     pub updated_at: String,
-}
-
-/// A follow-up note of a case (personal data, never exported).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseNote {
-    pub id: i64,
-    pub written_at: String,
-    pub operator: String,
-    pub body: String,
 }
 
 /// The anonymous half of a case: what the CLI prints and what travels. It has no field
@@ -151,8 +206,9 @@ pub struct Listed {
     #[serde(flatten)]
     pub case: Case,
     pub days_open: i64,
-    /// How many follow-up notes it has.
-    pub notes: i64,
+    /// Its follow-ups: how many, the last one, the current next step.
+    #[serde(flatten)]
+    pub progress: follow_ups::Progress,
 }
 
 /// What the cases view shows for a year at this desk.
@@ -186,7 +242,7 @@ pub struct Counts {
 }
 
 pub use read::{Filter, counts, desks, get, list, of_year, overview};
-pub use write::{add_note, close, correct, delete, notes, open};
+pub use write::{add_note, close, correct, delete, notes, open, reopen};
 
 #[cfg(test)]
 mod tests {
@@ -200,6 +256,14 @@ mod tests {
 
     pub(super) fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    pub(super) fn closing(on: &str) -> Closing {
+        Closing {
+            closed_on: day(on),
+            outcome: Outcome::Solved,
+            note: "pratica conclusa".into(),
+        }
     }
 
     pub(super) fn store() -> Store {
@@ -263,7 +327,7 @@ mod tests {
             store.conn_mut(),
             &case.id,
             1,
-            day("2024-03-04"),
+            &closing("2024-03-04"),
             "ops",
             now(),
         );
@@ -276,7 +340,7 @@ mod tests {
             store.conn_mut(),
             &case.id,
             2,
-            day("2024-03-04"),
+            &closing("2024-03-04"),
             "ops",
             now(),
         )
@@ -365,7 +429,7 @@ mod tests {
             store.conn_mut(),
             &case.id,
             1,
-            day("2024-03-05"),
+            &closing("2024-03-05"),
             "ops",
             now(),
         )
@@ -427,7 +491,7 @@ mod tests {
             "open full cases, oldest first"
         );
         assert_eq!(o.open[0].days_open, 460, "30/11/2022 to 04/03/2024");
-        assert_eq!(o.open[0].notes, 1, "the note is counted");
+        assert_eq!(o.open[0].progress.notes, 1, "the note is counted");
         assert_eq!(
             ids(&o.archived),
             vec![archived.id.clone()],

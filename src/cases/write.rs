@@ -1,12 +1,16 @@
-//! Writing cases: opening, correcting, closing, deleting, and the follow-up notes.
+//! Writing cases: opening, correcting, closing, reopening, deleting, and the follow-up
+//! notes.
 //!
 //! Each change of the travelling half is one transaction with its change number and
-//! its audit row; the personal file is written in the same transaction.
+//! its audit row; the personal file is written in the same transaction. Closing and
+//! reopening are changes of their own: a correction keeps a case open or closed as it
+//! is, so that every reopening is explicit and audited.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction, params};
 
-use super::{Case, CaseNote, NewCase, PersonalFile, get};
+use super::follow_ups::{self, FollowUp, NewFollowUp};
+use super::{Case, Closing, NewCase, PersonalFile, get, retention};
 use crate::codebook::{self, List};
 use crate::store::audit;
 use crate::{Error, Now, Result, desk, ids, limits};
@@ -144,6 +148,70 @@ fn current_for_change(tx: &Transaction<'_>, id: &str, expected_revision: i64) ->
     Ok(case)
 }
 
+/// A change of the travelling half under way: its transaction, the case as it was,
+/// and the revision, change number and time the change writes.
+struct Change<'c> {
+    tx: Transaction<'c>,
+    case: Case,
+    revision: i64,
+    seq: i64,
+    ts: String,
+}
+
+/// Begins a change of the own, live case `id` seen at `expected_revision`.
+fn begin_change<'c>(
+    conn: &'c mut Connection,
+    id: &str,
+    expected_revision: i64,
+    now: Now,
+) -> Result<Change<'c>> {
+    let tx = conn.transaction()?;
+    let case = current_for_change(&tx, id, expected_revision)?;
+    let seq = next_change(&tx)?;
+    Ok(Change {
+        revision: case.revision + 1,
+        tx,
+        case,
+        seq,
+        ts: ids::timestamp(now.utc()),
+    })
+}
+
+impl Change<'_> {
+    /// Writes the closing day (`None`: open again) with the change's revision.
+    fn set_closed_on(&self, closed_on: Option<NaiveDate>) -> Result<()> {
+        self.tx.execute(
+            "UPDATE cases SET revision = ?2, closed_on = ?3, updated_at = ?4, change_seq = ?5
+             WHERE id = ?1",
+            params![
+                self.case.id,
+                self.revision,
+                closed_on.map(|d| d.to_string()),
+                self.ts,
+                self.seq
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Writes the audit row and commits.
+    fn commit(self, now: Now, operator: &str, action: &str, detail: &str) -> Result<()> {
+        let c = &self.case;
+        audit::log(
+            &self.tx,
+            now.utc(),
+            operator,
+            action,
+            "case",
+            &c.id,
+            Some(self.revision),
+            detail,
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
 /// Corrects a case: every field, including the personal file, is replaced by `input`.
 pub fn correct(
     conn: &mut Connection,
@@ -153,61 +221,101 @@ pub fn correct(
     operator: &str,
     now: Now,
 ) -> Result<Case> {
-    let tx = conn.transaction()?;
-    validate(&tx, input, now.today())?;
-    let ts = ids::timestamp(now.utc());
-    let case = current_for_change(&tx, id, expected_revision)?;
-    let seq = next_change(&tx)?;
-    let revision = case.revision + 1;
+    let change = begin_change(conn, id, expected_revision, now)?;
+    let tx = &change.tx;
+    validate(tx, input, now.today())?;
+    match (change.case.closed_on, input.closed_on) {
+        (Some(_), None) => {
+            return Err(Error::invalid(
+                "closed_on",
+                "a correction cannot reopen a case: reopen it instead",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Error::invalid(
+                "closed_on",
+                "a correction cannot close a case: close it with its outcome instead",
+            ));
+        }
+        _ => {}
+    }
     tx.execute(
         "UPDATE cases SET revision = ?2, case_type = ?3, opened_on = ?4, closed_on = ?5,
                 reason = ?6, updated_at = ?7, change_seq = ?8
          WHERE id = ?1",
         params![
             id,
-            revision,
+            change.revision,
             input.case_type.as_str(),
             input.opened_on.to_string(),
             input.closed_on.map(|d| d.to_string()),
             input.reason,
-            ts,
-            seq
+            change.ts,
+            change.seq
         ],
     )?;
-    write_personal(&tx, id, input.personal.as_ref(), &ts)?;
-    audit(&tx, now.utc(), operator, "correct", id, revision)?;
-    tx.commit()?;
+    write_personal(tx, id, input.personal.as_ref(), &change.ts)?;
+    change.commit(now, operator, "correct", "")?;
     get(conn, id)
 }
 
-/// Closes (archives) a case on `closed_on`.
+/// Closes (archives) an open case with its day, outcome and note.
 pub fn close(
     conn: &mut Connection,
     id: &str,
     expected_revision: i64,
-    closed_on: NaiveDate,
+    closing: &Closing,
     operator: &str,
     now: Now,
 ) -> Result<Case> {
-    let ts = ids::timestamp(now.utc());
-    let tx = conn.transaction()?;
-    let case = current_for_change(&tx, id, expected_revision)?;
+    let change = begin_change(conn, id, expected_revision, now)?;
+    if change.case.closed_on.is_some() {
+        return Err(Error::Conflict(format!(
+            "case {id} is already closed: correct it to change the closing day"
+        )));
+    }
     // a retired reason code stays valid on an existing case: check only the dates here
-    check_closing(case.opened_on, closed_on, now.today())?;
-    let seq = next_change(&tx)?;
-    let revision = case.revision + 1;
-    tx.execute(
-        "UPDATE cases SET revision = ?2, closed_on = ?3, updated_at = ?4, change_seq = ?5
-         WHERE id = ?1",
-        params![id, revision, closed_on.to_string(), ts, seq],
+    check_closing(change.case.opened_on, closing.closed_on, now.today())?;
+    if closing.note.chars().count() > 4000 {
+        return Err(Error::invalid("note", "at most 4000 characters"));
+    }
+    change.set_closed_on(Some(closing.closed_on))?;
+    change.tx.execute(
+        "INSERT INTO case_closings (case_id, outcome, note, closed_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (case_id) DO UPDATE SET outcome = excluded.outcome, note = excluded.note,
+             closed_at = excluded.closed_at",
+        params![id, closing.outcome.as_str(), closing.note.trim(), change.ts],
     )?;
-    audit(&tx, now.utc(), operator, "close", id, revision)?;
-    tx.commit()?;
+    change.commit(now, operator, "close", closing.outcome.as_str())?;
+    get(conn, id)
+}
+
+/// Reopens a closed case: it is open again (no closing day, a higher revision, so the
+/// export carries `closed_on: null`), and counts as open from now on. The outcome of
+/// the closing it undoes is kept in the audit row only.
+pub fn reopen(
+    conn: &mut Connection,
+    id: &str,
+    expected_revision: i64,
+    operator: &str,
+    now: Now,
+) -> Result<Case> {
+    let change = begin_change(conn, id, expected_revision, now)?;
+    let Some(closed_on) = change.case.closed_on else {
+        return Err(Error::Conflict(format!("case {id} is open already")));
+    };
+    change.set_closed_on(None)?;
+    change
+        .tx
+        .execute("DELETE FROM case_closings WHERE case_id = ?1", [id])?;
+    let outcome = change.case.outcome.map(|o| o.as_str()).unwrap_or("none");
+    let detail = format!("was closed on {closed_on}, outcome {outcome}");
+    change.commit(now, operator, "reopen", &detail)?;
     get(conn, id)
 }
 
 /// Deletes a case: a tombstone that travels (id, revision, opened_on), and the personal
-/// file and notes erased for good.
+/// file and follow-ups erased for good.
 pub fn delete(
     conn: &mut Connection,
     id: &str,
@@ -215,66 +323,35 @@ pub fn delete(
     operator: &str,
     now: Now,
 ) -> Result<Case> {
-    let ts = ids::timestamp(now.utc());
-    let tx = conn.transaction()?;
-    let case = current_for_change(&tx, id, expected_revision)?;
-    let seq = next_change(&tx)?;
-    let revision = case.revision + 1;
-    tx.execute(
+    let change = begin_change(conn, id, expected_revision, now)?;
+    change.tx.execute(
         "UPDATE cases SET revision = ?2, deleted = 1, updated_at = ?3, change_seq = ?4 WHERE id = ?1",
-        params![id, revision, ts, seq],
+        params![id, change.revision, change.ts, change.seq],
     )?;
-    tx.execute("DELETE FROM case_files WHERE case_id = ?1", [id])?;
-    tx.execute("DELETE FROM case_notes WHERE case_id = ?1", [id])?;
-    audit(&tx, now.utc(), operator, "delete", id, revision)?;
-    tx.commit()?;
+    retention::erase_personal(&change.tx, id)?;
+    change.commit(now, operator, "delete", "")?;
+    // what the tombstone erased must not linger in the log either
+    crate::store::checkpoint_wal(conn)?;
     get(conn, id)
 }
 
-/// Adds a follow-up note to an own, live case. Notes are personal data: they change no
-/// revision and never travel.
+/// Adds a follow-up to an own, live case, done today, with only what was done: the
+/// short form of [`follow_ups::add`].
 pub fn add_note(
     conn: &Connection,
     case_id: &str,
     body: &str,
     operator: &str,
     now: Now,
-) -> Result<CaseNote> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(Error::invalid("body", "the note is empty"));
-    }
-    let case = get(conn, case_id)?;
-    if case.deleted || case.desk != desk::own_code(conn)? {
-        return Err(Error::Conflict(format!(
-            "case {case_id} cannot take notes here"
-        )));
-    }
-    let ts = ids::timestamp(now.utc());
-    conn.execute(
-        "INSERT INTO case_notes (case_id, written_at, operator, body) VALUES (?1, ?2, ?3, ?4)",
-        params![case_id, ts, operator, body],
-    )?;
-    Ok(CaseNote {
-        id: conn.last_insert_rowid(),
-        written_at: ts,
-        operator: operator.into(),
-        body: body.into(),
-    })
+) -> Result<FollowUp> {
+    let input = NewFollowUp {
+        what: body.into(),
+        ..NewFollowUp::default()
+    };
+    follow_ups::add(conn, case_id, &input, operator, now)
 }
 
-/// The notes of a case, oldest first.
-pub fn notes(conn: &Connection, case_id: &str) -> Result<Vec<CaseNote>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, written_at, operator, body FROM case_notes WHERE case_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([case_id], |r| {
-        Ok(CaseNote {
-            id: r.get(0)?,
-            written_at: r.get(1)?,
-            operator: r.get(2)?,
-            body: r.get(3)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// The follow-ups of a case, oldest first.
+pub fn notes(conn: &Connection, case_id: &str) -> Result<Vec<FollowUp>> {
+    follow_ups::list(conn, case_id)
 }

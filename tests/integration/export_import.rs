@@ -74,7 +74,7 @@ pub fn case_on(opened: &str, closed: Option<&str>, case_type: CaseType) -> NewCa
     }
 }
 
-fn export_to(store: &mut Store, selection: Selection, dir: &Path) -> export::ExportSummary {
+pub fn export_to(store: &mut Store, selection: Selection, dir: &Path) -> export::ExportSummary {
     export::export(store.conn_mut(), selection, dir, clock()).unwrap()
 }
 
@@ -292,7 +292,11 @@ fn corrections_and_deletions_propagate_and_a_range_export_keeps_the_mark() {
         fol.conn_mut(),
         &open_cases[0].id,
         1,
-        day("2024-03-12"),
+        &cases::Closing {
+            closed_on: day("2024-03-12"),
+            outcome: cases::Outcome::Solved,
+            note: String::new(),
+        },
         "op",
         now().into(),
     )
@@ -894,8 +898,9 @@ fn personal_text() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
-    /// Whatever personal data fills the appointments and the case files, none of it
-    /// appears in any export file.
+    /// Whatever personal data fills the appointments and the case files (the file, the
+    /// follow-ups with whom and their next steps, the closing notes of cases closed,
+    /// reopened and closed again), none of it appears in any export file.
     #[test]
     fn no_personal_data_reaches_an_export_file(
         names in proptest::collection::vec(personal_text(), 1..4),
@@ -934,6 +939,24 @@ proptest! {
             });
             let c = cases::open(store.conn_mut(), &case, "op", now().into()).unwrap();
             cases::add_note(store.conn(), &c.id, note, "op", now().into()).unwrap();
+            let step = cases::follow_ups::NewFollowUp {
+                done_on: Some(day("2024-03-11")),
+                what: note.clone(),
+                with_whom: name.clone(),
+                next_step: format!("{note} {doc}"),
+                due_on: Some(day("2024-03-20")),
+            };
+            cases::follow_ups::add(store.conn(), &c.id, &step, "op", now().into()).unwrap();
+            if i % 2 == 0 {
+                let closing = cases::Closing {
+                    closed_on: day("2024-03-12"),
+                    outcome: cases::Outcome::Referred,
+                    note: format!("{note} {phone}"),
+                };
+                let closed = cases::close(store.conn_mut(), &c.id, 1, &closing, "op", now().into()).unwrap();
+                cases::reopen(store.conn_mut(), &c.id, closed.revision, "op", now().into()).unwrap();
+                cases::close(store.conn_mut(), &c.id, closed.revision + 1, &closing, "op", now().into()).unwrap();
+            }
         }
         let selection = if range {
             Selection::Range { from: day("2024-01-01"), to: day("2024-12-31") }

@@ -1,8 +1,8 @@
 //! Accompaniment cases: thin adapters over `sportello::cases`. The personal file and
 //! the notes reach the window of this machine only.
 
-use chrono::NaiveDate;
-use sportello::cases::{self, Case, CaseNote, NewCase, Overview};
+use sportello::cases::follow_ups::{self, Due, FollowUp, NewFollowUp};
+use sportello::cases::{self, Case, Closing, NewCase, Overview, retention};
 use sportello::{Now, Store, preferences};
 use tauri::State;
 
@@ -52,18 +52,44 @@ pub fn correct_case(
     })
 }
 
-/// Closes (archives) a case on `closed_on`.
+/// Closes (archives) a case with its day, outcome and note.
 #[tauri::command(async)]
 pub fn close_case(
     state: State<'_, AppState>,
     id: String,
     expected_revision: i64,
-    closed_on: NaiveDate,
+    closing: Closing,
 ) -> IpcResult<Case> {
     let now = Now::read();
     state.with(|s| {
         let op = operator(s)?;
-        cases::close(s.conn_mut(), &id, expected_revision, closed_on, &op, now)
+        cases::close(s.conn_mut(), &id, expected_revision, &closing, &op, now)
+    })
+}
+
+/// Reopens a closed case (audited).
+#[tauri::command(async)]
+pub fn reopen_case(
+    state: State<'_, AppState>,
+    id: String,
+    expected_revision: i64,
+) -> IpcResult<Case> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        cases::reopen(s.conn_mut(), &id, expected_revision, &op, now)
+    })
+}
+
+/// Erases the personal file of a case at once, on the person's request; the
+/// anonymous case stays.
+#[tauri::command(async)]
+pub fn erase_case_personal_data(state: State<'_, AppState>, id: String) -> IpcResult<Case> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        retention::erase(s.conn_mut(), &id, &op, now)?;
+        cases::get(s.conn(), &id)
     })
 }
 
@@ -81,13 +107,13 @@ pub fn delete_case(
     })
 }
 
-/// Adds a follow-up note to a case.
+/// Adds a follow-up note to a case (what was done, today).
 #[tauri::command(async)]
 pub fn add_case_note(
     state: State<'_, AppState>,
     case_id: String,
     body: String,
-) -> IpcResult<CaseNote> {
+) -> IpcResult<FollowUp> {
     let now = Now::read();
     state.with(|s| {
         let op = operator(s)?;
@@ -95,8 +121,29 @@ pub fn add_case_note(
     })
 }
 
-/// The notes of a case, oldest first.
+/// The follow-ups of a case, oldest first.
 #[tauri::command(async)]
-pub fn case_notes(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<CaseNote>> {
+pub fn case_notes(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<FollowUp>> {
     state.with(|s| cases::notes(s.conn(), &case_id))
+}
+
+/// Adds a follow-up: what was done, when, with whom, the next step and its due day.
+#[tauri::command(async)]
+pub fn add_case_follow_up(
+    state: State<'_, AppState>,
+    case_id: String,
+    input: NewFollowUp,
+) -> IpcResult<FollowUp> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        follow_ups::add(s.conn(), &case_id, &input, &op, now)
+    })
+}
+
+/// The next steps due by the end of this week across the open cases, overdue first.
+#[tauri::command(async)]
+pub fn cases_due_this_week(state: State<'_, AppState>) -> IpcResult<Vec<Due>> {
+    let now = Now::read();
+    state.with(|s| follow_ups::due_this_week(s.conn(), now.today()))
 }
