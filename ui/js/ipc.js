@@ -80,8 +80,12 @@ export const getCase = (id) => invoke('get_case', { id });
 export const openCase = (input) => invoke('open_case', { input });
 export const correctCase = (id, expectedRevision, input) =>
   invoke('correct_case', { id, expectedRevision, input });
-export const closeCase = (id, expectedRevision, closedOn) =>
-  invoke('close_case', { id, expectedRevision, closedOn });
+export const closeCase = (id, expectedRevision, closing) =>
+  invoke('close_case', { id, expectedRevision, closing });
+export const reopenCase = (id, expectedRevision) => invoke('reopen_case', { id, expectedRevision });
+export const eraseCasePersonalData = (id) => invoke('erase_case_personal_data', { id });
+export const addCaseFollowUp = (caseId, input) => invoke('add_case_follow_up', { caseId, input });
+export const casesDueThisWeek = () => invoke('cases_due_this_week');
 export const deleteCase = (id, expectedRevision) => invoke('delete_case', { id, expectedRevision });
 export const addCaseNote = (caseId, body) => invoke('add_case_note', { caseId, body });
 export const caseNotes = (caseId) => invoke('case_notes', { caseId });

@@ -98,7 +98,7 @@ export function findCase(data, id) {
   return [...data.open, ...data.archived, ...data.fast].find((c) => c.id === id);
 }
 
-const ALT_KEYS = { n: 'new', v: 'fast', l: 'list', y: 'year' };
+const ALT_KEYS = { n: 'new', v: 'fast', l: 'list', y: 'year', s: 'week' };
 
 /** The shortcut a key press means on the page (outside dialogs), or null. */
 export function shortcut(e, { editing = false, dialogOpen = false } = {}) {

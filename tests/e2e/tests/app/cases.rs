@@ -3,8 +3,8 @@
 //! First-run setup; the navigation button opens the cases view; a full case is opened
 //! with the keys only (the reason's key, then the personal file's name and phone,
 //! Enter); Alt+V records a fast accompaniment; Alt+L reaches the open case, Enter shows
-//! it, a note is added (Ctrl+Enter) and the case is archived today. The command line
-//! then counts one case, archived, and one fast accompaniment, and its list carries no
+//! it, a follow-up is added (Ctrl+Enter) and the case is archived today with its
+//! outcome. The command line then counts one case, archived, and one fast accompaniment, and its list carries no
 //! personal data, which the core did store.
 
 use chrono::Utc;
@@ -84,7 +84,8 @@ async fn scenario(client: Client) -> TestResult {
     )
     .await?;
 
-    // Alt+L: the open case's first command shows it; a note, then archive it today.
+    // Alt+L: the open case's first command shows it; a follow-up, then archive it today
+    // with its outcome (the first, "solved", picked with its key).
     kb.press(&[&alt("l")]).await?;
     wait_until(
         client,
@@ -94,20 +95,25 @@ async fn scenario(client: Client) -> TestResult {
     )
     .await?;
     kb.press(&[&Key::Enter]).await?;
-    wait_until(client, "the case's note field", &focus_is("f-note")).await?;
+    wait_until(client, "the case's follow-up field", &focus_is("f-what")).await?;
     kb.type_text(NOTE).await?;
     let ctrl_enter = format!("{}{}{}", &*Key::Control, &*Key::Enter, &*Key::Null);
     kb.press(&[&ctrl_enter]).await?;
     wait_until(
         client,
-        "the note in the case",
+        "the follow-up in the case",
         "return document.querySelectorAll('#case-detail .case-notes li').length === 1
-            && document.activeElement && document.activeElement.id === 'f-note'",
+            && document.activeElement && document.activeElement.id === 'f-what'",
     )
     .await?;
-    kb.press(&[&Key::Tab, &Key::Tab]).await?;
+    // what -> next step -> due date -> add button -> closing date
+    kb.press(&[&Key::Tab, &Key::Tab, &Key::Tab, &Key::Tab])
+        .await?;
     wait_until(client, "the archive date", &focus_is("f-close")).await?;
-    kb.press(&[&Key::Enter]).await?;
+    kb.press(&[&Key::Tab]).await?;
+    kb.type_text("1").await?;
+    wait_until(client, "the closing note", &focus_is("f-close_note")).await?;
+    kb.press(&[&ctrl_enter]).await?;
     wait_until(
         client,
         "the case archived",

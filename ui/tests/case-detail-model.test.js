@@ -1,0 +1,63 @@
+// A case's detail: follow-ups, closing, the open list's progress, the week's lines.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { setLanguage } from '../js/i18n.js';
+import {
+  OUTCOMES, dueLine, eraseQuestion, erasureNote, outcomeLabel, progressCells, validateClosing, validateFollowUp,
+} from '../js/views/case-detail-model.js';
+
+const TODAY = '2026-11-29';
+const OPENED = '2026-10-01';
+
+test('a follow-up is done today unless a day is typed, and carries its next step', () => {
+  const got = validateFollowUp({ doneOn: '', what: ' chiamata al Comune ', withWhom: 'Comune', nextStep: 'ritiro',
+    dueOn: '04/12/2026' }, { today: TODAY, openedOn: OPENED });
+  assert.deepEqual(got.input, {
+    done_on: TODAY, what: 'chiamata al Comune', with_whom: 'Comune', next_step: 'ritiro', due_on: '2026-12-04',
+  });
+  const bare = validateFollowUp({ doneOn: '02/10/2026', what: 'x' }, { today: TODAY, openedOn: OPENED });
+  assert.equal(bare.input.due_on, null);
+  assert.equal(bare.input.done_on, '2026-10-02');
+});
+
+test('a follow-up is refused when it says nothing, is dated wrong, or has a due day without a step', () => {
+  setLanguage('it');
+  const fields = (v) => validateFollowUp(v, { today: TODAY, openedOn: OPENED }).errors.map(([f]) => f);
+  assert.deepEqual(fields({ doneOn: '30/11/2026', what: '' }), ['done_on', 'what'], 'not after today; what is required');
+  assert.deepEqual(fields({ doneOn: '30/09/2026', what: 'x' }), ['done_on'], 'not before the opening');
+  assert.deepEqual(fields({ what: 'x', dueOn: '01/12/2026' }), ['next_step'], 'a due day needs a step');
+  assert.deepEqual(fields({ what: 'x', nextStep: 'y', dueOn: '28/11/2026' }), ['due_on'], 'not before the follow-up');
+  assert.deepEqual(fields({ what: 'x', nextStep: 'y', dueOn: '31/02/2027' }), ['due_on'], 'a real day');
+  assert.deepEqual(fields({ what: 'x'.repeat(4001) }), ['what']);
+});
+
+test('a closing needs a day within the case and an outcome', () => {
+  setLanguage('it');
+  const ok = validateClosing({ closedOn: '29/11/2026', outcome: 'referred', note: ' al CPI ' },
+    { today: TODAY, openedOn: OPENED });
+  assert.deepEqual(ok.closing, { closed_on: TODAY, outcome: 'referred', note: 'al CPI' });
+  const bad = validateClosing({ closedOn: '30/09/2026', outcome: '' }, { today: TODAY, openedOn: OPENED });
+  assert.deepEqual(bad.errors.map(([f]) => f), ['close', 'outcome']);
+  assert.equal(OUTCOMES.length, 4);
+  for (const o of OUTCOMES) assert.ok(!outcomeLabel(o).startsWith('cases.'), `${o} has words`);
+});
+
+test('the open list shows days since the last follow-up and marks an overdue step', () => {
+  setLanguage('it');
+  const cells = progressCells({ days_since_follow_up: 12, next_step: { text: 'ritiro', due_on: '2026-11-20', overdue: true } });
+  assert.deepEqual(cells, { days: '12', step: 'ritiro', due: '20/11/2026', overdue: true });
+  assert.deepEqual(progressCells({ days_since_follow_up: 3, next_step: null }),
+    { days: '3', step: '—', due: '', overdue: false });
+  const line = dueLine({ case_id: 'c1', person_name: null, next_step: { text: 's', due_on: '2026-11-30', overdue: false } });
+  assert.equal(line.who, '(senza scheda)');
+  assert.equal(line.due, '30/11/2026');
+});
+
+test('an erasure is asked and told in words', () => {
+  setLanguage('it');
+  assert.match(eraseQuestion({ opened_on: '2026-10-01' }), /01\/10\/2026/);
+  assert.equal(erasureNote({}), '');
+  assert.match(erasureNote({ erasure: { erased_at: '2026-11-29T10:00:00Z', cause: 'request' } }), /29\/11\/2026/);
+  setLanguage('en');
+  assert.match(erasureNote({ erasure: { erased_at: '2026-11-29T10:00:00Z', cause: 'retention' } }), /29\/11\/2026/);
+});
