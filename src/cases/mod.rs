@@ -22,12 +22,13 @@
 //!
 //! [`stored`] reads and writes the anonymous half as it travels between desks (the rows
 //! an export takes, the copy an import compares, a case received from another desk):
-//! no other module runs SQL on `cases`, `case_files`, `case_notes`, `case_closings`
-//! or `case_erasures`.
+//! no other module runs SQL on `cases`, `case_files`, `case_notes`, `case_closings`,
+//! `case_erasures`, `case_services` or `case_service_kinds`.
 
 pub mod follow_ups;
 mod read;
 pub mod retention;
+pub mod services;
 pub mod stored;
 mod write;
 

@@ -4,7 +4,10 @@
 
 use chrono::{Datelike, NaiveDate};
 use clap::Subcommand;
-use sportello::cases::{self, CaseType, Closing, Filter, NewCase, Outcome, Summary, retention};
+use sportello::cases::{
+    self, CaseType, Closing, Filter, NewCase, Outcome, Summary, retention, services,
+};
+use sportello::codebook::NewEntry;
 use sportello::{Error, Now, Result, Store, desk};
 
 use super::{Format, parse_day, print_json};
@@ -60,6 +63,15 @@ pub enum Action {
         #[arg(long, value_parser = parse_day)]
         on: Option<NaiveDate>,
     },
+    /// Print the list of services a case can involve, or change it (coordinator). Not a
+    /// codebook list: no exported record carries a service.
+    Services {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(subcommand)]
+        change: Option<ServiceChange>,
+    },
     /// Reopen a closed case: it is open again and counts as open (audited).
     Reopen {
         /// The case's id.
@@ -75,6 +87,66 @@ pub enum Action {
         #[arg(long, value_parser = parse_day)]
         today: Option<NaiveDate>,
     },
+}
+
+/// A change of the list of services.
+#[derive(Subcommand)]
+pub enum ServiceChange {
+    /// Add a service at the end of the list.
+    Add {
+        /// The new, never-used code (lower-case letters, digits and _).
+        code: String,
+        /// Italian label.
+        #[arg(long)]
+        label: String,
+        /// English label.
+        #[arg(long)]
+        label_en: String,
+    },
+    /// Retire a service: cases keep it, new involvements cannot use it.
+    Retire { code: String },
+    /// Bring a retired service back into use.
+    Restore { code: String },
+}
+
+/// Applies a change of the list of services, if any, then prints the list.
+fn run_services(
+    store: &mut Store,
+    change: Option<ServiceChange>,
+    format: Format,
+    now: Now,
+) -> Result<()> {
+    match change {
+        Some(ServiceChange::Add {
+            code,
+            label,
+            label_en,
+        }) => {
+            let entry = NewEntry {
+                code,
+                label,
+                label_en,
+                group: None,
+            };
+            services::add_kind(store.conn_mut(), &entry, OPERATOR, now)?;
+        }
+        Some(ServiceChange::Retire { code }) => {
+            services::set_kind_active(store.conn_mut(), &code, false, OPERATOR, now)?
+        }
+        Some(ServiceChange::Restore { code }) => {
+            services::set_kind_active(store.conn_mut(), &code, true, OPERATOR, now)?
+        }
+        None => {}
+    }
+    let list = services::kinds(store.conn())?;
+    if matches!(format, Format::Json) {
+        return print_json(&list);
+    }
+    for k in list {
+        let retired = if k.active { "" } else { "  (retired)" };
+        println!("{:<20} {}{retired}", k.code, k.label);
+    }
+    Ok(())
 }
 
 /// The outcome of a closing, as typed.
@@ -196,6 +268,7 @@ pub fn run(store: &mut Store, action: Action) -> Result<()> {
                 closing.outcome.as_str()
             );
         }
+        Action::Services { format, change } => run_services(store, change, format, now)?,
         Action::Reopen { id } => {
             let case = cases::get(store.conn(), &id)?;
             cases::reopen(store.conn_mut(), &id, case.revision, OPERATOR, now)?;

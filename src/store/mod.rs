@@ -47,6 +47,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_case_follow_ups.sql",
         sql: include_str!("../../migrations/0009_case_follow_ups.sql"),
     },
+    Migration {
+        name: "0010_case_services.sql",
+        sql: include_str!("../../migrations/0010_case_services.sql"),
+    },
 ];
 
 /// The schema version this program writes.

@@ -86,6 +86,11 @@ export const reopenCase = (id, expectedRevision) => invoke('reopen_case', { id, 
 export const eraseCasePersonalData = (id) => invoke('erase_case_personal_data', { id });
 export const addCaseFollowUp = (caseId, input) => invoke('add_case_follow_up', { caseId, input });
 export const casesDueThisWeek = () => invoke('cases_due_this_week');
+export const caseServiceKinds = () => invoke('case_service_kinds');
+export const caseServices = (caseId) => invoke('case_services', { caseId });
+export const involveCaseService = (caseId, service, involvedOn) =>
+  invoke('involve_case_service', { caseId, service, involvedOn });
+export const withdrawCaseService = (caseId, service) => invoke('withdraw_case_service', { caseId, service });
 export const deleteCase = (id, expectedRevision) => invoke('delete_case', { id, expectedRevision });
 export const addCaseNote = (caseId, body) => invoke('add_case_note', { caseId, body });
 export const caseNotes = (caseId) => invoke('case_notes', { caseId });

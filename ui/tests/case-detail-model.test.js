@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';
 import {
-  OUTCOMES, dueLine, eraseQuestion, erasureNote, outcomeLabel, progressCells, validateClosing, validateFollowUp,
+  OUTCOMES, dueLine, serviceLabel, serviceOptions, validateService, eraseQuestion, erasureNote, outcomeLabel, progressCells, validateClosing, validateFollowUp,
 } from '../js/views/case-detail-model.js';
 
 const TODAY = '2026-11-29';
@@ -60,4 +60,23 @@ test('an erasure is asked and told in words', () => {
   assert.match(erasureNote({ erasure: { erased_at: '2026-11-29T10:00:00Z', cause: 'request' } }), /29\/11\/2026/);
   setLanguage('en');
   assert.match(erasureNote({ erasure: { erased_at: '2026-11-29T10:00:00Z', cause: 'retention' } }), /29\/11\/2026/);
+});
+
+test('a service is offered once, while active, and involved from the opening to today', () => {
+  setLanguage('it');
+  const kinds = [
+    { code: 'asl', label: 'ASL', label_en: 'Health authority', active: true },
+    { code: 'questura', label: 'Questura', label_en: 'Police', active: true },
+    { code: 'vecchio', label: 'Vecchio', label_en: 'Old', active: false },
+  ];
+  assert.deepEqual(serviceOptions(kinds, [{ service: 'asl', involved_on: '2026-10-02' }]),
+    [{ value: 'questura', label: 'Questura' }]);
+  assert.equal(serviceLabel(kinds, 'vecchio'), 'Vecchio', 'a retired one is still named');
+  assert.equal(serviceLabel(kinds, 'sparito'), 'sparito');
+  setLanguage('en');
+  assert.equal(serviceLabel(kinds, 'questura'), 'Police');
+  const ok = validateService({ service: 'asl', involvedOn: '' }, { today: TODAY, openedOn: OPENED });
+  assert.deepEqual(ok, { service: 'asl', involvedOn: TODAY });
+  const bad = validateService({ service: '', involvedOn: '30/09/2026' }, { today: TODAY, openedOn: OPENED });
+  assert.deepEqual(bad.errors.map(([f]) => f), ['service', 'involved_on']);
 });

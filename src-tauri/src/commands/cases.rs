@@ -1,7 +1,9 @@
 //! Accompaniment cases: thin adapters over `sportello::cases`. The personal file and
 //! the notes reach the window of this machine only.
 
+use chrono::NaiveDate;
 use sportello::cases::follow_ups::{self, Due, FollowUp, NewFollowUp};
+use sportello::cases::services::{self, Involved, ServiceKind};
 use sportello::cases::{self, Case, Closing, NewCase, Overview, retention};
 use sportello::{Now, Store, preferences};
 use tauri::State;
@@ -146,4 +148,45 @@ pub fn add_case_follow_up(
 pub fn cases_due_this_week(state: State<'_, AppState>) -> IpcResult<Vec<Due>> {
     let now = Now::read();
     state.with(|s| follow_ups::due_this_week(s.conn(), now.today()))
+}
+
+/// The list of services a case can involve (retired ones too, for old cases).
+#[tauri::command(async)]
+pub fn case_service_kinds(state: State<'_, AppState>) -> IpcResult<Vec<ServiceKind>> {
+    state.with(|s| services::kinds(s.conn()))
+}
+
+/// The services involved in a case.
+#[tauri::command(async)]
+pub fn case_services(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<Involved>> {
+    state.with(|s| services::involved(s.conn(), &case_id))
+}
+
+/// Records a service involved in a case on `involved_on`.
+#[tauri::command(async)]
+pub fn involve_case_service(
+    state: State<'_, AppState>,
+    case_id: String,
+    service: String,
+    involved_on: NaiveDate,
+) -> IpcResult<Vec<Involved>> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        services::involve(s.conn_mut(), &case_id, &service, involved_on, &op, now)
+    })
+}
+
+/// Removes a service recorded by mistake from a case.
+#[tauri::command(async)]
+pub fn withdraw_case_service(
+    state: State<'_, AppState>,
+    case_id: String,
+    service: String,
+) -> IpcResult<Vec<Involved>> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        services::withdraw(s.conn_mut(), &case_id, &service, &op, now)
+    })
 }

@@ -1,10 +1,10 @@
 // The decisions of a case's detail and of the week's list, without DOM or IPC: the
 // follow-up form (what was done, when, with whom, the next step and its due day), the
-// closing form (day, outcome, note), what the open list shows of a case's follow-ups
+// services involved, the closing form (day, outcome, note), what the open list shows of a case's follow-ups
 // (days since the last one, the next step, overdue or not), the questions before an
 // erasure, and the "to do this week" lines. case-detail.js draws them; node tests them.
 
-import { t, formatNumber } from '../i18n.js';
+import { t, entryLabel, formatNumber } from '../i18n.js';
 import { formatDate, parseDate } from '../dates.js';
 import { validateClose } from './cases-model.js';
 
@@ -100,4 +100,29 @@ export function erasureNote(c) {
   if (!c.erasure) return '';
   const date = formatDate(String(c.erasure.erased_at).slice(0, 10));
   return t(c.erasure.cause === 'request' ? 'cases.erasedRequest' : 'cases.erasedRetention', { date });
+}
+
+/**
+ * The services a case can still involve: the active ones of the list `kinds` not
+ * involved yet, as `{value, label}`.
+ */
+export function serviceOptions(kinds, involved) {
+  const taken = new Set(involved.map((i) => i.service));
+  return kinds.filter((k) => k.active && !taken.has(k.code)).map((k) => ({ value: k.code, label: entryLabel(k) }));
+}
+
+/** A service's words (its code when the list no longer has it). */
+export function serviceLabel(kinds, code) {
+  return entryLabel(kinds.find((k) => k.code === code)) || code;
+}
+
+/** Validates a service to involve as typed: `{service, involvedOn}`. */
+export function validateService(values, { today, openedOn }) {
+  const errors = [];
+  if (!values.service) errors.push(['service', t('cases.err.service')]);
+  const text = String(values.involvedOn ?? '').trim();
+  const day = text === '' ? today : parseDate(text);
+  if (!day || day > today || day < openedOn) errors.push(['involved_on', t('cases.err.doneOn')]);
+  if (errors.length) return { errors };
+  return { service: values.service, involvedOn: day };
 }

@@ -1,5 +1,6 @@
-// A case shown whole, in its dialog: the personal file, the follow-up log and its
-// form (what was done, when, with whom, the next step and its due day), closing with
+// A case shown whole, in its dialog: the personal file, the services involved, the
+// follow-up log and its form (what was done, when, with whom, the next step and its
+// due day), closing with
 // the outcome and a note, reopening, and the erasure of the personal file on the
 // person's request. Also the "to do this week" dialog across the open cases. The
 // decisions are in case-detail-model.js; cases.js owns the page and passes in what
@@ -14,7 +15,8 @@ import { choiceMarkup, choiceValue, wireChoice } from '../widgets/choice.js';
 import { describeError } from '../errors.js';
 import { FILE } from './cases-model.js';
 import {
-  OUTCOMES, dueLine, eraseQuestion, erasureNote, outcomeLabel, validateClosing, validateFollowUp,
+  OUTCOMES, dueLine, eraseQuestion, erasureNote, outcomeLabel, serviceLabel, serviceOptions, validateClosing,
+  validateFollowUp, validateService,
 } from './case-detail-model.js';
 
 function followUpMarkup(f) {
@@ -60,8 +62,24 @@ function closeForm() {
   </form>`;
 }
 
-/** The dialog's content for case `c` with its follow-ups. */
-function detailMarkup(c, followUps, days, reasonLabel) {
+/** The services involved in a case, and the form to involve one more. */
+function servicesMarkup(kinds, involved) {
+  const options = serviceOptions(kinds, involved);
+  return html`<h3>${t('cases.services')}</h3>
+    ${involved.length === 0 ? html`<p>${t('cases.noServices')}</p>` : html`<ul class="case-services">${involved.map((i) => html`<li>
+      ${serviceLabel(kinds, i.service)} · ${t('cases.serviceSince', { date: formatDate(i.involved_on) })}
+      <button type="button" class="danger-text" data-withdraw="${i.service}"
+        aria-label="${t('cases.serviceWithdraw')} ${serviceLabel(kinds, i.service)}">${t('cases.serviceWithdraw')}</button></li>`)}</ul>`}
+    ${options.length === 0 ? '' : html`<form id="service-form" novalidate><div class="row">
+      ${field('service', t('cases.service'), html`<select id="f-service" aria-describedby="e-service">
+        <option value="">—</option>${options.map((o) => html`<option value="${o.value}">${o.label}</option>`)}</select>`)}
+      ${field('involved_on', t('cases.serviceOn'), html`<input id="f-involved_on" type="text" inputmode="numeric" size="10"
+        value="${formatDate(today())}" aria-describedby="e-involved_on">`)}
+      <div class="actions"><button type="submit">${t('cases.serviceAdd')}</button></div></div></form>`}`;
+}
+
+/** The dialog's content for case `c` with its services and follow-ups. */
+function detailMarkup(c, { followUps, kinds, involved }, days, reasonLabel) {
   const p = c.personal ?? {};
   const erased = erasureNote(c);
   return html`<h2 id="detail-title">${t('cases.detail', { date: formatDate(c.opened_on), reason: reasonLabel(c.reason) })}</h2>
@@ -73,6 +91,7 @@ function detailMarkup(c, followUps, days, reasonLabel) {
     </dl>
     ${c.closed_on ? html`<p class="closed-as">${t('cases.closedOutcome', { date: formatDate(c.closed_on), outcome: outcomeLabel(c.outcome) })}</p>
       ${c.closing_note ? html`<p>${c.closing_note}</p>` : ''}` : ''}
+    ${servicesMarkup(kinds, involved)}
     <h3>${t('cases.notes')}</h3>
     ${followUps.length === 0 ? html`<p>${t('cases.noNotes')}</p>`
     : html`<ol class="case-notes">${followUps.map(followUpMarkup)}</ol>`}
@@ -105,12 +124,15 @@ function weekMarkup(due) {
  */
 export function caseDialogs(detail, week, page) {
   let shown = null;
+  let kinds = null;
 
-  async function show(id) {
+  async function show(id, focus = '#f-what') {
+    kinds ??= await ipc.caseServiceKinds();
     const c = await ipc.getCase(id);
     const followUps = await ipc.caseNotes(id);
+    const involved = await ipc.caseServices(id);
     shown = { ...c, notes: followUps.length };
-    render(detail, detailMarkup(c, followUps, page.daysOpen(id), page.reasonLabel));
+    render(detail, detailMarkup(c, { followUps, kinds, involved }, page.daysOpen(id), page.reasonLabel));
     const outcome = detail.querySelector('#f-outcome');
     if (outcome) {
       wireChoice(outcome, {
@@ -120,7 +142,33 @@ export function caseDialogs(detail, week, page) {
     }
     if (week.open) week.close();
     if (!detail.open) detail.showModal();
-    detail.querySelector('#f-what').focus();
+    (detail.querySelector(focus) ?? detail.querySelector('#f-what')).focus();
+  }
+
+  async function involve() {
+    const form = detail.querySelector('#service-form');
+    clearFieldErrors(form);
+    const got = validateService({
+      service: detail.querySelector('#f-service').value, involvedOn: detail.querySelector('#f-involved_on').value,
+    }, { today: today(), openedOn: shown.opened_on });
+    if (got.errors) { showErrors(form, got.errors); return; }
+    try {
+      await ipc.involveCaseService(shown.id, got.service, got.involvedOn);
+      page.say(t('cases.serviceSaved'));
+      await show(shown.id, '#f-service');
+    } catch (err) {
+      showErrors(form, [['service', describeError(err).text]]);
+    }
+  }
+
+  async function withdraw(service) {
+    try {
+      await ipc.withdrawCaseService(shown.id, service);
+      await show(shown.id, '#f-service');
+    } catch (err) {
+      detail.close();
+      await page.failed(err);
+    }
   }
 
   function showErrors(form, errors) {
@@ -200,6 +248,7 @@ export function caseDialogs(detail, week, page) {
   detail.addEventListener('submit', (e) => {
     e.preventDefault();
     if (e.target.id === 'follow-up-form') addFollowUp();
+    if (e.target.id === 'service-form') involve();
     if (e.target.id === 'close-form') closeShown();
   });
   detail.addEventListener('keydown', (e) => {
@@ -207,6 +256,7 @@ export function caseDialogs(detail, week, page) {
     // Ctrl+Enter saves from anywhere in a form; Enter alone outside a text area
     if (!e.ctrlKey && e.target.matches('textarea')) return;
     if (e.target.closest('#follow-up-form')) { e.preventDefault(); addFollowUp(); }
+    if (e.target.closest('#service-form')) { e.preventDefault(); involve(); }
     if (e.target.closest('#close-form')) { e.preventDefault(); closeShown(); }
   });
   detail.addEventListener('click', (e) => {
@@ -216,6 +266,7 @@ export function caseDialogs(detail, week, page) {
     if (id === 'detail-delete') { detail.close(); page.remove(shown); }
     if (id === 'detail-reopen') reopen();
     if (id === 'detail-erase') erase();
+    if (e.target.dataset.withdraw) withdraw(e.target.dataset.withdraw);
   });
   week.addEventListener('click', (e) => {
     const b = e.target.closest('button');
