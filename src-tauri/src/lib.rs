@@ -9,6 +9,7 @@ mod instance;
 pub mod print;
 mod purge;
 mod state;
+mod viewer;
 
 use sportello::{Now, Store};
 use tauri::Manager;
@@ -124,6 +125,10 @@ pub fn run() {
             commands::cases::case_services,
             commands::cases::involve_case_service,
             commands::cases::withdraw_case_service,
+            commands::cases::attach_case_documents,
+            commands::cases::case_documents,
+            commands::cases::open_case_document,
+            commands::cases::remove_case_document,
             commands::report::report_years,
             commands::report::report_tables,
             commands::report::report_completeness,

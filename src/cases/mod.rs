@@ -23,8 +23,9 @@
 //! [`stored`] reads and writes the anonymous half as it travels between desks (the rows
 //! an export takes, the copy an import compares, a case received from another desk):
 //! no other module runs SQL on `cases`, `case_files`, `case_notes`, `case_closings`,
-//! `case_erasures`, `case_services` or `case_service_kinds`.
+//! `case_erasures`, `case_services`, `case_service_kinds` or `case_documents`.
 
+pub mod documents;
 pub mod follow_ups;
 mod read;
 pub mod retention;

@@ -1,7 +1,8 @@
 //! Retention and erasure of the personal file of a case.
 //!
 //! The personal file (name, contacts, documents, description), the follow-ups, the
-//! closing note and whatever else describes the person is erased when the case has
+//! closing note, the copies of documents and whatever else describes the person is
+//! erased when the case has
 //! been closed for more than the retention (5 years unless the coordinator sets
 //! another), and at once when the person asks for it. The anonymous case line stays:
 //! it keeps counting in the reports and travels as before (its revision does not
@@ -9,7 +10,8 @@
 //!
 //! Erased means gone from the file too: the store sets `secure_delete` on every
 //! connection, so deleted cells and freed pages are zeroed, and after each erasure the
-//! write-ahead log is checkpointed and emptied ([`crate::store::checkpoint_wal`]).
+//! write-ahead log is checkpointed and emptied ([`crate::store::checkpoint_wal`]); the
+//! copies' files are overwritten with zeros and removed once the erasure is committed.
 //! Every erasure leaves a mark on the case (when, why) and audit rows without personal
 //! data.
 
@@ -17,7 +19,7 @@ use chrono::{Months, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-use super::get;
+use super::{documents, get};
 use crate::store::{self, audit, settings};
 use crate::{Error, Now, Result, desk, ids};
 
@@ -110,29 +112,47 @@ pub fn keep_from(today: NaiveDate, years: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MIN)
 }
 
-/// Whether case `id` holds anything personal (a personal file, follow-ups, a closing
-/// note).
+/// The condition "case `c` holds something personal" (a personal file, follow-ups, a
+/// closing note, copies of documents), for the queries below.
+const HOLDS_PERSONAL_DATA: &str = "(EXISTS (SELECT 1 FROM case_files WHERE case_id = c.id)
+    OR EXISTS (SELECT 1 FROM case_notes WHERE case_id = c.id)
+    OR EXISTS (SELECT 1 FROM case_closings WHERE case_id = c.id AND note <> '')
+    OR EXISTS (SELECT 1 FROM case_documents WHERE case_id = c.id))";
+
+/// Whether case `id` holds anything personal.
 fn has_personal_data(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM case_files WHERE case_id = ?1)
-             OR EXISTS (SELECT 1 FROM case_notes WHERE case_id = ?1)
-             OR EXISTS (SELECT 1 FROM case_closings WHERE case_id = ?1 AND note <> '')",
+        &format!("SELECT {HOLDS_PERSONAL_DATA} FROM cases c WHERE c.id = ?1"),
         [id],
         |r| r.get(0),
     )?)
 }
 
 /// Erases everything personal of case `id` inside the caller's transaction: the
-/// personal file, the follow-ups and the closing note. The case line, the outcome
-/// code and the erasure mark stay.
-pub(super) fn erase_personal(tx: &Transaction<'_>, id: &str) -> Result<()> {
+/// personal file, the follow-ups, the closing note and the rows of the copies, whose
+/// file names it returns to shred once committed ([`Erased::shred`]). The case line,
+/// the outcome code, the services involved and the erasure mark stay.
+pub(super) fn erase_personal(tx: &Transaction<'_>, id: &str) -> Result<Erased> {
     tx.execute("DELETE FROM case_files WHERE case_id = ?1", [id])?;
     tx.execute("DELETE FROM case_notes WHERE case_id = ?1", [id])?;
     tx.execute(
         "UPDATE case_closings SET note = '' WHERE case_id = ?1",
         [id],
     )?;
-    Ok(())
+    Ok(Erased(documents::delete_rows_of_case(tx, id)?))
+}
+
+/// What an erasure leaves to do once committed: the files of the copies to shred.
+#[must_use = "the copies' files must be shred after the commit"]
+pub(super) struct Erased(Vec<String>);
+
+impl Erased {
+    /// Overwrites and removes the copies' files, then empties the write-ahead log;
+    /// returns whether the log was emptied.
+    pub(super) fn shred(self, conn: &Connection) -> Result<bool> {
+        documents::shred(conn, &self.0)?;
+        store::checkpoint_wal(conn)
+    }
 }
 
 fn mark(tx: &Transaction<'_>, id: &str, cause: Cause, ts: &str) -> Result<()> {
@@ -168,20 +188,18 @@ pub fn purge(conn: &mut Connection, operator: &str, now: Now) -> Result<PurgeRep
     let years = retention_years(&tx)?;
     let closed_before = keep_from(now.today(), years);
     let due: Vec<String> = {
-        let mut stmt = tx.prepare(
+        let mut stmt = tx.prepare(&format!(
             "SELECT id FROM cases c WHERE c.closed_on < ?1 AND c.deleted = 0
-               AND (EXISTS (SELECT 1 FROM case_files WHERE case_id = c.id)
-                 OR EXISTS (SELECT 1 FROM case_notes WHERE case_id = c.id)
-                 OR EXISTS (SELECT 1 FROM case_closings WHERE case_id = c.id AND note <> ''))
-             ORDER BY c.closed_on, c.id",
-        )?;
+               AND {HOLDS_PERSONAL_DATA} ORDER BY c.closed_on, c.id"
+        ))?;
         let rows = stmt.query_map([closed_before.to_string()], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let detail =
         format!("personal file erased: closed before {closed_before}, retention {years} years");
+    let mut files = Vec::new();
     for id in &due {
-        erase_personal(&tx, id)?;
+        files.extend(erase_personal(&tx, id)?.0);
         mark(&tx, id, Cause::Retention, &ts)?;
         audit::log(&tx, now.utc(), operator, "purge", "case", id, None, &detail)?;
     }
@@ -201,7 +219,9 @@ pub fn purge(conn: &mut Connection, operator: &str, now: Now) -> Result<PurgeRep
         )?;
     }
     tx.commit()?;
-    let log_emptied = due.is_empty() || store::checkpoint_wal(conn)?;
+    // copies left by an interrupted write or removal go too
+    documents::sweep(conn, now)?;
+    let log_emptied = due.is_empty() || Erased(files).shred(conn)?;
     Ok(PurgeReport {
         closed_before,
         retention_years: years,
@@ -228,7 +248,7 @@ pub fn erase(conn: &mut Connection, id: &str, operator: &str, now: Now) -> Resul
             "case {id} holds no personal data: nothing to erase"
         )));
     }
-    erase_personal(&tx, id)?;
+    let erased = erase_personal(&tx, id)?;
     mark(&tx, id, Cause::Request, &ts)?;
     audit::log(
         &tx,
@@ -241,7 +261,7 @@ pub fn erase(conn: &mut Connection, id: &str, operator: &str, now: Now) -> Resul
         "personal file erased on the person's request",
     )?;
     tx.commit()?;
-    store::checkpoint_wal(conn)
+    erased.shred(conn)
 }
 
 #[cfg(test)]

@@ -328,10 +328,10 @@ pub fn delete(
         "UPDATE cases SET revision = ?2, deleted = 1, updated_at = ?3, change_seq = ?4 WHERE id = ?1",
         params![id, change.revision, change.ts, change.seq],
     )?;
-    retention::erase_personal(&change.tx, id)?;
+    let erased = retention::erase_personal(&change.tx, id)?;
     change.commit(now, operator, "delete", "")?;
-    // what the tombstone erased must not linger in the log either
-    crate::store::checkpoint_wal(conn)?;
+    // what the tombstone erased must not linger in the folder or the log either
+    erased.shred(conn)?;
     get(conn, id)
 }
 

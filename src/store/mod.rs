@@ -48,8 +48,8 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/0009_case_follow_ups.sql"),
     },
     Migration {
-        name: "0010_case_services.sql",
-        sql: include_str!("../../migrations/0010_case_services.sql"),
+        name: "0010_case_services_documents.sql",
+        sql: include_str!("../../migrations/0010_case_services_documents.sql"),
     },
 ];
 

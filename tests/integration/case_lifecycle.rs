@@ -21,6 +21,11 @@ fn on(d: &str) -> Now {
     )
 }
 
+/// Opens `input` at this desk on the day `at`.
+fn opened(store: &mut Store, input: sportello::cases::NewCase, at: &str) -> sportello::cases::Case {
+    cases::open(store.conn_mut(), &input, "op", on(at)).unwrap()
+}
+
 fn closing(d: &str, outcome: Outcome, note: &str) -> Closing {
     Closing {
         closed_on: day(d),
@@ -53,13 +58,11 @@ fn counts(store: &Store, year: i32) -> (i64, i64, i64, i64, i64) {
 fn a_case_followed_closed_reopened_and_closed_again_counts_as_the_contract_says() {
     let mut store = desk_store("GRO");
     // a hand-made set spanning 2021-2024
-    let long = cases::open(
-        store.conn_mut(),
-        &case_on("2021-04-12", None, CaseType::Full),
-        "op",
-        on("2021-04-12"),
-    )
-    .unwrap();
+    let long = opened(
+        &mut store,
+        case_on("2021-04-12", None, CaseType::Full),
+        "2021-04-12",
+    );
     cases::open(
         store.conn_mut(),
         &case_on("2022-02-01", Some("2022-09-30"), CaseType::Full),
@@ -74,13 +77,11 @@ fn a_case_followed_closed_reopened_and_closed_again_counts_as_the_contract_says(
         on("2023-03-01"),
     )
     .unwrap();
-    cases::open(
-        store.conn_mut(),
-        &case_on("2023-05-05", None, CaseType::Full),
-        "op",
-        on("2023-05-05"),
-    )
-    .unwrap();
+    opened(
+        &mut store,
+        case_on("2023-05-05", None, CaseType::Full),
+        "2023-05-05",
+    );
     cases::open(
         store.conn_mut(),
         &case_on("2023-07-01", Some("2023-07-03"), CaseType::Fast),
@@ -170,13 +171,11 @@ fn a_case_followed_closed_reopened_and_closed_again_counts_as_the_contract_says(
 fn the_export_carries_a_reopening_as_closed_on_null_with_a_higher_revision() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = desk_store("GRO");
-    let case = cases::open(
-        store.conn_mut(),
-        &case_on("2024-01-10", None, CaseType::Full),
-        "op",
-        on("2024-01-10"),
-    )
-    .unwrap();
+    let case = opened(
+        &mut store,
+        case_on("2024-01-10", None, CaseType::Full),
+        "2024-01-10",
+    );
     cases::close(
         store.conn_mut(),
         &case.id,
@@ -293,13 +292,7 @@ fn marked_case(store: &mut Store, tag: &str, closed: Option<&str>) -> String {
 #[test]
 fn a_purged_or_erased_personal_file_is_gone_from_the_database_file() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.db");
-    let mut store = Store::open(&db, now()).unwrap();
-    let gro = desk::presets()
-        .into_iter()
-        .find(|d| d.code == "GRO")
-        .unwrap();
-    desk::set_own(store.conn_mut(), &gro, now()).unwrap();
+    let (db, mut store) = gro_file(dir.path());
     let purged = marked_case(&mut store, "P", Some("2018-06-30"));
     let requested = marked_case(&mut store, "R", None);
     let kept = marked_case(&mut store, "K", Some("2023-06-30"));
@@ -359,16 +352,11 @@ fn a_purged_or_erased_personal_file_is_gone_from_the_database_file() {
 #[test]
 fn cli_sets_the_retention_and_purges() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("gro.db");
-    {
-        let mut store = Store::open(&db, now()).unwrap();
-        let gro = desk::presets()
-            .into_iter()
-            .find(|d| d.code == "GRO")
-            .unwrap();
-        desk::set_own(store.conn_mut(), &gro, now()).unwrap();
+    let db = {
+        let (db, mut store) = gro_file(dir.path());
         marked_case(&mut store, "C", Some("2020-01-31"));
-    }
+        db
+    };
     let out = sportello(&db, &["cases", "retention"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("erased 5 years after"));
     let bad = sportello(&db, &["cases", "retention", "0"]);
@@ -388,4 +376,154 @@ fn cli_sets_the_retention_and_purges() {
         "{text}"
     );
     assert!(!holds(&file_bytes(&db), "ZQMARKNAMEC"));
+}
+
+/// A desk database file of GRO in `dir`.
+fn gro_file(dir: &std::path::Path) -> (std::path::PathBuf, Store) {
+    let db = dir.join("desk.db");
+    let mut store = Store::open(&db, now()).unwrap();
+    let gro = desk::presets()
+        .into_iter()
+        .find(|d| d.code == "GRO")
+        .unwrap();
+    desk::set_own(store.conn_mut(), &gro, now()).unwrap();
+    (db, store)
+}
+
+fn scan(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn copies_of_documents_are_kept_private_refused_past_the_limit_and_erased_with_the_file() {
+    use sportello::cases::documents::{self, DocumentKind, MAX_BYTES};
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = tempfile::tempdir().unwrap();
+    let (db, mut store) = gro_file(dir.path());
+    let case = opened(
+        &mut store,
+        case_on("2024-01-10", None, CaseType::Full),
+        "2024-01-10",
+    );
+    let permit = scan(
+        inbox.path(),
+        "permesso ZQDOCNAME.PDF",
+        b"%PDF-1.4 ZQDOCBYTES",
+    );
+    let photo = scan(inbox.path(), "foto.jpg", b"\xff\xd8\xff ZQDOCBYTES2");
+    let got = documents::attach(
+        store.conn_mut(),
+        &case.id,
+        &[permit.clone(), photo],
+        DocumentKind::Permit,
+        "op",
+        on("2024-03-12"),
+    )
+    .unwrap();
+    assert_eq!(got.len(), 2, "several at once");
+    assert_eq!(got[0].name, "permesso ZQDOCNAME.PDF");
+    assert_eq!(
+        (got[0].kind, got[0].size, got[0].added_on),
+        (DocumentKind::Permit, 19, day("2024-03-12"))
+    );
+    let folder = documents::folder(store.conn()).unwrap();
+    assert!(folder.starts_with(dir.path()), "beside the database");
+    let copy = documents::path_of(store.conn(), &got[0].id).unwrap();
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        b"%PDF-1.4 ZQDOCBYTES",
+        "a copy of the file"
+    );
+    assert!(
+        copy.to_string_lossy().ends_with(".pdf") && !copy.to_string_lossy().contains("ZQDOCNAME"),
+        "named by id and extension, not by the person's file name"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&folder), 0o700, "the folder is the user's only");
+        assert_eq!(mode(&copy), 0o600, "the copy is the user's only");
+    }
+
+    // refused: too large, not a scan/photo/PDF; a batch with one refused file keeps nothing
+    let big = inbox.path().join("big.pdf");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(MAX_BYTES + 1)
+        .unwrap();
+    let err = documents::attach(
+        store.conn_mut(),
+        &case.id,
+        &[permit.clone(), big],
+        DocumentKind::Other,
+        "op",
+        on("2024-03-12"),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert!(
+        err.to_string().contains("big.pdf") && err.to_string().contains("20 MB"),
+        "{err}"
+    );
+    let exe = scan(inbox.path(), "programma.exe", b"MZ");
+    let err = documents::attach(
+        store.conn_mut(),
+        &case.id,
+        &[exe],
+        DocumentKind::Other,
+        "op",
+        on("2024-03-12"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("programma.exe"), "{err}");
+    assert_eq!(
+        documents::list(store.conn(), &case.id).unwrap().len(),
+        2,
+        "nothing more kept"
+    );
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        2,
+        "no stray copy"
+    );
+
+    documents::remove(store.conn_mut(), &got[1].id, "op", on("2024-03-12")).unwrap();
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        1,
+        "the removed copy's file is gone"
+    );
+    // a file no row names (an interrupted write) goes at the next purge
+    let stray = folder.join("stray.pdf");
+    std::fs::write(&stray, b"x").unwrap();
+    let long_ago = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&stray)
+        .unwrap()
+        .set_modified(long_ago)
+        .unwrap();
+
+    retention::erase(store.conn_mut(), &case.id, "op", on("2024-03-12")).unwrap();
+    assert!(documents::list(store.conn(), &case.id).unwrap().is_empty());
+    assert!(!copy.exists(), "the copy goes with the personal file");
+    retention::purge(store.conn_mut(), "op", on("2024-03-12")).unwrap();
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        0,
+        "the stray file is swept"
+    );
+    let bytes = file_bytes(&db);
+    assert!(
+        !holds(&bytes, "ZQDOCNAME"),
+        "the file name is gone from the database file"
+    );
+    let log = sportello::store::audit::history(store.conn(), "case", &case.id).unwrap();
+    assert!(
+        log.iter().all(|e| !e.detail.contains("ZQDOC")),
+        "the audit log names no file"
+    );
 }

@@ -91,6 +91,17 @@ export const caseServices = (caseId) => invoke('case_services', { caseId });
 export const involveCaseService = (caseId, service, involvedOn) =>
   invoke('involve_case_service', { caseId, service, involvedOn });
 export const withdrawCaseService = (caseId, service) => invoke('withdraw_case_service', { caseId, service });
+export const attachCaseDocuments = (caseId, paths, kind) => invoke('attach_case_documents', { caseId, paths, kind });
+export const caseDocuments = (caseId) => invoke('case_documents', { caseId });
+export const openCaseDocument = (id) => invoke('open_case_document', { id });
+export const removeCaseDocument = (id) => invoke('remove_case_document', { id });
+// Scans, photos and PDFs to attach to a case (several at once); null when cancelled.
+export const pickDocuments = (title) =>
+  window.__TAURI__.dialog.open({
+    multiple: true,
+    title,
+    filters: [{ name: 'PDF, foto, scansioni', extensions: ['pdf', 'jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'heic', 'heif', 'gif'] }],
+  });
 export const deleteCase = (id, expectedRevision) => invoke('delete_case', { id, expectedRevision });
 export const addCaseNote = (caseId, body) => invoke('add_case_note', { caseId, body });
 export const caseNotes = (caseId) => invoke('case_notes', { caseId });

@@ -3,7 +3,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';
 import {
-  OUTCOMES, dueLine, serviceLabel, serviceOptions, validateService, eraseQuestion, erasureNote, outcomeLabel, progressCells, validateClosing, validateFollowUp,
+  DOCUMENT_KINDS, documentLine, formatSize, OUTCOMES, dueLine, serviceLabel, serviceOptions, validateService, eraseQuestion, erasureNote, outcomeLabel, progressCells, validateClosing, validateFollowUp,
 } from '../js/views/case-detail-model.js';
 
 const TODAY = '2026-11-29';
@@ -79,4 +79,14 @@ test('a service is offered once, while active, and involved from the opening to 
   assert.deepEqual(ok, { service: 'asl', involvedOn: TODAY });
   const bad = validateService({ service: '', involvedOn: '30/09/2026' }, { today: TODAY, openedOn: OPENED });
   assert.deepEqual(bad.errors.map(([f]) => f), ['service', 'involved_on']);
+});
+
+test('a copy of a document is listed with its kind, day and size in words', () => {
+  setLanguage('it');
+  assert.equal(formatSize(820), '820 B');
+  assert.equal(formatSize(14 * 1024), '14 kB');
+  assert.equal(formatSize(3.24 * 1048576), '3,2 MB');
+  const line = documentLine({ id: 'd1', name: 'permesso.pdf', kind: 'permit', added_on: '2026-11-29', size: 2048 });
+  assert.deepEqual(line, { id: 'd1', name: 'permesso.pdf', kind: 'Permesso di soggiorno', date: '29/11/2026', size: '2 kB' });
+  for (const k of DOCUMENT_KINDS) assert.ok(!documentLine({ kind: k, size: 0 }).kind.startsWith('cases.'), k);
 });

@@ -2,6 +2,7 @@
 //! the notes reach the window of this machine only.
 
 use chrono::NaiveDate;
+use sportello::cases::documents::{self, Document, DocumentKind};
 use sportello::cases::follow_ups::{self, Due, FollowUp, NewFollowUp};
 use sportello::cases::services::{self, Involved, ServiceKind};
 use sportello::cases::{self, Case, Closing, NewCase, Overview, retention};
@@ -188,5 +189,45 @@ pub fn withdraw_case_service(
     state.with(|s| {
         let op = operator(s)?;
         services::withdraw(s.conn_mut(), &case_id, &service, &op, now)
+    })
+}
+
+/// Attaches copies of the files `paths` (chosen in the open dialog) to a case.
+#[tauri::command(async)]
+pub fn attach_case_documents(
+    state: State<'_, AppState>,
+    case_id: String,
+    paths: Vec<std::path::PathBuf>,
+    kind: DocumentKind,
+) -> IpcResult<Vec<Document>> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        documents::attach(s.conn_mut(), &case_id, &paths, kind, &op, now)
+    })
+}
+
+/// The copies attached to a case.
+#[tauri::command(async)]
+pub fn case_documents(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<Document>> {
+    state.with(|s| documents::list(s.conn(), &case_id))
+}
+
+/// Opens a copy with the system's viewer.
+#[tauri::command(async)]
+pub fn open_case_document(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    state.with(|s| {
+        let path = documents::path_of(s.conn(), &id)?;
+        crate::viewer::open(&path).map_err(|e| sportello::Error::io(&path, e))
+    })
+}
+
+/// Removes a copy from its case (its file overwritten and removed).
+#[tauri::command(async)]
+pub fn remove_case_document(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        documents::remove(s.conn_mut(), &id, &op, now)
     })
 }

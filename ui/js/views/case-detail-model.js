@@ -1,6 +1,6 @@
 // The decisions of a case's detail and of the week's list, without DOM or IPC: the
 // follow-up form (what was done, when, with whom, the next step and its due day), the
-// services involved, the closing form (day, outcome, note), what the open list shows of a case's follow-ups
+// services involved, the copies of documents, the closing form (day, outcome, note), what the open list shows of a case's follow-ups
 // (days since the last one, the next step, overdue or not), the questions before an
 // erasure, and the "to do this week" lines. case-detail.js draws them; node tests them.
 
@@ -125,4 +125,21 @@ export function validateService(values, { today, openedOn }) {
   if (!day || day > today || day < openedOn) errors.push(['involved_on', t('cases.err.doneOn')]);
   if (errors.length) return { errors };
   return { service: values.service, involvedOn: day };
+}
+
+/** The kinds of a copy of a document, in the order the form offers them. */
+export const DOCUMENT_KINDS = ['permit', 'passport', 'receipt', 'certificate', 'other'];
+
+/** A size in bytes as read: 820 B, 14 kB, 3,2 MB. */
+export function formatSize(bytes) {
+  if (bytes < 1024) return `${formatNumber(bytes)} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(Math.round(bytes / 1024))} kB`;
+  return `${formatNumber(Math.round((bytes / 1048576) * 10) / 10)} MB`;
+}
+
+/** A copy's line: `{id, name, kind, date, size}` as read. */
+export function documentLine(doc) {
+  return {
+    id: doc.id, name: doc.name, kind: t(`cases.doc.${doc.kind}`), date: formatDate(doc.added_on), size: formatSize(doc.size),
+  };
 }

@@ -1,4 +1,6 @@
-// A case shown whole, in its dialog: the personal file, the services involved, the
+// A case shown whole, in its dialog: the personal file, the copies of documents
+// (attached from files, opened with the system's viewer, removed), the services
+// involved, the
 // follow-up log and its form (what was done, when, with whom, the next step and its
 // due day), closing with
 // the outcome and a note, reopening, and the erasure of the personal file on the
@@ -15,7 +17,7 @@ import { choiceMarkup, choiceValue, wireChoice } from '../widgets/choice.js';
 import { describeError } from '../errors.js';
 import { FILE } from './cases-model.js';
 import {
-  OUTCOMES, dueLine, eraseQuestion, erasureNote, outcomeLabel, serviceLabel, serviceOptions, validateClosing,
+  DOCUMENT_KINDS, documentLine, OUTCOMES, dueLine, eraseQuestion, erasureNote, outcomeLabel, serviceLabel, serviceOptions, validateClosing,
   validateFollowUp, validateService,
 } from './case-detail-model.js';
 
@@ -62,6 +64,22 @@ function closeForm() {
   </form>`;
 }
 
+/** The copies attached to a case, and the form to attach more. */
+function documentsMarkup(docs) {
+  const lines = docs.map(documentLine);
+  return html`<h3>${t('cases.documentsTitle')}</h3>
+    ${lines.length === 0 ? html`<p>${t('cases.noDocuments')}</p>` : html`<ul class="case-documents">${lines.map((d) => html`<li>
+      <strong>${d.name}</strong> · ${d.kind} · ${d.date} · ${d.size}
+      <button type="button" data-open-doc="${d.id}" aria-label="${t('cases.docOpen')} ${d.name}">${t('cases.docOpen')}</button>
+      <button type="button" class="danger-text" data-remove-doc="${d.id}"
+        aria-label="${t('cases.serviceWithdraw')} ${d.name}">${t('cases.serviceWithdraw')}</button></li>`)}</ul>`}
+    <form id="document-form" novalidate><div class="row">
+      ${field('doc_kind', t('cases.docKind'), html`<select id="f-doc_kind" aria-describedby="e-doc_kind">
+        ${DOCUMENT_KINDS.map((k) => html`<option value="${k}">${t(`cases.doc.${k}`)}</option>`)}</select>`)}
+      <div class="actions"><button type="submit" id="doc-attach">${t('cases.docAttach')}</button></div></div>
+      <p class="hint">${t('cases.docHint')}</p></form>`;
+}
+
 /** The services involved in a case, and the form to involve one more. */
 function servicesMarkup(kinds, involved) {
   const options = serviceOptions(kinds, involved);
@@ -79,7 +97,7 @@ function servicesMarkup(kinds, involved) {
 }
 
 /** The dialog's content for case `c` with its services and follow-ups. */
-function detailMarkup(c, { followUps, kinds, involved }, days, reasonLabel) {
+function detailMarkup(c, { followUps, kinds, involved, docs }, days, reasonLabel) {
   const p = c.personal ?? {};
   const erased = erasureNote(c);
   return html`<h2 id="detail-title">${t('cases.detail', { date: formatDate(c.opened_on), reason: reasonLabel(c.reason) })}</h2>
@@ -91,6 +109,7 @@ function detailMarkup(c, { followUps, kinds, involved }, days, reasonLabel) {
     </dl>
     ${c.closed_on ? html`<p class="closed-as">${t('cases.closedOutcome', { date: formatDate(c.closed_on), outcome: outcomeLabel(c.outcome) })}</p>
       ${c.closing_note ? html`<p>${c.closing_note}</p>` : ''}` : ''}
+    ${documentsMarkup(docs)}
     ${servicesMarkup(kinds, involved)}
     <h3>${t('cases.notes')}</h3>
     ${followUps.length === 0 ? html`<p>${t('cases.noNotes')}</p>`
@@ -131,8 +150,9 @@ export function caseDialogs(detail, week, page) {
     const c = await ipc.getCase(id);
     const followUps = await ipc.caseNotes(id);
     const involved = await ipc.caseServices(id);
+    const docs = await ipc.caseDocuments(id);
     shown = { ...c, notes: followUps.length };
-    render(detail, detailMarkup(c, { followUps, kinds, involved }, page.daysOpen(id), page.reasonLabel));
+    render(detail, detailMarkup(c, { followUps, kinds, involved, docs }, page.daysOpen(id), page.reasonLabel));
     const outcome = detail.querySelector('#f-outcome');
     if (outcome) {
       wireChoice(outcome, {
@@ -158,6 +178,34 @@ export function caseDialogs(detail, week, page) {
       await show(shown.id, '#f-service');
     } catch (err) {
       showErrors(form, [['service', describeError(err).text]]);
+    }
+  }
+
+  async function attachDocuments() {
+    const form = detail.querySelector('#document-form');
+    clearFieldErrors(form);
+    const kind = detail.querySelector('#f-doc_kind').value;
+    const picked = await ipc.pickDocuments(t('cases.docAttach'));
+    if (!picked || picked.length === 0) return;
+    try {
+      const added = await ipc.attachCaseDocuments(shown.id, Array.isArray(picked) ? picked : [picked], kind);
+      page.say(t('cases.docAttached', { count: formatNumber(added.length) }));
+      await show(shown.id, '#doc-attach');
+    } catch (err) {
+      showErrors(form, [['doc_kind', describeError(err).text]]);
+    }
+  }
+
+  async function documentCommand(open, id) {
+    try {
+      if (open) await ipc.openCaseDocument(id);
+      else {
+        await ipc.removeCaseDocument(id);
+        await show(shown.id, '#doc-attach');
+      }
+    } catch (err) {
+      detail.close();
+      await page.failed(err);
     }
   }
 
@@ -249,6 +297,7 @@ export function caseDialogs(detail, week, page) {
     e.preventDefault();
     if (e.target.id === 'follow-up-form') addFollowUp();
     if (e.target.id === 'service-form') involve();
+    if (e.target.id === 'document-form') attachDocuments();
     if (e.target.id === 'close-form') closeShown();
   });
   detail.addEventListener('keydown', (e) => {
@@ -267,6 +316,8 @@ export function caseDialogs(detail, week, page) {
     if (id === 'detail-reopen') reopen();
     if (id === 'detail-erase') erase();
     if (e.target.dataset.withdraw) withdraw(e.target.dataset.withdraw);
+    if (e.target.dataset.openDoc) documentCommand(true, e.target.dataset.openDoc);
+    if (e.target.dataset.removeDoc) documentCommand(false, e.target.dataset.removeDoc);
   });
   week.addEventListener('click', (e) => {
     const b = e.target.closest('button');

@@ -1,5 +1,6 @@
 -- Accompaniment cases: the services involved in a case, from a list the coordinator
--- keeps. The list is not a codebook list: no travelling record carries a service, so
+-- keeps, and the copies of documents attached to a case. The list of services is not
+-- a codebook list: no travelling record carries a service, so
 -- changing it must not raise the codebook version of the exports, and the codebook's
 -- JSON (a contract) stays as it is. Codes are stable: retired, never deleted.
 
@@ -47,3 +48,19 @@ CREATE TABLE case_services (
                 CHECK (involved_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
     PRIMARY KEY (case_id, service)
 ) STRICT;
+
+-- Copies of documents attached to a case (scans, photos, PDFs). The file itself is in
+-- the private folder beside the database, named by `id` and `extension` only; the
+-- original name is personal data and is erased with the personal file.
+CREATE TABLE case_documents (
+    id        TEXT PRIMARY KEY NOT NULL,
+    case_id   TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    name      TEXT NOT NULL,
+    kind      TEXT NOT NULL
+              CHECK (kind IN ('permit', 'passport', 'receipt', 'certificate', 'other')),
+    extension TEXT NOT NULL CHECK (extension NOT GLOB '*[^a-z0-9]*' AND length(extension) BETWEEN 1 AND 5),
+    size      INTEGER NOT NULL CHECK (size >= 0),
+    added_on  TEXT NOT NULL CHECK (added_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    added_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX case_documents_case ON case_documents (case_id);
