@@ -64,3 +64,11 @@ CREATE TABLE case_documents (
     added_at  TEXT NOT NULL
 ) STRICT;
 CREATE INDEX case_documents_case ON case_documents (case_id);
+
+-- The access a case was opened from, in the register: only the link, kept with the
+-- case; the access itself holds nothing of the case and nothing personal.
+CREATE TABLE case_accesses (
+    case_id   TEXT PRIMARY KEY NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    access_id TEXT NOT NULL REFERENCES accesses (id)
+) STRICT;
+CREATE INDEX case_accesses_access ON case_accesses (access_id);

@@ -458,6 +458,7 @@ mod tests {
             closed_on: None,
             reason: case.reason.clone().unwrap(),
             personal: case.personal.clone(),
+            access_id: None,
         };
         let err = crate::cases::correct(store.conn_mut(), &case.id, 2, &input, "ops", now());
         assert_eq!(err.unwrap_err().code(), "invalid");

@@ -23,7 +23,8 @@
 //! [`stored`] reads and writes the anonymous half as it travels between desks (the rows
 //! an export takes, the copy an import compares, a case received from another desk):
 //! no other module runs SQL on `cases`, `case_files`, `case_notes`, `case_closings`,
-//! `case_erasures`, `case_services`, `case_service_kinds` or `case_documents`.
+//! `case_erasures`, `case_services`, `case_service_kinds`, `case_documents` or
+//! `case_accesses`.
 
 pub mod documents;
 pub mod follow_ups;
@@ -140,6 +141,10 @@ pub struct NewCase {
     pub reason: String,
     /// The personal file; `None` keeps none (a fast case rarely needs one).
     pub personal: Option<PersonalFile>,
+    /// The access of the register the case is opened from, if any: only the link is
+    /// kept, with the case (read on opening only; a correction keeps the link).
+    #[serde(default)]
+    pub access_id: Option<String>,
 }
 
 /// A stored case as this desk sees it (the personal file only for own cases).
@@ -161,6 +166,8 @@ pub struct Case {
     pub closing_note: Option<String>,
     /// Set once the personal file was erased (retention or the person's request).
     pub erasure: Option<retention::Erasure>,
+    /// The access of the register the case was opened from.
+    pub access_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -287,6 +294,7 @@ mod tests {
                 documents: "passaporto AB123456".into(),
                 description: "domanda di cittadinanza".into(),
             }),
+            access_id: None,
         }
     }
 

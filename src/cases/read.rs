@@ -17,8 +17,9 @@ pub(super) fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
 const SELECT: &str = "SELECT c.id, c.desk, c.revision, c.deleted, c.case_type, c.opened_on,
         c.closed_on, c.reason, c.created_at, c.updated_at,
         f.person_name, f.phone, f.documents, f.description,
-        k.outcome, k.note, e.erased_at, e.cause
+        k.outcome, k.note, e.erased_at, e.cause, a.access_id
     FROM cases c LEFT JOIN case_files f ON f.case_id = c.id
+        LEFT JOIN case_accesses a ON a.case_id = c.id
         LEFT JOIN case_closings k ON k.case_id = c.id
         LEFT JOIN case_erasures e ON e.case_id = c.id";
 
@@ -53,6 +54,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
         erasure: erased_at
             .zip(cause.as_deref().and_then(Cause::parse))
             .map(|(erased_at, cause)| Erasure { erased_at, cause }),
+        access_id: r.get(18)?,
     })
 }
 

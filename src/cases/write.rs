@@ -97,7 +97,29 @@ fn write_personal(
     Ok(())
 }
 
-/// Opens a case of this desk.
+/// Links a case being opened to the access of the register it comes from.
+fn link_access(tx: &Transaction<'_>, case_id: &str, access_id: &str) -> Result<()> {
+    // the case was inserted in this transaction: a failing reference is the access
+    let linked = tx.execute(
+        "INSERT INTO case_accesses (case_id, access_id) VALUES (?1, ?2)",
+        params![case_id, access_id],
+    );
+    match linked {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+        {
+            Err(Error::invalid(
+                "access_id",
+                format!("no access {access_id} in the register"),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Opens a case of this desk, linked to the access it comes from when `access_id` is
+/// given.
 pub fn open(conn: &mut Connection, input: &NewCase, operator: &str, now: Now) -> Result<Case> {
     let tx = conn.transaction()?;
     let desk = desk::own_code(&tx)?;
@@ -121,6 +143,9 @@ pub fn open(conn: &mut Connection, input: &NewCase, operator: &str, now: Now) ->
         ],
     )?;
     write_personal(&tx, &id, input.personal.as_ref(), &ts)?;
+    if let Some(access_id) = &input.access_id {
+        link_access(&tx, &id, access_id)?;
+    }
     audit(&tx, now.utc(), operator, "open", &id, 1)?;
     tx.commit()?;
     get(conn, &id)

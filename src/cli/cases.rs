@@ -238,6 +238,7 @@ pub fn run(store: &mut Store, action: Action) -> Result<()> {
                 closed_on: None,
                 reason,
                 personal: None,
+                access_id: None,
             };
             let case = cases::open(store.conn_mut(), &input, OPERATOR, now)?;
             println!("{}", case.id);

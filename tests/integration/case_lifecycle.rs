@@ -527,3 +527,53 @@ fn copies_of_documents_are_kept_private_refused_past_the_limit_and_erased_with_t
         "the audit log names no file"
     );
 }
+
+#[test]
+fn a_case_opened_from_an_access_keeps_only_the_link() {
+    use sportello::register::accesses;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = desk_store("GRO");
+    let mut input = crate::export_import::access_on("2024-03-11");
+    input.accompaniment = true;
+    let access = accesses::record(store.conn_mut(), &input, "op", on("2024-03-11")).unwrap();
+    let mut new = case_on("2024-03-11", None, CaseType::Full);
+    new.access_id = Some(access.id.clone());
+    let case = opened(&mut store, new.clone(), "2024-03-11");
+    assert_eq!(case.access_id.as_deref(), Some(access.id.as_str()));
+    assert_eq!(
+        accesses::get(store.conn(), &access.id).unwrap(),
+        access,
+        "the access is not changed"
+    );
+    new.access_id = Some("no-such-access".into());
+    let err = cases::open(store.conn_mut(), &new, "op", on("2024-03-11")).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert!(err.to_string().starts_with("access_id"), "{err}");
+    assert_eq!(
+        cases::list(store.conn(), "GRO", cases::Filter::All)
+            .unwrap()
+            .len(),
+        1,
+        "nothing written"
+    );
+    // a correction keeps the link; the export carries none of it
+    let mut corrected = case_on("2024-03-11", None, CaseType::Fast);
+    corrected.access_id = None;
+    let c = cases::correct(
+        store.conn_mut(),
+        &case.id,
+        1,
+        &corrected,
+        "op",
+        on("2024-03-12"),
+    )
+    .unwrap();
+    assert_eq!(c.access_id.as_deref(), Some(access.id.as_str()));
+    let summary = export_to(&mut store, Selection::SinceLast, dir.path());
+    let text = std::fs::read_to_string(&summary.path).unwrap();
+    let case_line = text
+        .lines()
+        .find(|l| l.contains(r#""record":"case""#))
+        .unwrap();
+    assert!(!case_line.contains(&access.id), "{case_line}");
+}

@@ -71,6 +71,7 @@ pub fn case_on(opened: &str, closed: Option<&str>, case_type: CaseType) -> NewCa
             documents: "passaporto MA1234567".into(),
             description: "domanda di cittadinanza, attende il decreto".into(),
         }),
+        access_id: None,
     }
 }
 

@@ -61,7 +61,8 @@ export function savedMessage(input, revision) {
  * The form's prefill from the case the register offered (`{case_type, opened_on,
  * reason, access_id}` from the core): the type, the reason when it is an active one,
  * the opening date as typed; `focus` says where the operator goes on: the reason when
- * none is chosen, the save button for a fast case, the personal file for a full one.
+ * none is chosen, the save button for a fast case, the personal file for a full one;
+ * `accessId` is the access the case will be linked to.
  */
 export function prefill(offer, reasons) {
   const caseType = offer.case_type === 'fast' ? 'fast' : 'full';
@@ -69,7 +70,9 @@ export function prefill(offer, reasons) {
   let focus = 'person_name';
   if (!reason) focus = 'reason';
   else if (caseType === 'fast') focus = 'save';
-  return { caseType, reason, openedOn: offer.opened_on ? formatDate(offer.opened_on) : null, focus };
+  return {
+    caseType, reason, openedOn: offer.opened_on ? formatDate(offer.opened_on) : null, focus, accessId: offer.access_id ?? null,
+  };
 }
 
 /** The banner over the form while a case is corrected. */

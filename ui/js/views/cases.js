@@ -157,7 +157,8 @@ export async function mount(root, { caseFrom } = {}) {
   setLanguage(ctx.language);
   const reasons = ctx.codebook.lists.reason;
   const reasonLabel = (code) => entryLabel(reasons.find((e) => e.code === code)) || code;
-  const state = { year: new Date().getFullYear(), data: null, editing: null };
+  // fromAccess: the access of the register the case being opened comes from
+  const state = { year: new Date().getFullYear(), data: null, editing: null, fromAccess: null };
   const $ = (sel) => find(sel, root);
 
   const say = (text, error = false) => sayIn($('#case-message'), text, error);
@@ -174,6 +175,7 @@ export async function mount(root, { caseFrom } = {}) {
 
   function resetForm() {
     state.editing = null;
+    state.fromAccess = null;
     setChoice($('#f-case_type'), 'full');
     setChoice($('#f-reason'), '');
     $('#f-opened_on').value = formatDate(today());
@@ -230,7 +232,7 @@ export async function mount(root, { caseFrom } = {}) {
         const c = await ipc.correctCase(state.editing.id, state.editing.revision, input);
         say(savedMessage(input, c.revision));
       } else {
-        await ipc.openCase(input);
+        await ipc.openCase({ ...input, access_id: state.fromAccess });
         say(savedMessage(input));
       }
       resetForm();
@@ -400,6 +402,7 @@ export async function mount(root, { caseFrom } = {}) {
     if (from.reason) setChoice($('#f-reason'), from.reason);
     if (from.openedOn) $('#f-opened_on').value = from.openedOn;
     $('#case-from').hidden = false;
+    state.fromAccess = from.accessId;
     typeChanged();
   }
   await refresh();
