@@ -72,3 +72,14 @@ CREATE TABLE case_accesses (
     access_id TEXT NOT NULL REFERENCES accesses (id)
 ) STRICT;
 CREATE INDEX case_accesses_access ON case_accesses (access_id);
+
+-- The privacy notice given to the person of a case: the day and the language it was
+-- printed in besides Italian. Nothing personal: it stays when the personal file goes.
+CREATE TABLE case_notices (
+    id          INTEGER PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    given_on    TEXT NOT NULL CHECK (given_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    language    TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX case_notices_case ON case_notices (case_id);

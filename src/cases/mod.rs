@@ -23,11 +23,12 @@
 //! [`stored`] reads and writes the anonymous half as it travels between desks (the rows
 //! an export takes, the copy an import compares, a case received from another desk):
 //! no other module runs SQL on `cases`, `case_files`, `case_notes`, `case_closings`,
-//! `case_erasures`, `case_services`, `case_service_kinds`, `case_documents` or
-//! `case_accesses`.
+//! `case_erasures`, `case_services`, `case_service_kinds`, `case_documents`,
+//! `case_accesses` or `case_notices`.
 
 pub mod documents;
 pub mod follow_ups;
+pub mod notices;
 mod read;
 pub mod retention;
 pub mod services;

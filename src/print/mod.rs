@@ -1,5 +1,6 @@
-//! Printable documents rendered from templates: the appointment slip ([`slip`]) and the
-//! day agenda ([`agenda`]), and whatever else is printed as HTML.
+//! Printable documents rendered from templates: the appointment slip ([`slip`]), the
+//! day agenda ([`agenda`]), the privacy notice of a case ([`notice`]), and whatever
+//! else is printed as HTML.
 //!
 //! Every template (`templates/`) is embedded in the binary and registered once, in
 //! [`TEMPLATES`], in the one template environment every document shares: adding a
@@ -18,9 +19,11 @@ use serde::Serialize;
 use crate::{Error, Result};
 
 pub mod agenda;
+pub mod notice;
 pub mod slip;
 
 pub use agenda::{AGENDA_PAGE_MM, render_agenda};
+pub use notice::{NOTICE_PAGE_MM, render_notice};
 pub use slip::{
     LABELS, LanguageInfo, Layout, Translation, languages, missing_translations, render_slip,
     translation,
@@ -33,6 +36,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "agenda.html.j2",
         include_str!("../../templates/agenda.html.j2"),
+    ),
+    (
+        "notice.html.j2",
+        include_str!("../../templates/notice.html.j2"),
     ),
 ];
 

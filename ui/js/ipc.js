@@ -95,6 +95,12 @@ export const attachCaseDocuments = (caseId, paths, kind) => invoke('attach_case_
 export const caseDocuments = (caseId) => invoke('case_documents', { caseId });
 export const openCaseDocument = (id) => invoke('open_case_document', { id });
 export const removeCaseDocument = (id) => invoke('remove_case_document', { id });
+export const suggestedNoticePath = (language) => invoke('suggested_notice_path', { language });
+export const saveCaseNoticePdf = (language, givenOn, path) =>
+  invoke('save_case_notice_pdf', { language, givenOn, path });
+export const printCaseNotice = (language, givenOn) => invoke('print_case_notice', { language, givenOn });
+export const recordCaseNotice = (caseId, notice) => invoke('record_case_notice', { caseId, notice });
+export const caseNotices = (caseId) => invoke('case_notices', { caseId });
 // Scans, photos and PDFs to attach to a case (several at once); null when cancelled.
 export const pickDocuments = (title) =>
   window.__TAURI__.dialog.open({

@@ -16,6 +16,7 @@ import { clearFieldErrors, focusInto, showFieldError } from '../dom.js';
 import { choiceMarkup, choiceValue, wireChoice } from '../widgets/choice.js';
 import { describeError } from '../errors.js';
 import { FILE } from './cases-model.js';
+import { noticeCommand, noticeLanguages, noticeMarkup } from './case-notice.js';
 import {
   DOCUMENT_KINDS, documentLine, OUTCOMES, dueLine, eraseQuestion, erasureNote, outcomeLabel, serviceLabel, serviceOptions, validateClosing,
   validateFollowUp, validateService,
@@ -97,7 +98,7 @@ function servicesMarkup(kinds, involved) {
 }
 
 /** The dialog's content for case `c` with its services and follow-ups. */
-function detailMarkup(c, { followUps, kinds, involved, docs }, days, reasonLabel) {
+function detailMarkup(c, { followUps, kinds, involved, docs, langs, given }, days, reasonLabel) {
   const p = c.personal ?? {};
   const erased = erasureNote(c);
   return html`<h2 id="detail-title">${t('cases.detail', { date: formatDate(c.opened_on), reason: reasonLabel(c.reason) })}</h2>
@@ -109,6 +110,7 @@ function detailMarkup(c, { followUps, kinds, involved, docs }, days, reasonLabel
     </dl>
     ${c.closed_on ? html`<p class="closed-as">${t('cases.closedOutcome', { date: formatDate(c.closed_on), outcome: outcomeLabel(c.outcome) })}</p>
       ${c.closing_note ? html`<p>${c.closing_note}</p>` : ''}` : ''}
+    ${noticeMarkup(langs, given)}
     ${documentsMarkup(docs)}
     ${servicesMarkup(kinds, involved)}
     <h3>${t('cases.notes')}</h3>
@@ -151,8 +153,10 @@ export function caseDialogs(detail, week, page) {
     const followUps = await ipc.caseNotes(id);
     const involved = await ipc.caseServices(id);
     const docs = await ipc.caseDocuments(id);
+    const langs = await noticeLanguages();
+    const given = await ipc.caseNotices(id);
     shown = { ...c, notes: followUps.length };
-    render(detail, detailMarkup(c, { followUps, kinds, involved, docs }, page.daysOpen(id), page.reasonLabel));
+    render(detail, detailMarkup(c, { followUps, kinds, involved, docs, langs, given }, page.daysOpen(id), page.reasonLabel));
     const outcome = detail.querySelector('#f-outcome');
     if (outcome) {
       wireChoice(outcome, {
@@ -208,6 +212,8 @@ export function caseDialogs(detail, week, page) {
       await page.failed(err);
     }
   }
+
+  const noticePage = { say: page.say, reload: () => show(shown.id, '#notice-given') };
 
   async function withdraw(service) {
     try {
@@ -298,6 +304,7 @@ export function caseDialogs(detail, week, page) {
     if (e.target.id === 'follow-up-form') addFollowUp();
     if (e.target.id === 'service-form') involve();
     if (e.target.id === 'document-form') attachDocuments();
+    if (e.target.id === 'notice-form') noticeCommand(e.target, detail, shown, noticePage);
     if (e.target.id === 'close-form') closeShown();
   });
   detail.addEventListener('keydown', (e) => {
@@ -316,6 +323,7 @@ export function caseDialogs(detail, week, page) {
     if (id === 'detail-reopen') reopen();
     if (id === 'detail-erase') erase();
     if (e.target.dataset.withdraw) withdraw(e.target.dataset.withdraw);
+    if (id === 'notice-print' || id === 'notice-pdf') noticeCommand(e.target, detail, shown, noticePage);
     if (e.target.dataset.openDoc) documentCommand(true, e.target.dataset.openDoc);
     if (e.target.dataset.removeDoc) documentCommand(false, e.target.dataset.removeDoc);
   });
