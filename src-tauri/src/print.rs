@@ -43,7 +43,7 @@ impl Page {
         Page::fixed(AGENDA_PAGE_MM)
     }
 
-    /// The A4 page of a case's privacy notice.
+    /// The A4 page of a case's privacy notice and personal file.
     pub fn notice() -> Page {
         Page::fixed(NOTICE_PAGE_MM)
     }

@@ -1,6 +1,6 @@
 //! Printable documents rendered from templates: the appointment slip ([`slip`]), the
-//! day agenda ([`agenda`]), the privacy notice of a case ([`notice`]), and whatever
-//! else is printed as HTML.
+//! day agenda ([`agenda`]), the privacy notice of a case ([`notice`]), the personal
+//! file of a case ([`case_file`]), and whatever else is printed as HTML.
 //!
 //! Every template (`templates/`) is embedded in the binary and registered once, in
 //! [`TEMPLATES`], in the one template environment every document shares: adding a
@@ -19,10 +19,12 @@ use serde::Serialize;
 use crate::{Error, Result};
 
 pub mod agenda;
+pub mod case_file;
 pub mod notice;
 pub mod slip;
 
 pub use agenda::{AGENDA_PAGE_MM, render_agenda};
+pub use case_file::render_case_file;
 pub use notice::{NOTICE_PAGE_MM, render_notice};
 pub use slip::{
     LABELS, LanguageInfo, Layout, Translation, languages, missing_translations, render_slip,
@@ -36,6 +38,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "agenda.html.j2",
         include_str!("../../templates/agenda.html.j2"),
+    ),
+    (
+        "case_file.html.j2",
+        include_str!("../../templates/case_file.html.j2"),
     ),
     (
         "notice.html.j2",

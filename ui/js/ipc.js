@@ -101,6 +101,7 @@ export const saveCaseNoticePdf = (language, givenOn, path) =>
 export const printCaseNotice = (language, givenOn) => invoke('print_case_notice', { language, givenOn });
 export const recordCaseNotice = (caseId, notice) => invoke('record_case_notice', { caseId, notice });
 export const caseNotices = (caseId) => invoke('case_notices', { caseId });
+export const printCaseFile = (caseId) => invoke('print_case_file', { caseId });
 // Scans, photos and PDFs to attach to a case (several at once); null when cancelled.
 export const pickDocuments = (title) =>
   window.__TAURI__.dialog.open({

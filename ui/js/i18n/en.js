@@ -498,6 +498,8 @@ export default {
   'cases.docHint': 'Several files can be chosen at once; at most 20 MB each. The copies stay in the app\'s folder on this computer.',
   'cases.docAttached': 'Copies attached: {count}.',
   'cases.docOpen': 'Open',
+  'cases.printFile': 'Print the file (A4)',
+  'cases.filePrinted': 'Personal file printed.',
   'cases.notice': 'Privacy notice',
   'cases.noticeNone': 'Notice not given yet.',
   'cases.noticeGiven': 'Given on {date} in {language}',

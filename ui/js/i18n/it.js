@@ -502,6 +502,8 @@ export default {
   'cases.docHint': 'Si possono scegliere più file insieme; al massimo 20 MB ciascuno. Le copie restano nella cartella dell\'app su questo computer.',
   'cases.docAttached': 'Copie allegate: {count}.',
   'cases.docOpen': 'Apri',
+  'cases.printFile': 'Stampa la scheda (A4)',
+  'cases.filePrinted': 'Scheda personale stampata.',
   'cases.notice': 'Informativa privacy',
   'cases.noticeNone': 'Informativa non ancora consegnata.',
   'cases.noticeGiven': 'Consegnata il {date} in {language}',

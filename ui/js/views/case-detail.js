@@ -120,6 +120,7 @@ function detailMarkup(c, { followUps, kinds, involved, docs, langs, given }, day
     ${c.closed_on ? '' : closeForm()}
     <div class="actions">
       ${c.closed_on ? html`<button type="button" id="detail-reopen">${t('cases.reopen')}</button>` : ''}
+      <button type="button" id="detail-print">${t('cases.printFile')}</button>
       <button type="button" id="detail-correct">${t('cases.correct')}</button>
       <button type="button" id="detail-erase" class="danger-text">${t('cases.erase')}</button>
       <button type="button" id="detail-delete" class="danger-text">${t('cases.delete')}</button>
@@ -210,6 +211,14 @@ export function caseDialogs(detail, week, page) {
     } catch (err) {
       detail.close();
       await page.failed(err);
+    }
+  }
+
+  async function printFile() {
+    try {
+      if (await ipc.printCaseFile(shown.id) === 'done') page.say(t('cases.filePrinted'));
+    } catch (err) {
+      page.say(describeError(err, { area: 'appointments' }).text, true);
     }
   }
 
@@ -322,6 +331,7 @@ export function caseDialogs(detail, week, page) {
     if (id === 'detail-delete') { detail.close(); page.remove(shown); }
     if (id === 'detail-reopen') reopen();
     if (id === 'detail-erase') erase();
+    if (id === 'detail-print') printFile();
     if (e.target.dataset.withdraw) withdraw(e.target.dataset.withdraw);
     if (id === 'notice-print' || id === 'notice-pdf') noticeCommand(e.target, detail, shown, noticePage);
     if (e.target.dataset.openDoc) documentCommand(true, e.target.dataset.openDoc);

@@ -1,6 +1,8 @@
-//! The privacy notice of a case: printed or saved as a PDF (Italian plus the person's
-//! language) through the same WebKit path as the slips, and recorded as given. The
-//! notice names no person, so a saved PDF holds nothing personal.
+//! The papers of a case: the privacy notice, printed or saved as a PDF (Italian plus
+//! the person's language) through the same WebKit path as the slips and recorded as
+//! given; and the personal file on A4 for the paper folder. The notice names no
+//! person, so a saved PDF holds nothing personal; the personal file does, so it is
+//! printed only, never saved by the app.
 
 use std::path::PathBuf;
 
@@ -73,4 +75,17 @@ pub fn record_case_notice(
 #[tauri::command(async)]
 pub fn case_notices(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<NoticeGiven>> {
     state.with(|s| notices::given(s.conn(), &case_id))
+}
+
+/// Opens the native print dialog for the personal file of a case (A4; printed only).
+/// Returns "done" or "cancelled".
+#[tauri::command]
+pub async fn print_case_file(
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+    case_id: String,
+) -> IpcResult<&'static str> {
+    let today = Now::read().today();
+    let html = state.with(|s| print::render_case_file(s.conn(), &case_id, today))?;
+    crate::print::print_with_dialog(window, html, Page::notice()).await
 }
