@@ -490,6 +490,15 @@ fn copies_of_documents_are_kept_private_refused_past_the_limit_and_erased_with_t
         "no stray copy"
     );
 
+    // nothing of a copy reaches an export: no name, no kind, no id
+    let outbox = tempfile::tempdir().unwrap();
+    let summary = export_to(&mut store, Selection::SinceLast, outbox.path());
+    let text = std::fs::read_to_string(&summary.path).unwrap();
+    assert!(
+        !text.contains("ZQDOC") && !text.contains(&got[0].id) && !text.contains("permit"),
+        "{text}"
+    );
+
     documents::remove(store.conn_mut(), &got[1].id, "op", on("2024-03-12")).unwrap();
     assert_eq!(
         std::fs::read_dir(&folder).unwrap().count(),
