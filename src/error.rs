@@ -133,9 +133,10 @@ impl Error {
     }
 }
 
-/// Why the calendar refuses a booking, a move or an outcome ([`Error::Refused`]): a
-/// stable code the interface translates (the CLI prints the English message). The codes
-/// are part of the IPC contract: add, never rename.
+/// Why the calendar refuses a booking, a move or an outcome, or a case a copy of a
+/// document ([`Error::Refused`]): a stable code the interface translates (the CLI
+/// prints the English message). The codes are part of the IPC contract: add, never
+/// rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
@@ -159,6 +160,10 @@ pub enum Refusal {
     AlreadyMarked,
     /// Only a booked appointment can be moved.
     NotBooked,
+    /// A copy of a document over the size limit: the file's name is the `detail`.
+    TooLarge,
+    /// A file that is not a scan, a photo or a PDF: the file's name is the `detail`.
+    NotADocument,
 }
 
 impl Refusal {
@@ -175,6 +180,8 @@ impl Refusal {
             Refusal::WasCancelled => "was_cancelled",
             Refusal::AlreadyMarked => "already_marked",
             Refusal::NotBooked => "not_booked",
+            Refusal::TooLarge => "too_large",
+            Refusal::NotADocument => "not_a_document",
         }
     }
 
@@ -206,6 +213,8 @@ mod tests {
             WasCancelled,
             AlreadyMarked,
             NotBooked,
+            TooLarge,
+            NotADocument,
         ] {
             assert_eq!(
                 serde_json::to_value(r).unwrap(),

@@ -20,6 +20,7 @@ use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use super::get;
+use crate::error::Refusal;
 use crate::store::audit;
 use crate::{Error, Now, Result, desk, ids};
 
@@ -112,14 +113,25 @@ fn extension_of(path: &Path) -> Result<String> {
     if EXTENSIONS.contains(&ext.as_str()) {
         return Ok(ext);
     }
-    Err(Error::invalid(
-        "documents",
+    Err(refused(
+        Refusal::NotADocument,
+        path,
         format!(
             "{} is not a scan, a photo or a PDF (accepted: {})",
             display_name(path),
             EXTENSIONS.join(", ")
         ),
     ))
+}
+
+/// A refused file, named in the message and as the error's `detail`.
+fn refused(reason: Refusal, path: &Path, message: String) -> Error {
+    Error::Refused {
+        reason,
+        field: "documents",
+        detail: Some(display_name(path)),
+        message,
+    }
 }
 
 fn display_name(path: &Path) -> String {
@@ -133,8 +145,9 @@ fn check(path: &Path) -> Result<(String, u64)> {
     let ext = extension_of(path)?;
     let size = fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
     if size > MAX_BYTES {
-        return Err(Error::invalid(
-            "documents",
+        return Err(refused(
+            Refusal::TooLarge,
+            path,
             format!(
                 "{} is {:.1} MB: a copy can be at most {} MB",
                 display_name(path),
@@ -161,8 +174,9 @@ fn copy_private(from: &Path, to: &Path) -> Result<u64> {
     })()
     .map_err(|e| Error::io(from, e))?;
     if copied > MAX_BYTES {
-        return Err(Error::invalid(
-            "documents",
+        return Err(refused(
+            Refusal::TooLarge,
+            from,
             format!(
                 "{} grew past {} MB while copied",
                 display_name(from),

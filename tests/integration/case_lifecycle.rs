@@ -468,6 +468,10 @@ fn copies_of_documents_are_kept_private_refused_past_the_limit_and_erased_with_t
         err.to_string().contains("big.pdf") && err.to_string().contains("20 MB"),
         "{err}"
     );
+    assert!(
+        matches!(&err, sportello::Error::Refused { reason: sportello::error::Refusal::TooLarge, detail: Some(d), .. } if d == "big.pdf"),
+        "a stable reason and the file's name for the interface: {err:?}"
+    );
     let exe = scan(inbox.path(), "programma.exe", b"MZ");
     let err = documents::attach(
         store.conn_mut(),

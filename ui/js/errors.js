@@ -57,7 +57,8 @@ function refusalText(err) {
     return err.detail ? t('appt.refusal.closed', { detail: err.detail }) : t('appt.err.closedDay');
   }
   const key = `appt.refusal.${err.reason}`;
-  const text = t(key);
+  // a file refused names the file (`detail`)
+  const text = t(key, { detail: err.detail ?? '' });
   return text === key ? null : text;
 }
 

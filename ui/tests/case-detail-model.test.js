@@ -90,3 +90,12 @@ test('a copy of a document is listed with its kind, day and size in words', () =
   assert.deepEqual(line, { id: 'd1', name: 'permesso.pdf', kind: 'Permesso di soggiorno', date: '29/11/2026', size: '2 kB' });
   for (const k of DOCUMENT_KINDS) assert.ok(!documentLine({ kind: k, size: 0 }).kind.startsWith('cases.'), k);
 });
+
+test('a refused copy is told in the operator\'s language, naming the file', async () => {
+  const { describeError } = await import('../js/errors.js');
+  setLanguage('it');
+  const err = { code: 'invalid', reason: 'too_large', field: 'documents', detail: 'scansione.pdf', message: 'scansione.pdf is 25.0 MB' };
+  assert.match(describeError(err).text, /^Il file scansione\.pdf supera i 20 MB/);
+  const other = { code: 'invalid', reason: 'not_a_document', field: 'documents', detail: 'a.exe', message: '' };
+  assert.match(describeError(other).text, /a\.exe non è una scansione/);
+});
