@@ -101,3 +101,12 @@ test('shortcuts of the cases page', () => {
   assert.equal(shortcut(key('n', { altKey: true }), { dialogOpen: true }), null);
   assert.equal(shortcut(key('x', { altKey: true })), null);
 });
+
+test('a correction keeps a closed case closed: reopening is its own step', () => {
+  setLanguage('it');
+  const values = { caseType: 'full', reason: 'lavoro', openedOn: '01/10/2026', closedOn: '', personal };
+  const got = validateCase(values, { today: TODAY, editing: true, wasClosed: true });
+  assert.deepEqual(got.errors.map(([f]) => f), ['closed_on']);
+  assert.match(got.errors[0][1], /Riapri il caso/);
+  assert.equal(validateCase(values, { today: TODAY, editing: true }).input.closed_on, null, 'an open case stays open');
+});

@@ -478,6 +478,7 @@ export default {
   'cases.err.dueOn': 'Invalid date: dd/mm/yyyy, not before the follow-up.',
   'cases.err.nextStep': 'A due date needs a next step: write it.',
   'cases.err.tooLong': 'Text too long: at most 4000 characters.',
+  'cases.err.reopenHere': 'To reopen the case use «Reopen the case» in its file: a correction only changes the archive date.',
   'cases.err.outcome': 'Choose the outcome.',
   'cases.services': 'Services involved',
   'cases.noServices': 'No service involved.',

@@ -482,6 +482,7 @@ export default {
   'cases.err.dueOn': 'Data non valida: gg/mm/aaaa, non prima dell\'intervento.',
   'cases.err.nextStep': 'Una scadenza vuole il prossimo passo: scrivilo.',
   'cases.err.tooLong': 'Testo troppo lungo: al massimo 4000 caratteri.',
+  'cases.err.reopenHere': 'Per riaprire il caso usa «Riapri il caso» nella scheda: la correzione cambia solo la data di archiviazione.',
   'cases.err.outcome': 'Scegli l\'esito.',
   'cases.services': 'Servizi coinvolti',
   'cases.noServices': 'Nessun servizio coinvolto.',

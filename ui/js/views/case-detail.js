@@ -97,6 +97,9 @@ function servicesMarkup(kinds, involved) {
       <div class="actions"><button type="submit">${t('cases.serviceAdd')}</button></div></div></form>`}`;
 }
 
+/** Whether case `c` holds anything "Cancella i dati personali" would erase. */
+const hasPersonalData = (c, followUps, docs) => Boolean(c.personal || c.closing_note || followUps.length || docs.length);
+
 /** The dialog's content for case `c` with its services and follow-ups. */
 function detailMarkup(c, { followUps, kinds, involved, docs, langs, given }, days, reasonLabel) {
   const p = c.personal ?? {};
@@ -122,7 +125,7 @@ function detailMarkup(c, { followUps, kinds, involved, docs, langs, given }, day
       ${c.closed_on ? html`<button type="button" id="detail-reopen">${t('cases.reopen')}</button>` : ''}
       <button type="button" id="detail-print">${t('cases.printFile')}</button>
       <button type="button" id="detail-correct">${t('cases.correct')}</button>
-      <button type="button" id="detail-erase" class="danger-text">${t('cases.erase')}</button>
+      ${hasPersonalData(c, followUps, docs) ? html`<button type="button" id="detail-erase" class="danger-text">${t('cases.erase')}</button>` : ''}
       <button type="button" id="detail-delete" class="danger-text">${t('cases.delete')}</button>
       <button type="button" id="detail-close">${t('cases.closeBack')}</button>
     </div>`;

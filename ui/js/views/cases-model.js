@@ -12,17 +12,20 @@ export const FILE = ['person_name', 'phone', 'documents', 'description'];
 
 /**
  * Validates the form: `{caseType, reason, openedOn, closedOn, personal}` as typed
- * (dates as dd/mm/yyyy; `closedOn` read only when correcting). Returns `{input}` for the
+ * (dates as dd/mm/yyyy; `closedOn` read only when correcting; `wasClosed`: the case
+ * corrected is closed, and a correction cannot reopen it). Returns `{input}` for the
  * core, or `{errors}`: `[field, text]` pairs in form order.
  */
-export function validateCase(values, { today, editing = false }) {
+export function validateCase(values, { today, editing = false, wasClosed = false }) {
   const errors = [];
   const reason = values.reason ?? '';
   if (!reason) errors.push(['reason', t('cases.err.reason')]);
   const opened = parseDate(values.openedOn);
   if (!opened || opened > today || opened < EARLIEST_DATE) errors.push(['opened_on', t('cases.err.date')]);
   let closed = null;
-  if (editing && String(values.closedOn ?? '').trim() !== '') {
+  if (editing && wasClosed && String(values.closedOn ?? '').trim() === '') {
+    errors.push(['closed_on', t('cases.err.reopenHere')]);
+  } else if (editing && String(values.closedOn ?? '').trim() !== '') {
     closed = parseDate(values.closedOn);
     if (!closed || closed > today || (opened && closed < opened)) errors.push(['closed_on', t('cases.err.closed')]);
   }

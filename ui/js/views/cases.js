@@ -208,7 +208,7 @@ export async function mount(root, { caseFrom } = {}) {
       openedOn: $('#f-opened_on').value,
       closedOn: $('#f-closed_on').value,
       personal: Object.fromEntries(FILE.map((f) => [f, $(`#f-${f}`).value])),
-    }, { today: today(), editing: Boolean(state.editing) });
+    }, { today: today(), editing: Boolean(state.editing), wasClosed: Boolean(state.editing?.closed) });
     if (got.errors) {
       for (const [f, text] of got.errors) showError(f, text);
       say(t('cases.fix'), true);
@@ -244,7 +244,7 @@ export async function mount(root, { caseFrom } = {}) {
   }
 
   function startCorrection(c) {
-    state.editing = { id: c.id, revision: c.revision };
+    state.editing = { id: c.id, revision: c.revision, closed: Boolean(c.closed_on) };
     fill(c);
     // a correction keeps a case open or closed: closing and reopening are their own steps
     $('#w-closed_on').hidden = !c.closed_on;
