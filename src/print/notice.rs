@@ -112,6 +112,30 @@ pub fn text(code: &str) -> Result<NoticeText> {
     })
 }
 
+/// A run of a filled text: plain text, or a value put in for a placeholder, which the
+/// page isolates (`<bdi dir="ltr">`) so that an address or a phone number reads the
+/// same inside right-to-left text.
+#[derive(Debug, Serialize)]
+struct Part {
+    text: String,
+    isolate: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct FilledBlock {
+    kind: &'static str,
+    parts: Vec<Part>,
+    items: Vec<Vec<Part>>,
+}
+
+#[derive(Debug, Serialize)]
+struct FilledNotice {
+    lang: String,
+    dir: String,
+    title: Vec<Part>,
+    blocks: Vec<FilledBlock>,
+}
+
 /// What fills the placeholders of a notice.
 struct Fill<'a> {
     desk: &'a str,
@@ -121,22 +145,72 @@ struct Fill<'a> {
 }
 
 impl Fill<'_> {
-    fn apply(&self, s: &str) -> String {
-        s.replace("{desk}", self.desk)
-            .replace("{address}", self.address)
-            .replace("{phone}", self.phone)
-            .replace("{years}", &self.years.to_string())
+    fn value(&self, placeholder: &str) -> Option<String> {
+        Some(match placeholder {
+            "desk" => self.desk.to_string(),
+            "address" => self.address.to_string(),
+            "phone" => self.phone.to_string(),
+            "years" => self.years.to_string(),
+            _ => return None,
+        })
     }
 
-    fn notice(&self, mut n: NoticeText) -> NoticeText {
-        n.title = self.apply(&n.title);
-        for b in &mut n.blocks {
-            b.text = self.apply(&b.text);
-            for item in &mut b.items {
-                *item = self.apply(item);
+    /// `s` split into plain runs and filled placeholders (an unknown `{...}` stays text).
+    fn parts(&self, s: &str) -> Vec<Part> {
+        let mut parts = Vec::new();
+        let mut rest = s;
+        let mut plain = String::new();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let filled = after
+                .find('}')
+                .and_then(|close| Some((close, self.value(&after[..close])?)));
+            plain.push_str(&rest[..open]);
+            match filled {
+                Some((close, value)) => {
+                    if !plain.is_empty() {
+                        parts.push(Part {
+                            text: std::mem::take(&mut plain),
+                            isolate: false,
+                        });
+                    }
+                    parts.push(Part {
+                        text: value,
+                        isolate: true,
+                    });
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    plain.push('{');
+                    rest = after;
+                }
             }
         }
-        n
+        plain.push_str(rest);
+        if !plain.is_empty() {
+            parts.push(Part {
+                text: plain,
+                isolate: false,
+            });
+        }
+        parts
+    }
+
+    fn notice(&self, n: NoticeText) -> FilledNotice {
+        FilledNotice {
+            title: self.parts(&n.title),
+            blocks: n
+                .blocks
+                .iter()
+                .map(|b| FilledBlock {
+                    kind: b.kind,
+                    parts: self.parts(&b.text),
+                    items: b.items.iter().map(|i| self.parts(i)).collect(),
+                })
+                .collect(),
+            lang: n.lang,
+            dir: n.dir,
+        }
     }
 }
 
@@ -223,6 +297,28 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_are_filled_as_isolated_runs_and_other_braces_stay_text() {
+        let fill = Fill {
+            desk: "GRO",
+            address: "Via Arno 1/E",
+            phone: "0564",
+            years: 5,
+        };
+        let parts = fill.parts("a {address}, {x} {years}} {");
+        let runs: Vec<(&str, bool)> = parts.iter().map(|p| (p.text.as_str(), p.isolate)).collect();
+        assert_eq!(
+            runs,
+            [
+                ("a ", false),
+                ("Via Arno 1/E", true),
+                (", {x} ", false),
+                ("5", true),
+                ("} {", false)
+            ]
+        );
+    }
+
+    #[test]
     fn the_notice_names_the_desk_and_the_retention_and_escapes_everything() {
         let mut store = Store::open_in_memory().unwrap();
         let mut gro = desk::presets().remove(0);
@@ -241,9 +337,11 @@ mod tests {
             html.contains("Informativa sul trattamento"),
             "Italian first"
         );
+        let five = r#"<bdi dir="ltr">5</bdi>"#;
         assert!(
-            html.contains("cancellata 5 anni dopo") && html.contains("بعد 5 سنوات"),
-            "the retention"
+            html.contains(&format!("cancellata {five} anni dopo"))
+                && html.contains(&format!("بعد {five} سنوات")),
+            "the retention, isolated inside right-to-left text:\n{html}"
         );
         assert!(
             !html.contains("<b>GRO") && html.contains("&lt;b&gt;GRO"),
