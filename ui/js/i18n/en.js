@@ -439,7 +439,7 @@ export default {
   'cases.err.closed': 'The archive date cannot come before the opening nor be in the future.',
   'cases.err.year': 'Invalid year.',
   'cases.fix': 'Check the fields marked in red.',
-  'cases.col.sinceFollowUp': 'Days since last follow-up',
+  'cases.sinceFollowUp': 'last follow-up: {days} days ago',
   'cases.col.nextStep': 'Next step',
   'cases.col.outcome': 'Outcome',
   'cases.fu.done_on': 'Done on',

@@ -443,7 +443,7 @@ export default {
   'cases.err.closed': 'La data di archiviazione non può precedere l\'apertura né essere futura.',
   'cases.err.year': 'Anno non valido.',
   'cases.fix': 'Controlla i campi segnati in rosso.',
-  'cases.col.sinceFollowUp': 'Giorni dall\'ultimo intervento',
+  'cases.sinceFollowUp': 'ultimo intervento: {days} giorni fa',
   'cases.col.nextStep': 'Prossimo passo',
   'cases.col.outcome': 'Esito',
   'cases.fu.done_on': 'Fatto il',

@@ -124,9 +124,11 @@ function tableMarkup(id, list, reasonLabel, kind) {
     const name = c.personal?.person_name || t('cases.noName');
     const what = `${formatDate(c.opened_on)} ${reasonLabel(c.reason)}`;
     const p = progressCells(c);
+    // the next step, its due day, and how long since the last follow-up, in one cell
     const progress = kind === 'open'
-      ? html`<td class="num">${p.days}</td><td class="${p.overdue ? 'overdue' : ''}">${p.step}${p.due
-        ? html` <span class="due">${p.overdue ? t('cases.weekOverdue', { date: p.due }) : t('cases.weekDue', { date: p.due })}</span>` : ''}</td>`
+      ? html`<td class="next${p.overdue ? ' overdue' : ''}">${p.step}${p.due
+        ? html` <span class="due">${p.overdue ? t('cases.weekOverdue', { date: p.due }) : t('cases.weekDue', { date: p.due })}</span>` : ''}
+        <span class="since">${t('cases.sinceFollowUp', { days: p.days })}</span></td>`
       : '';
     return html`<tr>
       <td>${formatDate(c.opened_on)}</td>
@@ -146,7 +148,7 @@ function tableMarkup(id, list, reasonLabel, kind) {
     ${closed ? html`<th scope="col">${t('cases.col.closed')}</th>` : ''}
     ${kind === 'open' ? html`<th scope="col">${t('cases.col.days')}</th>` : ''}<th scope="col">${t('cases.col.reason')}</th>
     ${person ? html`<th scope="col">${t('cases.col.person')}</th>` : ''}
-    ${kind === 'open' ? html`<th scope="col" class="wrap">${t('cases.col.sinceFollowUp')}</th><th scope="col">${t('cases.col.nextStep')}</th>` : ''}
+    ${kind === 'open' ? html`<th scope="col">${t('cases.col.nextStep')}</th>` : ''}
     ${closed ? html`<th scope="col">${t('cases.col.outcome')}</th>` : ''}
     <th scope="col">${t('cases.col.commands')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
