@@ -10,11 +10,12 @@
 //! the current week, overdue ones first.
 
 use chrono::{Datelike, Days, NaiveDate};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use super::get;
 use super::read::parse_date;
+use crate::store::audit;
 use crate::{Error, Now, Result, desk, ids, limits};
 
 /// Longest text of a follow-up field, in characters.
@@ -141,8 +142,10 @@ pub fn add(
     operator: &str,
     now: Now,
 ) -> Result<FollowUp> {
-    let case = get(conn, case_id)?;
-    if case.deleted || case.desk != desk::own_code(conn)? {
+    // a shared borrow, as the notes always took: the transaction is still IMMEDIATE
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let case = get(&tx, case_id)?;
+    if case.deleted || case.desk != desk::own_code(&tx)? {
         return Err(Error::Conflict(format!(
             "case {case_id} cannot take follow-ups here"
         )));
@@ -150,7 +153,7 @@ pub fn add(
     let done_on = validate(input, case.opened_on, now.today())?;
     let ts = ids::timestamp(now.utc());
     let next_step = input.next_step.trim();
-    conn.execute(
+    tx.execute(
         "INSERT INTO case_notes (case_id, written_at, operator, body, done_on, with_whom,
                                  next_step, due_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -165,7 +168,19 @@ pub fn add(
             input.due_on.map(|d| d.to_string())
         ],
     )?;
-    let id = conn.last_insert_rowid();
+    let id = tx.last_insert_rowid();
+    // the audit row says that and when, never what (the text is personal data)
+    audit::log(
+        &tx,
+        now.utc(),
+        operator,
+        "follow_up",
+        "case",
+        case_id,
+        None,
+        "",
+    )?;
+    tx.commit()?;
     list(conn, case_id)?
         .into_iter()
         .find(|f| f.id == id)

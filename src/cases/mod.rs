@@ -378,7 +378,10 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(audited, 4, "open, correct, close and delete are audited");
+        assert_eq!(
+            audited, 5,
+            "open, correct, close, the follow-up and delete are audited"
+        );
         assert!(
             delete(store.conn_mut(), &case.id, 4, "ops", now()).is_err(),
             "a tombstone is final"

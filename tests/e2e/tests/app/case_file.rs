@@ -274,7 +274,10 @@ async fn a_case_from_an_access_followed_closed_reopened_and_its_notice_printed_i
         .into_iter()
         .map(|e| e.action)
         .collect();
-    assert_eq!(actions, ["open", "attach", "close", "reopen", "notice"]);
+    assert_eq!(
+        actions,
+        ["open", "attach", "follow_up", "close", "reopen", "notice"]
+    );
 
     // The notice: a PDF whose text holds Italian and Arabic.
     let bytes = std::fs::read(&notice).expect("the notice's PDF");
