@@ -901,7 +901,8 @@ proptest! {
 
     /// Whatever personal data fills the appointments and the case files (the file, the
     /// follow-ups with whom and their next steps, the closing notes of cases closed,
-    /// reopened and closed again), none of it appears in any export file.
+    /// reopened and closed again, the names of the copies of documents), none of it
+    /// appears in any export file.
     #[test]
     fn no_personal_data_reaches_an_export_file(
         names in proptest::collection::vec(personal_text(), 1..4),
@@ -911,7 +912,11 @@ proptest! {
         range in any::<bool>(),
     ) {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = desk_store("FOL");
+        let files = tempfile::tempdir().unwrap();
+        // a database file, so that the cases can hold copies of documents
+        let mut store = Store::open(&files.path().join("desk.db"), now()).unwrap();
+        let fol = desk::presets().into_iter().find(|d| d.code == "FOL").unwrap();
+        desk::set_own(store.conn_mut(), &fol, now()).unwrap();
         let kind: String = store.conn().query_row(
             "SELECT code FROM appointment_kinds LIMIT 1", [], |r| r.get(0)).unwrap_or_else(|_| {
             store.conn().execute(
@@ -948,6 +953,9 @@ proptest! {
                 due_on: Some(day("2024-03-20")),
             };
             cases::follow_ups::add(store.conn(), &c.id, &step, "op", now().into()).unwrap();
+            let scan = files.path().join(format!("{} {}.pdf", name.trim(), doc));
+            std::fs::write(&scan, format!("%PDF {name}")).unwrap();
+            cases::documents::attach(store.conn_mut(), &c.id, &[scan], cases::documents::DocumentKind::Passport, "op", now().into()).unwrap();
             if i % 2 == 0 {
                 let closing = cases::Closing {
                     closed_on: day("2024-03-12"),
