@@ -12,6 +12,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use crate::cases::{archive_shown_case, focus_is};
 use chrono::{Days, Local, Utc};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
@@ -27,10 +28,6 @@ use sportello_e2e::{
 const NAME: &str = "Fatima Zahra";
 const WHAT: &str = "Telefonato in Questura";
 const NEXT: &str = "Ritiro del permesso";
-
-fn focus_is(id: &str) -> String {
-    format!("return Boolean(document.activeElement) && document.activeElement.id === '{id}'")
-}
 
 /// Where the page's files go: the scan to attach and the notice's PDF.
 struct Files {
@@ -132,13 +129,7 @@ async fn scenario(client: Client, files: Files) -> TestResult<String> {
     .await?;
 
     // Archive it today, outcome 1 (solved), with Ctrl+Enter from the closing note.
-    kb.press(&[&Key::Tab, &Key::Tab, &Key::Tab, &Key::Tab])
-        .await?;
-    wait_until(client, "the archive date", &focus_is("f-close")).await?;
-    kb.press(&[&Key::Tab]).await?;
-    kb.type_text("1").await?;
-    wait_until(client, "the closing note", &focus_is("f-close_note")).await?;
-    kb.press(&[&ctrl_enter]).await?;
+    archive_shown_case(client, &mut kb).await?;
     wait_until(
         client,
         "the case archived",

@@ -20,8 +20,22 @@ const NAME: &str = "Amina Kouassi";
 const PHONE: &str = "3331234567";
 const NOTE: &str = "Richiamare la Questura";
 
+/// From the follow-up field of a case shown, archives it today with the first outcome
+/// ("solved", picked with its key) and Ctrl+Enter from the closing note.
+pub(crate) async fn archive_shown_case(client: &Client, kb: &mut Keyboard<'_>) -> TestResult {
+    // what -> next step -> due date -> add button -> closing date -> outcome
+    kb.press(&[&Key::Tab, &Key::Tab, &Key::Tab, &Key::Tab])
+        .await?;
+    wait_until(client, "the archive date", &focus_is("f-close")).await?;
+    kb.press(&[&Key::Tab]).await?;
+    kb.type_text("1").await?;
+    wait_until(client, "the closing note", &focus_is("f-close_note")).await?;
+    let ctrl_enter = format!("{}{}{}", &*Key::Control, &*Key::Enter, &*Key::Null);
+    kb.press(&[&ctrl_enter]).await
+}
+
 /// The id of the focused element is `id`.
-fn focus_is(id: &str) -> String {
+pub(crate) fn focus_is(id: &str) -> String {
     format!("return Boolean(document.activeElement) && document.activeElement.id === '{id}'")
 }
 
@@ -106,14 +120,7 @@ async fn scenario(client: Client) -> TestResult {
             && document.activeElement && document.activeElement.id === 'f-what'",
     )
     .await?;
-    // what -> next step -> due date -> add button -> closing date
-    kb.press(&[&Key::Tab, &Key::Tab, &Key::Tab, &Key::Tab])
-        .await?;
-    wait_until(client, "the archive date", &focus_is("f-close")).await?;
-    kb.press(&[&Key::Tab]).await?;
-    kb.type_text("1").await?;
-    wait_until(client, "the closing note", &focus_is("f-close_note")).await?;
-    kb.press(&[&ctrl_enter]).await?;
+    archive_shown_case(client, &mut kb).await?;
     wait_until(
         client,
         "the case archived",
