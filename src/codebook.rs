@@ -246,8 +246,10 @@ pub struct NewEntry {
     pub group: Option<ChannelGroup>,
 }
 
-/// Adds an entry at the end of `list`; the codebook version goes up by one.
-pub fn add_entry(conn: &Connection, list: List, entry: &NewEntry) -> Result<()> {
+/// Checks the code and labels of a new entry of a list of stable codes (the codebook's,
+/// or another list kept the same way): a code of 1 to 32 characters without spaces,
+/// both labels.
+pub fn check_new_entry(entry: &NewEntry) -> Result<()> {
     let code = entry.code.trim();
     if code.is_empty() || code.len() > 32 || code.chars().any(char::is_whitespace) {
         return Err(Error::invalid(
@@ -258,6 +260,13 @@ pub fn add_entry(conn: &Connection, list: List, entry: &NewEntry) -> Result<()> 
     if entry.label.trim().is_empty() || entry.label_en.trim().is_empty() {
         return Err(Error::invalid("label", "both labels are required"));
     }
+    Ok(())
+}
+
+/// Adds an entry at the end of `list`; the codebook version goes up by one.
+pub fn add_entry(conn: &Connection, list: List, entry: &NewEntry) -> Result<()> {
+    let code = entry.code.trim();
+    check_new_entry(entry)?;
     if (list == List::Channel) != entry.group.is_some() {
         return Err(Error::invalid(
             "group",

@@ -167,10 +167,10 @@ impl std::fmt::Display for FileProblem {
     }
 }
 
-/// Why the calendar refuses a booking, a move or an outcome, or a write is refused
-/// because its year is closed ([`Error::Refused`]): a stable code the interface
-/// translates (the CLI prints the English message). The codes are part of the IPC
-/// contract: add, never rename.
+/// Why the calendar refuses a booking, a move or an outcome, a case a copy of a
+/// document, or a write is refused because its year is closed ([`Error::Refused`]): a
+/// stable code the interface translates (the CLI prints the English message). The codes
+/// are part of the IPC contract: add, never rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
@@ -197,6 +197,10 @@ pub enum Refusal {
     /// The write would change a year whose report is published (closed): the year is
     /// the error's `detail`; reopen it first.
     ClosedYear,
+    /// A copy of a document over the size limit: the file's name is the `detail`.
+    TooLarge,
+    /// A file that is not a scan, a photo or a PDF: the file's name is the `detail`.
+    NotADocument,
 }
 
 impl Refusal {
@@ -214,6 +218,8 @@ impl Refusal {
             Refusal::AlreadyMarked => "already_marked",
             Refusal::NotBooked => "not_booked",
             Refusal::ClosedYear => "closed_year",
+            Refusal::TooLarge => "too_large",
+            Refusal::NotADocument => "not_a_document",
         }
     }
 
@@ -246,6 +252,8 @@ mod tests {
             AlreadyMarked,
             NotBooked,
             ClosedYear,
+            TooLarge,
+            NotADocument,
         ] {
             assert_eq!(
                 serde_json::to_value(r).unwrap(),

@@ -8,7 +8,9 @@ mod error;
 mod instance;
 mod outbox;
 pub mod print;
+mod purge;
 mod state;
+mod viewer;
 
 use sportello::{Now, Store};
 use tauri::Manager;
@@ -56,10 +58,8 @@ pub fn run() {
         .setup(move |app| {
             let now = Now::read();
             let mut store = Store::open(&path, now.utc())?;
-            // Appointments' personal data is erased on schedule, at every start.
-            if let Err(e) = sportello::appointments::purge(store.conn_mut(), "", now) {
-                eprintln!("sportello: appointment purge failed: {e}");
-            }
+            // Personal data past its retention is erased at every start, then daily.
+            purge::run(&mut store, now);
             if let Some(window) = app.get_webview_window("main") {
                 window.set_title(&window_title(&store)?)?;
                 guard.serve(move || {
@@ -71,6 +71,7 @@ pub fn run() {
             app.manage(AppState::new(store));
             // What waits in the outbox goes now, and every few minutes after.
             outbox::start_background(app.handle());
+            purge::every_day(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -127,6 +128,24 @@ pub fn run() {
             commands::cases::delete_case,
             commands::cases::add_case_note,
             commands::cases::case_notes,
+            commands::cases::reopen_case,
+            commands::cases::erase_case_personal_data,
+            commands::cases::add_case_follow_up,
+            commands::cases::cases_due_this_week,
+            commands::cases::case_service_kinds,
+            commands::cases::case_services,
+            commands::cases::involve_case_service,
+            commands::cases::withdraw_case_service,
+            commands::cases::attach_case_documents,
+            commands::cases::case_documents,
+            commands::cases::open_case_document,
+            commands::cases::remove_case_document,
+            commands::case_papers::suggested_notice_path,
+            commands::case_papers::save_case_notice_pdf,
+            commands::case_papers::print_case_notice,
+            commands::case_papers::record_case_notice,
+            commands::case_papers::case_notices,
+            commands::case_papers::print_case_file,
             commands::report::report_years,
             commands::report::report_tables,
             commands::report::report_completeness,

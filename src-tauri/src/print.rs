@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-use sportello::print::{AGENDA_PAGE_MM, Layout};
+use sportello::print::{AGENDA_PAGE_MM, Layout, NOTICE_PAGE_MM};
 use sportello::report::html::{REPORT_MARGINS_MM, REPORT_PAGE_MM};
 use tauri::{AppHandle, WebviewWindow};
 
@@ -51,7 +51,15 @@ impl Page {
 
     /// The A4 page of the day agenda.
     pub fn agenda() -> Page {
-        let (width_mm, height_mm) = AGENDA_PAGE_MM;
+        Page::fixed(AGENDA_PAGE_MM)
+    }
+
+    /// The A4 page of a case's privacy notice and personal file.
+    pub fn notice() -> Page {
+        Page::fixed(NOTICE_PAGE_MM)
+    }
+
+    fn fixed((width_mm, height_mm): (f64, f64)) -> Page {
         Page {
             width_mm,
             height_mm,
@@ -82,17 +90,26 @@ fn print_error(message: String) -> IpcError {
     }
 }
 
-/// Where "Salva PDF" proposes to save the slip with booking code `code`: the user's
-/// Documents folder (the home folder when there is none).
-pub fn suggested_slip_path(app: &AppHandle, code: &str) -> PathBuf {
+/// The user's Documents folder (the home folder when there is none), where "Salva
+/// PDF" proposes to save.
+fn documents_dir(app: &AppHandle) -> PathBuf {
     use tauri::Manager;
-    let dir = app
-        .path()
+    app.path()
         .document_dir()
         .or_else(|_| app.path().home_dir())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Where "Salva PDF" proposes to save the slip with booking code `code`.
+pub fn suggested_slip_path(app: &AppHandle, code: &str) -> PathBuf {
     let code = sportello::appointments::normalize_code(code);
-    dir.join(format!("appuntamento-{code}.pdf"))
+    documents_dir(app).join(format!("appuntamento-{code}.pdf"))
+}
+
+/// Where "Salva PDF" proposes to save the privacy notice in `language`.
+pub fn suggested_notice_path(app: &AppHandle, language: &str) -> PathBuf {
+    let language: String = language.chars().filter(char::is_ascii_alphabetic).collect();
+    documents_dir(app).join(format!("informativa-privacy-{language}.pdf"))
 }
 
 /// Writes the document `html` renders as a PDF at `path` (which must be absolute, and

@@ -5,8 +5,9 @@
 //! WebKit needs a display and a GTK main thread: this test has its own `main`
 //! (harness = false) and, without a display, starts itself again under `xvfb-run`.
 //! The A5 Arabic slip and the receipt are also kept as PNG files under
-//! `target/slips/` for a person to look at. The day agenda and the yearly report
-//! (the 2023 demo, published, several A4 pages) go through the same path.
+//! `target/slips/` for a person to look at. The day agenda, the yearly report (the 2023
+//! demo, published, several A4 pages) and the privacy notice of a case in Arabic (after
+//! the Italian) go through the same path.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use std::rc::Rc;
 
 use chrono::{NaiveDate, Utc};
 use sportello::appointments::{self, NewAppointment};
-use sportello::print::{Layout, languages, render_agenda, render_slip, translation};
+use sportello::print::{Layout, languages, render_agenda, render_notice, render_slip, translation};
 use sportello::{Now, Store, desk};
 use sportello_app::print::{self, Page, Target};
 use unicode_normalization::UnicodeNormalization;
@@ -162,6 +163,38 @@ fn main() {
         Err(e) => failures.push(format!("agenda: printing failed: {e}")),
     }
     failures.extend(report(&out_dir));
+    // The privacy notice of a case, Italian then Arabic on its own page (A4).
+    let notice = render_notice(store.conn(), "ar", day).unwrap();
+    let pdf = out_dir.join("notice-ar.pdf");
+    match render(&notice, Page::notice(), &pdf) {
+        Ok(()) => {
+            let text: String = pdftotext(&pdf).nfkc().collect();
+            let arabic = text
+                .chars()
+                .filter(|c| ('\u{0600}'..='\u{06FF}').contains(c))
+                .count();
+            for needle in [
+                "Informativa sul trattamento",
+                "Via Arno 1/E",
+                "04/03/2025",
+                "garanteprivacy.it",
+            ] {
+                if !text.contains(needle) {
+                    failures.push(format!(
+                        "notice: '{needle}' is missing from the PDF text:\n{text}"
+                    ));
+                }
+            }
+            if arabic < 500 {
+                failures.push(format!("notice: only {arabic} Arabic letters in the PDF"));
+            }
+            if pages(&pdf) < 2 {
+                failures.push("notice: the Arabic text starts on its own page".into());
+            }
+            png(&pdf);
+        }
+        Err(e) => failures.push(format!("notice: printing failed: {e}")),
+    }
     if failures.is_empty() {
         println!(
             "slip_pdf: every language printed to PDF with date, time, address and code; \

@@ -34,9 +34,7 @@ pub struct Count {
 
 /// Days after the appointment its personal data is kept (setting, default 90).
 pub fn retention_days(conn: &Connection) -> Result<u32> {
-    Ok(settings::get(conn, RETENTION_SETTING)?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_RETENTION_DAYS))
+    settings::number_or(conn, RETENTION_SETTING, DEFAULT_RETENTION_DAYS)
 }
 
 /// Sets the retention (1 to 3650 days), together with its audit row.
@@ -49,20 +47,14 @@ pub fn set_retention_days(
     if !(1..=3650).contains(&days) {
         return Err(Error::invalid("retention_days", "between 1 and 3650 days"));
     }
-    let tx = conn.transaction()?;
-    settings::set(&tx, RETENTION_SETTING, &days.to_string())?;
-    audit::log(
-        &tx,
-        now.utc(),
-        operator,
-        "set_retention",
-        "setting",
+    settings::set_audited(
+        conn,
         RETENTION_SETTING,
-        None,
         &days.to_string(),
-    )?;
-    tx.commit()?;
-    Ok(())
+        "set_retention",
+        operator,
+        now.utc(),
+    )
 }
 
 /// Erases name and phone of every appointment more than `retention_days` before

@@ -13,11 +13,25 @@
 //! Deleting a case also erases its personal file and notes: nothing personal outlives
 //! the case it belonged to.
 //!
+//! A case closes with an outcome and a closing note ([`Closing`]) and can be reopened:
+//! a reopening is its own audited change that sets `closed_on` back to none with a
+//! higher revision, which is how the export carries it, and a reopened case counts as
+//! open again. Follow-ups ([`follow_ups`]) carry the next step and its due day.
+//! The personal file is erased once the case has been closed longer than the retention
+//! or on the person's request ([`retention`]); the anonymous case stays.
+//!
 //! [`stored`] reads and writes the anonymous half as it travels between desks (the rows
 //! an export takes, the copy an import compares, a case received from another desk):
-//! no other module runs SQL on `cases`, `case_files` or `case_notes`.
+//! no other module runs SQL on `cases`, `case_files`, `case_notes`, `case_closings`,
+//! `case_erasures`, `case_services`, `case_service_kinds`, `case_documents`,
+//! `case_accesses` or `case_notices`.
 
+pub mod documents;
+pub mod follow_ups;
+pub mod notices;
 mod read;
+pub mod retention;
+pub mod services;
 pub mod stored;
 mod write;
 
@@ -52,6 +66,53 @@ impl CaseType {
     }
 }
 
+/// How a case ended when it was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The problem was solved.
+    Solved,
+    /// It could not be solved.
+    NotSolvable,
+    /// The person can no longer be reached.
+    Unreachable,
+    /// Passed to another service.
+    Referred,
+}
+
+impl Outcome {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Solved => "solved",
+            Outcome::NotSolvable => "not_solvable",
+            Outcome::Unreachable => "unreachable",
+            Outcome::Referred => "referred",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Outcome> {
+        match s {
+            "solved" => Some(Outcome::Solved),
+            "not_solvable" => Some(Outcome::NotSolvable),
+            "unreachable" => Some(Outcome::Unreachable),
+            "referred" => Some(Outcome::Referred),
+            _ => None,
+        }
+    }
+}
+
+/// The input of a closing: the day, the outcome and a note (personal data, kept with
+/// the personal file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closing {
+    pub closed_on: NaiveDate,
+    pub outcome: Outcome,
+    #[serde(default)]
+    pub note: String,
+}
+
 /// The personal file of a case: personal data, kept on this machine only.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonalFile {
@@ -81,6 +142,10 @@ pub struct NewCase {
     pub reason: String,
     /// The personal file; `None` keeps none (a fast case rarely needs one).
     pub personal: Option<PersonalFile>,
+    /// The access of the register the case is opened from, if any: only the link is
+    /// kept, with the case (read on opening only; a correction keeps the link).
+    #[serde(default)]
+    pub access_id: Option<String>,
 }
 
 /// A stored case as this desk sees it (the personal file only for own cases).
@@ -95,17 +160,17 @@ pub struct Case {
     pub closed_on: Option<NaiveDate>,
     pub reason: Option<String>,
     pub personal: Option<PersonalFile>,
+    /// How the last closing ended; `None` while open, and on cases closed without one
+    /// (before outcomes were recorded, or received from another desk).
+    pub outcome: Option<Outcome>,
+    /// The note of the last closing (personal data).
+    pub closing_note: Option<String>,
+    /// Set once the personal file was erased (retention or the person's request).
+    pub erasure: Option<retention::Erasure>,
+    /// The access of the register the case was opened from.
+    pub access_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
-}
-
-/// A follow-up note of a case (personal data, never exported).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseNote {
-    pub id: i64,
-    pub written_at: String,
-    pub operator: String,
-    pub body: String,
 }
 
 /// The anonymous half of a case: what the CLI prints and what travels. It has no field
@@ -151,8 +216,9 @@ pub struct Listed {
     #[serde(flatten)]
     pub case: Case,
     pub days_open: i64,
-    /// How many follow-up notes it has.
-    pub notes: i64,
+    /// Its follow-ups: how many, the last one, the current next step.
+    #[serde(flatten)]
+    pub progress: follow_ups::Progress,
 }
 
 /// What the cases view shows for a year at this desk.
@@ -186,7 +252,7 @@ pub struct Counts {
 }
 
 pub use read::{Filter, counts, desks, get, list, of_year, overview};
-pub use write::{add_note, close, correct, delete, notes, open};
+pub use write::{add_note, close, correct, delete, notes, open, reopen};
 
 #[cfg(test)]
 mod tests {
@@ -200,6 +266,14 @@ mod tests {
 
     pub(super) fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    pub(super) fn closing(on: &str) -> Closing {
+        Closing {
+            closed_on: day(on),
+            outcome: Outcome::Solved,
+            note: "pratica conclusa".into(),
+        }
     }
 
     pub(super) fn store() -> Store {
@@ -221,6 +295,7 @@ mod tests {
                 documents: "passaporto AB123456".into(),
                 description: "domanda di cittadinanza".into(),
             }),
+            access_id: None,
         }
     }
 
@@ -263,7 +338,7 @@ mod tests {
             store.conn_mut(),
             &case.id,
             1,
-            day("2024-03-04"),
+            &closing("2024-03-04"),
             "ops",
             now(),
         );
@@ -276,7 +351,7 @@ mod tests {
             store.conn_mut(),
             &case.id,
             2,
-            day("2024-03-04"),
+            &closing("2024-03-04"),
             "ops",
             now(),
         )
@@ -303,7 +378,10 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(audited, 4, "open, correct, close and delete are audited");
+        assert_eq!(
+            audited, 5,
+            "open, correct, close, the follow-up and delete are audited"
+        );
         assert!(
             delete(store.conn_mut(), &case.id, 4, "ops", now()).is_err(),
             "a tombstone is final"
@@ -365,7 +443,7 @@ mod tests {
             store.conn_mut(),
             &case.id,
             1,
-            day("2024-03-05"),
+            &closing("2024-03-05"),
             "ops",
             now(),
         )
@@ -427,7 +505,7 @@ mod tests {
             "open full cases, oldest first"
         );
         assert_eq!(o.open[0].days_open, 460, "30/11/2022 to 04/03/2024");
-        assert_eq!(o.open[0].notes, 1, "the note is counted");
+        assert_eq!(o.open[0].progress.notes, 1, "the note is counted");
         assert_eq!(
             ids(&o.archived),
             vec![archived.id.clone()],

@@ -4,8 +4,9 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use super::retention::{Cause, Erasure};
 use super::stored::anonymous_half;
-use super::{Case, CaseType, Counts, Listed, Overview, PersonalFile};
+use super::{Case, CaseType, Counts, Listed, Outcome, Overview, PersonalFile, follow_ups};
 use crate::{Error, Result, desk, limits};
 pub(super) fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
     s.parse().map_err(|e| {
@@ -15,12 +16,19 @@ pub(super) fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
 
 const SELECT: &str = "SELECT c.id, c.desk, c.revision, c.deleted, c.case_type, c.opened_on,
         c.closed_on, c.reason, c.created_at, c.updated_at,
-        f.person_name, f.phone, f.documents, f.description
-    FROM cases c LEFT JOIN case_files f ON f.case_id = c.id";
+        f.person_name, f.phone, f.documents, f.description,
+        k.outcome, k.note, e.erased_at, e.cause, a.access_id
+    FROM cases c LEFT JOIN case_files f ON f.case_id = c.id
+        LEFT JOIN case_accesses a ON a.case_id = c.id
+        LEFT JOIN case_closings k ON k.case_id = c.id
+        LEFT JOIN case_erasures e ON e.case_id = c.id";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
     let half = anonymous_half(r)?;
     let person_name: Option<String> = r.get(10)?;
+    let outcome: Option<String> = r.get(14)?;
+    let erased_at: Option<String> = r.get(16)?;
+    let cause: Option<String> = r.get(17)?;
     Ok(Case {
         id: half.id,
         desk: half.desk,
@@ -41,6 +49,12 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Case> {
             }),
             None => None,
         },
+        outcome: outcome.as_deref().and_then(Outcome::parse),
+        closing_note: r.get(15)?,
+        erasure: erased_at
+            .zip(cause.as_deref().and_then(Cause::parse))
+            .map(|(erased_at, cause)| Erasure { erased_at, cause }),
+        access_id: r.get(18)?,
     })
 }
 
@@ -144,13 +158,10 @@ pub fn overview(conn: &Connection, year: i32, today: NaiveDate) -> Result<Overvi
     let desk = desk::own_code(conn)?;
     year_bounds(year)?;
     let counts = counts(conn, year, Some(&desk))?;
-    let note_counts: std::collections::HashMap<String, i64> = conn
-        .prepare("SELECT case_id, COUNT(*) FROM case_notes GROUP BY case_id")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let progress = follow_ups::progress_by_case(conn, today)?;
     let listed = |case: Case| Listed {
         days_open: case.days_open(today),
-        notes: note_counts.get(&case.id).copied().unwrap_or(0),
+        progress: follow_ups::progress_of(&progress, &case.id, case.opened_on, today),
         case,
     };
     let all = list(conn, &desk, Filter::All)?;

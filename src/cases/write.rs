@@ -1,16 +1,20 @@
-//! Writing cases: opening, correcting, closing, deleting, and the follow-up notes.
+//! Writing cases: opening, correcting, closing, reopening, deleting, and the follow-up
+//! notes.
 //!
 //! Each change of the travelling half is one transaction with its change number and
-//! its audit row; the personal file is written in the same transaction. A change that
-//! would alter the counts of a closed year (its report is published) is refused:
-//! opening a case back in that year, or deleting, correcting or archiving one it
-//! counts differently afterwards. Archiving in 2024 a case carried through a closed
-//! 2023 changes nothing there (it was carried out of 2023 either way) and is allowed.
+//! its audit row; the personal file is written in the same transaction. Closing and
+//! reopening are changes of their own: a correction keeps a case open or closed as it
+//! is, so that every reopening is explicit and audited. A change that would alter the
+//! counts of a closed year (its report is published) is refused: opening a case back in
+//! that year, or deleting, correcting, archiving or reopening one it counts differently
+//! afterwards. Archiving in 2024 a case carried through a closed 2023 changes nothing
+//! there (it was carried out of 2023 either way) and is allowed.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction, params};
 
-use super::{Case, CaseNote, CaseType, NewCase, PersonalFile, get};
+use super::follow_ups::{self, FollowUp, NewFollowUp};
+use super::{Case, CaseType, Closing, NewCase, PersonalFile, get, retention};
 use crate::codebook::{self, List};
 use crate::store::audit;
 use crate::yearbook::{self, CaseSpan};
@@ -35,6 +39,13 @@ fn case_span(case: &Case) -> Option<CaseSpan> {
         .map(|t| span(t, case.opened_on, case.closed_on))
 }
 
+/// Refuses moving a stored case's closing day to `closed_on` (archiving it, or
+/// reopening it with `None`) when that changes a closed year's counts.
+fn refuse_closing_change(tx: &Connection, case: &Case, closed_on: Option<NaiveDate>) -> Result<()> {
+    let old = case_span(case);
+    let new = old.map(|c| CaseSpan { closed_on, ..c });
+    yearbook::refuse_case_change(tx, old.as_ref(), new.as_ref(), "closed_on")
+}
 fn validate(conn: &Connection, input: &NewCase, today: NaiveDate) -> Result<()> {
     codebook::require_active(conn, List::Reason, &input.reason, "reason")?;
     if input.opened_on > today {
@@ -118,7 +129,29 @@ fn write_personal(
     Ok(())
 }
 
-/// Opens a case of this desk.
+/// Links a case being opened to the access of the register it comes from.
+fn link_access(tx: &Transaction<'_>, case_id: &str, access_id: &str) -> Result<()> {
+    // the case was inserted in this transaction: a failing reference is the access
+    let linked = tx.execute(
+        "INSERT INTO case_accesses (case_id, access_id) VALUES (?1, ?2)",
+        params![case_id, access_id],
+    );
+    match linked {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+        {
+            Err(Error::invalid(
+                "access_id",
+                format!("no access {access_id} in the register"),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Opens a case of this desk, linked to the access it comes from when `access_id` is
+/// given.
 pub fn open(conn: &mut Connection, input: &NewCase, operator: &str, now: Now) -> Result<Case> {
     let tx = conn.transaction()?;
     let desk = desk::own_code(&tx)?;
@@ -143,6 +176,9 @@ pub fn open(conn: &mut Connection, input: &NewCase, operator: &str, now: Now) ->
         ],
     )?;
     write_personal(&tx, &id, input.personal.as_ref(), &ts)?;
+    if let Some(access_id) = &input.access_id {
+        link_access(&tx, &id, access_id)?;
+    }
     audit(&tx, now.utc(), operator, "open", &id, 1)?;
     tx.commit()?;
     get(conn, &id)
@@ -170,6 +206,70 @@ fn current_for_change(tx: &Transaction<'_>, id: &str, expected_revision: i64) ->
     Ok(case)
 }
 
+/// A change of the travelling half under way: its transaction, the case as it was,
+/// and the revision, change number and time the change writes.
+struct Change<'c> {
+    tx: Transaction<'c>,
+    case: Case,
+    revision: i64,
+    seq: i64,
+    ts: String,
+}
+
+/// Begins a change of the own, live case `id` seen at `expected_revision`.
+fn begin_change<'c>(
+    conn: &'c mut Connection,
+    id: &str,
+    expected_revision: i64,
+    now: Now,
+) -> Result<Change<'c>> {
+    let tx = conn.transaction()?;
+    let case = current_for_change(&tx, id, expected_revision)?;
+    let seq = next_change(&tx)?;
+    Ok(Change {
+        revision: case.revision + 1,
+        tx,
+        case,
+        seq,
+        ts: ids::timestamp(now.utc()),
+    })
+}
+
+impl Change<'_> {
+    /// Writes the closing day (`None`: open again) with the change's revision.
+    fn set_closed_on(&self, closed_on: Option<NaiveDate>) -> Result<()> {
+        self.tx.execute(
+            "UPDATE cases SET revision = ?2, closed_on = ?3, updated_at = ?4, change_seq = ?5
+             WHERE id = ?1",
+            params![
+                self.case.id,
+                self.revision,
+                closed_on.map(|d| d.to_string()),
+                self.ts,
+                self.seq
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Writes the audit row and commits.
+    fn commit(self, now: Now, operator: &str, action: &str, detail: &str) -> Result<()> {
+        let c = &self.case;
+        audit::log(
+            &self.tx,
+            now.utc(),
+            operator,
+            action,
+            "case",
+            &c.id,
+            Some(self.revision),
+            detail,
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
 /// Corrects a case: every field, including the personal file, is replaced by `input`.
 pub fn correct(
     conn: &mut Connection,
@@ -179,69 +279,110 @@ pub fn correct(
     operator: &str,
     now: Now,
 ) -> Result<Case> {
-    let tx = conn.transaction()?;
-    validate(&tx, input, now.today())?;
-    let ts = ids::timestamp(now.utc());
-    let case = current_for_change(&tx, id, expected_revision)?;
+    let change = begin_change(conn, id, expected_revision, now)?;
+    let tx = &change.tx;
+    validate(tx, input, now.today())?;
+    match (change.case.closed_on, input.closed_on) {
+        (Some(_), None) => {
+            return Err(Error::invalid(
+                "closed_on",
+                "a correction cannot reopen a case: reopen it instead",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Error::invalid(
+                "closed_on",
+                "a correction cannot close a case: close it with its outcome instead",
+            ));
+        }
+        _ => {}
+    }
     let new = input_span(input);
-    yearbook::refuse_case_change(&tx, case_span(&case).as_ref(), Some(&new), "opened_on")?;
-    let seq = next_change(&tx)?;
-    let revision = case.revision + 1;
+    yearbook::refuse_case_change(
+        tx,
+        case_span(&change.case).as_ref(),
+        Some(&new),
+        "opened_on",
+    )?;
     tx.execute(
         "UPDATE cases SET revision = ?2, case_type = ?3, opened_on = ?4, closed_on = ?5,
                 reason = ?6, updated_at = ?7, change_seq = ?8
          WHERE id = ?1",
         params![
             id,
-            revision,
+            change.revision,
             input.case_type.as_str(),
             input.opened_on.to_string(),
             input.closed_on.map(|d| d.to_string()),
             input.reason,
-            ts,
-            seq
+            change.ts,
+            change.seq
         ],
     )?;
-    write_personal(&tx, id, input.personal.as_ref(), &ts)?;
-    audit(&tx, now.utc(), operator, "correct", id, revision)?;
-    tx.commit()?;
+    write_personal(tx, id, input.personal.as_ref(), &change.ts)?;
+    change.commit(now, operator, "correct", "")?;
     get(conn, id)
 }
 
-/// Closes (archives) a case on `closed_on`.
+/// Closes (archives) an open case with its day, outcome and note.
 pub fn close(
     conn: &mut Connection,
     id: &str,
     expected_revision: i64,
-    closed_on: NaiveDate,
+    closing: &Closing,
     operator: &str,
     now: Now,
 ) -> Result<Case> {
-    let ts = ids::timestamp(now.utc());
-    let tx = conn.transaction()?;
-    let case = current_for_change(&tx, id, expected_revision)?;
+    let change = begin_change(conn, id, expected_revision, now)?;
+    if change.case.closed_on.is_some() {
+        return Err(Error::Conflict(format!(
+            "case {id} is already closed: correct it to change the closing day"
+        )));
+    }
     // a retired reason code stays valid on an existing case: check only the dates here
-    check_closing(case.opened_on, closed_on, now.today())?;
-    let old = case_span(&case);
-    let new = old.map(|c| CaseSpan {
-        closed_on: Some(closed_on),
-        ..c
-    });
-    yearbook::refuse_case_change(&tx, old.as_ref(), new.as_ref(), "closed_on")?;
-    let seq = next_change(&tx)?;
-    let revision = case.revision + 1;
-    tx.execute(
-        "UPDATE cases SET revision = ?2, closed_on = ?3, updated_at = ?4, change_seq = ?5
-         WHERE id = ?1",
-        params![id, revision, closed_on.to_string(), ts, seq],
+    check_closing(change.case.opened_on, closing.closed_on, now.today())?;
+    refuse_closing_change(&change.tx, &change.case, Some(closing.closed_on))?;
+    if closing.note.chars().count() > 4000 {
+        return Err(Error::invalid("note", "at most 4000 characters"));
+    }
+    change.set_closed_on(Some(closing.closed_on))?;
+    change.tx.execute(
+        "INSERT INTO case_closings (case_id, outcome, note, closed_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (case_id) DO UPDATE SET outcome = excluded.outcome, note = excluded.note,
+             closed_at = excluded.closed_at",
+        params![id, closing.outcome.as_str(), closing.note.trim(), change.ts],
     )?;
-    audit(&tx, now.utc(), operator, "close", id, revision)?;
-    tx.commit()?;
+    change.commit(now, operator, "close", closing.outcome.as_str())?;
+    get(conn, id)
+}
+
+/// Reopens a closed case: it is open again (no closing day, a higher revision, so the
+/// export carries `closed_on: null`), and counts as open from now on. The outcome of
+/// the closing it undoes is kept in the audit row only.
+pub fn reopen(
+    conn: &mut Connection,
+    id: &str,
+    expected_revision: i64,
+    operator: &str,
+    now: Now,
+) -> Result<Case> {
+    let change = begin_change(conn, id, expected_revision, now)?;
+    let Some(closed_on) = change.case.closed_on else {
+        return Err(Error::Conflict(format!("case {id} is open already")));
+    };
+    refuse_closing_change(&change.tx, &change.case, None)?;
+    change.set_closed_on(None)?;
+    change
+        .tx
+        .execute("DELETE FROM case_closings WHERE case_id = ?1", [id])?;
+    let outcome = change.case.outcome.map(|o| o.as_str()).unwrap_or("none");
+    let detail = format!("was closed on {closed_on}, outcome {outcome}");
+    change.commit(now, operator, "reopen", &detail)?;
     get(conn, id)
 }
 
 /// Deletes a case: a tombstone that travels (id, revision, opened_on), and the personal
-/// file and notes erased for good.
+/// file and follow-ups erased for good.
 pub fn delete(
     conn: &mut Connection,
     id: &str,
@@ -249,67 +390,41 @@ pub fn delete(
     operator: &str,
     now: Now,
 ) -> Result<Case> {
-    let ts = ids::timestamp(now.utc());
-    let tx = conn.transaction()?;
-    let case = current_for_change(&tx, id, expected_revision)?;
-    yearbook::refuse_case_change(&tx, case_span(&case).as_ref(), None, "opened_on")?;
-    let seq = next_change(&tx)?;
-    let revision = case.revision + 1;
-    tx.execute(
-        "UPDATE cases SET revision = ?2, deleted = 1, updated_at = ?3, change_seq = ?4 WHERE id = ?1",
-        params![id, revision, ts, seq],
+    let change = begin_change(conn, id, expected_revision, now)?;
+    yearbook::refuse_case_change(
+        &change.tx,
+        case_span(&change.case).as_ref(),
+        None,
+        "opened_on",
     )?;
-    tx.execute("DELETE FROM case_files WHERE case_id = ?1", [id])?;
-    tx.execute("DELETE FROM case_notes WHERE case_id = ?1", [id])?;
-    audit(&tx, now.utc(), operator, "delete", id, revision)?;
-    tx.commit()?;
+    change.tx.execute(
+        "UPDATE cases SET revision = ?2, deleted = 1, updated_at = ?3, change_seq = ?4 WHERE id = ?1",
+        params![id, change.revision, change.ts, change.seq],
+    )?;
+    let erased = retention::erase_personal(&change.tx, id)?;
+    change.commit(now, operator, "delete", "")?;
+    // what the tombstone erased must not linger in the folder or the log either
+    erased.shred(conn)?;
     get(conn, id)
 }
 
-/// Adds a follow-up note to an own, live case. Notes are personal data: they change no
-/// revision and never travel.
+/// Adds a follow-up to an own, live case, done today, with only what was done: the
+/// short form of [`follow_ups::add`].
 pub fn add_note(
     conn: &Connection,
     case_id: &str,
     body: &str,
     operator: &str,
     now: Now,
-) -> Result<CaseNote> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(Error::invalid("body", "the note is empty"));
-    }
-    let case = get(conn, case_id)?;
-    if case.deleted || case.desk != desk::own_code(conn)? {
-        return Err(Error::Conflict(format!(
-            "case {case_id} cannot take notes here"
-        )));
-    }
-    let ts = ids::timestamp(now.utc());
-    conn.execute(
-        "INSERT INTO case_notes (case_id, written_at, operator, body) VALUES (?1, ?2, ?3, ?4)",
-        params![case_id, ts, operator, body],
-    )?;
-    Ok(CaseNote {
-        id: conn.last_insert_rowid(),
-        written_at: ts,
-        operator: operator.into(),
-        body: body.into(),
-    })
+) -> Result<FollowUp> {
+    let input = NewFollowUp {
+        what: body.into(),
+        ..NewFollowUp::default()
+    };
+    follow_ups::add(conn, case_id, &input, operator, now)
 }
 
-/// The notes of a case, oldest first.
-pub fn notes(conn: &Connection, case_id: &str) -> Result<Vec<CaseNote>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, written_at, operator, body FROM case_notes WHERE case_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([case_id], |r| {
-        Ok(CaseNote {
-            id: r.get(0)?,
-            written_at: r.get(1)?,
-            operator: r.get(2)?,
-            body: r.get(3)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// The follow-ups of a case, oldest first.
+pub fn notes(conn: &Connection, case_id: &str) -> Result<Vec<FollowUp>> {
+    follow_ups::list(conn, case_id)
 }

@@ -161,13 +161,7 @@ pub fn run(store: &mut Store, action: Action) -> Result<()> {
         }
         Action::Purge { today } => {
             let now = match today {
-                // The same time of day on the day asked for, at the desk's offset.
-                Some(day) => Now::new(
-                    day.and_time(now.local().time())
-                        .and_local_timezone(now.local().timezone())
-                        .single()
-                        .expect("a fixed offset maps every local time once"),
-                ),
+                Some(day) => super::now_on(day, now),
                 None => now,
             };
             let report = appointments::purge(store.conn_mut(), OPERATOR, now)?;

@@ -78,8 +78,9 @@ enum Command {
         #[command(subcommand)]
         action: context::Action,
     },
-    /// Accompaniment cases of this desk: list, the year's counts, open, close.
-    /// Anonymous fields only: the personal file and notes never leave the app.
+    /// Accompaniment cases of this desk: list, the year's counts, open, close, reopen,
+    /// retention and purge of personal files. Anonymous fields only: the personal file
+    /// and the follow-ups never leave the app.
     Cases {
         #[command(subcommand)]
         action: cases::Action,
@@ -128,6 +129,17 @@ fn open(db: Option<PathBuf>) -> Result<Store, Error> {
         );
     }
     Ok(store)
+}
+
+/// `now` moved to `day`: the same time of day on the day asked for, at the desk's
+/// offset (for commands that act "as of" a day).
+fn now_on(day: chrono::NaiveDate, now: Now) -> Now {
+    Now::new(
+        day.and_time(now.local().time())
+            .and_local_timezone(now.local().timezone())
+            .single()
+            .expect("a fixed offset maps every local time once"),
+    )
 }
 
 /// A day as typed: dd/mm/yyyy (as the operator reads dates) or YYYY-MM-DD.

@@ -66,6 +66,7 @@ fn case(opened: &str, closed: Option<&str>, case_type: CaseType) -> NewCase {
             documents: "passaporto MA1234567".into(),
             description: "domanda di cittadinanza".into(),
         }),
+        access_id: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Printable documents rendered from templates: the appointment slip ([`slip`]), the
-//! day agenda ([`agenda`]), the yearly report (drawn by the report module), and whatever
-//! else is printed as HTML.
+//! day agenda ([`agenda`]), the privacy notice of a case ([`notice`]), the personal
+//! file of a case ([`case_file`]), the yearly report (drawn by the report module), and
+//! whatever else is printed as HTML.
 //!
 //! Every template (`templates/`) is embedded in the binary and registered once, in
 //! [`TEMPLATES`], in the one template environment every document shares: adding a
@@ -19,9 +20,13 @@ use serde::Serialize;
 use crate::{Error, Result};
 
 pub mod agenda;
+pub mod case_file;
+pub mod notice;
 pub mod slip;
 
 pub use agenda::{AGENDA_PAGE_MM, render_agenda};
+pub use case_file::render_case_file;
+pub use notice::{NOTICE_PAGE_MM, render_notice};
 pub use slip::{
     LABELS, LanguageInfo, Layout, Translation, languages, missing_translations, render_slip,
     translation,
@@ -40,6 +45,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/report.html.j2"),
     ),
     ("report.css", include_str!("../../templates/report.css")),
+    (
+        "case_file.html.j2",
+        include_str!("../../templates/case_file.html.j2"),
+    ),
+    (
+        "notice.html.j2",
+        include_str!("../../templates/notice.html.j2"),
+    ),
 ];
 
 /// The one template environment, built on first use.

@@ -55,6 +55,14 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_outbox.sql",
         sql: include_str!("../../migrations/0008_outbox.sql"),
     },
+    Migration {
+        name: "0009_case_follow_ups.sql",
+        sql: include_str!("../../migrations/0009_case_follow_ups.sql"),
+    },
+    Migration {
+        name: "0010_case_services_documents.sql",
+        sql: include_str!("../../migrations/0010_case_services_documents.sql"),
+    },
 ];
 
 /// The schema version this program writes.
@@ -207,6 +215,18 @@ impl Store {
     }
 }
 
+/// Copies every page of the write-ahead log into the database file and empties the log,
+/// so that content overwritten in the database (an erased personal file) does not
+/// survive in older pages of the log. Returns `false` when another connection was
+/// reading and the log could not be emptied yet (the next checkpoint will).
+pub fn checkpoint_wal(conn: &Connection) -> Result<bool> {
+    let (busy, _log, _done): (i64, i64, i64) =
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    Ok(busy == 0)
+}
+
 /// Per-connection settings; PRAGMAs are not part of the schema, so they live here.
 fn configure(conn: &mut Connection) -> Result<()> {
     // WAL: readers never block the writer, and a crash mid-write never corrupts the file.
@@ -217,6 +237,9 @@ fn configure(conn: &mut Connection) -> Result<()> {
     // cost (one fsync per commit) is invisible at the pace of a front desk.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // Erased personal data must be gone from the file, not only from the tables: deleted
+    // cells and freed pages are overwritten with zeros (see `checkpoint_wal` for the WAL).
+    conn.pragma_update(None, "secure_delete", true)?;
     // The app, the CLI and a scheduled export may touch the file at once: wait, don't fail.
     conn.busy_timeout(Duration::from_secs(5))?;
     // Every transaction takes the write lock when it begins. A deferred one that reads
@@ -249,6 +272,11 @@ mod tests {
             .unwrap();
         assert_eq!(fk, 1, "foreign keys must be enforced");
         assert_eq!(sync, 2, "synchronous must be FULL (2)");
+        let secure: i64 = store
+            .conn()
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(secure, 1, "deleted content must be overwritten");
     }
 
     #[test]

@@ -5,9 +5,11 @@
 //! only stores text under a key. A write meant to be audited runs inside the caller's
 //! transaction (every function takes a `&Connection`, which a `Transaction` derefs to).
 
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::Result;
+use crate::store::audit;
 
 /// The value stored under `key`, if any.
 pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -25,6 +27,31 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![key, value],
     )?;
+    Ok(())
+}
+
+/// The number stored under `key`, or `default` when it is absent or not a number.
+pub fn number_or(conn: &Connection, key: &str, default: u32) -> Result<u32> {
+    Ok(get(conn, key)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default))
+}
+
+/// Stores `value` under `key` in one transaction with its audit row (`set_retention`,
+/// `set_language`...: `action` names the change), for settings whose every change is
+/// recorded.
+pub fn set_audited(
+    conn: &mut Connection,
+    key: &str,
+    value: &str,
+    action: &str,
+    operator: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let tx = conn.transaction()?;
+    set(&tx, key, value)?;
+    audit::log(&tx, now, operator, action, "setting", key, None, value)?;
+    tx.commit()?;
     Ok(())
 }
 

@@ -210,13 +210,26 @@ fn cli_opens_and_closes_a_case_and_refuses_bad_input() {
         String::from_utf8_lossy(&out.stderr)
     );
     let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let out = sportello(&db, &["cases", "close", &id, "--on", "2024-02-01"]);
+    let no_outcome = sportello(&db, &["cases", "close", &id, "--on", "2024-02-01"]);
+    assert!(!no_outcome.status.success(), "closing asks for the outcome");
+    let out = sportello(
+        &db,
+        &[
+            "cases",
+            "close",
+            &id,
+            "--on",
+            "2024-02-01",
+            "--outcome",
+            "referred",
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let again = sportello(&db, &["cases", "close", &id]);
+    let again = sportello(&db, &["cases", "close", &id, "--outcome", "solved"]);
     assert!(!again.status.success(), "a closed case is not closed twice");
     assert!(
         String::from_utf8_lossy(&again.stderr).contains("already closed"),

@@ -297,7 +297,7 @@ fn an_import_of_open_years_only_is_unaffected() {
         d.fol.conn_mut(),
         &open[0].id,
         open[0].revision,
-        day("2024-03-01"),
+        &closing("2024-03-01"),
         "op",
         clock(),
     )
@@ -361,7 +361,7 @@ fn the_coordinators_own_writes_in_a_closed_year_are_refused() {
             c,
             &carried.id,
             carried.revision,
-            day("2023-10-10"),
+            &closing("2023-10-10"),
             "op",
             clock(),
         )
@@ -374,7 +374,7 @@ fn the_coordinators_own_writes_in_a_closed_year_are_refused() {
         gro.conn_mut(),
         &carried.id,
         carried.revision,
-        day("2024-02-02"),
+        &closing("2024-02-02"),
         "op",
         clock(),
     )
@@ -539,4 +539,13 @@ fn a_year_not_over_cannot_be_closed() {
         state.status.closed && state.since_published.is_empty(),
         "{state:?}"
     );
+}
+
+/// Closing a case on `on` with the outcome "solved".
+fn closing(on: &str) -> cases::Closing {
+    cases::Closing {
+        closed_on: day(on),
+        outcome: cases::Outcome::Solved,
+        note: String::new(),
+    }
 }

@@ -71,10 +71,11 @@ pub fn case_on(opened: &str, closed: Option<&str>, case_type: CaseType) -> NewCa
             documents: "passaporto MA1234567".into(),
             description: "domanda di cittadinanza, attende il decreto".into(),
         }),
+        access_id: None,
     }
 }
 
-fn export_to(store: &mut Store, selection: Selection, dir: &Path) -> export::ExportSummary {
+pub fn export_to(store: &mut Store, selection: Selection, dir: &Path) -> export::ExportSummary {
     export::export(store.conn_mut(), selection, dir, clock()).unwrap()
 }
 
@@ -292,7 +293,11 @@ fn corrections_and_deletions_propagate_and_a_range_export_keeps_the_mark() {
         fol.conn_mut(),
         &open_cases[0].id,
         1,
-        day("2024-03-12"),
+        &cases::Closing {
+            closed_on: day("2024-03-12"),
+            outcome: cases::Outcome::Solved,
+            note: String::new(),
+        },
         "op",
         now().into(),
     )
@@ -894,7 +899,9 @@ fn personal_text() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
-    /// Whatever personal data fills the appointments and the case files, none of it
+    /// Whatever personal data fills the appointments and the case files (the file, the
+    /// follow-ups with whom and their next steps, the closing notes of cases closed,
+    /// reopened and closed again, the names of the copies of documents), none of it
     /// appears in any export file.
     #[test]
     fn no_personal_data_reaches_an_export_file(
@@ -905,7 +912,11 @@ proptest! {
         range in any::<bool>(),
     ) {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = desk_store("FOL");
+        let files = tempfile::tempdir().unwrap();
+        // a database file, so that the cases can hold copies of documents
+        let mut store = Store::open(&files.path().join("desk.db"), now()).unwrap();
+        let fol = desk::presets().into_iter().find(|d| d.code == "FOL").unwrap();
+        desk::set_own(store.conn_mut(), &fol, now()).unwrap();
         let kind: String = store.conn().query_row(
             "SELECT code FROM appointment_kinds LIMIT 1", [], |r| r.get(0)).unwrap_or_else(|_| {
             store.conn().execute(
@@ -934,6 +945,27 @@ proptest! {
             });
             let c = cases::open(store.conn_mut(), &case, "op", now().into()).unwrap();
             cases::add_note(store.conn(), &c.id, note, "op", now().into()).unwrap();
+            let step = cases::follow_ups::NewFollowUp {
+                done_on: Some(day("2024-03-11")),
+                what: note.clone(),
+                with_whom: name.clone(),
+                next_step: format!("{note} {doc}"),
+                due_on: Some(day("2024-03-20")),
+            };
+            cases::follow_ups::add(store.conn(), &c.id, &step, "op", now().into()).unwrap();
+            let scan = files.path().join(format!("{} {}.pdf", name.trim(), doc));
+            std::fs::write(&scan, format!("%PDF {name}")).unwrap();
+            cases::documents::attach(store.conn_mut(), &c.id, &[scan], cases::documents::DocumentKind::Passport, "op", now().into()).unwrap();
+            if i % 2 == 0 {
+                let closing = cases::Closing {
+                    closed_on: day("2024-03-12"),
+                    outcome: cases::Outcome::Referred,
+                    note: format!("{note} {phone}"),
+                };
+                let closed = cases::close(store.conn_mut(), &c.id, 1, &closing, "op", now().into()).unwrap();
+                cases::reopen(store.conn_mut(), &c.id, closed.revision, "op", now().into()).unwrap();
+                cases::close(store.conn_mut(), &c.id, closed.revision + 1, &closing, "op", now().into()).unwrap();
+            }
         }
         let selection = if range {
             Selection::Range { from: day("2024-01-01"), to: day("2024-12-31") }

@@ -97,7 +97,8 @@ function refusalText(err) {
     return err.detail ? t('appt.refusal.closed', { detail: err.detail }) : t('appt.err.closedDay');
   }
   const key = `appt.refusal.${err.reason}`;
-  // `detail` is what the reason refers to (the closed year of `closed_year`)
+  // `detail` is what the reason refers to (the closed year of `closed_year`; the file
+  // refused, named)
   const text = t(key, { detail: err.detail ?? '' });
   return text === key ? null : text;
 }

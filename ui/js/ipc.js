@@ -96,8 +96,35 @@ export const getCase = (id) => invoke('get_case', { id });
 export const openCase = (input) => invoke('open_case', { input });
 export const correctCase = (id, expectedRevision, input) =>
   invoke('correct_case', { id, expectedRevision, input });
-export const closeCase = (id, expectedRevision, closedOn) =>
-  invoke('close_case', { id, expectedRevision, closedOn });
+export const closeCase = (id, expectedRevision, closing) =>
+  invoke('close_case', { id, expectedRevision, closing });
+export const reopenCase = (id, expectedRevision) => invoke('reopen_case', { id, expectedRevision });
+export const eraseCasePersonalData = (id) => invoke('erase_case_personal_data', { id });
+export const addCaseFollowUp = (caseId, input) => invoke('add_case_follow_up', { caseId, input });
+export const casesDueThisWeek = () => invoke('cases_due_this_week');
+export const caseServiceKinds = () => invoke('case_service_kinds');
+export const caseServices = (caseId) => invoke('case_services', { caseId });
+export const involveCaseService = (caseId, service, involvedOn) =>
+  invoke('involve_case_service', { caseId, service, involvedOn });
+export const withdrawCaseService = (caseId, service) => invoke('withdraw_case_service', { caseId, service });
+export const attachCaseDocuments = (caseId, paths, kind) => invoke('attach_case_documents', { caseId, paths, kind });
+export const caseDocuments = (caseId) => invoke('case_documents', { caseId });
+export const openCaseDocument = (id) => invoke('open_case_document', { id });
+export const removeCaseDocument = (id) => invoke('remove_case_document', { id });
+export const suggestedNoticePath = (language) => invoke('suggested_notice_path', { language });
+export const saveCaseNoticePdf = (language, givenOn, path) =>
+  invoke('save_case_notice_pdf', { language, givenOn, path });
+export const printCaseNotice = (language, givenOn) => invoke('print_case_notice', { language, givenOn });
+export const recordCaseNotice = (caseId, notice) => invoke('record_case_notice', { caseId, notice });
+export const caseNotices = (caseId) => invoke('case_notices', { caseId });
+export const printCaseFile = (caseId) => invoke('print_case_file', { caseId });
+// Scans, photos and PDFs to attach to a case (several at once); null when cancelled.
+export const pickDocuments = (title) =>
+  window.__TAURI__.dialog.open({
+    multiple: true,
+    title,
+    filters: [{ name: 'PDF, foto, scansioni', extensions: ['pdf', 'jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'heic', 'heif', 'gif'] }],
+  });
 export const deleteCase = (id, expectedRevision) => invoke('delete_case', { id, expectedRevision });
 export const addCaseNote = (caseId, body) => invoke('add_case_note', { caseId, body });
 export const caseNotes = (caseId) => invoke('case_notes', { caseId });

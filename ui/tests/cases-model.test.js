@@ -53,12 +53,14 @@ test('years within the shared limits', () => {
 test('the offer of the register prefills the form and says where to go on', () => {
   const reasons = [{ code: 'lavoro', active: true }, { code: 'vecchia', active: false }];
   assert.deepEqual(prefill({ case_type: 'full', opened_on: '2026-11-28', reason: 'lavoro', access_id: 'a1' }, reasons),
-    { caseType: 'full', reason: 'lavoro', openedOn: '28/11/2026', focus: 'person_name' });
+    { caseType: 'full', reason: 'lavoro', openedOn: '28/11/2026', focus: 'person_name', accessId: 'a1' },
+    'the case is linked to the access it comes from');
   assert.equal(prefill({ case_type: 'fast', opened_on: '2026-11-28', reason: 'lavoro' }, reasons).focus, 'save',
     'a fast one is ready to save');
   const retired = prefill({ case_type: 'fast', opened_on: '2026-11-28', reason: 'vecchia' }, reasons);
   assert.equal(retired.reason, null, 'a reason no longer offered is not chosen');
   assert.equal(retired.focus, 'reason');
+  assert.equal(retired.accessId, null);
 });
 
 test('the save button and the messages follow the type', () => {
@@ -98,4 +100,13 @@ test('shortcuts of the cases page', () => {
   assert.equal(shortcut(key('Escape'), { editing: true }), 'cancelCorrection');
   assert.equal(shortcut(key('n', { altKey: true }), { dialogOpen: true }), null);
   assert.equal(shortcut(key('x', { altKey: true })), null);
+});
+
+test('a correction keeps a closed case closed: reopening is its own step', () => {
+  setLanguage('it');
+  const values = { caseType: 'full', reason: 'lavoro', openedOn: '01/10/2026', closedOn: '', personal };
+  const got = validateCase(values, { today: TODAY, editing: true, wasClosed: true });
+  assert.deepEqual(got.errors.map(([f]) => f), ['closed_on']);
+  assert.match(got.errors[0][1], /Riapri il caso/);
+  assert.equal(validateCase(values, { today: TODAY, editing: true }).input.closed_on, null, 'an open case stays open');
 });

@@ -2,7 +2,10 @@
 //! the notes reach the window of this machine only.
 
 use chrono::NaiveDate;
-use sportello::cases::{self, Case, CaseNote, NewCase, Overview};
+use sportello::cases::documents::{self, Document, DocumentKind};
+use sportello::cases::follow_ups::{self, Due, FollowUp, NewFollowUp};
+use sportello::cases::services::{self, Involved, ServiceKind};
+use sportello::cases::{self, Case, Closing, NewCase, Overview, retention};
 use sportello::{Now, Store, preferences};
 use tauri::State;
 
@@ -52,18 +55,44 @@ pub fn correct_case(
     })
 }
 
-/// Closes (archives) a case on `closed_on`.
+/// Closes (archives) a case with its day, outcome and note.
 #[tauri::command(async)]
 pub fn close_case(
     state: State<'_, AppState>,
     id: String,
     expected_revision: i64,
-    closed_on: NaiveDate,
+    closing: Closing,
 ) -> IpcResult<Case> {
     let now = Now::read();
     state.with(|s| {
         let op = operator(s)?;
-        cases::close(s.conn_mut(), &id, expected_revision, closed_on, &op, now)
+        cases::close(s.conn_mut(), &id, expected_revision, &closing, &op, now)
+    })
+}
+
+/// Reopens a closed case (audited).
+#[tauri::command(async)]
+pub fn reopen_case(
+    state: State<'_, AppState>,
+    id: String,
+    expected_revision: i64,
+) -> IpcResult<Case> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        cases::reopen(s.conn_mut(), &id, expected_revision, &op, now)
+    })
+}
+
+/// Erases the personal file of a case at once, on the person's request; the
+/// anonymous case stays.
+#[tauri::command(async)]
+pub fn erase_case_personal_data(state: State<'_, AppState>, id: String) -> IpcResult<Case> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        retention::erase(s.conn_mut(), &id, &op, now)?;
+        cases::get(s.conn(), &id)
     })
 }
 
@@ -81,13 +110,13 @@ pub fn delete_case(
     })
 }
 
-/// Adds a follow-up note to a case.
+/// Adds a follow-up note to a case (what was done, today).
 #[tauri::command(async)]
 pub fn add_case_note(
     state: State<'_, AppState>,
     case_id: String,
     body: String,
-) -> IpcResult<CaseNote> {
+) -> IpcResult<FollowUp> {
     let now = Now::read();
     state.with(|s| {
         let op = operator(s)?;
@@ -95,8 +124,110 @@ pub fn add_case_note(
     })
 }
 
-/// The notes of a case, oldest first.
+/// The follow-ups of a case, oldest first.
 #[tauri::command(async)]
-pub fn case_notes(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<CaseNote>> {
+pub fn case_notes(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<FollowUp>> {
     state.with(|s| cases::notes(s.conn(), &case_id))
+}
+
+/// Adds a follow-up: what was done, when, with whom, the next step and its due day.
+#[tauri::command(async)]
+pub fn add_case_follow_up(
+    state: State<'_, AppState>,
+    case_id: String,
+    input: NewFollowUp,
+) -> IpcResult<FollowUp> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        follow_ups::add(s.conn(), &case_id, &input, &op, now)
+    })
+}
+
+/// The next steps due by the end of this week across the open cases, overdue first.
+#[tauri::command(async)]
+pub fn cases_due_this_week(state: State<'_, AppState>) -> IpcResult<Vec<Due>> {
+    let now = Now::read();
+    state.with(|s| follow_ups::due_this_week(s.conn(), now.today()))
+}
+
+/// The list of services a case can involve (retired ones too, for old cases).
+#[tauri::command(async)]
+pub fn case_service_kinds(state: State<'_, AppState>) -> IpcResult<Vec<ServiceKind>> {
+    state.with(|s| services::kinds(s.conn()))
+}
+
+/// The services involved in a case.
+#[tauri::command(async)]
+pub fn case_services(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<Involved>> {
+    state.with(|s| services::involved(s.conn(), &case_id))
+}
+
+/// Records a service involved in a case on `involved_on`.
+#[tauri::command(async)]
+pub fn involve_case_service(
+    state: State<'_, AppState>,
+    case_id: String,
+    service: String,
+    involved_on: NaiveDate,
+) -> IpcResult<Vec<Involved>> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        services::involve(s.conn_mut(), &case_id, &service, involved_on, &op, now)
+    })
+}
+
+/// Removes a service recorded by mistake from a case.
+#[tauri::command(async)]
+pub fn withdraw_case_service(
+    state: State<'_, AppState>,
+    case_id: String,
+    service: String,
+) -> IpcResult<Vec<Involved>> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        services::withdraw(s.conn_mut(), &case_id, &service, &op, now)
+    })
+}
+
+/// Attaches copies of the files `paths` (chosen in the open dialog) to a case.
+#[tauri::command(async)]
+pub fn attach_case_documents(
+    state: State<'_, AppState>,
+    case_id: String,
+    paths: Vec<std::path::PathBuf>,
+    kind: DocumentKind,
+) -> IpcResult<Vec<Document>> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        documents::attach(s.conn_mut(), &case_id, &paths, kind, &op, now)
+    })
+}
+
+/// The copies attached to a case.
+#[tauri::command(async)]
+pub fn case_documents(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<Document>> {
+    state.with(|s| documents::list(s.conn(), &case_id))
+}
+
+/// Opens a copy with the system's viewer.
+#[tauri::command(async)]
+pub fn open_case_document(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    state.with(|s| {
+        let path = documents::path_of(s.conn(), &id)?;
+        crate::viewer::open(&path).map_err(|e| sportello::Error::io(&path, e))
+    })
+}
+
+/// Removes a copy from its case (its file overwritten and removed).
+#[tauri::command(async)]
+pub fn remove_case_document(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    let now = Now::read();
+    state.with(|s| {
+        let op = operator(s)?;
+        documents::remove(s.conn_mut(), &id, &op, now)
+    })
 }

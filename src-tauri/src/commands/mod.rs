@@ -2,6 +2,7 @@
 
 pub mod accesses;
 pub mod appointments;
+pub mod case_papers;
 pub mod cases;
 pub mod codebook;
 pub mod context;

@@ -12,17 +12,20 @@ export const FILE = ['person_name', 'phone', 'documents', 'description'];
 
 /**
  * Validates the form: `{caseType, reason, openedOn, closedOn, personal}` as typed
- * (dates as dd/mm/yyyy; `closedOn` read only when correcting). Returns `{input}` for the
+ * (dates as dd/mm/yyyy; `closedOn` read only when correcting; `wasClosed`: the case
+ * corrected is closed, and a correction cannot reopen it). Returns `{input}` for the
  * core, or `{errors}`: `[field, text]` pairs in form order.
  */
-export function validateCase(values, { today, editing = false }) {
+export function validateCase(values, { today, editing = false, wasClosed = false }) {
   const errors = [];
   const reason = values.reason ?? '';
   if (!reason) errors.push(['reason', t('cases.err.reason')]);
   const opened = parseDate(values.openedOn);
   if (!opened || opened > today || opened < EARLIEST_DATE) errors.push(['opened_on', t('cases.err.date')]);
   let closed = null;
-  if (editing && String(values.closedOn ?? '').trim() !== '') {
+  if (editing && wasClosed && String(values.closedOn ?? '').trim() === '') {
+    errors.push(['closed_on', t('cases.err.reopenHere')]);
+  } else if (editing && String(values.closedOn ?? '').trim() !== '') {
     closed = parseDate(values.closedOn);
     if (!closed || closed > today || (opened && closed < opened)) errors.push(['closed_on', t('cases.err.closed')]);
   }
@@ -61,7 +64,8 @@ export function savedMessage(input, revision) {
  * The form's prefill from the case the register offered (`{case_type, opened_on,
  * reason, access_id}` from the core): the type, the reason when it is an active one,
  * the opening date as typed; `focus` says where the operator goes on: the reason when
- * none is chosen, the save button for a fast case, the personal file for a full one.
+ * none is chosen, the save button for a fast case, the personal file for a full one;
+ * `accessId` is the access the case will be linked to.
  */
 export function prefill(offer, reasons) {
   const caseType = offer.case_type === 'fast' ? 'fast' : 'full';
@@ -69,7 +73,9 @@ export function prefill(offer, reasons) {
   let focus = 'person_name';
   if (!reason) focus = 'reason';
   else if (caseType === 'fast') focus = 'save';
-  return { caseType, reason, openedOn: offer.opened_on ? formatDate(offer.opened_on) : null, focus };
+  return {
+    caseType, reason, openedOn: offer.opened_on ? formatDate(offer.opened_on) : null, focus, accessId: offer.access_id ?? null,
+  };
 }
 
 /** The banner over the form while a case is corrected. */
@@ -98,7 +104,7 @@ export function findCase(data, id) {
   return [...data.open, ...data.archived, ...data.fast].find((c) => c.id === id);
 }
 
-const ALT_KEYS = { n: 'new', v: 'fast', l: 'list', y: 'year' };
+const ALT_KEYS = { n: 'new', v: 'fast', l: 'list', y: 'year', s: 'week' };
 
 /** The shortcut a key press means on the page (outside dialogs), or null. */
 export function shortcut(e, { editing = false, dialogOpen = false } = {}) {

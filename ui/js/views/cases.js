@@ -1,7 +1,10 @@
 // Accompaniment cases' page: the year's counts (the report's own figures), the open
 // cases (oldest first, with days open), the archived and fast ones of the year; open a
-// full case with its personal file, record a fast one, add notes, correct, archive,
-// delete. The decisions are in cases-model.js; this module draws them and calls the core.
+// full case with its personal file, record a fast one, correct, delete; the open cases
+// show the days since their last follow-up and their next step, overdue ones marked.
+// A case's detail (follow-ups, closing with an outcome, reopening, erasure) and the
+// week's list are case-detail.js. The decisions are in cases-model.js and
+// case-detail-model.js; this module draws them and calls the core.
 //
 // mount(root, ctx): ctx.caseFrom, the case the core offered after an access
 // (`{case_type, opened_on, reason, access_id}`), prefills the form.
@@ -10,14 +13,16 @@
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
 import { t, entryLabel, formatNumber, setLanguage } from '../i18n.js';
-import { today, formatDate, formatDateTime } from '../dates.js';
+import { today, formatDate } from '../dates.js';
 import { $ as find, clearFieldErrors, focusInto, focusSelect, say as sayIn, showFieldError } from '../dom.js';
 import { choiceMarkup, wireChoice, choiceValue, setChoice } from '../widgets/choice.js';
 import { describeError, isStale } from '../errors.js';
 import {
   FILE, correctionBanner, countLines, deleteQuestion, findCase, parseYear, prefill, saveLabel,
-  savedMessage, shortcut, validateCase, validateClose,
+  savedMessage, shortcut, validateCase,
 } from './cases-model.js';
+import { outcomeLabel, progressCells } from './case-detail-model.js';
+import { caseDialogs } from './case-detail.js';
 
 /** The case form; `reasons` is the codebook list of reasons. */
 function formMarkup(reasons) {
@@ -74,6 +79,7 @@ function pageMarkup(ctx, year, reasons) {
       <h1>${t('cases.title')} <span class="code">· ${ctx.desk.name} (${ctx.desk.code})</span></h1>
       <label class="year">${t('cases.year')}
         <input id="case-year" type="text" inputmode="numeric" size="5" value="${year}"></label>
+      <button type="button" id="case-week-open">${t('cases.weekKey')}</button>
     </header>
     <section class="case-counts" aria-labelledby="counts-title" id="case-counts"></section>
     <div class="cases">
@@ -88,6 +94,7 @@ function pageMarkup(ctx, year, reasons) {
       <p id="case-message" role="status" aria-live="polite"></p>
     </footer>
     <dialog id="case-detail" aria-labelledby="detail-title"></dialog>
+    <dialog id="case-week" aria-labelledby="week-title"></dialog>
     <dialog id="case-confirm" aria-labelledby="case-confirm-text">
       <p id="case-confirm-text"></p>
       <div class="actions">
@@ -104,18 +111,32 @@ function countsMarkup(d) {
     <strong>${l.value}</strong></li>`)}</ul>`;
 }
 
-/** A list of cases: open ones with days and person, archived ones with the date, fast ones bare. */
-function tableMarkup(id, list, reasonLabel, { closed = false, person = true } = {}) {
+/**
+ * A list of cases. `kind` is 'open' (days open, person, days since the last follow-up,
+ * next step with overdue ones marked), 'archived' (closing date, person, outcome) or
+ * 'fast' (bare).
+ */
+function tableMarkup(id, list, reasonLabel, kind) {
   if (list.length === 0) return html`<p>${t('cases.none')}</p>`;
+  const closed = kind === 'archived';
+  const person = kind !== 'fast';
   const rows = list.map((c) => {
     const name = c.personal?.person_name || t('cases.noName');
     const what = `${formatDate(c.opened_on)} ${reasonLabel(c.reason)}`;
+    const p = progressCells(c);
+    // the next step, its due day, and how long since the last follow-up, in one cell
+    const progress = kind === 'open'
+      ? html`<td class="next${p.overdue ? ' overdue' : ''}">${p.step}${p.due
+        ? html` <span class="due">${p.overdue ? t('cases.weekOverdue', { date: p.due }) : t('cases.weekDue', { date: p.due })}</span>` : ''}
+        <span class="since">${t('cases.sinceFollowUp', { days: p.days })}</span></td>`
+      : '';
     return html`<tr>
       <td>${formatDate(c.opened_on)}</td>
       ${closed ? html`<td>${formatDate(c.closed_on)}</td>` : ''}
-      ${person ? html`<td class="num">${formatNumber(c.days_open)}</td>` : ''}
+      ${kind === 'open' ? html`<td class="num">${formatNumber(c.days_open)}</td>` : ''}
       <td>${reasonLabel(c.reason)}</td>
-      ${person ? html`<td class="${c.personal ? '' : 'muted'}">${name}</td><td class="num">${formatNumber(c.notes)}</td>` : ''}
+      ${person ? html`<td class="${c.personal ? '' : 'muted'}">${name}</td>` : ''}
+      ${progress}${closed ? html`<td>${outcomeLabel(c.outcome)}</td>` : ''}
       <td class="commands">
         ${person ? html`<button type="button" data-show="${c.id}" aria-label="${t('cases.show')} ${what}">${t('cases.show')}</button>` : ''}
         <button type="button" data-correct="${c.id}" aria-label="${t('cases.correct')} ${what}">${t('cases.correct')}</button>
@@ -125,40 +146,11 @@ function tableMarkup(id, list, reasonLabel, { closed = false, person = true } = 
   return html`<div class="table-wrap"><table id="${id}"><thead><tr>
     <th scope="col">${t('cases.col.opened')}</th>
     ${closed ? html`<th scope="col">${t('cases.col.closed')}</th>` : ''}
-    ${person ? html`<th scope="col">${t('cases.col.days')}</th>` : ''}<th scope="col">${t('cases.col.reason')}</th>
-    ${person ? html`<th scope="col">${t('cases.col.person')}</th><th scope="col">${t('cases.col.notes')}</th>` : ''}
+    ${kind === 'open' ? html`<th scope="col">${t('cases.col.days')}</th>` : ''}<th scope="col">${t('cases.col.reason')}</th>
+    ${person ? html`<th scope="col">${t('cases.col.person')}</th>` : ''}
+    ${kind === 'open' ? html`<th scope="col">${t('cases.col.nextStep')}</th>` : ''}
+    ${closed ? html`<th scope="col">${t('cases.col.outcome')}</th>` : ''}
     <th scope="col">${t('cases.col.commands')}</th></tr></thead><tbody>${rows}</tbody></table></div>`;
-}
-/** A case shown whole: its file, notes, the note form and, while open, the archive form. */
-function detailMarkup(c, notes, days, reasonLabel) {
-  const p = c.personal ?? {};
-  return html`<h2 id="detail-title">${t('cases.detail', { date: formatDate(c.opened_on), reason: reasonLabel(c.reason) })}</h2>
-    <p class="muted">${t('cases.detailDays', { days: formatNumber(days), revision: c.revision })}</p>
-    <p class="privacy">${t('cases.privacy')}</p>
-    <dl class="case-file-view">
-      ${FILE.map((f) => html`<dt>${t(`cases.${f}`)}</dt><dd>${p[f] || '—'}</dd>`)}
-    </dl>
-    <h3>${t('cases.notes')}</h3>
-    ${notes.length === 0 ? html`<p>${t('cases.noNotes')}</p>` : html`<ol class="case-notes">${notes.map((n) => html`<li>
-      <span class="muted">${formatDateTime(n.written_at)}${n.operator ? ` · ${n.operator}` : ''}</span>
-      <p>${n.body}</p></li>`)}</ol>`}
-    <form id="note-form" novalidate>
-      <div class="field"><label for="f-note">${t('cases.note')}</label>
-        <textarea id="f-note" rows="2" aria-describedby="e-note"></textarea>
-        <p class="field-error" id="e-note"></p></div>
-      <div class="actions"><button type="submit" class="primary">${t('cases.noteAdd')}</button></div>
-    </form>
-    ${c.closed_on ? '' : html`<form id="close-form" novalidate class="row">
-      <div class="field small"><label for="f-close">${t('cases.closeOn')}</label>
-        <input id="f-close" type="text" inputmode="numeric" size="10" value="${formatDate(today())}"
-          aria-describedby="e-close"><p class="field-error" id="e-close"></p></div>
-      <div class="actions"><button type="submit">${t('cases.closeDo')}</button></div>
-    </form>`}
-    <div class="actions">
-      <button type="button" id="detail-correct">${t('cases.correct')}</button>
-      <button type="button" id="detail-delete" class="danger-text">${t('cases.delete')}</button>
-      <button type="button" id="detail-close">${t('cases.closeBack')}</button>
-    </div>`;
 }
 
 export async function mount(root, { caseFrom } = {}) {
@@ -167,7 +159,8 @@ export async function mount(root, { caseFrom } = {}) {
   setLanguage(ctx.language);
   const reasons = ctx.codebook.lists.reason;
   const reasonLabel = (code) => entryLabel(reasons.find((e) => e.code === code)) || code;
-  const state = { year: new Date().getFullYear(), data: null, editing: null, shown: null };
+  // fromAccess: the access of the register the case being opened comes from
+  const state = { year: new Date().getFullYear(), data: null, editing: null, fromAccess: null };
   const $ = (sel) => find(sel, root);
 
   const say = (text, error = false) => sayIn($('#case-message'), text, error);
@@ -184,6 +177,7 @@ export async function mount(root, { caseFrom } = {}) {
 
   function resetForm() {
     state.editing = null;
+    state.fromAccess = null;
     setChoice($('#f-case_type'), 'full');
     setChoice($('#f-reason'), '');
     $('#f-opened_on').value = formatDate(today());
@@ -216,7 +210,7 @@ export async function mount(root, { caseFrom } = {}) {
       openedOn: $('#f-opened_on').value,
       closedOn: $('#f-closed_on').value,
       personal: Object.fromEntries(FILE.map((f) => [f, $(`#f-${f}`).value])),
-    }, { today: today(), editing: Boolean(state.editing) });
+    }, { today: today(), editing: Boolean(state.editing), wasClosed: Boolean(state.editing?.closed) });
     if (got.errors) {
       for (const [f, text] of got.errors) showError(f, text);
       say(t('cases.fix'), true);
@@ -240,7 +234,7 @@ export async function mount(root, { caseFrom } = {}) {
         const c = await ipc.correctCase(state.editing.id, state.editing.revision, input);
         say(savedMessage(input, c.revision));
       } else {
-        await ipc.openCase(input);
+        await ipc.openCase({ ...input, access_id: state.fromAccess });
         say(savedMessage(input));
       }
       resetForm();
@@ -252,9 +246,10 @@ export async function mount(root, { caseFrom } = {}) {
   }
 
   function startCorrection(c) {
-    state.editing = { id: c.id, revision: c.revision };
+    state.editing = { id: c.id, revision: c.revision, closed: Boolean(c.closed_on) };
     fill(c);
-    $('#w-closed_on').hidden = false;
+    // a correction keeps a case open or closed: closing and reopening are their own steps
+    $('#w-closed_on').hidden = !c.closed_on;
     const banner = $('#case-correcting');
     banner.textContent = correctionBanner(c);
     banner.hidden = false;
@@ -268,11 +263,11 @@ export async function mount(root, { caseFrom } = {}) {
     render($('#case-counts'), countsMarkup(d));
     render($('#case-lists'), html`
       <h2 id="open-title">${t('cases.open', { count: formatNumber(d.open.length) })}</h2>
-      ${tableMarkup('cases-open', d.open, reasonLabel)}
+      ${tableMarkup('cases-open', d.open, reasonLabel, 'open')}
       <h2>${t('cases.archived', { year: d.year, count: formatNumber(d.archived.length) })}</h2>
-      ${tableMarkup('cases-archived', d.archived, reasonLabel, { closed: true })}
+      ${tableMarkup('cases-archived', d.archived, reasonLabel, 'archived')}
       <h2>${t('cases.fastList', { year: d.year, count: formatNumber(d.fast.length) })}</h2>
-      ${tableMarkup('cases-fast', d.fast, reasonLabel, { person: false })}`);
+      ${tableMarkup('cases-fast', d.fast, reasonLabel, 'fast')}`);
   }
 
   async function refresh() {
@@ -282,65 +277,19 @@ export async function mount(root, { caseFrom } = {}) {
 
   const byId = (id) => findCase(state.data, id);
 
-  async function showDetail(id) {
-    const c = await ipc.getCase(id);
-    const notes = await ipc.caseNotes(id);
-    state.shown = { ...c, notes: notes.length };
-    const dialog = $('#case-detail');
-    const days = byId(id)?.days_open ?? 0;
-    render(dialog, detailMarkup(c, notes, days, reasonLabel));
-    if (!dialog.open) dialog.showModal();
-    $('#f-note').focus();
-  }
-
-  async function addNote() {
-    const body = $('#f-note').value;
-    if (!body.trim()) { $('#e-note').textContent = t('cases.err.note'); $('#f-note').focus(); return; }
-    try {
-      await ipc.addCaseNote(state.shown.id, body);
-      say(t('cases.noteSaved'));
-      await refresh();
-      await showDetail(state.shown.id);
-    } catch (err) {
-      $('#e-note').textContent = describeError(err).text;
-    }
-  }
-
-  async function closeShown() {
-    const c = state.shown;
-    const day = validateClose($('#f-close').value, { today: today(), openedOn: c.opened_on });
-    if (!day) {
-      $('#e-close').textContent = t('cases.err.closed');
-      $('#f-close').setAttribute('aria-invalid', 'true');
-      $('#f-close').focus();
-      return;
-    }
-    try {
-      await ipc.closeCase(c.id, c.revision, day);
-      $('#case-detail').close();
-      say(t('cases.closedDone', { date: formatDate(day) }));
-      await refresh();
-      focusList();
-    } catch (err) {
-      $('#case-detail').close();
-      await failed(err);
-    }
-  }
-
-  function askDelete(c) {
+  /** Asks `text`; on yes (`yes`: the button's words) runs `action`, then reloads. */
+  function confirm(text, yes, action) {
     const dialog = $('#case-confirm');
-    $('#case-confirm-text').textContent = deleteQuestion(c, reasonLabel);
-    const yes = $('#case-confirm-yes');
+    $('#case-confirm-text').textContent = text;
+    const yesButton = $('#case-confirm-yes');
     const no = $('#case-confirm-no');
-    const done = () => { yes.onclick = null; no.onclick = null; dialog.close(); };
+    yesButton.textContent = yes;
+    const done = () => { yesButton.onclick = null; no.onclick = null; dialog.close(); };
     no.onclick = () => { done(); focusList(); };
-    yes.onclick = async () => {
+    yesButton.onclick = async () => {
       done();
       try {
-        await ipc.deleteCase(c.id, c.revision);
-        if (state.editing?.id === c.id) resetForm();
-        say(t('cases.deleted'));
-        await refresh();
+        await action();
       } catch (err) {
         await failed(err);
       }
@@ -348,6 +297,15 @@ export async function mount(root, { caseFrom } = {}) {
     };
     dialog.showModal();
     no.focus();
+  }
+
+  function askDelete(c) {
+    confirm(deleteQuestion(c, reasonLabel), t('cases.confirmYes'), async () => {
+      await ipc.deleteCase(c.id, c.revision);
+      if (state.editing?.id === c.id) resetForm();
+      say(t('cases.deleted'));
+      await refresh();
+    });
   }
 
   function focusList() {
@@ -404,30 +362,17 @@ export async function mount(root, { caseFrom } = {}) {
     $('#case-lists').addEventListener('click', (e) => {
       const b = e.target.closest('button');
       if (!b) return;
-      if (b.dataset.show) showDetail(b.dataset.show).catch(failed);
+      if (b.dataset.show) dialogs.show(b.dataset.show).catch(failed);
       if (b.dataset.correct) startCorrection(byId(b.dataset.correct));
       if (b.dataset.delete) askDelete(byId(b.dataset.delete));
     });
-    const detail = $('#case-detail');
-    detail.addEventListener('submit', (e) => {
-      e.preventDefault();
-      if (e.target.id === 'note-form') addNote();
-      if (e.target.id === 'close-form') closeShown();
-    });
-    detail.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && e.ctrlKey && e.target.id === 'f-note') { e.preventDefault(); addNote(); }
-    });
-    detail.addEventListener('click', (e) => {
-      const id = e.target.id;
-      if (id === 'detail-close') { detail.close(); focusList(); }
-      if (id === 'detail-correct') { detail.close(); startCorrection(state.shown); }
-      if (id === 'detail-delete') { detail.close(); askDelete(state.shown); }
-    });
+    $('#case-week-open').addEventListener('click', () => dialogs.showWeek().catch(failed));
     const commands = {
       cancelCorrection: newCase,
       new: newCase,
       fast,
       list: focusList,
+      week: () => dialogs.showWeek().catch(failed),
       year: () => focusSelect($('#case-year')),
     };
     document.onkeydown = (e) => {
@@ -439,6 +384,17 @@ export async function mount(root, { caseFrom } = {}) {
   }
 
   render(root, pageMarkup(ctx, state.year, reasons));
+  const dialogs = caseDialogs($('#case-detail'), $('#case-week'), {
+    reasonLabel,
+    daysOpen: (id) => byId(id)?.days_open ?? 0,
+    refresh,
+    say,
+    failed,
+    confirm,
+    correct: startCorrection,
+    remove: askDelete,
+    focusList,
+  });
   document.title = `${t('cases.title')} · ${ctx.desk.name} · Sportello`;
   wire();
   resetForm();
@@ -448,6 +404,7 @@ export async function mount(root, { caseFrom } = {}) {
     if (from.reason) setChoice($('#f-reason'), from.reason);
     if (from.openedOn) $('#f-opened_on').value = from.openedOn;
     $('#case-from').hidden = false;
+    state.fromAccess = from.accessId;
     typeChanged();
   }
   await refresh();

@@ -3,8 +3,8 @@
 //! First-run setup; the navigation button opens the cases view; a full case is opened
 //! with the keys only (the reason's key, then the personal file's name and phone,
 //! Enter); Alt+V records a fast accompaniment; Alt+L reaches the open case, Enter shows
-//! it, a note is added (Ctrl+Enter) and the case is archived today. The command line
-//! then counts one case, archived, and one fast accompaniment, and its list carries no
+//! it, a follow-up is added (Ctrl+Enter) and the case is archived today with its
+//! outcome. The command line then counts one case, archived, and one fast accompaniment, and its list carries no
 //! personal data, which the core did store.
 
 use chrono::Utc;
@@ -20,8 +20,22 @@ const NAME: &str = "Amina Kouassi";
 const PHONE: &str = "3331234567";
 const NOTE: &str = "Richiamare la Questura";
 
+/// From the follow-up field of a case shown, archives it today with the first outcome
+/// ("solved", picked with its key) and Ctrl+Enter from the closing note.
+pub(crate) async fn archive_shown_case(client: &Client, kb: &mut Keyboard<'_>) -> TestResult {
+    // what -> next step -> due date -> add button -> closing date -> outcome
+    kb.press(&[&Key::Tab, &Key::Tab, &Key::Tab, &Key::Tab])
+        .await?;
+    wait_until(client, "the archive date", &focus_is("f-close")).await?;
+    kb.press(&[&Key::Tab]).await?;
+    kb.type_text("1").await?;
+    wait_until(client, "the closing note", &focus_is("f-close_note")).await?;
+    let ctrl_enter = format!("{}{}{}", &*Key::Control, &*Key::Enter, &*Key::Null);
+    kb.press(&[&ctrl_enter]).await
+}
+
 /// The id of the focused element is `id`.
-fn focus_is(id: &str) -> String {
+pub(crate) fn focus_is(id: &str) -> String {
     format!("return Boolean(document.activeElement) && document.activeElement.id === '{id}'")
 }
 
@@ -84,7 +98,8 @@ async fn scenario(client: Client) -> TestResult {
     )
     .await?;
 
-    // Alt+L: the open case's first command shows it; a note, then archive it today.
+    // Alt+L: the open case's first command shows it; a follow-up, then archive it today
+    // with its outcome (the first, "solved", picked with its key).
     kb.press(&[&alt("l")]).await?;
     wait_until(
         client,
@@ -94,20 +109,18 @@ async fn scenario(client: Client) -> TestResult {
     )
     .await?;
     kb.press(&[&Key::Enter]).await?;
-    wait_until(client, "the case's note field", &focus_is("f-note")).await?;
+    wait_until(client, "the case's follow-up field", &focus_is("f-what")).await?;
     kb.type_text(NOTE).await?;
     let ctrl_enter = format!("{}{}{}", &*Key::Control, &*Key::Enter, &*Key::Null);
     kb.press(&[&ctrl_enter]).await?;
     wait_until(
         client,
-        "the note in the case",
+        "the follow-up in the case",
         "return document.querySelectorAll('#case-detail .case-notes li').length === 1
-            && document.activeElement && document.activeElement.id === 'f-note'",
+            && document.activeElement && document.activeElement.id === 'f-what'",
     )
     .await?;
-    kb.press(&[&Key::Tab, &Key::Tab]).await?;
-    wait_until(client, "the archive date", &focus_is("f-close")).await?;
-    kb.press(&[&Key::Enter]).await?;
+    archive_shown_case(client, &mut kb).await?;
     wait_until(
         client,
         "the case archived",

@@ -8,6 +8,7 @@
 //! skips them (`#[ignore]`).
 
 mod appointments;
+mod case_file;
 mod cases;
 mod register;
 mod report;
