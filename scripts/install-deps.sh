@@ -10,7 +10,8 @@ what=${1:-run}
 run_pkgs=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev
           libssl-dev libayatana-appindicator3-dev librsvg2-dev
           fonts-noto-core)  # Noto Sans Arabic: slips in Arabic print shaped
-test_pkgs=(xvfb xauth webkit2gtk-driver poppler-utils fonts-dejavu-core fonts-noto-core nodejs)
+test_pkgs=(xvfb xauth webkit2gtk-driver poppler-utils fonts-dejavu-core fonts-noto-core nodejs
+           age)  # the reference age tool: interop tests of the encrypted exports
 
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
