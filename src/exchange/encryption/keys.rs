@@ -88,6 +88,27 @@ pub fn init(db: &Path, now: DateTime<Utc>) -> Result<KeyPair> {
     write_key_file(path, &identity, &text)
 }
 
+/// [`init`] and [`write_backup`] at once, as the app's "Crea chiavi" does: the
+/// passphrase and the backup's place are checked before the key exists, so a refused
+/// one leaves no key without a backup.
+pub fn init_with_backup(
+    db: &Path,
+    backup: &Path,
+    passphrase: SecretString,
+    now: DateTime<Utc>,
+) -> Result<KeyPair> {
+    check_passphrase(&passphrase)?;
+    if backup.exists() {
+        return Err(Error::invalid(
+            "backup",
+            format!("{} exists already: choose another name", backup.display()),
+        ));
+    }
+    let pair = init(db, now)?;
+    write_backup(db, backup, passphrase, now)?;
+    Ok(pair)
+}
+
 /// The coordinator's key pair of the database at `db`, if created.
 pub fn show(db: &Path) -> Result<Option<KeyPair>> {
     let path = identity_path(db);

@@ -16,7 +16,7 @@
 
 use std::path::{Path, PathBuf};
 
-use age::x25519;
+pub use age::x25519;
 use rusqlite::Connection;
 
 use super::outbox::Seal;
@@ -99,6 +99,30 @@ pub fn required(conn: &Connection) -> Result<bool> {
 /// Makes the coordinator refuse plain files (or accept them again).
 pub fn set_required(conn: &Connection, required: bool) -> Result<()> {
     settings::set(conn, REQUIRED_SETTING, if required { "1" } else { "0" })
+}
+
+/// The encryption as the settings page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Status {
+    /// (desk) The coordinator's public key the exports are encrypted to.
+    pub recipient: Option<String>,
+    /// (coordinator) Plain files are refused on import.
+    pub required: bool,
+    /// (coordinator) Its key pair, once created: the public key and where the private
+    /// one is kept.
+    pub key_pair: Option<keys::KeyPair>,
+}
+
+/// The encryption settings of the database at `db` (`None`: in memory) on `conn`.
+pub fn status(conn: &Connection, db: Option<&Path>) -> Result<Status> {
+    Ok(Status {
+        recipient: recipient(conn)?,
+        required: required(conn)?,
+        key_pair: match db {
+            Some(db) => keys::show(db)?,
+            None => None,
+        },
+    })
 }
 
 /// Encrypts `plain` to `recipient`: a binary age file.

@@ -83,3 +83,28 @@ fn the_key_pair_is_private_never_replaced_and_restored_from_its_backup() {
     let restored = keys::restore_backup(&other, &backup, passphrase()).unwrap();
     assert_eq!(restored.recipient, pair.recipient, "the same key pair back");
 }
+
+#[test]
+fn creating_keys_with_a_refused_backup_leaves_no_key_and_the_status_shows_the_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sportello.db");
+    let backup = dir.path().join("backup.age");
+    let now = chrono::Utc::now();
+    let short = age::secrecy::SecretString::from("too short".to_string());
+    assert!(keys::init_with_backup(&db, &backup, short, now).is_err());
+    assert!(
+        keys::show(&db).unwrap().is_none(),
+        "no key without its backup"
+    );
+    assert!(!backup.exists());
+
+    let phrase = age::secrecy::SecretString::from("a long enough phrase".to_string());
+    let pair = keys::init_with_backup(&db, &backup, phrase, now).unwrap();
+    assert!(backup.exists());
+    let store = Store::open(&db, now).unwrap();
+    let shown = status(store.conn(), Some(&db)).unwrap();
+    assert_eq!(shown.key_pair, Some(pair));
+    assert!(!shown.required);
+    set_required(store.conn(), true).unwrap();
+    assert!(status(store.conn(), Some(&db)).unwrap().required);
+}
