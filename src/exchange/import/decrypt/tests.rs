@@ -97,3 +97,35 @@ fn any_bytes_after_the_age_header_are_refused_without_panic() {
         assert!(open(bytes, &keys).is_err(), "random bytes never decrypt");
     }
 }
+
+#[test]
+fn every_changed_byte_of_an_age_file_is_refused() {
+    let (identity, recipient) = pair();
+    let keys = Decryption::with(identity, "test key");
+    let sealed = encrypt(&recipient, PLAIN).unwrap();
+    for at in 0..sealed.len() {
+        let mut changed = sealed.clone();
+        changed[at] ^= 0x01;
+        match open(changed, &keys) {
+            Ok(opened) => assert!(
+                !opened.encrypted && at < AGE_HEADER.len(),
+                "byte {at} changed: only a changed first line reads as another (plain) file"
+            ),
+            Err(r) => assert!(
+                matches!(
+                    r.kind,
+                    RejectionKind::EncryptedDamaged
+                        | RejectionKind::EncryptedTruncated
+                        | RejectionKind::WrongKey
+                ),
+                "byte {at}: {:?}",
+                r.kind
+            ),
+        }
+        let cut = open(sealed[..at].to_vec(), &keys);
+        assert!(
+            cut.as_ref().is_err() || !cut.unwrap().encrypted,
+            "a copy cut at {at} is never decrypted"
+        );
+    }
+}
