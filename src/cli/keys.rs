@@ -103,6 +103,7 @@ pub fn run(store: &mut Store, action: Action) -> Result<(), Error> {
                 None => None,
             };
             let pair = keys::init(db, Now::read().utc())?;
+            encryption::note_key_pair(store.conn(), &pair, "create", Now::read().utc())?;
             eprintln!(
                 "sportello: key pair created; the private key is in {} (keep it on this computer)",
                 pair.path.display()
@@ -138,14 +139,15 @@ pub fn run(store: &mut Store, action: Action) -> Result<(), Error> {
         }
         Action::Restore { file } => {
             let pair = keys::restore_backup(db_path(store)?, &file, passphrase()?)?;
+            encryption::note_key_pair(store.conn(), &pair, "restore", Now::read().utc())?;
             eprintln!("sportello: the private key is in {}", pair.path.display());
             println!("{}", pair.recipient);
         }
         Action::Recipient { recipient, clear } => {
             let conn = store.conn();
             let set = match (recipient, clear) {
-                (Some(r), _) => encryption::set_recipient(conn, Some(&r))?,
-                (None, true) => encryption::set_recipient(conn, None)?,
+                (Some(r), _) => encryption::set_recipient(conn, Some(&r), Now::read().utc())?,
+                (None, true) => encryption::set_recipient(conn, None, Now::read().utc())?,
                 (None, false) => encryption::recipient(conn)?,
             };
             match set {
@@ -156,7 +158,7 @@ pub fn run(store: &mut Store, action: Action) -> Result<(), Error> {
         Action::Require { value } => {
             let conn = store.conn();
             if let Some(v) = value {
-                encryption::set_required(conn, v == "on")?;
+                encryption::set_required(conn, v == "on", Now::read().utc())?;
             }
             if encryption::required(conn)? {
                 println!("encryption required: plain files are refused on import");

@@ -28,7 +28,8 @@ pub fn set_encryption_recipient(
     state: State<'_, AppState>,
     recipient: Option<String>,
 ) -> IpcResult<Option<String>> {
-    state.with(|s| encryption::set_recipient(s.conn(), recipient.as_deref()))
+    let now = Now::read().utc();
+    state.with(|s| encryption::set_recipient(s.conn(), recipient.as_deref(), now))
 }
 
 /// (coordinator) "Crea chiavi": the key pair, and its backup at `backup` under
@@ -46,8 +47,9 @@ pub fn create_keys(
 /// (coordinator) "Richiedi cifratura": refuse plain files on import.
 #[tauri::command(async)]
 pub fn set_encryption_required(state: State<'_, AppState>, required: bool) -> IpcResult<bool> {
+    let now = Now::read().utc();
     state.with(|s| {
-        encryption::set_required(s.conn(), required)?;
+        encryption::set_required(s.conn(), required, now)?;
         encryption::required(s.conn())
     })
 }

@@ -17,10 +17,11 @@
 use std::path::{Path, PathBuf};
 
 pub use age::x25519;
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use super::outbox::Seal;
-use crate::store::settings;
+use crate::store::{audit, settings};
 use crate::{Error, Result, files};
 
 pub mod keys;
@@ -75,20 +76,60 @@ pub fn recipient(conn: &Connection) -> Result<Option<String>> {
 }
 
 /// Sets (or, with `None` or an empty text, clears) the recipient every export of this
-/// desk is encrypted to. The text is checked before it is stored; returns the stored
-/// form. Typed in the settings today; the coordinator's receipts call it too.
-pub fn set_recipient(conn: &Connection, recipient: Option<&str>) -> Result<Option<String>> {
-    match recipient.map(str::trim).filter(|r| !r.is_empty()) {
-        None => {
-            settings::set(conn, RECIPIENT_SETTING, "")?;
-            Ok(None)
-        }
-        Some(text) => {
-            let stored = parse_recipient(text)?.to_string();
-            settings::set(conn, RECIPIENT_SETTING, &stored)?;
-            Ok(Some(stored))
-        }
+/// desk is encrypted to, at `now`, with an audit row naming the public key. The text is
+/// checked before it is stored; returns the stored form. Typed in the settings today;
+/// the coordinator's receipts call it too.
+pub fn set_recipient(
+    conn: &Connection,
+    recipient: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let stored = match recipient.map(str::trim).filter(|r| !r.is_empty()) {
+        None => None,
+        Some(text) => Some(parse_recipient(text)?.to_string()),
+    };
+    let value = stored.clone().unwrap_or_default();
+    if recipient_value(conn)? != value {
+        audited(conn, RECIPIENT_SETTING, &value, now)?;
     }
+    Ok(stored)
+}
+
+fn recipient_value(conn: &Connection) -> Result<String> {
+    Ok(settings::get(conn, RECIPIENT_SETTING)?.unwrap_or_default())
+}
+
+/// Stores a setting of this module with its audit row (`detail`: the value, which is
+/// never a private key), in one transaction.
+fn audited(conn: &Connection, key: &str, value: &str, now: DateTime<Utc>) -> Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    settings::set(&tx, key, value)?;
+    let operator = crate::preferences::signing_operator(&tx)?;
+    let detail = if value.is_empty() { "cleared" } else { value };
+    audit::log(&tx, now, &operator, "set", "setting", key, None, detail)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Notes in the audit log that the coordinator's key pair was created or restored
+/// (`action`: `create`, `restore`), by its public key only.
+pub fn note_key_pair(
+    conn: &Connection,
+    pair: &keys::KeyPair,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let operator = crate::preferences::signing_operator(conn)?;
+    audit::log(
+        conn,
+        now,
+        &operator,
+        action,
+        "key_pair",
+        &pair.recipient,
+        None,
+        "",
+    )
 }
 
 /// Whether the coordinator refuses plain files.
@@ -96,9 +137,13 @@ pub fn required(conn: &Connection) -> Result<bool> {
     Ok(settings::get(conn, REQUIRED_SETTING)?.as_deref() == Some("1"))
 }
 
-/// Makes the coordinator refuse plain files (or accept them again).
-pub fn set_required(conn: &Connection, required: bool) -> Result<()> {
-    settings::set(conn, REQUIRED_SETTING, if required { "1" } else { "0" })
+/// Makes the coordinator refuse plain files (or accept them again), at `now`, with an
+/// audit row when it changes.
+pub fn set_required(conn: &Connection, on: bool, now: DateTime<Utc>) -> Result<()> {
+    if required(conn)? == on {
+        return Ok(());
+    }
+    audited(conn, REQUIRED_SETTING, if on { "1" } else { "0" }, now)
 }
 
 /// The encryption as the settings page shows it.

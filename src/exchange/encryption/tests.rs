@@ -15,22 +15,44 @@ fn the_recipient_setting_takes_a_public_key_only() {
     let (identity, recipient) = pair();
     let text = recipient.to_string();
     assert_eq!(
-        set_recipient(store.conn(), Some(&format!("  {}  ", text.to_uppercase()))).unwrap(),
+        set_recipient(
+            store.conn(),
+            Some(&format!("  {}  ", text.to_uppercase())),
+            now()
+        )
+        .unwrap(),
         Some(text.clone()),
         "spaces and case do not matter; the lower-case form is stored"
     );
     assert_eq!(recipient_of(&store), Some(text.clone()));
     let secret = identity.to_string();
-    let err = set_recipient(store.conn(), Some(secret.expose_secret())).unwrap_err();
+    let err = set_recipient(store.conn(), Some(secret.expose_secret()), now()).unwrap_err();
     assert!(err.to_string().contains("private key"), "{err}");
-    assert!(set_recipient(store.conn(), Some("age1notakey")).is_err());
+    assert!(set_recipient(store.conn(), Some("age1notakey"), now()).is_err());
     assert_eq!(
         recipient_of(&store),
         Some(text),
         "a refused key leaves the setting"
     );
-    set_recipient(store.conn(), None).unwrap();
+    set_recipient(store.conn(), None, now()).unwrap();
+    let rows: Vec<String> = store
+        .conn()
+        .prepare("SELECT detail FROM audit_log WHERE entity = 'setting' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [recipient.to_string(), "cleared".to_string()],
+        "each change audited, the public key only"
+    );
     assert_eq!(recipient_of(&store), None, "cleared");
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
 }
 
 fn recipient_of(store: &Store) -> Option<String> {
@@ -105,6 +127,6 @@ fn creating_keys_with_a_refused_backup_leaves_no_key_and_the_status_shows_the_pa
     let shown = status(store.conn(), Some(&db)).unwrap();
     assert_eq!(shown.key_pair, Some(pair));
     assert!(!shown.required);
-    set_required(store.conn(), true).unwrap();
+    set_required(store.conn(), true, now).unwrap();
     assert!(status(store.conn(), Some(&db)).unwrap().required);
 }
