@@ -176,6 +176,7 @@ export default {
   'sync.file': 'File',
   'sync.outcome': 'Outcome',
   'sync.details': 'Details',
+  'sync.encryptedFile': '{label}, encrypted',
   'sync.fileOf': '{file} ({desk} no. {sequence})',
   'sync.toImport': 'to import',
   'sync.imported': 'imported',

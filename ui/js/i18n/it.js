@@ -180,6 +180,7 @@ export default {
   'sync.file': 'File',
   'sync.outcome': 'Esito',
   'sync.details': 'Dettagli',
+  'sync.encryptedFile': '{label}, cifrato',
   'sync.fileOf': '{file} ({desk} n. {sequence})',
   'sync.toImport': 'da importare',
   'sync.imported': 'importato',
