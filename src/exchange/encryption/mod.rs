@@ -52,7 +52,8 @@ pub fn parse_recipient(text: &str) -> Result<x25519::Recipient> {
             "write the coordinator's public key (it starts with age1)".into(),
         ));
     }
-    if text.to_ascii_uppercase().starts_with("AGE-SECRET-KEY-") {
+    // anywhere in the text: a private key is never echoed back in a message
+    if text.to_ascii_uppercase().contains("AGE-SECRET-KEY-") {
         return Err(invalid(
             "this is a private key: it never leaves the coordinator's computer; write the \
              public key (it starts with age1)"

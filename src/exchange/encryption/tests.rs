@@ -28,6 +28,12 @@ fn the_recipient_setting_takes_a_public_key_only() {
     let secret = identity.to_string();
     let err = set_recipient(store.conn(), Some(secret.expose_secret()), now()).unwrap_err();
     assert!(err.to_string().contains("private key"), "{err}");
+    let pasted = format!("key: {}", secret.expose_secret());
+    let err = set_recipient(store.conn(), Some(&pasted), now()).unwrap_err();
+    assert!(
+        !err.to_string().contains(secret.expose_secret()),
+        "never echoed: {err}"
+    );
     assert!(set_recipient(store.conn(), Some("age1notakey"), now()).is_err());
     assert_eq!(
         recipient_of(&store),
