@@ -76,7 +76,7 @@ bench:
 ## and the ISTAT CSVs of the context tables. Needs the nightly toolchain and cargo-fuzz,
 ## installed here when missing.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= import_parser context_csv
+FUZZ_TARGETS ?= import_parser age_import context_csv
 fuzz:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked

@@ -11,7 +11,8 @@ run_pkgs=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo
           libssl-dev libayatana-appindicator3-dev librsvg2-dev
           fonts-noto-core)  # Noto Sans Arabic: slips in Arabic print shaped
 test_pkgs=(xvfb xauth webkit2gtk-driver poppler-utils fonts-dejavu-core fonts-noto-core nodejs
-           desktop-file-utils)  # desktop-file-validate: the package's menu entry
+           desktop-file-utils  # desktop-file-validate: the package's menu entry
+           age)  # the reference age tool: interop tests of the encrypted exports
 
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")

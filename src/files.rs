@@ -17,10 +17,29 @@ use crate::{Error, Result};
 /// a crashed run never blocks the next one and no two writers share it. A missing
 /// `dir` is an [`Error::Io`] on the target path, with nothing written.
 pub(crate) fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    write_with(
+        dir,
+        name,
+        bytes,
+        File::options().write(true).create_new(true),
+    )
+}
+
+/// [`write_atomically`] for a file only its owner may read or write (mode 0600 on
+/// Unix, from its creation on): a private key, its backup.
+pub(crate) fn write_private(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let mut options = File::options();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    write_with(dir, name, bytes, &options)
+}
+
+fn write_with(dir: &Path, name: &str, bytes: &[u8], options: &fs::OpenOptions) -> Result<PathBuf> {
     let target = dir.join(name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = (|| -> std::io::Result<()> {
-        let mut f = File::options().write(true).create_new(true).open(&tmp)?;
+        let mut f = options.open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use sportello::exchange::encryption;
 use sportello::exchange::export::{self, Selection};
 use sportello::{Error, Now, Store};
 
@@ -25,6 +26,10 @@ pub struct Args {
     /// Folder to write the file into (a USB stick, a synced folder...).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Encrypt the file to this public key of the coordinator (age1...), instead of the
+    /// one set with `sportello keys recipient`; the file is named *.jsonl.age.
+    #[arg(long, value_name = "AGE1...")]
+    recipient: Option<String>,
 }
 
 /// Writes the export file and prints its path (a summary goes to the standard error).
@@ -35,14 +40,31 @@ pub fn run(store: &mut Store, args: Args) -> Result<(), Error> {
         (None, Some((from, to))) => Selection::Range { from, to },
         (None, None) => Selection::SinceLast,
     };
-    let summary = export::export(store.conn_mut(), selection, &args.out, Now::read())?;
+    let recipient = args
+        .recipient
+        .as_deref()
+        .map(encryption::parse_recipient)
+        .transpose()?;
+    let summary = export::export_for_coordinator(
+        store.conn_mut(),
+        selection,
+        &args.out,
+        Now::read(),
+        recipient.as_ref(),
+    )?;
+    let encrypted = summary.path.to_string_lossy().ends_with(encryption::SUFFIX);
     eprintln!(
-        "sportello: export no. {} of {}: {} records, {} to {}",
+        "sportello: export no. {} of {}: {} records, {} to {}{}",
         summary.sequence,
         summary.desk,
         summary.record_count,
         summary.period_from,
-        summary.period_to
+        summary.period_to,
+        if encrypted {
+            ", encrypted for the coordinator"
+        } else {
+            ""
+        }
     );
     println!("{}", summary.path.display());
     Ok(())

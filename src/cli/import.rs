@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::json;
-use sportello::exchange::import::{self, DeskSequences, FileReport, Outcome};
+use sportello::exchange::import::{self, Decryption, DeskSequences, FileReport, Outcome};
 use sportello::{Error, Now, Store, report};
 
 use super::{Format, print_json};
@@ -25,7 +25,11 @@ pub struct Args {
     /// (repeatable). Without it such a file is refused, with nothing stored.
     #[arg(long = "reopen-year", value_name = "YYYY")]
     reopen_years: Vec<i32>,
-    /// Export files, or folders holding them (*.jsonl).
+    /// Open encrypted files (*.jsonl.age) with the age private key in FILE, instead of
+    /// the coordinator's own key.
+    #[arg(long, value_name = "FILE")]
+    identity: Option<PathBuf>,
+    /// Export files, or folders holding them (*.jsonl, *.jsonl.age).
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 }
@@ -74,8 +78,9 @@ fn print_sequences(seqs: &[DeskSequences]) {
 }
 
 fn print_report(r: &FileReport, dry_run: bool) {
+    let lock = if r.encrypted { ", encrypted" } else { "" };
     let origin = match (&r.desk, r.sequence) {
-        (Some(d), Some(s)) => format!(" ({d} no. {s})"),
+        (Some(d), Some(s)) => format!(" ({d} no. {s}{lock})"),
         _ => String::new(),
     };
     match r.outcome {
@@ -127,20 +132,25 @@ pub fn run(store: &mut Store, args: Args) -> Result<ExitCode, Error> {
         dry_run,
         format,
         reopen_years,
+        identity,
         files,
     } = args;
     let json_out = matches!(format, Format::Json);
     let now = Now::read();
-    let plan = report::closing::plan_import(store.conn_mut(), &files)?;
+    let keys = match &identity {
+        Some(path) => Decryption::from_identity_file(store.conn(), path)?,
+        None => Decryption::of_database(store.conn())?,
+    };
+    let plan = report::closing::plan_import_with(store.conn_mut(), &files, &keys)?;
     let reports = if dry_run {
         plan.reports()
     } else {
-        import::apply_reopening(store.conn_mut(), &plan, &reopen_years, now.utc())?
+        import::apply_decrypting(store.conn_mut(), &plan, &reopen_years, now.utc(), &keys)?
     };
     if reports.is_empty() {
         return Err(Error::invalid(
             "FILE",
-            "no export file found (a folder is searched for *.jsonl files)",
+            "no export file found (a folder is searched for *.jsonl and *.jsonl.age files)",
         ));
     }
     let seqs = import::sequences(store.conn())?;

@@ -10,9 +10,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use sportello::exchange::outbox::{
-    self, DeliveryReport, Outbox, RealDisk, Receipts, Status, Unsealed,
-};
+use sportello::exchange::encryption;
+use sportello::exchange::outbox::{self, DeliveryReport, Outbox, RealDisk, Receipts, Status};
 use sportello::{Error, Now, Store};
 
 use super::{Format, print_json};
@@ -93,7 +92,8 @@ fn set_destination(store: &Store, outbox: &Outbox, dir: PathBuf) -> Result<(), E
 fn sync(store: &mut Store, outbox: &Outbox, export: bool) -> Result<ExitCode, Error> {
     let now = Now::read();
     if export {
-        match outbox::export_changes(store.conn_mut(), outbox, &Unsealed, now)? {
+        let seal = encryption::desk_seal(store.conn())?;
+        match outbox::export_changes(store.conn_mut(), outbox, seal.as_ref(), now)? {
             Some(s) => println!(
                 "exported no. {} ({} records, {} to {}) into the outbox: {}",
                 s.sequence,

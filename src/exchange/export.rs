@@ -33,6 +33,9 @@ use chrono::{NaiveDate, SecondsFormat};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
+use age::x25519::Recipient;
+
+use super::encryption;
 use super::records;
 use super::wire::{self, FORMAT, FORMAT_VERSION, Header, Period, Record, Trailer, sha256_hex};
 use crate::store::settings;
@@ -184,7 +187,42 @@ pub fn export(
     dir: &Path,
     now: Now,
 ) -> Result<ExportSummary> {
-    export_as(conn, selection, dir, now, ids::new_id())
+    export_as(conn, selection, dir, now, ids::new_id(), None)
+}
+
+/// [`export`], encrypted to `recipient` (the coordinator's public key): the file is
+/// written as `<name>.jsonl.age`, a standard age file whose plaintext is the export
+/// file; no plain copy is ever written. The log and the summary describe the plain
+/// file (its trailer's SHA-256), with the encrypted file's path.
+pub fn export_encrypted(
+    conn: &mut Connection,
+    selection: Selection,
+    dir: &Path,
+    now: Now,
+    recipient: &Recipient,
+) -> Result<ExportSummary> {
+    export_as(conn, selection, dir, now, ids::new_id(), Some(recipient))
+}
+
+/// [`export`] as this desk sends it: encrypted to `recipient` when one is given, else
+/// to the recipient set in the settings ([`encryption::recipient`]), else plain.
+pub fn export_for_coordinator(
+    conn: &mut Connection,
+    selection: Selection,
+    dir: &Path,
+    now: Now,
+    recipient: Option<&Recipient>,
+) -> Result<ExportSummary> {
+    let set = match recipient {
+        Some(_) => None,
+        None => encryption::recipient(conn)?
+            .map(|r| encryption::parse_recipient(&r))
+            .transpose()?,
+    };
+    match recipient.or(set.as_ref()) {
+        Some(r) => export_encrypted(conn, selection, dir, now, r),
+        None => export(conn, selection, dir, now),
+    }
 }
 
 /// [`export`] under a given export id: the id is the only random part of a file, so a
@@ -195,6 +233,7 @@ pub(crate) fn export_as(
     dir: &Path,
     now: Now,
     export_id: String,
+    recipient: Option<&Recipient>,
 ) -> Result<ExportSummary> {
     crate::demo::refuse_in_demo(conn, "export")?;
     let today = now.today();
@@ -258,7 +297,13 @@ pub(crate) fn export_as(
     };
     let (bytes, sha) = render(&header, &lines)?;
     let name = file_name(&desk, from, to, &export_id);
-    let path = files::write_atomically(dir, &name, &bytes)?;
+    let path = match recipient {
+        Some(r) => {
+            let sealed = encryption::encrypt(r, &bytes)?;
+            files::write_atomically(dir, &format!("{name}{}", encryption::SUFFIX), &sealed)?
+        }
+        None => files::write_atomically(dir, &name, &bytes)?,
+    };
     let logged = tx.execute(
         "INSERT INTO exports (export_id, desk, sequence, created_at, period_from, period_to,
                               record_count, sha256, path, up_to_change)
@@ -388,14 +433,15 @@ pub fn pending(conn: &Connection, today: NaiveDate) -> Result<Pending> {
 /// The setting that remembers the export folder (a USB stick, a synced folder).
 pub const FOLDER_SETTING: &str = "export_folder";
 
-/// [`export`] into `dir`, remembering `dir` as the export folder for next time.
+/// [`export`] into `dir`, remembering `dir` as the export folder for next time;
+/// encrypted when this desk has the coordinator's recipient set.
 pub fn export_to_folder(
     store: &mut Store,
     selection: Selection,
     dir: &Path,
     now: Now,
 ) -> Result<ExportSummary> {
-    let summary = export(store.conn_mut(), selection, dir, now)?;
+    let summary = export_for_coordinator(store.conn_mut(), selection, dir, now, None)?;
     settings::set(store.conn(), FOLDER_SETTING, &dir.to_string_lossy())?;
     Ok(summary)
 }

@@ -180,6 +180,7 @@ fn the_export_equals_the_golden_file_and_imports_back() {
         dir.path(),
         now(),
         EXPORT_ID.into(),
+        None,
     )
     .unwrap();
     let bytes = std::fs::read(&summary.path).unwrap();

@@ -8,10 +8,13 @@
 //! - [`export`]: a desk writes its own records into one file, atomically, and logs it.
 //! - [`outbox`]: the desk's export files wait beside the database until they are
 //!   delivered, verified, to the destination folder (a stick, a share, a synced folder).
+//! - [`encryption`]: an export encrypted for the coordinator (the age format), the
+//!   coordinator's key pair, and the opening of encrypted files on import.
 //! - [`import`]: the coordinator plans the import of a batch of files (a value: what
 //!   would be new, updated, unchanged, conflicting or rejected, stored nowhere), then
 //!   applies exactly that plan, refusing a file changed since it was planned.
 
+pub mod encryption;
 pub mod export;
 pub mod import;
 pub mod outbox;

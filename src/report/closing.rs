@@ -96,8 +96,19 @@ pub fn weigh(conn: &mut Connection, plan: &mut ImportPlan) -> Result<()> {
 }
 
 /// The plan of importing `paths` ([`import::plan`]), weighed: what the preview shows.
+/// Encrypted files are opened with the coordinator's own key.
 pub fn plan_import(conn: &mut Connection, paths: &[PathBuf]) -> Result<ImportPlan> {
-    let mut plan = import::plan(conn, paths)?;
+    let keys = import::Decryption::of_database(conn)?;
+    plan_import_with(conn, paths, &keys)
+}
+
+/// [`plan_import`], opening encrypted files with `keys` (`import --identity FILE`).
+pub fn plan_import_with(
+    conn: &mut Connection,
+    paths: &[PathBuf],
+    keys: &import::Decryption,
+) -> Result<ImportPlan> {
+    let mut plan = import::plan_with(conn, paths, keys)?;
     weigh(conn, &mut plan)?;
     Ok(plan)
 }

@@ -8,6 +8,7 @@ mod closed_years;
 mod completeness;
 mod context;
 mod demo;
+mod encryption;
 mod export_import;
 mod import_plan;
 mod outbox;

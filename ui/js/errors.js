@@ -56,6 +56,11 @@ const CODE_TEXTS = {
     no_desk: () => t('err.no_desk'),
     demo_database: () => t('err.demo_database'),
   },
+  keys: {
+    // a key pair exists already: it is never replaced
+    conflict: () => t('keys.err.exists'),
+    io: (err) => t('keys.err.io', { message: messageOf(err) }),
+  },
   context: {
     bad_file: (err) => fileProblemText(err),
     io: (err) => t('ctx.err.io', { message: messageOf(err) }),
@@ -119,6 +124,9 @@ function invalidText(err, area, folder) {
   }
   if (area === 'outbox') {
     return field === 'destination' ? t('outbox.err.destination', { folder }) : null;
+  }
+  if (area === 'keys') {
+    return ['recipient', 'passphrase', 'backup'].includes(field) ? t(`keys.err.${field}`) : null;
   }
   if (area === 'export') {
     if (field === 'out') return t('sync.err.out', { folder });

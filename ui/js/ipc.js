@@ -72,6 +72,18 @@ export const getOutboxStatus = () => invoke('get_outbox_status');
 export const setOutboxDestination = (dir) => invoke('set_outbox_destination', { dir });
 export const exportToOutbox = () => invoke('export_to_outbox');
 export const deliverOutbox = () => invoke('deliver_outbox');
+
+// Encryption of the export files (views/encryption.js). The private key never crosses.
+export const getEncryptionStatus = () => invoke('get_encryption_status');
+export const setEncryptionRecipient = (recipient) =>
+  invoke('set_encryption_recipient', { recipient });
+export const createKeys = (backup, passphrase) => invoke('create_keys', { backup, passphrase });
+export const setEncryptionRequired = (required) =>
+  invoke('set_encryption_required', { required });
+export const chooseBackupPath = (defaultPath) => window.__TAURI__.dialog.save({
+  defaultPath,
+  filters: [{ name: 'age', extensions: ['age'] }],
+});
 // The window asked to close with records not exported: close it, or keep it open.
 export const closeWindow = () => invoke('close_window');
 export const keepWindowOpen = () => invoke('keep_window_open');
@@ -87,7 +99,7 @@ export const pickExportFiles = (title) =>
   window.__TAURI__.dialog.open({
     multiple: true,
     title,
-    filters: [{ name: 'Sportello export', extensions: ['jsonl'] }],
+    filters: [{ name: 'Sportello export', extensions: ['jsonl', 'age'] }],
   });
 
 // Accompaniment cases (views/cases.js); the personal file stays on this machine.

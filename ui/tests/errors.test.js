@@ -187,3 +187,16 @@ test('a reason the interface does not know: the register still reads the code an
   assert.deepEqual(describeError({ code: 'invalid', field: 'day', reason: 'past', message: 'x' }),
     { field: 'day', text: 'Orario già passato: scegline uno successivo.' }, 'a known reason reads the same everywhere');
 });
+
+test('the encryption settings word their errors, in Italian', () => {
+  setLanguage('it');
+  const keys = (err) => errorText(err, { area: 'keys' });
+  assert.match(keys({ code: 'invalid', field: 'recipient', message: 'x' }), /chiave pubblica/);
+  assert.match(keys({ code: 'invalid', field: 'passphrase', message: 'x' }), /12 caratteri/);
+  assert.match(keys({ code: 'conflict', message: 'x' }), /non vengono mai sostituite/);
+  assert.match(
+    rejectionText({ kind: 'wrong_key', message: 'x' }),
+    /un’altra chiave/,
+    'a file for another key',
+  );
+});

@@ -48,6 +48,11 @@ test('each file of a plan or a result: name, outcome, details', () => {
     new: 3, updated: 0, unchanged: 0, conflicts: [] };
   assert.equal(fileLabel(imported), 'FOL-1.jsonl (FOL n. 1)');
   assert.equal(fileLabel({ file: 'C:\\in\\x.jsonl' }), 'x.jsonl');
+  assert.equal(
+    fileLabel({ ...imported, file: 'FOL-1.jsonl.age', encrypted: true }),
+    'FOL-1.jsonl.age (FOL n. 1), cifrato',
+    'an encrypted file says so',
+  );
   assert.equal(outcomeText(imported, false), 'da importare');
   assert.equal(outcomeText(imported, true), 'importato');
   assert.deepEqual(fileDetails(imported), { text: '3 nuovi, 0 aggiornati, 0 invariati, 0 conflitti', conflicts: [] });

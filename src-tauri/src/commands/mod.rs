@@ -7,6 +7,7 @@ pub mod cases;
 pub mod codebook;
 pub mod context;
 pub mod desk;
+pub mod keys;
 pub mod outbox;
 pub mod report;
 pub mod sync;

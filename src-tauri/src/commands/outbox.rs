@@ -4,10 +4,9 @@
 use std::path::Path;
 
 use sportello::Now;
+use sportello::exchange::encryption;
 use sportello::exchange::export::{ExportSummary, Selection};
-use sportello::exchange::outbox::{
-    self, DeliveryReport, Destination, Outbox, RealDisk, Status, Unsealed,
-};
+use sportello::exchange::outbox::{self, DeliveryReport, Destination, Outbox, RealDisk, Status};
 use tauri::State;
 
 use crate::AppState;
@@ -36,7 +35,8 @@ pub fn export_to_outbox(state: State<'_, AppState>) -> IpcResult<ExportSummary> 
     let now = Now::read();
     state.with(|s| {
         let o = Outbox::beside(s)?;
-        outbox::export_to_outbox(s.conn_mut(), &o, Selection::SinceLast, &Unsealed, now)
+        let seal = encryption::desk_seal(s.conn())?;
+        outbox::export_to_outbox(s.conn_mut(), &o, Selection::SinceLast, seal.as_ref(), now)
     })
 }
 

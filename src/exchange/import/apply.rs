@@ -20,6 +20,7 @@ use rusqlite::{Connection, params};
 
 use super::check::{Checked, check};
 use super::closed;
+use super::decrypt::{self, Decryption};
 use super::log::log_outcome;
 use super::plan::{
     Action, ImportPlan, Overlay, PlannedFile, PlannedRecord, imported_report, plan_records,
@@ -56,7 +57,20 @@ pub fn apply_reopening(
     reopen: &[i32],
     now: DateTime<Utc>,
 ) -> Result<Vec<FileReport>> {
-    apply_with(conn, plan, reopen, now, super::read_limited)
+    let keys = Decryption::of_database(conn)?;
+    apply_decrypting(conn, plan, reopen, now, &keys)
+}
+
+/// [`apply_reopening`], opening encrypted files with `keys` (the ones the plan was
+/// made with).
+pub fn apply_decrypting(
+    conn: &mut Connection,
+    plan: &ImportPlan,
+    reopen: &[i32],
+    now: DateTime<Utc>,
+    keys: &Decryption,
+) -> Result<Vec<FileReport>> {
+    apply_with(conn, plan, reopen, now, keys, super::read_limited)
 }
 
 /// What applying one file needs besides the file: the codebook, the time, the years
@@ -66,6 +80,7 @@ struct Batch<'a> {
     now: DateTime<Utc>,
     reopen: &'a [i32],
     reopened: BTreeSet<i32>,
+    keys: &'a Decryption,
 }
 
 /// [`apply_reopening`], reading each file's bytes with `read`.
@@ -74,6 +89,7 @@ pub(super) fn apply_with(
     plan: &ImportPlan,
     reopen: &[i32],
     now: DateTime<Utc>,
+    keys: &Decryption,
     read: impl Fn(&Path) -> std::io::Result<Vec<u8>>,
 ) -> Result<Vec<FileReport>> {
     crate::demo::refuse_in_demo(conn, "import")?;
@@ -82,6 +98,7 @@ pub(super) fn apply_with(
         now,
         reopen,
         reopened: BTreeSet::new(),
+        keys,
     };
     let mut reports = Vec::with_capacity(plan.files.len());
     for planned in &plan.files {
@@ -134,6 +151,16 @@ fn apply_file(
             .to_string();
         return Ok((refused(planned, K::ChangedSincePlan, message), sha));
     }
+    let opened = match decrypt::open(bytes, batch.keys) {
+        Ok(opened) => opened,
+        Err(rejection) => {
+            // the plan opened this very file: the keys differ from the plan's
+            let mut report = refused(planned, rejection.kind, rejection.message);
+            report.encrypted = true;
+            return Ok((report, sha));
+        }
+    };
+    let bytes = opened.plain;
     let tx = conn.transaction()?;
     // on error or refusal the transaction is dropped, hence rolled back: nothing stored
     let file = match check(&tx, name, &bytes, &batch.codebook, &Default::default())? {
@@ -164,6 +191,7 @@ fn apply_file(
             let mut report = imported_report(name, &file, &records);
             report.closed_years = closed_years;
             report.sequence_taken_by = planned.report.sequence_taken_by.clone();
+            report.encrypted = opened.encrypted;
             report
         }
         Err(e) => refused(planned, K::NotStored, e.to_string()),

@@ -52,17 +52,21 @@ use crate::{Error, Result};
 mod apply;
 mod check;
 mod closed;
+pub mod decrypt;
 mod json;
 mod log;
 mod parse;
 mod plan;
 
-pub use apply::{apply, apply_reopening};
+pub use apply::{apply, apply_decrypting, apply_reopening};
 pub use check::check_codes;
 pub use closed::rehearse;
+pub use decrypt::{Decryption, Opened, open};
 pub use log::{DeskSequences, LogEntry, Status, log, sequences, status};
 pub use parse::parse;
-pub use plan::{Action, ImportPlan, PlannedFile, PlannedRecord, plan, plan_files};
+pub use plan::{
+    Action, ImportPlan, PlannedFile, PlannedRecord, plan, plan_files, plan_files_with, plan_with,
+};
 
 /// Why a file is refused, as a stable code the interface translates (the CLI prints the
 /// English `message`). The codes are part of the IPC contract: add, never rename.
@@ -129,6 +133,19 @@ pub enum RejectionKind {
     /// A record's revision is more than 1,000 above the copy stored (or above 0 for a
     /// new record): a damaged or altered line.
     RevisionTooFar,
+    /// An encrypted file for another key than the one it is opened with (or encrypted
+    /// to a passphrase): nothing stored.
+    WrongKey,
+    /// An encrypted file, and no key here to open it (not the coordinator's computer,
+    /// or its keys not created yet): nothing stored.
+    NoKey,
+    /// An encrypted file whose header or content does not decrypt: damaged in transit
+    /// or altered. Nothing stored.
+    EncryptedDamaged,
+    /// An encrypted file cut short (an incomplete copy): nothing stored.
+    EncryptedTruncated,
+    /// A plain file while the coordinator requires encrypted ones: nothing stored.
+    PlainRefused,
 }
 
 /// The largest export file read: 256 MiB, about 700,000 records, far more than a desk
@@ -276,6 +293,9 @@ pub struct FileReport {
     /// sequence status flag it (`DeskSequences::reused`); absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_taken_by: Option<String>,
+    /// The file was encrypted (an age file), and decrypted to be read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
 }
 
 impl FileReport {
@@ -298,6 +318,7 @@ impl FileReport {
             conflicts: vec![],
             closed_years: vec![],
             sequence_taken_by: None,
+            encrypted: false,
         }
     }
 }
@@ -311,11 +332,12 @@ pub fn import_files(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<FileReport>> {
-    let planned = plan_files(conn, files)?;
+    let keys = Decryption::of_database(conn)?;
+    let planned = plan_files_with(conn, files, &keys)?;
     if dry_run {
         return Ok(planned.reports());
     }
-    apply::apply_with(conn, &planned, &[], now, |path| {
+    apply::apply_with(conn, &planned, &[], now, &keys, |path| {
         let name = path.to_string_lossy();
         files
             .iter()
@@ -341,8 +363,17 @@ pub fn import_paths(
     apply(conn, &planned, now)
 }
 
+/// Whether a file found in a folder is an export: `*.jsonl`, or encrypted `*.jsonl.age`.
+fn is_export_file_name(path: &std::path::Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.ends_with(".jsonl") || name.ends_with(".jsonl.age")
+}
+
 /// The files to import for `paths`: files as given, folders expanded to their
-/// `*.jsonl` files in name order.
+/// `*.jsonl` and `*.jsonl.age` files in name order.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
@@ -350,7 +381,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| Error::io(p, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "jsonl") && f.is_file())
+                .filter(|f| is_export_file_name(f) && f.is_file())
                 .collect();
             found.sort();
             out.extend(found);

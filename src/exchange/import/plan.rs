@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::check::{Checked, check};
 use super::closed;
+use super::decrypt::{self, Decryption, Opened};
 use super::{
     ConflictReport, ExportFile, FileReport, Outcome, Rejection, RejectionKind, err, expand_paths,
 };
@@ -317,27 +318,66 @@ pub(super) fn imported_report(
             .collect(),
         closed_years: vec![],
         sequence_taken_by: None,
+        encrypted: false,
     }
 }
 
-/// The plan of `files` (display name, bytes), stored nowhere. Each desk's files are
-/// planned in export order, whatever order they were picked or listed in: a folder sorts
-/// by name, and two exports of one day share their period, so name order can put export
-/// 2 before export 1. Files whose header cannot be read keep their place after the others.
+/// The plan of `files` (display name, bytes), stored nowhere, opening encrypted files
+/// with the coordinator's own key ([`Decryption::of_database`]).
 pub fn plan_files(conn: &Connection, files: &[(String, Vec<u8>)]) -> Result<ImportPlan> {
+    plan_files_with(conn, files, &Decryption::of_database(conn)?)
+}
+
+/// The plan of `files` (display name, bytes), stored nowhere. An encrypted file is
+/// decrypted with `keys` first ([`decrypt::open`]), and planned as the plain file it
+/// holds; one that cannot be opened is rejected. Each desk's files are planned in export
+/// order, whatever order they were picked or listed in: a folder sorts by name, and two
+/// exports of one day share their period, so name order can put export 2 before export
+/// 1. Files whose header cannot be read keep their place after the others.
+pub fn plan_files_with(
+    conn: &Connection,
+    files: &[(String, Vec<u8>)],
+    keys: &Decryption,
+) -> Result<ImportPlan> {
     crate::demo::refuse_in_demo(conn, "import")?;
     let codebook = codebook::load(conn)?;
-    let mut ordered: Vec<&(String, Vec<u8>)> = files.iter().collect();
-    ordered.sort_by_cached_key(|(_, bytes)| match export_order(bytes) {
-        Some(key) => (false, key),
-        None => (true, (String::new(), 0)),
+    // (name, SHA-256 of the file as read, its plain bytes or why it cannot be opened)
+    let mut ordered: Vec<(&str, String, std::result::Result<Opened, Rejection>)> = files
+        .iter()
+        .map(|(name, bytes)| {
+            (
+                name.as_str(),
+                sha256_hex(bytes),
+                decrypt::open(bytes.clone(), keys),
+            )
+        })
+        .collect();
+    ordered.sort_by_cached_key(|(_, _, opened)| {
+        match opened.as_ref().ok().and_then(|o| export_order(&o.plain)) {
+            Some(key) => (false, key),
+            None => (true, (String::new(), 0)),
+        }
     });
     let mut overlay = Overlay::protecting(yearbook::closed_years(conn)?);
     // the export id of each (desk, sequence) planned in this batch
     let mut sequences: HashMap<(String, i64), String> = HashMap::new();
     let mut plan = ImportPlan::default();
-    for (name, bytes) in ordered {
-        let sha256 = sha256_hex(bytes);
+    for (name, sha256, opened) in ordered {
+        let opened = match opened {
+            Ok(opened) => opened,
+            Err(rejection) => {
+                let mut report = FileReport::rejected(name, rejection, None);
+                report.message = format!("{name}: {}", report.message);
+                plan.files.push(PlannedFile {
+                    report,
+                    path: PathBuf::from(name),
+                    sha256,
+                    records: vec![],
+                });
+                continue;
+            }
+        };
+        let bytes = &opened.plain;
         let (mut report, records) = match check(conn, name, bytes, &codebook, &overlay.imported)? {
             Checked::Done(report) => (*report, vec![]),
             Checked::Apply(file) => match plan_records(conn, &mut overlay, &file)? {
@@ -362,6 +402,7 @@ pub fn plan_files(conn: &Connection, files: &[(String, Vec<u8>)]) -> Result<Impo
                 ),
             },
         };
+        report.encrypted = opened.encrypted;
         if report.outcome == Outcome::Rejected {
             report.message = format!("{name}: {}", report.message);
         }
@@ -385,9 +426,16 @@ fn export_order(bytes: &[u8]) -> Option<(String, i64)> {
     ))
 }
 
-/// The plan of importing `paths`: files as given, folders expanded to their `*.jsonl`
-/// files. A file that cannot be read is planned as rejected, after the others.
+/// The plan of importing `paths` with the coordinator's own key: see [`plan_with`].
 pub fn plan(conn: &Connection, paths: &[PathBuf]) -> Result<ImportPlan> {
+    plan_with(conn, paths, &Decryption::of_database(conn)?)
+}
+
+/// The plan of importing `paths`: files as given, folders expanded to their `*.jsonl`
+/// and `*.jsonl.age` files; encrypted files are opened with `keys`. A file that cannot
+/// be read is planned as rejected, after the others. The size limit holds for the file
+/// as read and for what it decrypts to.
+pub fn plan_with(conn: &Connection, paths: &[PathBuf], keys: &Decryption) -> Result<ImportPlan> {
     let mut files = Vec::new();
     let mut unreadable = Vec::new();
     for path in expand_paths(paths)? {
@@ -417,7 +465,7 @@ pub fn plan(conn: &Connection, paths: &[PathBuf]) -> Result<ImportPlan> {
             }),
         }
     }
-    let mut plan = plan_files(conn, &files)?;
+    let mut plan = plan_files_with(conn, &files, keys)?;
     plan.files.extend(unreadable);
     Ok(plan)
 }

@@ -72,9 +72,10 @@ export function countsText(r) {
 
 /** A file of a plan or result, named with its desk and number when it has them. */
 export function fileLabel(r) {
-  return r.desk && r.sequence
+  const label = r.desk && r.sequence
     ? t('sync.fileOf', { file: baseName(r.file), desk: r.desk, sequence: r.sequence })
     : baseName(r.file);
+  return r.encrypted ? t('sync.encryptedFile', { label }) : label;
 }
 
 /** A file's outcome: to import (in a plan) or imported (in a result), already, rejected. */

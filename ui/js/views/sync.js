@@ -13,6 +13,7 @@ import { t, entryLabel } from '../i18n.js';
 import { formatDateTime } from '../dates.js';
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
+import * as encryptionView from './encryption.js';
 import * as outboxView from './outbox.js';
 import {
   canConfirm, exportedMessage, fileDetails, fileLabel, missingText, outcomeText, pendingLines,
@@ -182,6 +183,8 @@ export function mount(root) {
   // the outbox's own section (views/outbox.js) opens the page
   const outboxArea = h('div', { class: 'outbox-area' });
   outboxView.mount(outboxArea);
+  const encryptionArea = h('div', { class: 'encryption-area' });
+  encryptionView.mount(encryptionArea);
   root.replaceChildren(
     outboxArea,
     h('section', { class: 'sync', 'aria-labelledby': 'sync-export-title' },
@@ -199,6 +202,7 @@ export function mount(root) {
     h('section', { class: 'sync', 'aria-labelledby': 'sync-desks-title' },
       h('h2', { id: 'sync-desks-title' }, t('sync.statusTitle')),
       deskStatus),
+    encryptionArea,
   );
   refreshExport();
   refreshDesks();
