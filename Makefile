@@ -41,11 +41,11 @@ e2e: test-deps
 bench:
 	cargo bench -p sportello
 
-## Fuzz the parsers for a bounded time each (not part of `make test`): the import file
-## and the ISTAT CSVs of the context tables. Needs the nightly toolchain and cargo-fuzz,
-## installed here when missing.
+## Fuzz the parsers for a bounded time each (not part of `make test`): the import file,
+## the receipt and the ISTAT CSVs of the context tables. Needs the nightly toolchain
+## and cargo-fuzz, installed here when missing.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= import_parser context_csv
+FUZZ_TARGETS ?= import_parser receipt_parser context_csv
 fuzz:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked

@@ -88,14 +88,14 @@ pub enum ChannelGroup {
 }
 
 impl ChannelGroup {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ChannelGroup::FrontDesk => "front_desk",
             ChannelGroup::PhoneMail => "phone_mail",
         }
     }
 
-    fn parse(s: &str) -> Option<ChannelGroup> {
+    pub(crate) fn parse(s: &str) -> Option<ChannelGroup> {
         match s {
             "front_desk" => Some(ChannelGroup::FrontDesk),
             "phone_mail" => Some(ChannelGroup::PhoneMail),

@@ -8,6 +8,9 @@
 //! - [`export`]: a desk writes its own records into one file, atomically, and logs it.
 //! - [`outbox`]: the desk's export files wait beside the database until they are
 //!   delivered, verified, to the destination folder (a stick, a share, a synced folder).
+//! - [`receipt`]: the coordinator's receipt for a desk (what arrived, what is missing,
+//!   the shared codebook and appointment kinds), written after an import, read by the
+//!   desk.
 //! - [`import`]: the coordinator plans the import of a batch of files (a value: what
 //!   would be new, updated, unchanged, conflicting or rejected, stored nowhere), then
 //!   applies exactly that plan, refusing a file changed since it was planned.
@@ -15,6 +18,7 @@
 pub mod export;
 pub mod import;
 pub mod outbox;
+pub mod receipt;
 pub mod records;
 pub mod wire;
 

@@ -52,7 +52,9 @@ use crate::{Error, Result};
 mod apply;
 mod check;
 mod closed;
-mod json;
+pub(crate) mod fields;
+pub(crate) mod frame;
+pub(crate) mod json;
 mod log;
 mod parse;
 mod plan;
@@ -129,6 +131,14 @@ pub enum RejectionKind {
     /// A record's revision is more than 1,000 above the copy stored (or above 0 for a
     /// new record): a damaged or altered line.
     RevisionTooFar,
+    /// Receipts: a label or document text that is empty, too long or holds control
+    /// characters.
+    BadText,
+    /// Receipts: a string that is not one of the values the format lists for its field
+    /// (an outcome, a list name, a channel group, a rejection kind).
+    UnknownValue,
+    /// Receipts: a second `sequences` or `codebook` line.
+    DuplicateRecord,
 }
 
 /// The largest export file read: 256 MiB, about 700,000 records, far more than a desk

@@ -286,6 +286,9 @@ export default {
   'sync.reused': 'numbers received twice from different exports: {numbers}',
   'rej.duplicate_key': 'the same field appears twice in the line: the file was edited by hand or is damaged; ask the desk to send it again.',
   'rej.too_large': 'the file is larger than 256 MiB: it is not a desk export. Check the file chosen.',
+  'rej.bad_text': 'a label or document text is empty, too long or holds control characters.',
+  'rej.unknown_value': 'a field holds a value the format does not list for it.',
+  'rej.duplicate_record': 'a line that a receipt has once appears twice.',
 
   'field.record': 'kind of line',
   'field.format': 'format',

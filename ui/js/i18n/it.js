@@ -290,6 +290,9 @@ export default {
   'sync.reused': 'numeri ricevuti due volte da esportazioni diverse: {numbers}',
   'rej.duplicate_key': 'lo stesso campo compare due volte nella riga: il file è stato modificato a mano o è danneggiato; chiedi allo sportello di rimandarlo.',
   'rej.too_large': 'il file è più grande di 256 MiB: non è un’esportazione di uno sportello. Controlla il file scelto.',
+  'rej.bad_text': 'un’etichetta o il testo di un documento è vuoto, troppo lungo o contiene caratteri di controllo.',
+  'rej.unknown_value': 'un campo contiene un valore che il formato non prevede.',
+  'rej.duplicate_record': 'una riga che la ricevuta ha una sola volta compare due volte.',
 
   'field.record': 'tipo di riga',
   'field.format': 'formato',
