@@ -55,6 +55,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_outbox.sql",
         sql: include_str!("../../migrations/0008_outbox.sql"),
     },
+    Migration {
+        name: "0010_import_file_dates.sql",
+        sql: include_str!("../../migrations/0010_import_file_dates.sql"),
+    },
 ];
 
 /// The schema version this program writes.

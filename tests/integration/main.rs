@@ -10,6 +10,7 @@ mod demo;
 mod export_import;
 mod import_plan;
 mod outbox;
+mod receipts;
 mod register;
 mod report;
 mod report_csv;

@@ -62,7 +62,10 @@ mod plan;
 pub use apply::{apply, apply_reopening};
 pub use check::check_codes;
 pub use closed::rehearse;
-pub use log::{DeskSequences, LogEntry, Status, log, sequences, status};
+pub use log::{
+    DeskSequences, FileOutcome, LogEntry, LoggedConflict, Status, conflicts_of, files_of, log,
+    sequences, status,
+};
 pub use parse::parse;
 pub use plan::{Action, ImportPlan, PlannedFile, PlannedRecord, plan, plan_files};
 
@@ -139,6 +142,21 @@ pub enum RejectionKind {
     UnknownValue,
     /// Receipts: a second `sequences` or `codebook` line.
     DuplicateRecord,
+}
+
+impl RejectionKind {
+    /// The stable code (`checksum_mismatch`), as serialised and logged.
+    pub fn code(self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(s)) => s,
+            _ => unreachable!("a unit variant serialises as its name"),
+        }
+    }
+
+    /// The kind of a stable code, if it is one.
+    pub fn from_code(code: &str) -> Option<RejectionKind> {
+        serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
+    }
 }
 
 /// The largest export file read: 256 MiB, about 700,000 records, far more than a desk

@@ -7,14 +7,22 @@
 //! - [`wire`]: the lines as Rust types and the key lists, the one definition.
 //! - [`parse`]: bytes to a checked [`Receipt`], as strict as the export's reader.
 //! - [`encode`]: a [`Receipt`] to bytes, with the trailer's count and SHA-256.
+//! - [`build`], [`write_to_folder`], [`write_after_import`]: the coordinator writes a
+//!   desk's receipt from its import log, codebook and appointment kinds.
+//! - [`take`]: the desk takes a receipt: its codebook and appointment kinds brought up
+//!   to the coordinator's, what the coordinator received remembered ([`standing`]).
 //!
 //! A receipt never carries personal data: the records it names carry none, and it
 //! names them only by id, revision and the names of the fields in conflict.
 
+mod build;
 mod parse;
+mod take;
 pub mod wire;
 
+pub use build::{FOLDER_SETTING, build, folder, set_folder, write_after_import, write_to_folder};
 pub use parse::parse;
+pub use take::{Standing, Taken, standing, take};
 pub use wire::{FORMAT, FORMAT_VERSION, MAX_RECEIPT_BYTES};
 
 use serde::{Deserialize, Serialize};

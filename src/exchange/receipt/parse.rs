@@ -159,7 +159,7 @@ fn parse_file(obj: &Obj<'_>) -> Result<FileLine, Rejection> {
         Value::Null => None,
         _ => Some(obj.value_of(
             "rejection",
-            |s| serde_json::from_value::<RejectionKind>(Value::String(s.into())).ok(),
+            RejectionKind::from_code,
             "the rejection kinds of docs/export-format.md",
         )?),
     };

@@ -15,7 +15,7 @@ pub const FORMAT_VERSION: i64 = 1;
 /// conflicts is well under 1 MiB; a larger file is not a receipt.
 pub const MAX_RECEIPT_BYTES: u64 = 16 * 1024 * 1024;
 /// The longest label, document text or list of conflicting fields item accepted.
-pub const MAX_TEXT_CHARS: usize = 500;
+pub const MAX_TEXT_CHARS: usize = 200;
 
 /// Line 1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,0 +1,149 @@
+//! Receipts between two databases: the coordinator writes one after an import, the
+//! desk takes it (docs/receipt.md).
+
+use chrono::{Duration, TimeZone, Utc};
+use sportello::appointments;
+use sportello::codebook::{self, List, NewEntry};
+use sportello::exchange::export::{self, Selection};
+use sportello::exchange::import;
+use sportello::exchange::receipt::{self, Receipt};
+use sportello::register::accesses;
+
+use crate::export_import::{access_on, clock, desk_store, now};
+
+fn receipt_id(n: u8) -> String {
+    format!("01900000-0000-4000-8000-0000000000{n:02x}")
+}
+
+/// The receipt written for FOL into a return folder, read back from its bytes.
+fn written(coord: &sportello::Store, n: u8, at: chrono::DateTime<Utc>) -> Receipt {
+    let dir = tempfile::tempdir().unwrap();
+    let path =
+        receipt::write_to_folder(coord.conn(), "FOL", dir.path(), at, &receipt_id(n)).unwrap();
+    receipt::parse(&std::fs::read(path).unwrap()).expect("a written receipt reads back")
+}
+
+#[test]
+fn a_receipt_brings_the_desk_up_to_the_coordinator_and_an_old_one_changes_nothing() {
+    let mut fol = desk_store("FOL");
+    let mut gro = desk_store("GRO");
+    let access = accesses::record(fol.conn_mut(), &access_on("2024-03-11"), "op", clock()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let summary =
+        export::export(fol.conn_mut(), Selection::SinceLast, out.path(), clock()).unwrap();
+    let reports = import::import_paths(
+        gro.conn_mut(),
+        std::slice::from_ref(&summary.path),
+        false,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(reports[0].outcome, import::Outcome::Imported);
+    let seqs = import::sequences(gro.conn()).unwrap();
+    assert!(
+        seqs[0].last_file_created_at.is_some() && seqs[0].last_file_period.is_some(),
+        "the log keeps the file's own dates: {seqs:?}"
+    );
+
+    let old = written(&gro, 1, now());
+    // The coordinator adds a reason, retires one FOL's access uses, and edits a kind.
+    let entry = NewEntry {
+        code: "bonus_casa".into(),
+        label: "Bonus casa".into(),
+        label_en: "Housing bonus".into(),
+        group: None,
+    };
+    codebook::add_entry(gro.conn(), List::Reason, &entry).unwrap();
+    codebook::set_active(gro.conn(), List::Reason, "lavoro", false).unwrap();
+    let docs = vec!["Passaporto".to_string(), "Codice fiscale".to_string()];
+    appointments::set_documents(gro.conn_mut(), "altro", &docs, "coord", clock()).unwrap();
+    let new = written(&gro, 2, now() + Duration::hours(1));
+    assert!(new.codebook_version > old.codebook_version);
+    assert_eq!(new.sequences.received, vec![(1, 1)]);
+
+    let taken = receipt::take(fol.conn_mut(), &new, "op", now()).unwrap();
+    assert!(taken.newer);
+    assert_eq!(taken.codes_added, vec!["reason/bonus_casa"]);
+    assert_eq!(taken.codes_retired, vec!["reason/lavoro"]);
+    assert_eq!(taken.kinds_changed, vec!["altro"]);
+    let book = codebook::load(fol.conn()).unwrap();
+    assert_eq!(book.label(List::Reason, "bonus_casa"), "Bonus casa");
+    let lavoro = book
+        .entry(List::Reason, "lavoro")
+        .expect("a retired code is kept");
+    assert!(!lavoro.active);
+    let stored = accesses::get(fol.conn(), &access.id).unwrap();
+    assert!(
+        stored.reasons.contains(&"lavoro".to_string()),
+        "the old record keeps its code and its meaning"
+    );
+    assert_eq!(
+        appointments::kind(fol.conn(), "altro").unwrap().documents,
+        docs
+    );
+    let standing = receipt::standing(fol.conn()).unwrap().unwrap();
+    assert_eq!(
+        (standing.received, standing.missing),
+        (vec![(1, 1)], vec![])
+    );
+
+    let version = codebook::version(fol.conn()).unwrap();
+    let again = receipt::take(fol.conn_mut(), &old, "op", now()).unwrap();
+    assert!(!again.newer, "an older receipt changes nothing");
+    assert_eq!(codebook::version(fol.conn()).unwrap(), version);
+    assert!(
+        !codebook::load(fol.conn())
+            .unwrap()
+            .entry(List::Reason, "lavoro")
+            .unwrap()
+            .active
+    );
+    assert_eq!(
+        appointments::kind(fol.conn(), "altro").unwrap().documents,
+        docs
+    );
+    let same = receipt::take(fol.conn_mut(), &new, "op", now()).unwrap();
+    assert!(
+        !same.newer,
+        "the same receipt twice changes nothing the second time"
+    );
+}
+
+#[test]
+fn a_receipt_for_another_desk_is_refused_and_changes_nothing() {
+    let gro = desk_store("GRO");
+    let mut sca = desk_store("SCA");
+    let r = written(
+        &gro,
+        3,
+        Utc.with_ymd_and_hms(2024, 3, 12, 10, 0, 0).unwrap(),
+    );
+    let err = receipt::take(sca.conn_mut(), &r, "op", now()).unwrap_err();
+    assert!(err.to_string().contains("for desk FOL"), "{err}");
+    assert!(receipt::standing(sca.conn()).unwrap().is_none());
+}
+
+#[test]
+fn after_an_import_one_receipt_per_desk_goes_to_the_return_folder() {
+    let mut fol = desk_store("FOL");
+    let mut gro = desk_store("GRO");
+    accesses::record(fol.conn_mut(), &access_on("2024-03-11"), "op", clock()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let summary =
+        export::export(fol.conn_mut(), Selection::SinceLast, out.path(), clock()).unwrap();
+    let reports = import::import_paths(gro.conn_mut(), &[summary.path], false, now()).unwrap();
+    let none = receipt::write_after_import(gro.conn(), &reports, now(), || receipt_id(4)).unwrap();
+    assert!(none.is_empty(), "no return folder set: no receipt");
+    let back = tempfile::tempdir().unwrap();
+    receipt::set_folder(gro.conn(), back.path()).unwrap();
+    let paths = receipt::write_after_import(gro.conn(), &reports, now(), || receipt_id(5)).unwrap();
+    assert_eq!(paths.len(), 1);
+    let r = receipt::parse(&std::fs::read(&paths[0]).unwrap()).unwrap();
+    assert_eq!(
+        (r.header.desk.as_str(), r.header.coordinator.as_str()),
+        ("FOL", "GRO")
+    );
+    assert_eq!(r.files.len(), 1);
+    let names: Vec<_> = std::fs::read_dir(back.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporary file is left behind");
+}
