@@ -19,6 +19,7 @@ mod demo;
 mod desk;
 mod export;
 mod import;
+mod receipts;
 mod report;
 mod sync;
 mod year;
@@ -51,6 +52,12 @@ enum Command {
     /// folder, read the coordinator's receipts; one line per action. Exit status 0 when
     /// nothing waits in the outbox at the end, 3 when files stay there.
     Sync(sync::Args),
+    /// The coordinator's receipts: the return folder, writing them, reading them at a
+    /// desk (docs/receipt.md).
+    Receipts {
+        #[command(subcommand)]
+        action: receipts::Action,
+    },
     /// Show, per desk, the export sequence numbers received and missing, and the import log.
     Imports {
         /// Output format.
@@ -156,6 +163,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Export(args) => export::run(&mut store, args)?,
         Command::Import(args) => return import::run(&mut store, args),
         Command::Sync(args) => return sync::run(&mut store, args),
+        Command::Receipts { action } => return receipts::run(&mut store, action),
         Command::Imports { format } => import::imports(&store, matches!(format, Format::Json))?,
         Command::Report(args) => report::run(&store, args)?,
         Command::Desk(args) => desk::run(&mut store, args)?,

@@ -1,5 +1,5 @@
 //! `sportello sync`: export what changed into the outbox, deliver what waits, read the
-//! coordinator's receipts; and `sync destination`, `sync status`. Argument handling and
+//! coordinator's receipts found at the destination; and `sync destination`, `sync status`. Argument handling and
 //! printing only; every rule is in `sportello::exchange::outbox`.
 //!
 //! One line per action on the standard output. Exit status: 0 when nothing waits in
@@ -10,9 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use sportello::exchange::outbox::{
-    self, DeliveryReport, Outbox, RealDisk, Receipts, Status, Unsealed,
-};
+use sportello::exchange::outbox::{self, DeliveryReport, Outbox, RealDisk, Status, Unsealed};
 use sportello::{Error, Now, Store};
 
 use super::{Format, print_json};
@@ -108,11 +106,17 @@ fn sync(store: &mut Store, outbox: &Outbox, export: bool) -> Result<ExitCode, Er
     let report = outbox::deliver(store.conn_mut(), outbox, &RealDisk, now)?;
     print_delivery(&report);
     let destination = outbox::destination(store.conn())?;
-    match outbox::read_receipts(destination.as_ref()) {
-        Receipts::NotSupported => {
-            println!(
-                "receipts: not read (this version does not read the coordinator's receipts yet)"
-            )
+    if destination.is_none() {
+        println!("receipts: not read (no destination chosen)");
+    } else {
+        let op = super::year::operator(store)?;
+        let read = outbox::read_receipts(store.conn_mut(), destination.as_ref(), &op, now)?;
+        if read.is_empty() {
+            println!("receipts: none found at the destination");
+        }
+        super::receipts::print_read(&read);
+        if let Some(line) = super::receipts::standing_line(store)? {
+            println!("{line}");
         }
     }
     Ok(if report.waiting.is_empty() {

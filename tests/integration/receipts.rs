@@ -147,3 +147,78 @@ fn after_an_import_one_receipt_per_desk_goes_to_the_return_folder() {
     let names: Vec<_> = std::fs::read_dir(back.path()).unwrap().collect();
     assert_eq!(names.len(), 1, "no temporary file is left behind");
 }
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The whole path through the binary: a desk syncs to a shared folder, the coordinator
+/// imports from it with a return folder set there, and the desk's next sync reads the
+/// receipt and says what the coordinator has.
+#[test]
+fn sync_import_and_receipts_through_the_command_line() {
+    use crate::cli::sportello;
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    let fol_db = dir.path().join("fol.db");
+    let gro_db = dir.path().join("gro.db");
+    for (path, code) in [(&fol_db, "FOL"), (&gro_db, "GRO")] {
+        let mut store = sportello::Store::open(path, now()).unwrap();
+        let d = sportello::desk::presets()
+            .into_iter()
+            .find(|d| d.code == code)
+            .unwrap();
+        sportello::desk::set_own(store.conn_mut(), &d, now()).unwrap();
+    }
+    {
+        let mut fol = sportello::Store::open(&fol_db, now()).unwrap();
+        accesses::record(fol.conn_mut(), &access_on("2024-03-11"), "MR", clock()).unwrap();
+    }
+    let shared_arg = shared.to_str().unwrap();
+    let out = sportello(&fol_db, &["sync", "--destination", shared_arg]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout(&out).contains("receipts: none found"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = sportello(&gro_db, &["receipts", "folder", shared_arg]);
+    assert!(out.status.success(), "{out:?}");
+    let out = sportello(&gro_db, &["import", shared_arg]);
+    assert!(out.status.success(), "{out:?}");
+    let said = stdout(&out);
+    assert!(said.contains("receipt written: "), "{said}");
+    assert!(said.contains("desk FOL: last file no. 1 made "), "{said}");
+
+    let out = sportello(&fol_db, &["sync"]);
+    let said = stdout(&out);
+    assert!(said.contains("receipt read: "), "{said}");
+    assert!(
+        said.contains("GRO has received files 1; none missing"),
+        "{said}"
+    );
+    let out = sportello(&gro_db, &["import", shared_arg]);
+    assert!(
+        stdout(&out).contains("already imported: ") && !stdout(&out).contains("rejected"),
+        "a folder's receipts are not taken for exports: {}",
+        stdout(&out)
+    );
+    let out = sportello(&fol_db, &["receipts", "read", shared_arg]);
+    assert!(
+        stdout(&out).contains("not newer than the last one, nothing changed"),
+        "{}",
+        stdout(&out)
+    );
+
+    let bad = dir.path().join("sportello-receipt-FOL-bad.jsonl");
+    std::fs::write(&bad, b"{\"record\":\"header\"}\n").unwrap();
+    let out = sportello(&fol_db, &["receipts", "read", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "a refused receipt: exit 1");
+    assert!(
+        stdout(&out).contains("receipt refused: "),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -370,7 +370,7 @@ pub fn import_paths(
 }
 
 /// The files to import for `paths`: files as given, folders expanded to their
-/// `*.jsonl` files in name order.
+/// `*.jsonl` files in name order, receipts (`sportello-receipt-*`) left out.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
@@ -379,6 +379,11 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .map_err(|e| Error::io(p, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.extension().is_some_and(|x| x == "jsonl") && f.is_file())
+                // the coordinator's own receipts may share the folder: not desk exports
+                .filter(|f| {
+                    !f.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("sportello-receipt-"))
+                })
                 .collect();
             found.sort();
             out.extend(found);

@@ -18,7 +18,7 @@
 //! anything else of this machine.
 //!
 //! The steps of `sportello sync` are [`export_changes`], [`deliver`] and
-//! [`read_receipts`] (the coordinator's answers: not understood yet).
+//! [`read_receipts`] (the coordinator's receipts, `docs/receipt.md`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -323,19 +323,24 @@ pub fn deliver(
     Ok(report)
 }
 
-/// What reading the coordinator's receipts found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Receipts {
-    /// This version does not read receipts yet: their format is not defined.
-    NotSupported,
-}
-
-/// The third step of `sync`: the coordinator's receipts found at the destination.
-/// Their format is not defined yet, so this step reads nothing and says so; it is
-/// where they will be read.
-pub fn read_receipts(_destination: Option<&Destination>) -> Receipts {
-    Receipts::NotSupported
+/// The third step of `sync`: this desk's receipts found at the destination, where the
+/// coordinator leaves them, read and taken ([`crate::exchange::receipt::read_paths`]);
+/// none without a destination.
+pub fn read_receipts(
+    conn: &mut Connection,
+    destination: Option<&Destination>,
+    operator: &str,
+    now: Now,
+) -> Result<Vec<crate::exchange::receipt::ReadReceipt>> {
+    match destination {
+        Some(d) if d.path.is_dir() => crate::exchange::receipt::read_paths(
+            conn,
+            std::slice::from_ref(&d.path),
+            operator,
+            now.utc(),
+        ),
+        _ => Ok(vec![]),
+    }
 }
 
 /// What the outbox view and the status line show.

@@ -16,11 +16,13 @@
 //! names them only by id, revision and the names of the fields in conflict.
 
 mod build;
+mod folder;
 mod parse;
 mod take;
 pub mod wire;
 
 pub use build::{FOLDER_SETTING, build, folder, set_folder, write_after_import, write_to_folder};
+pub use folder::{ReadReceipt, read_paths, receipt_files};
 pub use parse::parse;
 pub use take::{Standing, Taken, standing, take};
 pub use wire::{FORMAT, FORMAT_VERSION, MAX_RECEIPT_BYTES};
