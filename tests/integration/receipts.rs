@@ -222,3 +222,29 @@ fn sync_import_and_receipts_through_the_command_line() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_delivered_file_goes_back_into_the_outbox_to_be_delivered_again() {
+    use sportello::exchange::outbox::{self, Outbox, RealDisk, Unsealed};
+    let dir = tempfile::tempdir().unwrap();
+    let mut fol = desk_store("FOL");
+    let ob = Outbox::at(dir.path().join("outbox"));
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    outbox::set_destination(fol.conn(), &ob, &shared, &RealDisk).unwrap();
+    accesses::record(fol.conn_mut(), &access_on("2024-03-11"), "op", clock()).unwrap();
+    outbox::export_changes(fol.conn_mut(), &ob, &Unsealed, clock()).unwrap();
+    let report = outbox::deliver(fol.conn_mut(), &ob, &RealDisk, clock()).unwrap();
+    assert_eq!(report.delivered.len(), 1);
+    assert!(ob.files(fol.conn()).unwrap().is_empty());
+
+    let err = outbox::redeliver(fol.conn(), &ob, 2).unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+    let name = outbox::redeliver(fol.conn(), &ob, 1).unwrap();
+    let waiting = ob.files(fol.conn()).unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(
+        (waiting[0].name.as_str(), waiting[0].sequence),
+        (name.as_str(), Some(1))
+    );
+}

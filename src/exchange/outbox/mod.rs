@@ -343,6 +343,40 @@ pub fn read_receipts(
     }
 }
 
+/// Puts the delivered file of this desk's export number `sequence` back into the
+/// outbox from `sent/` (the coordinator's receipt says it is missing or arrived
+/// damaged), so the next delivery takes it again. Returns its name.
+pub fn redeliver(conn: &Connection, outbox: &Outbox, sequence: i64) -> Result<String> {
+    let sequences = export::sequences_by_file_name(conn)?;
+    let sent = outbox.sent_dir();
+    let entries = match fs::read_dir(&sent) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(not_sent(sequence));
+        }
+        Err(e) => return Err(Error::io(&sent, e)),
+    };
+    let name = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_export_name(n))
+        .find(|n| sequences.get(unsealed_name(n)) == Some(&sequence))
+        .ok_or_else(|| not_sent(sequence))?;
+    let back = outbox.dir.join(&name);
+    fs::rename(sent.join(&name), &back)
+        .and_then(|()| sync_dir(&outbox.dir))
+        .and_then(|()| sync_dir(&sent))
+        .map_err(|e| Error::io(&back, e))?;
+    Ok(name)
+}
+
+fn not_sent(sequence: i64) -> Error {
+    Error::NotFound {
+        entity: "delivered export file",
+        id: format!("no. {sequence} (not in the outbox's sent folder)"),
+    }
+}
+
 /// What the outbox view and the status line show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Status {
