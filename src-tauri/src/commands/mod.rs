@@ -7,6 +7,7 @@ pub mod codebook;
 pub mod context;
 pub mod desk;
 pub mod outbox;
+pub mod receipts;
 pub mod report;
 pub mod sync;
 pub mod years;
