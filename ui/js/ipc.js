@@ -72,6 +72,16 @@ export const getOutboxStatus = () => invoke('get_outbox_status');
 export const setOutboxDestination = (dir) => invoke('set_outbox_destination', { dir });
 export const exportToOutbox = () => invoke('export_to_outbox');
 export const deliverOutbox = () => invoke('deliver_outbox');
+// The coordinator's receipts (views/receipts.js).
+export const readReceipts = (paths) => invoke('read_receipts', { paths });
+export const getReceiptStanding = () => invoke('get_receipt_standing');
+export const redeliverExport = (sequence) => invoke('redeliver_export', { sequence });
+export const pickReceiptFiles = (title) =>
+  window.__TAURI__.dialog.open({
+    multiple: true,
+    title,
+    filters: [{ name: 'Sportello receipt', extensions: ['jsonl'] }],
+  });
 // The window asked to close with records not exported: close it, or keep it open.
 export const closeWindow = () => invoke('close_window');
 export const keepWindowOpen = () => invoke('keep_window_open');

@@ -10,14 +10,13 @@ import {
   pickExportFiles, pickFolder, planImport,
 } from '../ipc.js';
 import { t, entryLabel } from '../i18n.js';
-import { formatDateTime } from '../dates.js';
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import * as outboxView from './outbox.js';
+import * as receiptsView from './receipts.js';
 import {
-  canConfirm, exportedMessage, fileDetails, fileLabel, missingText, outcomeText, pendingLines,
-  reusedText,
-  rangesText,
+  canConfirm, exportedMessage, fileDetails, fileLabel, lastFileText, missingText, outcomeText,
+  pendingLines, reusedText, rangesText,
 } from './sync-model.js';
 import { closedYearBlocks, yearsToConfirm } from './years-model.js';
 
@@ -163,7 +162,7 @@ export function mount(root) {
           h('td', {}, rangesText(x.received)),
           h('td', { class: x.missing.length || x.reused?.length ? 'warning' : '' },
             missingText(x.missing), x.reused?.length ? ` · ${reusedText(x.reused)}` : ''),
-          h('td', {}, x.last_imported_at ? formatDateTime(x.last_imported_at) : ''))))));
+          h('td', {}, lastFileText(x)))))));
     } catch (e) {
       deskStatus.replaceChildren(failure(e));
     }
@@ -182,8 +181,11 @@ export function mount(root) {
   // the outbox's own section (views/outbox.js) opens the page
   const outboxArea = h('div', { class: 'outbox-area' });
   outboxView.mount(outboxArea);
+  const receiptsArea = h('div', { class: 'receipts-area' });
+  receiptsView.mount(receiptsArea);
   root.replaceChildren(
     outboxArea,
+    receiptsArea,
     h('section', { class: 'sync', 'aria-labelledby': 'sync-export-title' },
       h('h2', { id: 'sync-export-title' }, t('sync.exportTitle')),
       h('p', { class: 'help' }, t('sync.exportHelp')),
