@@ -118,6 +118,7 @@ pub fn run() {
             commands::outbox::export_to_outbox,
             commands::outbox::deliver_outbox,
             commands::receipts::read_receipts,
+            commands::receipts::read_destination_receipts,
             commands::receipts::get_receipt_standing,
             commands::receipts::redeliver_export,
             commands::receipts::get_receipts_folder,

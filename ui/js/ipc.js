@@ -74,6 +74,7 @@ export const exportToOutbox = () => invoke('export_to_outbox');
 export const deliverOutbox = () => invoke('deliver_outbox');
 // The coordinator's receipts (views/receipts.js).
 export const readReceipts = (paths) => invoke('read_receipts', { paths });
+export const readDestinationReceipts = () => invoke('read_destination_receipts');
 export const getReceiptStanding = () => invoke('get_receipt_standing');
 export const redeliverExport = (sequence) => invoke('redeliver_export', { sequence });
 export const pickReceiptFiles = (title) =>

@@ -24,6 +24,17 @@ pub fn read_receipts(
     })
 }
 
+/// The receipts of this desk the coordinator left at the destination, read and taken
+/// (as `sportello sync` does); none without a destination.
+#[tauri::command(async)]
+pub fn read_destination_receipts(state: State<'_, AppState>) -> IpcResult<Vec<ReadReceipt>> {
+    state.with(|s| {
+        let op = sportello::preferences::signing_operator(s.conn())?;
+        let destination = outbox::destination(s.conn())?;
+        outbox::read_receipts(s.conn_mut(), destination.as_ref(), &op, Now::read())
+    })
+}
+
 /// What the coordinator has received from this desk, as the last receipt says.
 #[tauri::command(async)]
 pub fn get_receipt_standing(state: State<'_, AppState>) -> IpcResult<Option<Standing>> {

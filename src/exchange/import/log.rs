@@ -247,3 +247,40 @@ pub fn status(conn: &Connection, limit: usize) -> Result<Status> {
         log: log(conn, limit)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    #[test]
+    fn files_imported_before_the_file_dates_were_kept_still_count() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        // a row as written before migration 0010, and one after it
+        conn.execute_batch(
+            "INSERT INTO imports (imported_at, file_name, file_sha256, export_id, desk, sequence, outcome)
+             VALUES ('2024-11-01T08:00:00.000Z', 'a', 'x', 'e1', 'FOL', 1, 'imported');
+             INSERT INTO imports (imported_at, file_name, file_sha256, export_id, desk, sequence, outcome)
+             VALUES ('2024-11-02T08:00:00.000Z', 'b', 'y', 'e2', 'SCA', 1, 'imported');
+             UPDATE imports SET file_created_at = '2024-11-01T17:00:00+00:00',
+                 period_from = '2024-10-30', period_to = '2024-11-01' WHERE desk = 'SCA';
+             INSERT INTO imports (imported_at, file_name, file_sha256, outcome, rejection)
+             VALUES ('2024-11-03T08:00:00.000Z', 'c', 'z', 'rejected', 'not_json');",
+        )
+        .unwrap();
+        let seqs = sequences(conn).unwrap();
+        assert_eq!(seqs[0].desk, "FOL");
+        assert_eq!(
+            (&seqs[0].last_file_created_at, &seqs[0].last_file_period),
+            (&None, &None),
+            "an old row has no file dates, and is still counted"
+        );
+        assert_eq!(seqs[0].received, vec![(1, 1)]);
+        assert_eq!(
+            seqs[1].last_file_period,
+            Some(("2024-10-30".to_string(), "2024-11-01".to_string()))
+        );
+        assert_eq!(files_of(conn, "SCA").unwrap()[0].outcome, "imported");
+    }
+}

@@ -1,8 +1,11 @@
 // The coordinator's receipts on the export page: "Grosseto ha ricevuto i file 1-41;
 // manca il 37", one key per file to deliver again from the sent archive, and "Leggi
-// ricevuta…". Every rule is the core's; receipts-model.js words what it returned.
+// ricevuta…"; the receipts at the destination are read as the page opens. Every rule
+// is the core's; receipts-model.js words what it returned.
 
-import { getReceiptStanding, pickReceiptFiles, readReceipts, redeliverExport } from '../ipc.js';
+import {
+  getReceiptStanding, pickReceiptFiles, readDestinationReceipts, readReceipts, redeliverExport,
+} from '../ipc.js';
 import { t } from '../i18n.js';
 import { h, say } from '../dom.js';
 import { errorText } from '../errors.js';
@@ -68,6 +71,14 @@ export function mount(root) {
     standing, keys,
     h('div', { class: 'sync-actions' }, readBtn),
     message));
-  refresh();
+  // the receipts waiting at the destination are read as the page opens, as `sync`
+  // reads them; a refused one is said, a newer one shown at once
+  readDestinationReceipts()
+    .then((read) => {
+      const lines = readLines(read).filter((l) => l.error);
+      if (lines.length) say(message, lines.map((l) => l.text).join(' '), true);
+    })
+    .catch((e) => say(message, errorText(e, { area: 'outbox' }), true))
+    .finally(refresh);
   return { refresh };
 }
