@@ -248,3 +248,34 @@ fn a_delivered_file_goes_back_into_the_outbox_to_be_delivered_again() {
         (name.as_str(), Some(1))
     );
 }
+
+#[test]
+fn a_receipt_carries_no_personal_data() {
+    use crate::export_import::case_on;
+    use sportello::cases::{self, CaseType};
+    let mut fol = desk_store("FOL");
+    let mut gro = desk_store("GRO");
+    // the coordinator's own case, with its personal file, must never reach a desk
+    cases::open(
+        gro.conn_mut(),
+        &case_on("2024-03-01", None, CaseType::Full),
+        "coord",
+        clock(),
+    )
+    .unwrap();
+    accesses::record(fol.conn_mut(), &access_on("2024-03-11"), "op", clock()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let summary =
+        export::export(fol.conn_mut(), Selection::SinceLast, out.path(), clock()).unwrap();
+    import::import_paths(gro.conn_mut(), &[summary.path], false, now()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path =
+        receipt::write_to_folder(gro.conn(), "FOL", dir.path(), now(), &receipt_id(6)).unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    for personal in ["Fatima", "+39 333", "MA1234567", "attende il decreto"] {
+        assert!(
+            !text.contains(personal),
+            "'{personal}' leaked into the receipt"
+        );
+    }
+}
