@@ -39,6 +39,13 @@ enum Action {
         /// The folder the export files are delivered to.
         dir: Option<PathBuf>,
     },
+    /// Put the delivered file of export number N back into the outbox (from its sent
+    /// archive), to be delivered again: the coordinator's receipt says it is missing
+    /// or was rejected.
+    Resend {
+        /// The export's sequence number.
+        sequence: i64,
+    },
     /// What waits in the outbox, the destination, and the last delivery.
     Status {
         /// Output format.
@@ -60,6 +67,11 @@ pub fn run(store: &mut Store, args: Args) -> Result<ExitCode, Error> {
                 Some(d) => println!("{}", d.path.display()),
                 None => println!("no destination chosen: sportello sync destination DIR"),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Action::Resend { sequence }) => {
+            let name = outbox::redeliver(store.conn(), &outbox, sequence)?;
+            println!("back in the outbox, delivered with the next sync: {name}");
             Ok(ExitCode::SUCCESS)
         }
         Some(Action::Status { format }) => {

@@ -212,6 +212,15 @@ fn sync_import_and_receipts_through_the_command_line() {
         stdout(&out)
     );
 
+    let out = sportello(&fol_db, &["sync", "resend", "1"]);
+    assert!(stdout(&out).starts_with("back in the outbox"), "{out:?}");
+    let out = sportello(&fol_db, &["sync"]);
+    assert!(
+        stdout(&out).contains("already delivered"),
+        "the same bytes are at the destination: {}",
+        stdout(&out)
+    );
+
     let bad = dir.path().join("sportello-receipt-FOL-bad.jsonl");
     std::fs::write(&bad, b"{\"record\":\"header\"}\n").unwrap();
     let out = sportello(&fol_db, &["receipts", "read", bad.to_str().unwrap()]);
