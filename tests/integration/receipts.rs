@@ -288,3 +288,27 @@ fn a_receipt_carries_no_personal_data() {
         );
     }
 }
+
+#[test]
+fn a_receipt_the_codebook_cannot_take_is_refused_whole() {
+    let mut fol = desk_store("FOL");
+    let gro = desk_store("GRO");
+    let mut r = written(&gro, 7, now());
+    r.codebook_version += 100;
+    r.codes[0].label = "Nuova etichetta".into();
+    let mut bad = r.codes[1].clone();
+    bad.code = "con spazio".into();
+    r.codes.push(bad);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(receipt::file_name(&r));
+    std::fs::write(&path, receipt::encode(&r)).unwrap();
+    let before = codebook::load(fol.conn()).unwrap();
+    let read = receipt::read_paths(fol.conn_mut(), &[path], "op", now()).unwrap();
+    let rejection = read[0].rejection.as_ref().expect("refused");
+    assert_eq!(rejection.kind, import::RejectionKind::NotStored);
+    assert_eq!(
+        codebook::load(fol.conn()).unwrap(),
+        before,
+        "nothing of it was taken"
+    );
+}

@@ -105,12 +105,25 @@ pub fn read_paths(
     }
     read_ok.sort_by_key(|(_, r)| DateTime::parse_from_rfc3339(&r.header.created_at).ok());
     for (file, r) in read_ok {
-        let taken = take(conn, &r, operator, now)?;
+        // a receipt the database refuses (a code this codebook cannot take) is rolled
+        // back whole and named; the others are still taken
+        let (taken, rejection) = match take(conn, &r, operator, now) {
+            Ok(t) => (Some(t), None),
+            Err(e) => (
+                None,
+                Some(err(
+                    RejectionKind::NotStored,
+                    None,
+                    None,
+                    format!("not taken: {e}"),
+                )),
+            ),
+        };
         out.push(ReadReceipt {
             file,
             created_at: Some(r.header.created_at),
-            taken: Some(taken),
-            rejection: None,
+            taken,
+            rejection,
         });
     }
     Ok(out)
