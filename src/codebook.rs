@@ -88,14 +88,14 @@ pub enum ChannelGroup {
 }
 
 impl ChannelGroup {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ChannelGroup::FrontDesk => "front_desk",
             ChannelGroup::PhoneMail => "phone_mail",
         }
     }
 
-    fn parse(s: &str) -> Option<ChannelGroup> {
+    pub(crate) fn parse(s: &str) -> Option<ChannelGroup> {
         match s {
             "front_desk" => Some(ChannelGroup::FrontDesk),
             "phone_mail" => Some(ChannelGroup::PhoneMail),
@@ -306,6 +306,26 @@ pub fn set_active(conn: &Connection, list: List, code: &str, active: bool) -> Re
         });
     }
     Ok(())
+}
+
+/// Sets the labels of an entry (the coordinator's wording, from a receipt); the version
+/// goes up when they change. Returns whether they changed.
+pub fn set_labels(
+    conn: &Connection,
+    list: List,
+    code: &str,
+    label: &str,
+    label_en: &str,
+) -> Result<bool> {
+    if label.trim().is_empty() || label_en.trim().is_empty() {
+        return Err(Error::invalid("label", "both labels are required"));
+    }
+    let n = conn.execute(
+        "UPDATE codebook_entries SET label_it = ?3, label_en = ?4
+         WHERE list = ?1 AND code = ?2 AND (label_it <> ?3 OR label_en <> ?4)",
+        params![list.name(), code, label.trim(), label_en.trim()],
+    )?;
+    Ok(n > 0)
 }
 
 #[cfg(test)]

@@ -52,6 +52,36 @@ fn documents(conn: &Connection, kind: &str) -> Result<Vec<String>> {
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// Takes a kind as the coordinator keeps it (from a receipt): added when new, else its
+/// labels, slot length, active flag and documents set to the coordinator's. A kind is
+/// never deleted (booked appointments name it). Returns whether anything changed. The
+/// caller holds the transaction and writes the audit row.
+pub fn adopt(conn: &Connection, k: &Kind) -> Result<bool> {
+    let before = kind(conn, &k.code).ok();
+    if before.as_ref() == Some(k) {
+        return Ok(false);
+    }
+    conn.execute(
+        "INSERT INTO appointment_kinds (code, label_it, label_en, slot_minutes, active, sort_order)
+         VALUES (?1, ?2, ?3, ?4, ?5,
+                 (SELECT COALESCE(MAX(sort_order), 0) + 10 FROM appointment_kinds))
+         ON CONFLICT (code) DO UPDATE SET label_it = ?2, label_en = ?3, slot_minutes = ?4,
+                                          active = ?5",
+        params![k.code, k.label_it, k.label_en, k.slot_minutes, k.active],
+    )?;
+    conn.execute(
+        "DELETE FROM appointment_documents WHERE kind = ?1",
+        [&k.code],
+    )?;
+    for (i, d) in k.documents.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO appointment_documents (kind, position, text_it) VALUES (?1, ?2, ?3)",
+            params![k.code, i as i64 + 1, d],
+        )?;
+    }
+    Ok(true)
+}
+
 /// Replaces the documents to bring of `kind` (the coordinator's edit), in this order,
 /// together with its audit row.
 pub fn set_documents(

@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use sportello::exchange::import::{self, Decryption, DeskSequences, FileReport, Outcome};
-use sportello::{Error, Now, Store, report};
+use sportello::exchange::receipt;
+use sportello::{Error, Now, Store, ids, report};
 
 use super::{Format, print_json};
 
@@ -65,6 +66,13 @@ fn print_sequences(seqs: &[DeskSequences]) {
             missing,
             d.last_imported_at.as_deref().unwrap_or("-")
         );
+        if let (Some(made), Some((from, to))) = (&d.last_file_created_at, &d.last_file_period) {
+            println!(
+                "desk {}: last file no. {} made {made}, period {from} to {to}",
+                d.desk,
+                d.last_sequence.unwrap_or_default()
+            );
+        }
         if !d.reused.is_empty() {
             let numbers: Vec<String> = d.reused.iter().map(i64::to_string).collect();
             println!(
@@ -154,8 +162,23 @@ pub fn run(store: &mut Store, args: Args) -> Result<ExitCode, Error> {
         ));
     }
     let seqs = import::sequences(store.conn())?;
+    // The files are stored by now: a receipt that cannot be written (the return folder
+    // is gone) is said, not an error of the import.
+    let receipts = if dry_run {
+        vec![]
+    } else {
+        match receipt::write_after_import(store.conn(), &reports, now.utc(), ids::new_id) {
+            Ok(paths) => paths,
+            Err(e) => {
+                eprintln!("sportello: receipts not written: {e}");
+                vec![]
+            }
+        }
+    };
     if json_out {
-        print_json(&json!({"dry_run": dry_run, "files": reports, "desks": seqs}))?;
+        print_json(
+            &json!({"dry_run": dry_run, "files": reports, "desks": seqs, "receipts": receipts}),
+        )?;
     } else {
         if dry_run {
             println!("dry run: nothing is stored");
@@ -165,6 +188,9 @@ pub fn run(store: &mut Store, args: Args) -> Result<ExitCode, Error> {
         }
         if !dry_run {
             print_sequences(&seqs);
+        }
+        for path in &receipts {
+            println!("receipt written: {}", path.display());
         }
     }
     let rejected = reports.iter().any(|r| r.outcome == Outcome::Rejected);

@@ -20,6 +20,7 @@ mod desk;
 mod export;
 mod import;
 mod keys;
+mod receipts;
 mod report;
 mod sync;
 mod year;
@@ -57,6 +58,12 @@ enum Command {
     Keys {
         #[command(subcommand)]
         action: keys::Action,
+    },
+    /// The coordinator's receipts: the return folder, writing them, reading them at a
+    /// desk (docs/receipt.md).
+    Receipts {
+        #[command(subcommand)]
+        action: receipts::Action,
     },
     /// Show, per desk, the export sequence numbers received and missing, and the import log.
     Imports {
@@ -176,6 +183,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Import(args) => return import::run(&mut store, args),
         Command::Sync(args) => return sync::run(&mut store, args),
         Command::Keys { action } => keys::run(&mut store, action)?,
+        Command::Receipts { action } => return receipts::run(&mut store, action),
         Command::Imports { format } => import::imports(&store, matches!(format, Format::Json))?,
         Command::Report(args) => report::run(&store, args)?,
         Command::Desk(args) => desk::run(&mut store, args)?,

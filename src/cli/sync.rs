@@ -1,5 +1,5 @@
 //! `sportello sync`: export what changed into the outbox, deliver what waits, read the
-//! coordinator's receipts; and `sync destination`, `sync status`. Argument handling and
+//! coordinator's receipts found at the destination; and `sync destination`, `sync status`. Argument handling and
 //! printing only; every rule is in `sportello::exchange::outbox`.
 //!
 //! One line per action on the standard output. Exit status: 0 when nothing waits in
@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use sportello::exchange::encryption;
-use sportello::exchange::outbox::{self, DeliveryReport, Outbox, RealDisk, Receipts, Status};
+use sportello::exchange::outbox::{self, DeliveryReport, Outbox, RealDisk, Status};
 use sportello::{Error, Now, Store};
 
 use super::{Format, print_json};
@@ -40,6 +40,13 @@ enum Action {
         /// The folder the export files are delivered to.
         dir: Option<PathBuf>,
     },
+    /// Put the delivered file of export number N back into the outbox (from its sent
+    /// archive), to be delivered again: the coordinator's receipt says it is missing
+    /// or was rejected.
+    Resend {
+        /// The export's sequence number.
+        sequence: i64,
+    },
     /// What waits in the outbox, the destination, and the last delivery.
     Status {
         /// Output format.
@@ -61,6 +68,11 @@ pub fn run(store: &mut Store, args: Args) -> Result<ExitCode, Error> {
                 Some(d) => println!("{}", d.path.display()),
                 None => println!("no destination chosen: sportello sync destination DIR"),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Action::Resend { sequence }) => {
+            let name = outbox::redeliver(store.conn(), &outbox, sequence)?;
+            println!("back in the outbox, delivered with the next sync: {name}");
             Ok(ExitCode::SUCCESS)
         }
         Some(Action::Status { format }) => {
@@ -108,11 +120,17 @@ fn sync(store: &mut Store, outbox: &Outbox, export: bool) -> Result<ExitCode, Er
     let report = outbox::deliver(store.conn_mut(), outbox, &RealDisk, now)?;
     print_delivery(&report);
     let destination = outbox::destination(store.conn())?;
-    match outbox::read_receipts(destination.as_ref()) {
-        Receipts::NotSupported => {
-            println!(
-                "receipts: not read (this version does not read the coordinator's receipts yet)"
-            )
+    if destination.is_none() {
+        println!("receipts: not read (no destination chosen)");
+    } else {
+        let op = super::year::operator(store)?;
+        let read = outbox::read_receipts(store.conn_mut(), destination.as_ref(), &op, now)?;
+        if read.is_empty() {
+            println!("receipts: none found at the destination");
+        }
+        super::receipts::print_read(&read);
+        if let Some(line) = super::receipts::standing_line(store)? {
+            println!("{line}");
         }
     }
     Ok(if report.waiting.is_empty() {

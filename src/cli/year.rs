@@ -45,7 +45,7 @@ pub enum Action {
 }
 
 /// Who signs the change: the operator set in the app, or `cli`.
-fn operator(store: &Store) -> Result<String, Error> {
+pub(super) fn operator(store: &Store) -> Result<String, Error> {
     let name = preferences::signing_operator(store.conn())?;
     Ok(if name.is_empty() { "cli".into() } else { name })
 }

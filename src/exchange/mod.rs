@@ -10,6 +10,9 @@
 //!   delivered, verified, to the destination folder (a stick, a share, a synced folder).
 //! - [`encryption`]: an export encrypted for the coordinator (the age format), the
 //!   coordinator's key pair, and the opening of encrypted files on import.
+//! - [`receipt`]: the coordinator's receipt for a desk (what arrived, what is missing,
+//!   the shared codebook and appointment kinds), written after an import, read by the
+//!   desk.
 //! - [`import`]: the coordinator plans the import of a batch of files (a value: what
 //!   would be new, updated, unchanged, conflicting or rejected, stored nowhere), then
 //!   applies exactly that plan, refusing a file changed since it was planned.
@@ -18,6 +21,7 @@ pub mod encryption;
 pub mod export;
 pub mod import;
 pub mod outbox;
+pub mod receipt;
 pub mod records;
 pub mod wire;
 

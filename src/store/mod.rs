@@ -63,6 +63,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0010_case_services_documents.sql",
         sql: include_str!("../../migrations/0010_case_services_documents.sql"),
     },
+    Migration {
+        name: "0011_import_file_dates.sql",
+        sql: include_str!("../../migrations/0011_import_file_dates.sql"),
+    },
 ];
 
 /// The schema version this program writes.

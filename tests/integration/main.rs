@@ -13,6 +13,7 @@ mod export_import;
 mod import_plan;
 mod outbox;
 mod package;
+mod receipts;
 mod register;
 mod report;
 mod report_csv;

@@ -63,7 +63,10 @@ fn sync_exports_delivers_and_says_what_waits() {
         "{said:?}"
     );
     assert_eq!(said[2], "1 file waits in the outbox");
-    assert!(said[3].starts_with("receipts: not read"), "{said:?}");
+    assert!(
+        said[3].starts_with("receipts: not read (no destination chosen)"),
+        "{said:?}"
+    );
     let waiting = files_in(&outbox);
     assert_eq!(waiting.len(), 1, "{waiting:?}");
     let file = waiting[0].clone();

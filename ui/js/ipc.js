@@ -84,6 +84,18 @@ export const chooseBackupPath = (defaultPath) => window.__TAURI__.dialog.save({
   defaultPath,
   filters: [{ name: 'age', extensions: ['age'] }],
 });
+
+// The coordinator's receipts (views/receipts.js).
+export const readReceipts = (paths) => invoke('read_receipts', { paths });
+export const readDestinationReceipts = () => invoke('read_destination_receipts');
+export const getReceiptStanding = () => invoke('get_receipt_standing');
+export const redeliverExport = (sequence) => invoke('redeliver_export', { sequence });
+export const pickReceiptFiles = (title) =>
+  window.__TAURI__.dialog.open({
+    multiple: true,
+    title,
+    filters: [{ name: 'Sportello receipt', extensions: ['jsonl'] }],
+  });
 // The window asked to close with records not exported: close it, or keep it open.
 export const closeWindow = () => invoke('close_window');
 export const keepWindowOpen = () => invoke('keep_window_open');

@@ -9,6 +9,7 @@ pub mod context;
 pub mod desk;
 pub mod keys;
 pub mod outbox;
+pub mod receipts;
 pub mod report;
 pub mod sync;
 pub mod years;

@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
-use sportello::Now;
 use sportello::exchange::export::{self, ExportSummary, Selection};
 use sportello::exchange::import::{self, FileReport, ImportPlan};
+use sportello::exchange::receipt;
 use sportello::report::closing;
+use sportello::{Now, ids};
 use tauri::State;
 
 use crate::AppState;
@@ -44,7 +45,8 @@ pub fn plan_import(state: State<'_, AppState>, paths: Vec<String>) -> IpcResult<
 /// Applies a plan made by [`plan_import`], each file in its own transaction; a file
 /// changed since the preview, or planned over records that changed since, is refused,
 /// and so is a file that would change a closed year not in `reopen_years` (the years
-/// whose reopening the coordinator confirmed).
+/// whose reopening the coordinator confirmed). Then one receipt per desk goes to the
+/// return folder, when one is chosen.
 #[tauri::command(async)]
 pub fn apply_import(
     state: State<'_, AppState>,
@@ -53,12 +55,14 @@ pub fn apply_import(
 ) -> IpcResult<Vec<FileReport>> {
     let mut store = state.store.lock().expect("store lock");
     let reopen = reopen_years.unwrap_or_default();
-    Ok(import::apply_reopening(
-        store.conn_mut(),
-        &plan,
-        &reopen,
-        Now::read().utc(),
-    )?)
+    let now = Now::read().utc();
+    let reports = import::apply_reopening(store.conn_mut(), &plan, &reopen, now)?;
+    // The files are stored: a receipt that cannot be written (the return folder is
+    // gone) does not undo the import; the CLI's `receipts write` can write it later.
+    if let Err(e) = receipt::write_after_import(store.conn(), &reports, now, ids::new_id) {
+        eprintln!("receipts not written: {e}");
+    }
+    Ok(reports)
 }
 
 /// Per desk, the export sequence numbers received and missing, and the import log.

@@ -289,9 +289,20 @@ fn store_file(
     let h = &file.header;
     let ts = ids::timestamp(now);
     conn.execute(
-        "INSERT INTO imports (imported_at, file_name, file_sha256, export_id, desk, sequence, outcome)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'imported')",
-        params![ts, name, file.file_sha256, h.export_id, h.desk, h.sequence],
+        "INSERT INTO imports (imported_at, file_name, file_sha256, export_id, desk, sequence, outcome,
+                              file_created_at, period_from, period_to)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'imported', ?7, ?8, ?9)",
+        params![
+            ts,
+            name,
+            file.file_sha256,
+            h.export_id,
+            h.desk,
+            h.sequence,
+            h.created_at,
+            h.period.from.to_string(),
+            h.period.to.to_string()
+        ],
     )?;
     let import_id = conn.last_insert_rowid();
     let count = |a: Action| records.iter().filter(|r| r.action == a).count() as i64;

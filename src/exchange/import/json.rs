@@ -12,7 +12,7 @@ use serde_json::{Map, Number, Value};
 
 /// What reading a line found wrong.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum Bad {
+pub(crate) enum Bad {
     /// Not JSON at all: serde_json's message.
     Syntax(String),
     /// An object repeats this key.
@@ -23,7 +23,7 @@ pub(super) enum Bad {
 const DUPLICATE: &str = "duplicate key \u{1f}";
 
 /// Reads one JSON value, refusing an object that repeats a key (at any depth).
-pub(super) fn value(bytes: &[u8]) -> Result<Value, Bad> {
+pub(crate) fn value(bytes: &[u8]) -> Result<Value, Bad> {
     match serde_json::from_slice::<Unique>(bytes) {
         Ok(Unique(v)) => Ok(v),
         Err(e) => {

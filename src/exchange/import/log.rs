@@ -17,8 +17,8 @@ pub(super) fn log_outcome(
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO imports (imported_at, file_name, file_sha256, export_id, desk, sequence, outcome,
-                              message, unchanged)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                              message, unchanged, rejection)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             ids::timestamp(now),
             report.file,
@@ -28,7 +28,8 @@ pub(super) fn log_outcome(
             report.sequence,
             report.outcome.as_str(),
             report.message,
-            report.unchanged as i64
+            report.unchanged as i64,
+            report.rejection.as_ref().map(|r| r.kind.code())
         ],
     )?;
     Ok(())
@@ -51,6 +52,13 @@ pub struct DeskSequences {
     /// exported again, a second installation with the same desk code).
     #[serde(default)]
     pub reused: Vec<i64>,
+    /// When the desk made its highest-numbered file (its header's `created_at`), and
+    /// the period it covers: the date to show for the desk's last file. `None` for a
+    /// file imported before the log kept them.
+    #[serde(default)]
+    pub last_file_created_at: Option<String>,
+    #[serde(default)]
+    pub last_file_period: Option<(String, String)>,
 }
 
 /// The export id of a file of `desk` imported with number `sequence` other than
@@ -100,6 +108,8 @@ pub fn sequences(conn: &Connection) -> Result<Vec<DeskSequences>> {
                 last_imported_at: None,
                 last_sequence: None,
                 reused: vec![],
+                last_file_created_at: None,
+                last_file_period: None,
             });
         }
         let d = out.last_mut().expect("pushed above");
@@ -120,7 +130,68 @@ pub fn sequences(conn: &Connection) -> Result<Vec<DeskSequences>> {
             d.last_imported_at = Some(at);
         }
     }
+    for d in &mut out {
+        let (created, from, to) = last_file_dates(conn, &d.desk)?;
+        d.last_file_created_at = created;
+        d.last_file_period = from.zip(to);
+    }
     Ok(out)
+}
+
+/// The header dates of the highest-numbered file imported from `desk`.
+fn last_file_dates(
+    conn: &Connection,
+    desk: &str,
+) -> Result<(Option<String>, Option<String>, Option<String>)> {
+    Ok(conn.query_row(
+        "SELECT file_created_at, period_from, period_to FROM imports
+         WHERE outcome = 'imported' AND desk = ?1 ORDER BY sequence DESC, id DESC LIMIT 1",
+        [desk],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
+}
+
+/// What became of one file of a desk, for its receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileOutcome {
+    pub export_id: Option<String>,
+    pub sequence: Option<i64>,
+    pub outcome: String,
+    pub rejection: Option<String>,
+}
+
+/// Every file logged for `desk`, oldest first.
+pub fn files_of(conn: &Connection, desk: &str) -> Result<Vec<FileOutcome>> {
+    let mut stmt = conn.prepare(
+        "SELECT export_id, sequence, outcome, rejection FROM imports
+         WHERE desk = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([desk], |r| {
+        Ok(FileOutcome {
+            export_id: r.get(0)?,
+            sequence: r.get(1)?,
+            outcome: r.get(2)?,
+            rejection: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A conflict logged for a file of a desk: export id, record kind, id, revision and the
+/// JSON list of the fields that differ.
+pub type LoggedConflict = (String, String, String, i64, String);
+
+/// Every conflict logged for `desk`'s files, oldest first.
+pub fn conflicts_of(conn: &Connection, desk: &str) -> Result<Vec<LoggedConflict>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.export_id, c.record, c.record_id, c.revision, c.fields
+         FROM import_conflicts c JOIN imports i ON i.id = c.import_id
+         WHERE i.desk = ?1 AND i.export_id IS NOT NULL ORDER BY c.rowid",
+    )?;
+    let rows = stmt.query_map([desk], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One row of the import log.
@@ -175,4 +246,41 @@ pub fn status(conn: &Connection, limit: usize) -> Result<Status> {
         desks: sequences(conn)?,
         log: log(conn, limit)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Store;
+
+    #[test]
+    fn files_imported_before_the_file_dates_were_kept_still_count() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        // a row as written before migration 0010, and one after it
+        conn.execute_batch(
+            "INSERT INTO imports (imported_at, file_name, file_sha256, export_id, desk, sequence, outcome)
+             VALUES ('2024-11-01T08:00:00.000Z', 'a', 'x', 'e1', 'FOL', 1, 'imported');
+             INSERT INTO imports (imported_at, file_name, file_sha256, export_id, desk, sequence, outcome)
+             VALUES ('2024-11-02T08:00:00.000Z', 'b', 'y', 'e2', 'SCA', 1, 'imported');
+             UPDATE imports SET file_created_at = '2024-11-01T17:00:00+00:00',
+                 period_from = '2024-10-30', period_to = '2024-11-01' WHERE desk = 'SCA';
+             INSERT INTO imports (imported_at, file_name, file_sha256, outcome, rejection)
+             VALUES ('2024-11-03T08:00:00.000Z', 'c', 'z', 'rejected', 'not_json');",
+        )
+        .unwrap();
+        let seqs = sequences(conn).unwrap();
+        assert_eq!(seqs[0].desk, "FOL");
+        assert_eq!(
+            (&seqs[0].last_file_created_at, &seqs[0].last_file_period),
+            (&None, &None),
+            "an old row has no file dates, and is still counted"
+        );
+        assert_eq!(seqs[0].received, vec![(1, 1)]);
+        assert_eq!(
+            seqs[1].last_file_period,
+            Some(("2024-10-30".to_string(), "2024-11-01".to_string()))
+        );
+        assert_eq!(files_of(conn, "SCA").unwrap()[0].outcome, "imported");
+    }
 }

@@ -53,7 +53,9 @@ mod apply;
 mod check;
 mod closed;
 pub mod decrypt;
-mod json;
+pub(crate) mod fields;
+pub(crate) mod frame;
+pub(crate) mod json;
 mod log;
 mod parse;
 mod plan;
@@ -62,7 +64,10 @@ pub use apply::{apply, apply_decrypting, apply_reopening};
 pub use check::check_codes;
 pub use closed::rehearse;
 pub use decrypt::{Decryption, Opened, open};
-pub use log::{DeskSequences, LogEntry, Status, log, sequences, status};
+pub use log::{
+    DeskSequences, FileOutcome, LogEntry, LoggedConflict, Status, conflicts_of, files_of, log,
+    sequences, status,
+};
 pub use parse::parse;
 pub use plan::{
     Action, ImportPlan, PlannedFile, PlannedRecord, plan, plan_files, plan_files_with, plan_with,
@@ -146,6 +151,29 @@ pub enum RejectionKind {
     EncryptedTruncated,
     /// A plain file while the coordinator requires encrypted ones: nothing stored.
     PlainRefused,
+    /// Receipts: a label or document text that is empty, too long or holds control
+    /// characters.
+    BadText,
+    /// Receipts: a string that is not one of the values the format lists for its field
+    /// (an outcome, a list name, a channel group, a rejection kind).
+    UnknownValue,
+    /// Receipts: a second `sequences` or `codebook` line.
+    DuplicateRecord,
+}
+
+impl RejectionKind {
+    /// The stable code (`checksum_mismatch`), as serialised and logged.
+    pub fn code(self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(s)) => s,
+            _ => unreachable!("a unit variant serialises as its name"),
+        }
+    }
+
+    /// The kind of a stable code, if it is one.
+    pub fn from_code(code: &str) -> Option<RejectionKind> {
+        serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
+    }
 }
 
 /// The largest export file read: 256 MiB, about 700,000 records, far more than a desk
@@ -373,7 +401,8 @@ fn is_export_file_name(path: &std::path::Path) -> bool {
 }
 
 /// The files to import for `paths`: files as given, folders expanded to their
-/// `*.jsonl` and `*.jsonl.age` files in name order.
+/// `*.jsonl` and `*.jsonl.age` files in name order, receipts (`sportello-receipt-*`) left
+/// out.
 pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
@@ -382,6 +411,11 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .map_err(|e| Error::io(p, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| is_export_file_name(f) && f.is_file())
+                // the coordinator's own receipts may share the folder: not desk exports
+                .filter(|f| {
+                    !f.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("sportello-receipt-"))
+                })
                 .collect();
             found.sort();
             out.extend(found);

@@ -6,241 +6,38 @@
 //! checked values are then the [`super::super::wire`] types, the one definition of the
 //! format, and the accepted keys are its `*_KEYS` lists.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::json::{self, Bad};
-use super::{ExportFile, MAX_FILE_BYTES, Rejection, RejectionKind, err, too_large};
+use super::fields::{Obj, json_line};
+use super::frame::{self, Words};
+use super::{ExportFile, MAX_FILE_BYTES, Rejection, RejectionKind, too_large};
 use crate::cases::CaseType;
-use crate::desk;
 use crate::exchange::wire::{
     ACCESS_KEYS, AccessLine, CASE_KEYS, CaseLine, FORMAT, FORMAT_VERSION, HEADER_KEYS, Header,
-    PERIOD_KEYS, Period, Record, TRAILER_KEYS, sha256_hex,
+    PERIOD_KEYS, Period, Record, sha256_hex,
 };
 
 use RejectionKind as K;
 
-/// Field access on one JSON object, with errors naming the line and field.
-struct Obj<'a> {
-    line: usize,
-    map: &'a Map<String, Value>,
-}
-
-impl<'a> Obj<'a> {
-    fn new(line: usize, value: &'a Value) -> Result<Obj<'a>, Rejection> {
-        match value {
-            Value::Object(map) => Ok(Obj { line, map }),
-            _ => Err(err(K::NotObject, Some(line), None, "not a JSON object")),
-        }
-    }
-
-    fn e(&self, kind: RejectionKind, field: &str, message: impl Into<String>) -> Rejection {
-        err(kind, Some(self.line), Some(field), message)
-    }
-
-    fn only(&self, allowed: &[&str]) -> Result<(), Rejection> {
-        match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
-            Some(k) => Err(self.e(
-                K::UnknownField,
-                k,
-                "unknown field (format version 1 has no such field)",
-            )),
-            None => Ok(()),
-        }
-    }
-
-    fn opt(&self, field: &str) -> Option<&'a Value> {
-        self.map.get(field).filter(|v| !v.is_null())
-    }
-
-    fn req(&self, field: &str) -> Result<&'a Value, Rejection> {
-        self.map
-            .get(field)
-            .ok_or_else(|| self.e(K::Missing, field, "missing"))
-    }
-
-    fn str_of(&self, field: &str, v: &'a Value) -> Result<&'a str, Rejection> {
-        v.as_str().ok_or_else(|| {
-            self.e(
-                K::WrongType,
-                field,
-                format!("expected a string, found {}", kind(v)),
-            )
-        })
-    }
-
-    fn string(&self, field: &str) -> Result<&'a str, Rejection> {
-        let v = self.req(field)?;
-        self.str_of(field, v)
-    }
-
-    fn int(&self, field: &str, v: &Value, min: i64, max: i64) -> Result<i64, Rejection> {
-        let n = match v {
-            Value::Number(n) => n.as_i64().ok_or_else(|| {
-                self.e(
-                    K::WrongType,
-                    field,
-                    format!("expected an integer from {min} to {max}, found {n}"),
-                )
-            })?,
-            _ => {
-                return Err(self.e(
-                    K::WrongType,
-                    field,
-                    format!("expected an integer, found {}", kind(v)),
-                ));
-            }
-        };
-        if n < min || n > max {
-            return Err(self.e(
-                K::OutOfRange,
-                field,
-                format!("{n} is out of range ({min} to {max})"),
-            ));
-        }
-        Ok(n)
-    }
-
-    fn bool_of(&self, field: &str, v: &Value) -> Result<bool, Rejection> {
-        v.as_bool().ok_or_else(|| {
-            self.e(
-                K::WrongType,
-                field,
-                format!("expected true or false, found {}", kind(v)),
-            )
-        })
-    }
-
-    fn date_of(&self, field: &str, v: &Value) -> Result<NaiveDate, Rejection> {
-        let s = self.str_of(field, v)?;
-        parse_date(s)
-            .ok_or_else(|| self.e(K::BadDate, field, format!("'{s}' is not a YYYY-MM-DD date")))
-    }
-
-    fn code_of(&self, field: &str, v: &Value) -> Result<String, Rejection> {
-        let s = self.str_of(field, v)?;
-        if s.is_empty() || s.len() > 32 {
-            return Err(self.e(K::BadCode, field, "a code is 1 to 32 characters"));
-        }
-        Ok(s.to_string())
-    }
-
-    fn codes_of(&self, field: &str, v: &Value) -> Result<Vec<String>, Rejection> {
-        let Value::Array(items) = v else {
-            return Err(self.e(
-                K::WrongType,
-                field,
-                format!("expected a list of codes, found {}", kind(v)),
-            ));
-        };
-        let mut seen = HashSet::new();
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            let code = self.code_of(field, item)?;
-            if !seen.insert(code.clone()) {
-                return Err(self.e(K::DuplicateCode, field, format!("'{code}' is listed twice")));
-            }
-            out.push(code);
-        }
-        Ok(out)
-    }
-
-    fn uuid(&self, field: &str) -> Result<String, Rejection> {
-        let s = self.string(field)?;
-        uuid::Uuid::parse_str(s)
-            .map(|u| u.hyphenated().to_string())
-            .map_err(|_| self.e(K::BadUuid, field, format!("'{s}' is not a UUID")))
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// A strict `YYYY-MM-DD` calendar date (chrono alone would take `2024-1-5`).
-pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
-        return None;
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
-fn json_line(line: usize, bytes: &[u8]) -> Result<Value, Rejection> {
-    json::value(bytes).map_err(|bad| match bad {
-        Bad::Syntax(e) => err(
-            K::NotJson,
-            Some(line),
-            None,
-            format!("not valid JSON ({e})"),
-        ),
-        Bad::DuplicateKey(key) => err(
-            K::DuplicateKey,
-            Some(line),
-            Some(&key),
-            format!("the key \"{key}\" appears twice in one object: a hand-edited or damaged file"),
-        ),
-    })
-}
+const WORDS: Words = Words {
+    not_this: "this is not a Sportello export file",
+    again: "ask the desk to send it again",
+    lines: "records",
+};
 
 fn record_kind<'a>(obj: &Obj<'a>) -> Result<&'a str, Rejection> {
     obj.string("record")
 }
 
 fn parse_header(obj: &Obj<'_>) -> Result<Header, Rejection> {
-    let format = obj.string("format")?;
-    if format != FORMAT {
-        return Err(obj.e(
-            K::WrongFormat,
-            "format",
-            format!("'{format}' is not '{FORMAT}'"),
-        ));
-    }
-    let version = obj.req("format_version")?;
-    if version.as_i64() != Some(FORMAT_VERSION) {
-        return Err(obj.e(
-            K::UnknownVersion,
-            "format_version",
-            format!(
-                "format version {version} is not known: this program reads version {FORMAT_VERSION}; \
-                 update Sportello to import this file"
-            ),
-        ));
-    }
+    obj.format_version(FORMAT, FORMAT_VERSION, "import this file")?;
     obj.only(HEADER_KEYS)?;
     let export_id = obj.uuid("export_id")?;
-    let desk = obj.string("desk")?;
-    desk::validate_code(desk).map_err(|_| {
-        obj.e(
-            K::BadDesk,
-            "desk",
-            format!("'{desk}' is not a desk code (2 to 8 upper-case letters)"),
-        )
-    })?;
+    let desk = obj.desk_code("desk")?;
     let sequence = obj.int("sequence", obj.req("sequence")?, 1, i64::MAX)?;
-    let created_at = obj.string("created_at")?;
-    DateTime::parse_from_rfc3339(created_at).map_err(|_| {
-        obj.e(
-            K::BadTime,
-            "created_at",
-            format!("'{created_at}' is not an RFC 3339 time with offset"),
-        )
-    })?;
+    let created_at = obj.time("created_at")?;
     let period = obj.req("period")?;
     let p = Obj::new(obj.line, period)
         .map_err(|_| obj.e(K::WrongType, "period", "expected an object"))?;
@@ -273,9 +70,9 @@ fn parse_header(obj: &Obj<'_>) -> Result<Header, Rejection> {
         format: FORMAT.to_string(),
         format_version: FORMAT_VERSION,
         export_id,
-        desk: desk.to_string(),
+        desk,
         sequence,
-        created_at: created_at.to_string(),
+        created_at,
         period: Period { from, to },
         codebook_version,
     })
@@ -412,93 +209,11 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, Rejection> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large());
     }
-    if let Err(e) = std::str::from_utf8(bytes) {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        return Err(err(K::NotUtf8, Some(line), None, "not valid UTF-8 text"));
-    }
-    if bytes.is_empty() {
-        return Err(err(
-            K::Empty,
-            None,
-            None,
-            "the file is empty: no header line",
-        ));
-    }
     // Line 1: the header. Its format_version is read before anything else, so a file of
     // a future version is named as such rather than as a pile of unknown fields.
-    let first_end = bytes.iter().position(|&b| b == b'\n');
-    let header_bytes = &bytes[..first_end.unwrap_or(bytes.len())];
-    let header_value = json_line(1, header_bytes)?;
-    let header_obj = Obj::new(1, &header_value)?;
-    if record_kind(&header_obj).ok() != Some("header") {
-        return Err(err(
-            K::NotHeader,
-            Some(1),
-            Some("record"),
-            "the first line is not the header: this is not a Sportello export file",
-        ));
-    }
-    let header = parse_header(&header_obj)?;
-    if !bytes.ends_with(b"\n") {
-        return Err(err(
-            K::Truncated,
-            None,
-            None,
-            "the last line is cut off (no final newline): the file is incomplete, a truncated copy? \
-             ask the desk to send it again",
-        ));
-    }
-    let body = &bytes[..bytes.len() - 1];
-    let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
-    let last = lines.len();
-    let trailer_start = body
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(body.len(), |p| p + 1);
-    let missing_trailer = || {
-        err(
-            K::Truncated,
-            Some(last),
-            None,
-            "no trailer line at the end: the file is incomplete, a truncated copy? \
-             ask the desk to send it again",
-        )
-    };
-    if last < 2 {
-        return Err(missing_trailer());
-    }
-    let trailer_value = json_line(last, lines[last - 1]).map_err(|e| match e.kind {
-        K::DuplicateKey => e,
-        _ => missing_trailer(),
-    })?;
-    let trailer = Obj::new(last, &trailer_value).map_err(|_| missing_trailer())?;
-    if record_kind(&trailer).ok() != Some("trailer") {
-        return Err(missing_trailer());
-    }
-    trailer.only(TRAILER_KEYS)?;
-    let count = trailer.int("count", trailer.req("count")?, 0, i64::MAX)?;
-    let sha = trailer.string("sha256")?;
-    let actual = sha256_hex(&bytes[..trailer_start]);
-    if sha != actual {
-        return Err(trailer.e(
-            K::ChecksumMismatch,
-            "sha256",
-            "does not match the content: the file was changed or damaged on the way; \
-             ask the desk to send it again",
-        ));
-    }
-    let record_lines = &lines[1..last - 1];
-    if count != record_lines.len() as i64 {
-        return Err(trailer.e(
-            K::CountMismatch,
-            "count",
-            format!("says {count} records, the file has {}", record_lines.len()),
-        ));
-    }
+    let header_value = frame::header_line(bytes, &WORDS)?;
+    let header = parse_header(&Obj::new(1, &header_value)?)?;
+    let record_lines = frame::body_lines(bytes, &WORDS)?;
     let mut records = Vec::with_capacity(record_lines.len());
     let mut ids: HashMap<String, usize> = HashMap::new();
     for (i, raw) in record_lines.iter().enumerate() {

@@ -18,7 +18,7 @@
 //! anything else of this machine.
 //!
 //! The steps of `sportello sync` are [`export_changes`], [`deliver`] and
-//! [`read_receipts`] (the coordinator's answers: not understood yet).
+//! [`read_receipts`] (the coordinator's receipts, `docs/receipt.md`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -323,19 +323,58 @@ pub fn deliver(
     Ok(report)
 }
 
-/// What reading the coordinator's receipts found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Receipts {
-    /// This version does not read receipts yet: their format is not defined.
-    NotSupported,
+/// The third step of `sync`: this desk's receipts found at the destination, where the
+/// coordinator leaves them, read and taken ([`crate::exchange::receipt::read_paths`]);
+/// none without a destination.
+pub fn read_receipts(
+    conn: &mut Connection,
+    destination: Option<&Destination>,
+    operator: &str,
+    now: Now,
+) -> Result<Vec<crate::exchange::receipt::ReadReceipt>> {
+    match destination {
+        Some(d) if d.path.is_dir() => crate::exchange::receipt::read_paths(
+            conn,
+            std::slice::from_ref(&d.path),
+            operator,
+            now.utc(),
+        ),
+        _ => Ok(vec![]),
+    }
 }
 
-/// The third step of `sync`: the coordinator's receipts found at the destination.
-/// Their format is not defined yet, so this step reads nothing and says so; it is
-/// where they will be read.
-pub fn read_receipts(_destination: Option<&Destination>) -> Receipts {
-    Receipts::NotSupported
+/// Puts the delivered file of this desk's export number `sequence` back into the
+/// outbox from `sent/` (the coordinator's receipt says it is missing or arrived
+/// damaged), so the next delivery takes it again. Returns its name.
+pub fn redeliver(conn: &Connection, outbox: &Outbox, sequence: i64) -> Result<String> {
+    let sequences = export::sequences_by_file_name(conn)?;
+    let sent = outbox.sent_dir();
+    let entries = match fs::read_dir(&sent) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(not_sent(sequence));
+        }
+        Err(e) => return Err(Error::io(&sent, e)),
+    };
+    let name = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_export_name(n))
+        .find(|n| sequences.get(unsealed_name(n)) == Some(&sequence))
+        .ok_or_else(|| not_sent(sequence))?;
+    let back = outbox.dir.join(&name);
+    fs::rename(sent.join(&name), &back)
+        .and_then(|()| sync_dir(&outbox.dir))
+        .and_then(|()| sync_dir(&sent))
+        .map_err(|e| Error::io(&back, e))?;
+    Ok(name)
+}
+
+fn not_sent(sequence: i64) -> Error {
+    Error::NotFound {
+        entity: "delivered export file",
+        id: format!("no. {sequence} (not in the outbox's sent folder)"),
+    }
 }
 
 /// What the outbox view and the status line show.

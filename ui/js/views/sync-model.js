@@ -109,6 +109,21 @@ export function rangesText(ranges) {
   return ranges.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(', ');
 }
 
+/**
+ * A desk's last file: its number, its own period and when the desk made it; for a
+ * file imported before the log kept them, when it was imported.
+ */
+export function lastFileText(d) {
+  if (d.last_file_created_at && d.last_file_period) {
+    const [from, to] = d.last_file_period;
+    return t('sync.lastFileMade', {
+      sequence: d.last_sequence, from: formatDate(from), to: formatDate(to),
+      date: formatDateTime(d.last_file_created_at),
+    });
+  }
+  return d.last_imported_at ? t('sync.lastFileImported', { date: formatDateTime(d.last_imported_at) }) : '';
+}
+
 /** The numbers of a desk received from two different exports. */
 export function reusedText(reused) {
   return t('sync.reused', { numbers: reused.join(', ') });

@@ -10,15 +10,14 @@ import {
   pickExportFiles, pickFolder, planImport,
 } from '../ipc.js';
 import { t, entryLabel } from '../i18n.js';
-import { formatDateTime } from '../dates.js';
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import * as encryptionView from './encryption.js';
 import * as outboxView from './outbox.js';
+import * as receiptsView from './receipts.js';
 import {
-  canConfirm, exportedMessage, fileDetails, fileLabel, missingText, outcomeText, pendingLines,
-  reusedText,
-  rangesText,
+  canConfirm, exportedMessage, fileDetails, fileLabel, lastFileText, missingText, outcomeText,
+  pendingLines, reusedText, rangesText,
 } from './sync-model.js';
 import { closedYearBlocks, yearsToConfirm } from './years-model.js';
 
@@ -164,7 +163,7 @@ export function mount(root) {
           h('td', {}, rangesText(x.received)),
           h('td', { class: x.missing.length || x.reused?.length ? 'warning' : '' },
             missingText(x.missing), x.reused?.length ? ` · ${reusedText(x.reused)}` : ''),
-          h('td', {}, x.last_imported_at ? formatDateTime(x.last_imported_at) : ''))))));
+          h('td', {}, lastFileText(x)))))));
     } catch (e) {
       deskStatus.replaceChildren(failure(e));
     }
@@ -185,8 +184,11 @@ export function mount(root) {
   outboxView.mount(outboxArea);
   const encryptionArea = h('div', { class: 'encryption-area' });
   encryptionView.mount(encryptionArea);
+  const receiptsArea = h('div', { class: 'receipts-area' });
+  receiptsView.mount(receiptsArea);
   root.replaceChildren(
     outboxArea,
+    receiptsArea,
     h('section', { class: 'sync', 'aria-labelledby': 'sync-export-title' },
       h('h2', { id: 'sync-export-title' }, t('sync.exportTitle')),
       h('p', { class: 'help' }, t('sync.exportHelp')),
