@@ -43,6 +43,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_report_indexes.sql",
         sql: include_str!("../../migrations/0004_report_indexes.sql"),
     },
+    Migration {
+        name: "0005_report_aggregates.sql",
+        sql: include_str!("../../migrations/0005_report_aggregates.sql"),
+    },
 ];
 
 /// The schema version this program writes.

@@ -9,6 +9,7 @@ mod export_import;
 mod import_plan;
 mod register;
 mod report;
+mod report_counts;
 mod report_csv;
 mod report_xlsx;
 mod store;
