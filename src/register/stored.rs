@@ -226,6 +226,9 @@ pub fn insert_received(
     accesses: &[StoredAccess],
     updated_at: &str,
 ) -> Result<()> {
+    if accesses.is_empty() {
+        return Ok(());
+    }
     let dates: Vec<String> = accesses.iter().map(|a| a.date.to_string()).collect();
     let rows: Vec<[&dyn ToSql; 17]> = accesses
         .iter()
