@@ -251,7 +251,20 @@ pub struct Counts {
     pub fast: i64,
 }
 
-pub use read::{Filter, counts, desks, get, list, of_year, overview};
+impl Counts {
+    /// The figures of two disjoint sets of cases (two desks) taken together.
+    pub fn plus(&self, other: &Counts) -> Counts {
+        Counts {
+            total: self.total + other.total,
+            carried_in: self.carried_in + other.carried_in,
+            archived: self.archived + other.archived,
+            carried_out: self.carried_out + other.carried_out,
+            fast: self.fast + other.fast,
+        }
+    }
+}
+
+pub use read::{Filter, counts, counts_by_desk, get, list, of_year, overview};
 pub use write::{add_note, close, correct, delete, notes, open, reopen};
 
 #[cfg(test)]
@@ -548,6 +561,57 @@ mod tests {
         assert_eq!(
             of_year(store.conn(), "GRO", 12).unwrap_err().code(),
             "invalid"
+        );
+    }
+
+    #[test]
+    fn the_counts_per_desk_add_up_to_the_counts_of_every_desk() {
+        let mut store = store();
+        opened(&mut store, CaseType::Full, "2022-11-30", None);
+        opened(&mut store, CaseType::Full, "2023-02-01", Some("2023-05-02"));
+        opened(&mut store, CaseType::Fast, "2023-06-01", None);
+        opened(&mut store, CaseType::Full, "2024-01-02", None);
+        desk::ensure_known(store.conn(), "FOL", now().utc()).unwrap();
+        for (i, (t, on, closed, deleted)) in [
+            (CaseType::Full, "2021-03-01", Some("2023-01-01"), false),
+            (CaseType::Full, "2023-12-31", Some("2024-01-01"), false),
+            (CaseType::Full, "2023-04-04", None, true),
+            (CaseType::Fast, "2022-12-31", None, false),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let received = stored::StoredCase {
+                id: format!("01900000-0000-7000-8000-00000000000{i}"),
+                desk: "FOL".into(),
+                revision: 1,
+                deleted,
+                case_type: Some(t),
+                opened_on: day(on),
+                closed_on: closed.map(day),
+                reason: Some("cittadinanza".into()),
+                change_seq: None,
+            };
+            stored::write_imported(store.conn(), &received, "t").unwrap();
+        }
+        let per_desk = counts_by_desk(store.conn(), 2023).unwrap();
+        let figures = |c: &Counts| (c.total, c.carried_in, c.archived, c.carried_out, c.fast);
+        assert_eq!(figures(&per_desk["GRO"]), (2, 1, 1, 1, 1));
+        assert_eq!(
+            figures(&per_desk["FOL"]),
+            (2, 1, 1, 1, 0),
+            "the deleted case and the fast one of 2022 do not count"
+        );
+        for (code, c) in &per_desk {
+            assert_eq!(&counts(store.conn(), 2023, Some(code)).unwrap(), c);
+        }
+        assert_eq!(
+            counts(store.conn(), 2023, None).unwrap(),
+            per_desk["GRO"].plus(&per_desk["FOL"])
+        );
+        assert_eq!(
+            counts(store.conn(), 2023, Some("SCA")).unwrap(),
+            Counts::default()
         );
     }
 

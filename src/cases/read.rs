@@ -1,5 +1,7 @@
 //! Reading cases: one case, the lists of the cases view, and the yearly counts.
 
+use std::collections::BTreeMap;
+
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -97,41 +99,47 @@ pub fn list(conn: &Connection, desk: &str, filter: Filter) -> Result<Vec<Case>> 
 /// The accompaniment figures of `year` for `desk` (`None` = every desk), over the live
 /// cases, own and imported.
 pub fn counts(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Counts> {
-    let (from, to) = year_bounds(year)?;
-    let count = |sql: &str| -> Result<i64> {
-        Ok(conn.query_row(sql, params![from, to, desk], |r| r.get(0))?)
-    };
-    // ?1..?3 are the year's first and last day and the desk (NULL = every desk).
-    let full = "FROM cases c WHERE c.deleted = 0 AND c.case_type = 'full'
-        AND (?3 IS NULL OR c.desk = ?3)";
-    let carried_in = count(&format!(
-        "SELECT COUNT(*) {full} AND c.opened_on < ?1
-           AND (c.closed_on IS NULL OR c.closed_on >= ?1)"
-    ))?;
-    let opened = count(&format!(
-        "SELECT COUNT(*) {full} AND c.opened_on BETWEEN ?1 AND ?2"
-    ))?;
-    let archived = count(&format!(
-        "SELECT COUNT(*) {full} AND c.opened_on <= ?2 AND c.closed_on BETWEEN ?1 AND ?2"
-    ))?;
-    let fast = count(
-        "SELECT COUNT(*) FROM cases c WHERE c.deleted = 0 AND c.case_type = 'fast'
-           AND c.opened_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR c.desk = ?3)",
-    )?;
-    let total = carried_in + opened;
-    Ok(Counts {
-        total,
-        carried_in,
-        archived,
-        carried_out: total - archived,
-        fast,
-    })
+    Ok(tally(conn, year, desk)?
+        .values()
+        .fold(Counts::default(), |sum, c| sum.plus(c)))
 }
 
-/// The codes of every desk that has cases here, by code.
-pub fn desks(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT desk FROM cases ORDER BY desk")?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
+/// The accompaniment figures of `year` per desk, by code, for every desk with a live
+/// case opened by the end of the year (its figures may all be zero).
+pub fn counts_by_desk(conn: &Connection, year: i32) -> Result<BTreeMap<String, Counts>> {
+    tally(conn, year, None)
+}
+
+/// The figures of `year` per desk, at `desk` or at every desk: one pass over the live
+/// cases opened by the end of the year.
+fn tally(conn: &Connection, year: i32, desk: Option<&str>) -> Result<BTreeMap<String, Counts>> {
+    let (from, to) = year_bounds(year)?;
+    // ?1..?3 are the year's first and last day and the desk (NULL = every desk).
+    let mut stmt = conn.prepare_cached(
+        "SELECT desk,
+             COUNT(*) FILTER (WHERE case_type = 'full' AND opened_on < ?1
+                 AND (closed_on IS NULL OR closed_on >= ?1)),
+             COUNT(*) FILTER (WHERE case_type = 'full' AND opened_on >= ?1),
+             COUNT(*) FILTER (WHERE case_type = 'full' AND closed_on BETWEEN ?1 AND ?2),
+             COUNT(*) FILTER (WHERE case_type = 'fast' AND opened_on >= ?1)
+         FROM cases
+         WHERE deleted = 0 AND opened_on <= ?2 AND (?3 IS NULL OR desk = ?3)
+         GROUP BY desk",
+    )?;
+    let rows = stmt.query_map(params![from, to, desk], |r| {
+        let (carried_in, opened, archived): (i64, i64, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        let total = carried_in + opened;
+        Ok((
+            r.get::<_, String>(0)?,
+            Counts {
+                total,
+                carried_in,
+                archived,
+                carried_out: total - archived,
+                fast: r.get(4)?,
+            },
+        ))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

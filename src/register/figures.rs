@@ -1,31 +1,57 @@
-//! The yearly report's figures over the accesses: the live accesses of a period, at one
-//! desk or at every desk, counted in a few grouped passes.
+//! The yearly report's figures over the accesses: the live accesses of a year, at one
+//! desk or at every desk, as counts kept up to date while the accesses are written.
 //!
-//! The report composes these with the cases' counts; the SQL on the accesses stays
-//! here, with the table's owner. Two passes over the accesses of the period serve every
-//! desk and every table: one grouped by desk, month and the characteristics the tables
-//! cross, one counting the reasons; the ranking and the arithmetic are done on these
-//! groups in Rust.
+//! Migration 0005 keeps three tables of counts by triggers on `accesses` and
+//! `access_reasons`, so every write (the register's save, correction, deletion and
+//! undo, an import, the demo) updates them in its own transaction, and no write path
+//! has to remember to: `access_counts` per month, desk, channel, sex, age band and
+//! first-access flag; `access_nationality_counts` per day, desk and nationality (which
+//! also says which days have accesses); `access_reason_counts` per month, desk and
+//! reason. Only live accesses are counted, a reason once per access listing it, and a
+//! key is present only while its count is above zero. The report reads a few thousand
+//! rows of them instead of grouping every access of the year; the ranking and the
+//! arithmetic are the report's, in Rust.
 //!
-//! Both queries name `deleted = 0` as the partial covering indexes of migration 0004
-//! do, so that SQLite reads those indexes and never the table.
+//! Channels are counted by code: their report group is the codebook's, applied when the
+//! figures are read, so a change in the codebook never leaves a stale sum behind.
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
-use crate::Result;
+use crate::{Error, Result, limits};
 
-/// The live accesses dated from `from` to `to` (inclusive), at `desk` or at every desk.
+/// The live accesses dated in one year, at one desk or at every desk.
 #[derive(Debug, Clone, Copy)]
 pub struct Scope<'a> {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub desk: Option<&'a str>,
+    year: i32,
+    desk: Option<&'a str>,
+}
+
+impl<'a> Scope<'a> {
+    /// The accesses of `year` at `desk` (`None`: every desk); a year outside the
+    /// register's range is refused.
+    pub fn year(year: i32, desk: Option<&'a str>) -> Result<Scope<'a>> {
+        limits::check_year(year, "year")?;
+        Ok(Scope { year, desk })
+    }
+
+    /// The first and last month of the year, as the counts key them ('YYYY-MM').
+    fn months(&self) -> (String, String) {
+        (format!("{}-01", self.year), format!("{}-12", self.year))
+    }
+
+    /// The first and last day of the year ('YYYY-MM-DD').
+    fn days(&self) -> (String, String) {
+        (
+            format!("{}-01-01", self.year),
+            format!("{}-12-31", self.year),
+        )
+    }
 }
 
 /// One group of accesses of [`grouped`]: the accesses of a desk and a month that share
-/// the channel, sex, age band, first-access flag and nationality.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// the channel, sex, age band and first-access flag.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Group {
     pub desk: String,
     /// 1 to 12.
@@ -35,46 +61,26 @@ pub struct Group {
     pub sex: String,
     pub age_band: String,
     pub first_access: bool,
-    pub nationality: String,
     pub count: i64,
 }
 
-// The live accesses of the scope; ?1..?3 are from, to, desk (NULL = every desk).
-const SCOPED: &str = "FROM accesses a WHERE a.deleted = 0 AND a.date BETWEEN ?1 AND ?2
-    AND (?3 IS NULL OR a.desk = ?3)";
+// ?1, ?2: the scope's first and last month (or day); ?3: its desk, NULL = every desk.
+const GROUPED: &str = "SELECT desk, CAST(substr(month, 6, 2) AS INTEGER), channel, sex,
+        age_band, first_access, count
+    FROM access_counts WHERE month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR desk = ?3)";
 
-fn grouped_sql() -> String {
-    // Grouped by channel, not by its report group: joining the codebook for each access
-    // before grouping cost a lookup per access; the caller maps the few channels.
-    format!(
-        "SELECT a.desk, CAST(substr(a.date, 6, 2) AS INTEGER), a.channel, a.sex,
-                a.age_band, a.first_access, a.nationality, COUNT(*) {SCOPED}
-         GROUP BY 1, 2, 3, 4, 5, 6, 7"
-    )
-}
+const NATIONALITIES: &str = "SELECT desk, nationality, SUM(count)
+    FROM access_nationality_counts WHERE date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR desk = ?3)
+    GROUP BY 1, 2 ORDER BY 1, 2";
 
-fn reasons_sql() -> String {
-    // Walking the year's accesses in id order (index `accesses_report_ids`) reads the
-    // reasons, keyed by access id, in their own order: page after page instead of one
-    // tree descent from the root for each access, which measured two to three times
-    // slower. CROSS JOIN keeps SQLite from turning the loops round.
-    "SELECT a.desk, r.code, COUNT(*)
-     FROM accesses a INDEXED BY accesses_report_ids
-     CROSS JOIN access_reasons r ON r.access_id = a.id
-     WHERE a.deleted = 0 AND a.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR a.desk = ?3)
-     GROUP BY 1, 2 ORDER BY 1, 2"
-        .to_string()
-}
-
-fn bounds(s: &Scope<'_>) -> (String, String) {
-    (s.from.to_string(), s.to.to_string())
-}
+const REASONS: &str = "SELECT desk, reason, SUM(count)
+    FROM access_reason_counts WHERE month BETWEEN ?1 AND ?2 AND (?3 IS NULL OR desk = ?3)
+    GROUP BY 1, 2 ORDER BY 1, 2";
 
 /// The accesses of `scope` in groups (see [`Group`]), in no particular order.
 pub fn grouped(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<Group>> {
-    let (from, to) = bounds(scope);
-    let sql = grouped_sql();
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let (from, to) = scope.months();
+    let mut stmt = conn.prepare_cached(GROUPED)?;
     let rows = stmt.query_map(params![from, to, scope.desk], |r| {
         Ok(Group {
             desk: r.get(0)?,
@@ -83,30 +89,48 @@ pub fn grouped(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<Group>> {
             sex: r.get(3)?,
             age_band: r.get(4)?,
             first_access: r.get(5)?,
-            nationality: r.get(6)?,
-            count: r.get(7)?,
+            count: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The reasons of the accesses of `scope` counted per desk and code (a reason counts
-/// once per access that lists it): `(desk, code, count)`, by desk and code.
-pub fn reasons(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<(String, String, i64)>> {
-    let (from, to) = bounds(scope);
-    let mut stmt = conn.prepare_cached(&reasons_sql())?;
-    let rows = stmt.query_map(params![from, to, scope.desk], |r| {
+/// `(desk, code, count)` of a query over `(from, to, desk)`.
+fn counted(
+    conn: &Connection,
+    sql: &str,
+    (from, to): (String, String),
+    desk: Option<&str>,
+) -> Result<Vec<(String, String, i64)>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![from, to, desk], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The query plans of the report's passes over `scope`, one line per plan step, for
-/// the documentation and for the tests that keep them on the index.
+/// The nationalities of the accesses of `scope` counted per desk and code:
+/// `(desk, code, count)`, by desk and code.
+pub fn nationalities(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<(String, String, i64)>> {
+    counted(conn, NATIONALITIES, scope.days(), scope.desk)
+}
+
+/// The reasons of the accesses of `scope` counted per desk and code (a reason counts
+/// once per access that lists it): `(desk, code, count)`, by desk and code.
+pub fn reasons(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<(String, String, i64)>> {
+    counted(conn, REASONS, scope.months(), scope.desk)
+}
+
+/// The query plans of the report's reads over `scope`, one line per plan step and an
+/// empty line after each query, for the documentation and for the tests that keep
+/// them on the counts' keys.
 pub fn plans(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<String>> {
-    let (from, to) = bounds(scope);
     let mut out = Vec::new();
-    for sql in [grouped_sql(), reasons_sql()] {
+    for (sql, (from, to)) in [
+        (GROUPED, scope.months()),
+        (NATIONALITIES, scope.days()),
+        (REASONS, scope.months()),
+    ] {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
         let rows = stmt.query_map(params![from, to, scope.desk], |r| r.get::<_, String>(3))?;
         for detail in rows {
@@ -117,26 +141,81 @@ pub fn plans(conn: &Connection, scope: &Scope<'_>) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// The years of the first and the last live access, or `None` when there is none.
-///
-/// Two queries, not one: SQLite answers a lone `MIN` or `MAX` with one descent of
-/// index `accesses_report` (date first, live accesses only), but both in one query
-/// with a scan.
+/// One statement of a trigger that keeps the counts, with its query plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerPlan {
+    pub trigger: String,
+    /// The statement as written in the trigger, on one line.
+    pub statement: String,
+    pub plan: Vec<String>,
+}
+
+/// The query plan of every statement of the triggers that keep the counts, as
+/// SQLite plans the statement with the `NEW` and `OLD` values bound: `EXPLAIN QUERY
+/// PLAN` of a write does not show what its triggers run. For the documentation and for
+/// the test that keeps every trigger statement on a key.
+pub fn trigger_plans(conn: &Connection) -> Result<Vec<TriggerPlan>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, sql FROM sqlite_schema
+         WHERE type = 'trigger' AND tbl_name IN
+             ('accesses', 'access_reasons', 'access_count_steps', 'access_reason_steps')
+         ORDER BY rowid",
+    )?;
+    let triggers = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::new();
+    for (trigger, sql) in triggers {
+        let body = sql
+            .split_once("BEGIN")
+            .and_then(|(_, rest)| rest.rsplit_once("END"))
+            .map(|(body, _)| body)
+            .ok_or_else(|| Error::invalid("trigger", format!("{trigger} has no body")))?;
+        for statement in body.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+            let statement = statement.split_whitespace().collect::<Vec<_>>().join(" ");
+            let bound = bind_row_values(&statement);
+            let mut eqp = conn.prepare(&format!("EXPLAIN QUERY PLAN {bound}"))?;
+            let mut rows = eqp.raw_query();
+            let mut plan = Vec::new();
+            while let Some(row) = rows.next()? {
+                plan.push(row.get::<_, String>(3)?);
+            }
+            out.push(TriggerPlan {
+                trigger: trigger.clone(),
+                statement,
+                plan,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// `statement` with each `NEW.column` and `OLD.column` made a parameter.
+fn bind_row_values(statement: &str) -> String {
+    let mut out = String::with_capacity(statement.len());
+    let mut rest = statement;
+    while let Some(at) = ["NEW.", "OLD."].iter().filter_map(|p| rest.find(p)).min() {
+        out.push_str(&rest[..at]);
+        out.push('?');
+        let column = &rest[at + 4..];
+        let end = column
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(column.len());
+        rest = &column[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The years of the first and the last live access, or `None` when there is none: one
+/// descent each of the nationality counts' key, which starts with the day.
 pub fn year_range(conn: &Connection) -> Result<Option<(i32, i32)>> {
     let end = |agg: &str| -> Result<Option<i32>> {
-        let sql = format!("SELECT {agg}(date) FROM accesses WHERE deleted = 0");
+        let sql = format!("SELECT {agg}(date) FROM access_nationality_counts");
         let date: Option<String> = conn.query_row(&sql, [], |r| r.get(0))?;
         Ok(date.and_then(|d| d.get(..4)?.parse().ok()))
     };
     Ok(end("MIN")?.zip(end("MAX")?))
-}
-
-/// The codes of every desk that has accesses here (deleted ones included: a desk
-/// whose records were all withdrawn is still known), by code.
-pub fn desks(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT desk FROM accesses ORDER BY desk")?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The days from `from` to `to` (inclusive) with at least one live access, per desk:
@@ -147,8 +226,8 @@ pub fn days_with_accesses(
     to: NaiveDate,
 ) -> Result<Vec<(String, NaiveDate)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT desk, date FROM accesses
-         WHERE deleted = 0 AND date BETWEEN ?1 AND ?2 ORDER BY 1, 2",
+        "SELECT DISTINCT desk, date FROM access_nationality_counts
+         WHERE date BETWEEN ?1 AND ?2 ORDER BY 1, 2",
     )?;
     let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
@@ -156,9 +235,9 @@ pub fn days_with_accesses(
     let mut out = Vec::new();
     for row in rows {
         let (desk, date) = row?;
-        let day = date.parse().map_err(|_| {
-            crate::Error::invalid("date", format!("'{date}' is not a date (YYYY-MM-DD)"))
-        })?;
+        let day = date
+            .parse()
+            .map_err(|_| Error::invalid("date", format!("'{date}' is not a date (YYYY-MM-DD)")))?;
         out.push((desk, day));
     }
     Ok(out)
@@ -170,23 +249,38 @@ mod tests {
     use crate::Store;
 
     #[test]
-    fn the_report_passes_read_the_covering_index_alone() {
+    fn the_report_reads_a_range_of_each_table_of_counts() {
         let store = Store::open_in_memory().unwrap();
-        let year = |desk| Scope {
-            from: NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(),
-            to: NaiveDate::from_ymd_opt(2023, 12, 31).unwrap(),
-            desk,
-        };
         for desk in [None, Some("GRO")] {
-            let plans = plans(store.conn(), &year(desk)).unwrap();
-            let scans: Vec<&String> = plans.iter().filter(|p| p.contains("accesses")).collect();
-            assert_eq!(scans.len(), 2, "one pass each: {plans:?}");
-            assert!(
-                scans
-                    .iter()
-                    .all(|p| p.contains("COVERING INDEX accesses_report")),
-                "{plans:?}"
-            );
+            let plans = plans(store.conn(), &Scope::year(2023, desk).unwrap()).unwrap();
+            let reads: Vec<&String> = plans.iter().filter(|p| p.contains("access")).collect();
+            assert_eq!(reads.len(), 3, "one read of each table: {plans:?}");
+            for read in reads {
+                assert!(
+                    read.starts_with("SEARCH ") && read.contains("USING PRIMARY KEY ("),
+                    "a range of the key, never a scan: {read}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_statement_of_the_triggers_reaches_its_rows_by_a_key() {
+        let store = Store::open_in_memory().unwrap();
+        let plans = trigger_plans(store.conn()).unwrap();
+        let triggers: std::collections::BTreeSet<&str> =
+            plans.iter().map(|p| p.trigger.as_str()).collect();
+        assert_eq!(triggers.len(), 8, "{triggers:?}");
+        for p in &plans {
+            for step in &p.plan {
+                assert!(
+                    !step.starts_with("SCAN ") || step == "SCAN CONSTANT ROW",
+                    "{}: `{}` scans: {:?}",
+                    p.trigger,
+                    p.statement,
+                    p.plan
+                );
+            }
         }
     }
 }

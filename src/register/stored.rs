@@ -9,6 +9,7 @@
 //! tables, so every query on them stays in the register.
 
 use chrono::NaiveDate;
+use rusqlite::ToSql;
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, params, params_from_iter};
 
@@ -217,26 +218,96 @@ pub fn count_all(conn: &Connection) -> Result<i64> {
 /// Adds many accesses received from another desk at once, with their codes, all
 /// stamped `updated_at`; like [`write_imported`], with no change number. Every id must
 /// be new (a stored one is an error): it is the bulk path of a first load, so it
-/// prepares each statement once and neither clears nor replaces codes. Runs inside the
-/// caller's transaction, which decides what is written together.
+/// neither clears nor replaces codes, and writes [`BULK_ROWS`] rows a statement: the
+/// rows first, then their reasons, then their actions. Runs inside the caller's
+/// transaction, which decides what is written together.
 pub fn insert_received(
     conn: &Connection,
     accesses: &[StoredAccess],
     updated_at: &str,
 ) -> Result<()> {
-    let mut row = conn.prepare_cached(INSERT)?;
-    let mut reason =
-        conn.prepare_cached("INSERT INTO access_reasons (access_id, code) VALUES (?1, ?2)")?;
-    let mut action =
-        conn.prepare_cached("INSERT INTO access_actions (access_id, code) VALUES (?1, ?2)")?;
-    for a in accesses {
-        insert_row(&mut row, a, updated_at)?;
-        for code in &a.reasons {
-            reason.execute(params![a.id, code])?;
+    if accesses.is_empty() {
+        return Ok(());
+    }
+    let dates: Vec<String> = accesses.iter().map(|a| a.date.to_string()).collect();
+    let rows: Vec<[&dyn ToSql; 17]> = accesses
+        .iter()
+        .zip(&dates)
+        .map(|(a, date)| -> [&dyn ToSql; 17] {
+            [
+                &a.id,
+                &a.desk,
+                &a.revision,
+                &a.deleted,
+                date,
+                &a.hour,
+                &a.channel,
+                &a.nationality,
+                &a.sex,
+                &a.age_band,
+                &a.first_access,
+                &a.referred_by,
+                &a.permit,
+                &a.accompaniment,
+                &a.mediation,
+                &updated_at,
+                &updated_at,
+            ]
+        })
+        .collect();
+    insert_batched(
+        conn,
+        "accesses (id, desk, revision, deleted, date, hour, channel, nationality, sex,
+            age_band, first_access, referred_by, permit, accompaniment, mediation,
+            created_at, updated_at)",
+        &rows,
+    )?;
+    let codes = |of: fn(&StoredAccess) -> &Vec<String>| -> Vec<[&dyn ToSql; 2]> {
+        accesses
+            .iter()
+            .flat_map(|a| of(a).iter().map(move |code| [&a.id as &dyn ToSql, code]))
+            .collect()
+    };
+    insert_batched(
+        conn,
+        "access_reasons (access_id, code)",
+        &codes(|a| &a.reasons),
+    )?;
+    insert_batched(
+        conn,
+        "access_actions (access_id, code)",
+        &codes(|a| &a.actions),
+    )
+}
+
+/// How many rows one statement of [`insert_received`] writes. A write that fires
+/// triggers (the report's counts) has SQLite keep a copy of every page it changes, so
+/// that the statement alone can be undone: one statement of many rows copies each page
+/// once, not once per row.
+pub const BULK_ROWS: usize = 64;
+
+/// `INSERT INTO {into} VALUES ...` for `rows`: [`BULK_ROWS`] rows a statement, the last
+/// ones one a statement (two statements to prepare, whatever the number of rows).
+fn insert_batched<const N: usize>(
+    conn: &Connection,
+    into: &str,
+    rows: &[[&dyn ToSql; N]],
+) -> Result<()> {
+    let row = format!("({})", vec!["?"; N].join(", "));
+    let mut batches = rows.chunks_exact(BULK_ROWS);
+    if batches.len() > 0 {
+        let sql = format!(
+            "INSERT INTO {into} VALUES {}",
+            vec![row.as_str(); BULK_ROWS].join(", ")
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        for batch in &mut batches {
+            stmt.execute(params_from_iter(batch.iter().flatten()))?;
         }
-        for code in &a.actions {
-            action.execute(params![a.id, code])?;
-        }
+    }
+    let mut stmt = conn.prepare_cached(&format!("INSERT INTO {into} VALUES {row}"))?;
+    for one in batches.remainder() {
+        stmt.execute(params_from_iter(one.iter()))?;
     }
     Ok(())
 }
@@ -335,6 +406,29 @@ pub(crate) mod tests {
             insert_received(store.conn(), &[a], "t").is_err(),
             "the bulk path never replaces a stored access"
         );
+    }
+
+    #[test]
+    fn a_bulk_load_of_several_statements_reads_back_whole() {
+        let store = store();
+        // two statements of BULK_ROWS rows and a remainder written one row a statement,
+        // with zero, one or two reasons and actions each
+        let n = 2 * BULK_ROWS + 3;
+        let all: Vec<StoredAccess> = (0..n)
+            .map(|i| StoredAccess {
+                id: format!("01900000-0000-7000-8000-{i:012x}"),
+                deleted: i % 11 == 0,
+                date: day("2024-01-01") + chrono::Days::new(i as u64),
+                reasons: received().reasons[..i % 3].to_vec(),
+                actions: received().actions[..i % 2].to_vec(),
+                ..received()
+            })
+            .collect();
+        insert_received(store.conn(), &all, "2024-03-12T09:30:00Z").unwrap();
+        assert_eq!(count_all(store.conn()).unwrap(), n as i64);
+        for a in &all {
+            assert_eq!(by_id(store.conn(), &a.id).unwrap().as_ref(), Some(a));
+        }
     }
 
     #[test]

@@ -107,8 +107,7 @@ pub fn completeness(
     }
     let own = desk::own(conn)?.map(|d| d.code);
     let mut codes: BTreeSet<String> = recorded.keys().cloned().collect();
-    for code in cases::desks(conn)? {
-        let c = cases::counts(conn, year, Some(&code))?;
+    for (code, c) in cases::counts_by_desk(conn, year)? {
         if c.total > 0 || c.fast > 0 {
             codes.insert(code);
         }

@@ -1,5 +1,5 @@
 //! The counts behind every table of the report, per desk, gathered from the accesses'
-//! grouped passes ([`crate::register::figures`]) and summed in memory.
+//! counts kept by the register ([`crate::register::figures`]) and summed in memory.
 //!
 //! The report and its tables (JSON, CSV, the view) all read these sums, so they can
 //! never disagree; rankings follow the contract: highest count first, ties broken by
@@ -63,6 +63,9 @@ impl Facts {
     }
 }
 
+/// The nationality code of Italians, counted apart in the report.
+pub const ITALIAN: &str = "IT";
+
 fn merge<K: Ord + Clone>(into: &mut BTreeMap<K, i64>, from: &BTreeMap<K, i64>) {
     for (k, n) in from {
         *into.entry(k.clone()).or_default() += n;
@@ -89,21 +92,19 @@ pub fn gather(
         if g.first_access {
             f.first_accesses += g.count;
         }
-        if g.nationality == "IT" {
-            f.italians += g.count;
-        }
-        *f.nationality.entry(g.nationality.clone()).or_default() += g.count;
         *f.sex.entry(g.sex.clone()).or_default() += g.count;
         *f.age_band.entry(g.age_band.clone()).or_default() += g.count;
         *f.age_by_sex.entry((g.age_band, g.sex)).or_default() += g.count;
     }
+    for (desk, code, n) in figures::nationalities(conn, scope)? {
+        let f = desks.entry(desk).or_default();
+        if code == ITALIAN {
+            f.italians += n;
+        }
+        f.nationality.insert(code, n);
+    }
     for (desk, code, n) in figures::reasons(conn, scope)? {
-        *desks
-            .entry(desk)
-            .or_default()
-            .reason
-            .entry(code)
-            .or_default() += n;
+        desks.entry(desk).or_default().reason.insert(code, n);
     }
     let mut all = Facts::default();
     for f in desks.values() {

@@ -1,7 +1,7 @@
 //! The yearly report: the figures of the activity report, per desk and in total.
 //!
 //! Computed over every record in the database, own and imported, that is not deleted.
-//! The report runs no SQL of its own: it composes the accesses' figures
+//! The report runs no SQL of its own: it composes the accesses' counts
 //! ([`crate::register::figures`]) and the cases' counts ([`crate::cases::counts`]).
 //! The JSON shape is the contract's (`sportello report --format json`); the later
 //! views, charts and spreadsheets all read this one structure.
@@ -18,7 +18,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::codebook::{self, Codebook, List};
-use crate::register::figures::{self, Scope};
+use crate::register::figures::Scope;
 use crate::{Result, cases, limits};
 
 pub mod charts;
@@ -113,12 +113,6 @@ fn block(cb: &Codebook, name: &str, f: &Facts, cases: Cases) -> Block {
     }
 }
 
-/// The whole year of `desk` (or every desk).
-fn year_scope(year: i32, desk: Option<&str>) -> Result<Scope<'_>> {
-    let (from, to) = limits::year_days(year)?;
-    Ok(Scope { from, to, desk })
-}
-
 /// The facts of a year: per desk with figures (accesses or cases), by code, each with
 /// its cases; and the sum over them with the cases of the scope.
 struct Year {
@@ -127,23 +121,29 @@ struct Year {
 }
 
 fn gather_year(conn: &Connection, cb: &Codebook, year: i32, desk: Option<&str>) -> Result<Year> {
-    let scope = year_scope(year, desk)?;
+    let scope = Scope::year(year, desk)?;
     let (mut per_desk, all) = facts::gather(conn, cb, &scope)?;
-    let mut codes = figures::desks(conn)?;
-    codes.extend(cases::desks(conn)?);
+    let mut per_desk_cases = cases::counts_by_desk(conn, year)?;
+    per_desk_cases.retain(|code, _| desk.is_none_or(|d| d == code));
+    let all_cases = per_desk_cases
+        .values()
+        .fold(Cases::default(), |sum, c| sum.plus(c));
+    // the desks with accesses in the year, and those with cases
+    let mut codes: Vec<String> = per_desk.keys().cloned().collect();
+    codes.extend(per_desk_cases.keys().cloned());
     codes.sort();
     codes.dedup();
     let mut desks = Vec::new();
-    for code in codes.into_iter().filter(|c| desk.is_none_or(|d| d == c)) {
+    for code in codes {
         let f = per_desk.remove(&code).unwrap_or_default();
-        let c = cases::counts(conn, year, Some(&code))?;
+        let c = per_desk_cases.remove(&code).unwrap_or_default();
         if f.total() > 0 || c.total > 0 || c.fast > 0 {
             desks.push((code, f, c));
         }
     }
     Ok(Year {
         desks,
-        total: (all, cases::counts(conn, year, desk)?),
+        total: (all, all_cases),
     })
 }
 
@@ -152,7 +152,7 @@ fn gather_year(conn: &Connection, cb: &Codebook, year: i32, desk: Option<&str>) 
 /// `desks` holds one block per desk with records in the year, by code; `total` covers
 /// the same desks (with `desk`, only that one).
 pub fn yearly(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Report> {
-    let scope = year_scope(year, desk)?;
+    let (from, to) = limits::year_days(year)?;
     let cb = codebook::load(conn)?;
     let y = gather_year(conn, &cb, year, desk)?;
     let desks = y
@@ -162,8 +162,8 @@ pub fn yearly(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Report
         .collect();
     Ok(Report {
         period: Period {
-            from: scope.from.to_string(),
-            to: scope.to.to_string(),
+            from: from.to_string(),
+            to: to.to_string(),
         },
         desks,
         total: block(&cb, "ALL", &y.total.0, y.total.1.clone()),

@@ -16,6 +16,7 @@ use super::facts::{self, Facts};
 use super::{Accesses, Cases};
 use crate::Result;
 use crate::codebook::{self, Codebook, List};
+use crate::register::figures::Scope;
 
 /// The Italian month names, January first.
 pub const MONTHS: [&str; 12] = [
@@ -169,7 +170,7 @@ pub fn build(conn: &Connection, year: i32, desk: Option<&str>) -> Result<Tables>
         .collect();
     // The previous year: only its accesses by group are compared; a year before the
     // first one the register accepts simply has none.
-    let before = match super::year_scope(year - 1, desk) {
+    let before = match Scope::year(year - 1, desk) {
         Ok(scope) => Some(facts::gather(conn, &cb, &scope)?),
         Err(_) => None,
     };
@@ -249,7 +250,7 @@ fn typology(cb: &Codebook, desk: &str, f: &Facts) -> Typology {
             label: "Primi accessi".into(),
             ..share(None, "first_access", f.first_accesses)
         },
-        italians: share(Some(List::Nationality), "IT", f.italians),
+        italians: share(Some(List::Nationality), facts::ITALIAN, f.italians),
         prevalent_age_band: ranked(List::AgeBand, &f.age_band, 1).pop(),
         prevalent_sex: ranked(List::Sex, &f.sex, 1).pop(),
         top_reasons: ranked(List::Reason, &f.reason, 5),

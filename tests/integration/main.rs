@@ -16,6 +16,7 @@ mod package;
 mod receipts;
 mod register;
 mod report;
+mod report_counts;
 mod report_csv;
 mod report_html;
 mod report_xlsx;
