@@ -109,7 +109,7 @@ criterion_group! {
 }
 criterion_group! {
     name = reports;
-    // a pass over 200,000 accesses takes tens of milliseconds: ten samples are enough
+    // building the register takes most of the time; ten samples of the report are enough
     config = Criterion::default().sample_size(10);
     targets = bench_report
 }

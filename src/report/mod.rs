@@ -2,7 +2,7 @@
 //!
 //! Computed over every record in the database, own and imported, that is not deleted.
 //! The report runs no SQL of its own: it composes the accesses' counts
-//! ([`crate::register::figures`]) and the cases' counts ([`crate::cases::counts`]).
+//! ([`crate::register::figures`]) and the cases' counts ([`crate::cases::counts_by_desk`]).
 //! The JSON shape is the contract's (`sportello report --format json`); the later
 //! views, charts and spreadsheets all read this one structure.
 //!
