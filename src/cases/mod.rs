@@ -620,7 +620,10 @@ mod tests {
         let mut store = store();
         let case = opened(&mut store, CaseType::Full, "2024-03-01", None);
         let json = serde_json::to_string(&case.summary(day("2024-03-04"))).unwrap();
-        assert!(!json.contains("Amina") && !json.contains("333"), "{json}");
+        assert!(
+            !json.contains("Amina") && !json.contains("333 1234567"),
+            "{json}"
+        );
         assert!(json.contains(r#""days_open":3"#), "{json}");
     }
 }
