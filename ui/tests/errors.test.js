@@ -80,6 +80,8 @@ test('a closed day names the holiday or closure', () => {
   assert.equal(appointments(closed), 'The desk is closed that day (Pasqua): choose another day.');
   assert.equal(appointments({ ...closed, detail: undefined }),
     'The desk is closed that day: choose another day.', 'no name, no empty brackets');
+  assert.equal(appointments({ ...closed, detail: 'holiday:santo_stefano' }),
+    'The desk is closed that day (St Stephen’s Day): choose another day.', 'a holiday in English');
   setLanguage('it');
 });
 
