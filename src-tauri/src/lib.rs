@@ -7,9 +7,11 @@ mod commands;
 mod error;
 mod instance;
 mod outbox;
+mod paths;
 pub mod print;
 mod purge;
 mod state;
+mod surface;
 mod viewer;
 
 use sportello::{Now, Store};

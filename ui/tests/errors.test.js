@@ -177,6 +177,10 @@ test('a failed report save is told in Italian by code and field, naming the file
     /^Impossibile salvare «\/home\/u\/rapporto-2023\.xlsx»/);
   assert.equal(report({ code: 'invalid', field: 'path', message: 'x' }), dictionaries.it['report.err.path']);
   assert.equal(report({ code: 'invalid', field: 'xlsx', message: 'x' }), dictionaries.it['report.err.xlsx']);
+  assert.match(report({ code: 'invalid', field: 'path', reason: 'wrong_file_type', detail: '.pdf', message: 'x' }),
+    /deve finire con \.pdf/);
+  assert.match(report({ code: 'invalid', field: 'path', reason: 'private_folder', message: 'x' }),
+    /file dell’app/);
   setLanguage('en');
   assert.match(report({ code: 'io', message: 'x' }), /^Cannot save "\/home\/u\/rapporto-2023\.xlsx"/);
   setLanguage('it');

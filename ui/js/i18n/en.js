@@ -479,6 +479,8 @@ export default {
   'appt.refusal.already_marked': 'An appointment already marked attended or no-show cannot be cancelled.',
   'appt.refusal.not_booked': 'Only a booked appointment can be moved: book a new one.',
   'appt.refusal.too_large': 'The file {detail} is over 20 MB: a copy can be at most 20 MB (scan at a lower resolution or split the document).',
+  'appt.refusal.wrong_file_type': 'The file name must end in {detail}: correct it in the save dialog.',
+  'appt.refusal.private_folder': 'That is where the app keeps its own files (the database, the case documents): choose another folder or name.',
   'appt.refusal.not_a_document': 'The file {detail} is not a scan, a photo or a PDF: choose a PDF, JPG, PNG, TIFF, WEBP, HEIC or GIF file.',
   'appt.err.status': 'Not possible in this appointment’s status.',
   'appt.err.noDesk': 'No desk configured: complete the first-run setup first.',

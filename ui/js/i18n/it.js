@@ -483,6 +483,8 @@ export default {
   'appt.refusal.already_marked': 'Un appuntamento già segnato presente o assente non si può annullare.',
   'appt.refusal.not_booked': 'Si sposta solo un appuntamento prenotato: prenotane uno nuovo.',
   'appt.refusal.too_large': 'Il file {detail} supera i 20 MB: una copia può essere al massimo di 20 MB (scansiona a risoluzione più bassa o dividi il documento).',
+  'appt.refusal.wrong_file_type': 'Il nome del file deve finire con {detail}: correggilo nella finestra di salvataggio.',
+  'appt.refusal.private_folder': 'Lì ci sono i file dell’app (il database, i documenti dei casi): scegli un’altra cartella o un altro nome.',
   'appt.refusal.not_a_document': 'Il file {detail} non è una scansione, una foto o un PDF: scegli un file PDF, JPG, PNG, TIFF, WEBP, HEIC o GIF.',
   'appt.err.status': 'Operazione non possibile per lo stato di questo appuntamento.',
   'appt.err.noDesk': 'Nessuno sportello configurato: completa prima la configurazione iniziale.',
