@@ -13,6 +13,7 @@
 
 pub mod accesses;
 pub mod figures;
+pub mod profiles;
 pub mod stored;
 
 use chrono::{Days, NaiveDate};
@@ -196,12 +197,16 @@ pub struct Day {
     /// The desk's most frequent nationalities in the year up to this day: refreshed
     /// with every save, so the type-ahead learns as the day goes on.
     pub frequent_nationalities: Vec<String>,
+    /// The frequent profiles offered beside the form (`Ctrl+1`...`Ctrl+9`), as of this
+    /// day: refreshed with every save too.
+    pub profiles: Vec<profiles::Profile>,
 }
 
 /// The own desk's register for `date`.
 pub fn day(conn: &Connection, date: NaiveDate) -> Result<Day> {
     let desk = desk::own_code(conn)?;
     Ok(Day {
+        profiles: profiles::offered(conn, &codebook::load(conn)?, &desk, date)?,
         accesses: accesses::list_for_day(conn, &desk, date)?,
         counts: day_counts(conn, &desk, date)?,
         frequent_nationalities: frequent_nationalities(

@@ -236,7 +236,7 @@ pub async fn page_state(client: &Client) -> String {
                      message: (document.getElementById('message') || {}).textContent,
                      appointments: (document.getElementById('appt-status') || {}).textContent,
                      errors: window.__sportelloErrors,
-                     text: document.body.innerText.slice(0, 2000)}",
+                     text: document.body.innerText.slice(0, 2000), active: document.activeElement ? document.activeElement.outerHTML.slice(0, 300) : null}",
             vec![],
         )
         .await
