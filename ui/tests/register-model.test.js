@@ -49,7 +49,8 @@ test('dates: not in the future, not before the earliest year, a real day', () =>
 
 test('a key choice moves on in tab order; the last choice goes to save, never to the quantity', () => {
   assert.equal(nextField('nationality'), 'sex');
-  assert.equal(nextField('reasons'), 'permit');
+  assert.equal(nextField('referred_by'), 'permit', 'the person first (permit), then the request');
+  assert.equal(nextField('permit'), 'reasons');
   assert.equal(nextField('mediation'), 'save');
   assert.equal(ORDER.at(-1), 'count');
 });

@@ -125,7 +125,7 @@ export default {
 
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close (Esc)',
-  'help.fields': 'In the choice fields press the key shown next to an option (1-9, 0, then a-z): a single choice moves on to the next field by itself; in multiple choices the key adds or removes the option and Tab moves on. Arrows move between options, Space selects.',
+  'help.fields': 'In the choice fields press the key shown next to an option (1-9, 0, then a-z): a single choice moves on to the next field by itself; in multiple choices the key adds or removes the option and Tab moves on. “Actions” starts from the desk\'s usual action: the first key there replaces it, the next ones add or remove. Arrows move between options, Space selects.',
   'help.nationality': 'Nationality: type the start of the name (the desk\'s frequent ones come first) and press Enter or Tab, or press 1-9 for a numbered entry.',
   'help.key.enter': 'Enter',
   'help.key.tab': 'Tab, Shift+Tab',
@@ -141,7 +141,7 @@ export default {
   'help.k.list': 'Go to the day\'s list',
   'help.k.esc': 'Closes a window, cancels a correction',
   'help.k.help': 'This help',
-  'help.typical': 'A typical access (in person, frequent nationality, one reason, one action) takes about 10 keys: 1 (nationality) 1 (sex) 3 (age) n (first access) 1 (referred by) 1 Tab (reason) 2 (permit) 1 (action) Enter.',
+  'help.typical': 'A typical access (in person, frequent nationality, one reason, the usual action) takes 8 keys: 1 (nationality) 1 (sex) 3 (age) n (first access) 1 (referred by) 2 (permit) 1 (reason) Enter. With a frequent profile, Ctrl+number and Enter are enough.',
   'help.k.case': 'Open the accompaniment of the access just saved (if it has one)',
 
   'err.required': 'Required.',

@@ -129,7 +129,7 @@ export default {
 
   'help.title': 'Scorciatoie da tastiera',
   'help.close': 'Chiudi (Esc)',
-  'help.fields': 'Nei campi a scelta premi il tasto indicato accanto alla voce (1-9, 0, poi a-z): la scelta singola passa da sola al campo successivo; nelle scelte multiple il tasto mette o toglie la voce, Tab va avanti. Le frecce muovono tra le voci, Spazio seleziona.',
+  'help.fields': 'Nei campi a scelta premi il tasto indicato accanto alla voce (1-9, 0, poi a-z): la scelta singola passa da sola al campo successivo; nelle scelte multiple il tasto mette o toglie la voce, Tab va avanti. «Attivato» parte dall\'azione abituale dello sportello: il primo tasto lì la sostituisce, i successivi aggiungono o tolgono. Le frecce muovono tra le voci, Spazio seleziona.',
   'help.nationality': 'Nazionalità: scrivi l\'inizio del nome (le più frequenti dello sportello vengono prima) e premi Invio o Tab, oppure premi 1-9 per la voce numerata.',
   'help.key.enter': 'Invio',
   'help.key.tab': 'Tab, Maiusc+Tab',
@@ -145,7 +145,7 @@ export default {
   'help.k.list': 'Vai all\'elenco del giorno',
   'help.k.esc': 'Chiude una finestra, annulla la correzione',
   'help.k.help': 'Questo aiuto',
-  'help.typical': 'Un accesso tipico (di persona, nazionalità frequente, una causale, un\'azione) richiede circa 10 tasti: 1 (nazionalità) 1 (sesso) 3 (età) n (primo accesso) 1 (inviante) 1 Tab (causale) 2 (titolo) 1 (attivato) Invio.',
+  'help.typical': 'Un accesso tipico (di persona, nazionalità frequente, una causale, l\'azione abituale) richiede 8 tasti: 1 (nazionalità) 1 (sesso) 3 (età) n (primo accesso) 1 (inviante) 2 (titolo) 1 (causale) Invio. Con un profilo frequente bastano Ctrl+numero e Invio.',
   'help.k.case': 'Apri l\'accompagnamento dell\'accesso appena salvato (se ne ha uno)',
 
   'err.required': 'Campo obbligatorio.',

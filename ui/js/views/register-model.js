@@ -9,12 +9,12 @@ import { EARLIEST_DATE } from '../limits.js';
 
 /** Tab order of the form; a single choice made with its key moves to the next one. */
 export const ORDER = ['date', 'hour', 'channel', 'nationality', 'sex', 'age_band', 'first_access',
-  'referred_by', 'reasons', 'permit', 'actions', 'accompaniment', 'mediation', 'count'];
+  'referred_by', 'permit', 'reasons', 'actions', 'accompaniment', 'mediation', 'count'];
 /** The codebook list behind each choice of the form. */
 export const LISTS = { channel: 'channel', sex: 'sex', age_band: 'age_band', referred_by: 'referred_by',
   reasons: 'reason', permit: 'permit', actions: 'action' };
 /** The choices read from the codebook, in the order they are validated. */
-export const CHOICES = ['channel', 'sex', 'age_band', 'referred_by', 'reasons', 'permit', 'actions'];
+export const CHOICES = ['channel', 'sex', 'age_band', 'referred_by', 'permit', 'reasons', 'actions'];
 /** The choices that take several codes. */
 export const MULTIPLE = new Set(['reasons', 'actions']);
 /** Yes / no questions, sent to the core as booleans. */

@@ -49,8 +49,8 @@ function formMarkup(active) {
       ${choiceMarkup({ field: 'first_access', legend: t('reg.first_access'), options: yesNo })}
     </div>
     ${choice('referred_by', false, true)}
-    ${choice('reasons', true, true)}
     ${choice('permit', false, true)}
+    ${choice('reasons', true, true)}
     ${choice('actions', true, true)}
     <div class="row">
       ${choiceMarkup({ field: 'accompaniment', legend: t('reg.accompaniment'), options: yesNo })}
@@ -235,9 +235,12 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   }
 
   function resetForm({ keepWhen = true } = {}) {
-    for (const field of ['sex', 'age_band', 'first_access', 'referred_by', 'reasons', 'permit', 'actions']) {
+    for (const field of ['sex', 'age_band', 'first_access', 'referred_by', 'permit', 'reasons']) {
       setChoice(group(field), MULTIPLE.has(field) ? [] : '');
     }
+    // The desk's usual action, as a default the first key there replaces: a typical
+    // access ends with its reason and Enter.
+    setChoice(group('actions'), ctx.usual_action ? [ctx.usual_action] : [], { pristine: true });
     setChoice(group('accompaniment'), 'no');
     setChoice(group('mediation'), 'no');
     state.combo.value = '';

@@ -1,6 +1,6 @@
 //! The register in the real app window, driven over WebDriver (tauri-driver and
 //! WebKitWebDriver): first-run setup, three accesses typed with the keyboard alone
-//! (one of them counted: at most 12 keys), a correction, a deletion, a batch of five,
+//! (one of them counted: at most 8 keys), a correction, a deletion, a batch of five,
 //! the frequent profile they make recorded with two keys (counted), hidden and
 //! restored; then the database is checked through the core.
 //!
@@ -75,16 +75,17 @@ async fn scenario(client: &Client) -> TestResult<(usize, usize, std::path::PathB
     wait_ready_for_next(client).await?;
 
     // Access 1, keyboard alone, nationality typed: in person (the usual channel),
-    // Marocco, male, 30-39, not a first access, own initiative, permit renewal,
-    // permit being renewed, information.
+    // Marocco, male, 30-39, not a first access, own initiative, permit being renewed,
+    // permit renewal, and the usual action (information) left as it is.
     kb.type_text("maro").await?;
     kb.press(&[&Key::Enter]).await?;
-    kb.press(&["1", "3", "n", "1", "1", &Key::Tab, "2", "1", &Key::Enter])
+    kb.press(&["1", "3", "n", "1", "2", "1", &Key::Enter])
         .await?;
     wait_rows(client, 1).await?;
     wait_ready_for_next(client).await?;
 
-    // Access 2, counted: a frequent nationality is key 1 on the numbered list.
+    // Access 2, counted: a frequent nationality is key 1 on the numbered list, and the
+    // action is the desk's usual one (information), already there.
     let before = kb.pressed;
     kb.press(&[
         "1",         // nationality: Marocco, now this desk's most frequent
@@ -92,10 +93,8 @@ async fn scenario(client: &Client) -> TestResult<(usize, usize, std::path::PathB
         "2",         // age band: 18-29
         "s",         // first access: yes
         "1",         // referred by: own initiative
-        "6",         // reason: work
-        &Key::Tab,   // on to the permit
         "3",         // permit: employment
-        "1",         // action: information
+        "6",         // reason: work
         &Key::Enter, // save
     ])
     .await?;
@@ -115,7 +114,8 @@ async fn scenario(client: &Client) -> TestResult<(usize, usize, std::path::PathB
     kb.press(&["2"]).await?;
     kb.type_text("alb").await?;
     kb.press(&[&Key::Enter]).await?;
-    kb.press(&["1", "4", "s", "3", "5", &Key::Tab, "6", "3", &Key::Enter])
+    // The first key in the actions replaces the usual one: a booking, not information.
+    kb.press(&["1", "4", "s", "3", "6", "5", &Key::Tab, "3", &Key::Enter])
         .await?;
     wait_rows(client, 3).await?;
     wait_ready_for_next(client).await?;
@@ -185,9 +185,9 @@ async fn scenario(client: &Client) -> TestResult<(usize, usize, std::path::PathB
         .await?
         .click()
         .await?;
-    kb.press(&["1", "3", "3", "n", "1", "1", &Key::Tab, "2", "1"])
-        .await?;
+    kb.press(&["1", "3", "3", "n", "1", "2", "1"]).await?;
     kb.press(&[
+        &Key::Tab,
         &Key::Tab,
         &Key::Tab,
         &Key::Tab,
@@ -321,8 +321,8 @@ async fn register_from_first_run_to_export_status() {
         .await
         .expect("the register scenario");
     assert!(
-        typical_keys <= 12,
-        "a typical access took {typical_keys} keys, more than 12"
+        typical_keys <= 8,
+        "a typical access took {typical_keys} keys, more than 8"
     );
     assert_eq!(
         profile_keys, 2,
@@ -371,6 +371,28 @@ async fn register_from_first_run_to_export_status() {
         ),
         1,
         "access 3 was recorded as typed"
+    );
+    let actions_of_3 = |extra: &str| {
+        one(&format!(
+            "SELECT COUNT(*) FROM accesses a JOIN access_actions x ON x.access_id = a.id
+             WHERE a.deleted = 0 AND a.nationality = 'AL' AND a.first_access = 1{extra}"
+        ))
+    };
+    assert_eq!(
+        (
+            actions_of_3(""),
+            actions_of_3(" AND x.code = 'appuntamento'")
+        ),
+        (1, 1),
+        "the first key in the actions replaced the usual one"
+    );
+    assert_eq!(
+        one(
+            "SELECT COUNT(*) FROM accesses a JOIN access_actions x ON x.access_id = a.id
+             WHERE a.deleted = 0 AND a.nationality = 'MA' AND x.code = 'informazione'"
+        ),
+        1,
+        "access 2 kept the usual action"
     );
     assert_eq!(
         one(
