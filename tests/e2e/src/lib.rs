@@ -318,6 +318,62 @@ pub async fn screenshot(client: &Client, name: &str) -> TestResult<PathBuf> {
     Ok(path)
 }
 
+/// axe-core's script, installed by `make e2e` from tests/e2e/axe (npm, tests only).
+fn axe_source() -> TestResult<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("axe/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "{}: {e}; install it with `npm ci --prefix tests/e2e/axe` (make e2e does)",
+            path.display()
+        )
+        .into()
+    })
+}
+
+/// What axe-core found on a page: the rules it checked and passed, and its violations
+/// (`{id, impact, help, nodes}` with up to five offending elements' selectors each).
+#[derive(Debug)]
+pub struct AxeResult {
+    pub passes: usize,
+    pub violations: Vec<Value>,
+}
+
+impl AxeResult {
+    /// The violations of impact "serious" or "critical".
+    pub fn serious(&self) -> Vec<&Value> {
+        self.violations
+            .iter()
+            .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
+            .collect()
+    }
+}
+
+/// Runs axe-core over the whole page as it stands. The script is injected over
+/// WebDriver, which the page's CSP does not govern; the app's own pages never load it.
+pub async fn axe(client: &Client) -> TestResult<AxeResult> {
+    let loaded = client
+        .execute("return typeof window.axe === 'object';", vec![])
+        .await?;
+    if loaded != json!(true) {
+        let source = axe_source()?;
+        client
+            .execute(&format!("{source}\n;return true;"), vec![])
+            .await?;
+    }
+    let found = run_async(
+        client,
+        "const r = await window.axe.run(document);
+         return { passes: r.passes.length, violations: r.violations
+           .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+             nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })) };",
+    )
+    .await?;
+    Ok(AxeResult {
+        passes: found["passes"].as_u64().unwrap_or(0) as usize,
+        violations: found["violations"].as_array().cloned().unwrap_or_default(),
+    })
+}
+
 /// Alt plus `key`, as one chord.
 pub fn alt(key: &str) -> String {
     use fantoccini::key::Key;

@@ -1,0 +1,175 @@
+//! Accessibility checked by a real engine: axe-core (the npm package, used by the tests
+//! only) runs in the real window on the first-run screen and on every view of the 2023
+//! demo (register, exchange, appointments, cases, report), in Italian and in English, at
+//! 100% and at 200% zoom. No violation of impact "serious" or "critical" may remain.
+//! Each state is also saved as a screenshot (`target/e2e/a11y-<view>-<lang>-<zoom>.png`),
+//! to be looked at.
+
+use sportello_e2e::{
+    Keyboard, TestResult, alt, axe, no_page_errors, run_async, screenshot, wait_until, with_app,
+};
+
+/// Every view, and what shows once its data has loaded.
+const VIEWS: [(&str, &str); 5] = [
+    ("register", "#day-title"),
+    ("sync", "#sync-desks-title"),
+    ("appuntamenti", "#agenda-title"),
+    ("casi", "#case-counts .counts"),
+    ("rapporto", "#report-accesses"),
+];
+
+/// A violation found, where.
+struct Found {
+    at: String,
+    what: serde_json::Value,
+}
+
+/// What the pass found: screens checked, rules passed in all, the serious or critical
+/// violations, and the lesser ones (reported, not failing).
+#[derive(Default)]
+struct Pass {
+    screens: usize,
+    passes: usize,
+    serious: Vec<Found>,
+    lesser: Vec<Found>,
+}
+
+async fn check(client: &fantoccini::Client, at: &str, pass: &mut Pass) -> TestResult {
+    screenshot(client, &format!("a11y-{at}")).await?;
+    let result = axe(client).await?;
+    assert!(
+        result.passes > 10,
+        "{at}: axe checked almost nothing ({})",
+        result.passes
+    );
+    pass.screens += 1;
+    pass.passes += result.passes;
+    for what in &result.violations {
+        let found = Found {
+            at: at.to_string(),
+            what: what.clone(),
+        };
+        if result.serious().contains(&what) {
+            pass.serious.push(found);
+        } else {
+            pass.lesser.push(found);
+        }
+    }
+    Ok(())
+}
+
+async fn show(client: &fantoccini::Client, view: &str, ready: &str) -> TestResult {
+    client
+        .execute(
+            &format!("document.querySelector('nav button[data-view={view}]').click();"),
+            vec![],
+        )
+        .await?;
+    wait_until(
+        client,
+        &format!("the {view} view"),
+        &format!(
+            "return location.hash === '#{view}' && Boolean(document.querySelector('{ready}'))"
+        ),
+    )
+    .await
+}
+
+async fn scenario(client: fantoccini::Client) -> TestResult<Pass> {
+    let client = &client;
+    let mut pass = Pass::default();
+
+    wait_until(
+        client,
+        "the first-run screen",
+        "return document.body.innerText.includes('Prova con dati dimostrativi')",
+    )
+    .await?;
+    check(client, "first-run-it-100", &mut pass).await?;
+
+    let mut kb = Keyboard::new(client);
+    kb.press(&[&alt("d")]).await?;
+    wait_until(
+        client,
+        "the demo's register",
+        "return Boolean(document.getElementById('demo-banner'))
+            && Boolean(document.getElementById('day-title'))",
+    )
+    .await?;
+
+    for lang in ["it", "en"] {
+        if lang == "en" {
+            run_async(
+                client,
+                "await window.__TAURI__.core.invoke('set_language', { language: 'en' });",
+            )
+            .await?;
+            client
+                .execute("location.hash = ''; location.reload();", vec![])
+                .await?;
+            wait_until(
+                client,
+                "the register in English",
+                "return document.documentElement.lang === 'en'
+                    && Boolean(document.getElementById('day-title'))
+                    && /Accesses/.test(document.getElementById('day-title').textContent)",
+            )
+            .await?;
+        }
+        for zoom in [1, 2] {
+            run_async(
+                client,
+                &format!(
+                    "await window.__TAURI__.webview.getCurrentWebview().setZoom({zoom});
+                     await new Promise((r) => setTimeout(r, 200));"
+                ),
+            )
+            .await?;
+            for (view, ready) in VIEWS {
+                show(client, view, ready).await?;
+                check(client, &format!("{view}-{lang}-{}", zoom * 100), &mut pass).await?;
+            }
+        }
+    }
+    run_async(
+        client,
+        "await window.__TAURI__.webview.getCurrentWebview().setZoom(1);",
+    )
+    .await?;
+    no_page_errors(client).await?;
+    Ok(pass)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "drives the real window: needs a display, tauri-driver and WebKitWebDriver (make e2e)"]
+async fn every_view_passes_axe_in_both_languages_at_100_and_200_percent() {
+    let home = tempfile::tempdir().expect("a temporary folder");
+    let db = home.path().join("e2e.db");
+    let pass = with_app(&db, home.path(), scenario)
+        .await
+        .expect("the accessibility scenario");
+    let lines = |found: &[Found]| -> String {
+        found
+            .iter()
+            .map(|f| format!("{}: {}", f.at, f.what))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    if !pass.lesser.is_empty() {
+        println!("axe-core, moderate or minor:\n{}", lines(&pass.lesser));
+    }
+    assert!(
+        pass.serious.is_empty(),
+        "axe-core found {} serious or critical violations:\n{}",
+        pass.serious.len(),
+        lines(&pass.serious)
+    );
+    assert_eq!(
+        pass.screens, 21,
+        "the first run and 5 views x 2 languages x 2 zooms"
+    );
+    println!(
+        "axe-core: {} screens, {} rule checks passed, no serious or critical violation",
+        pass.screens, pass.passes
+    );
+}
