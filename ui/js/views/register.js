@@ -87,7 +87,7 @@ function pageMarkup(ctx, active) {
     </header>
     <div class="register">
       <section class="entry" aria-labelledby="entry-title">
-        <h2 id="entry-title">${t('reg.title')}</h2>
+        <h2 id="entry-title" class="visually-hidden">${t('reg.title')}</h2>
         ${formMarkup(active)}
       </section>
       <div class="side">

@@ -93,6 +93,26 @@ async fn fits_sideways(client: &fantoccini::Client, at: &str) -> TestResult {
     Ok(())
 }
 
+/// The register on a 1366x768 screen: where the form's last row (the Save button) and
+/// the status line are, and the window's inner size.
+async fn form_fits(client: &fantoccini::Client) -> TestResult<serde_json::Value> {
+    client.set_window_size(1366, 768).await?;
+    run_async(client, "await new Promise((r) => setTimeout(r, 300));").await?;
+    let fit = client
+        .execute(
+            "const save = document.getElementById('save').getBoundingClientRect();
+             const status = document.querySelector('.status').getBoundingClientRect();
+             const list = document.getElementById('day').getBoundingClientRect();
+             return { save_bottom: save.bottom, status_top: status.top, list_left: list.left,
+                      save_right: save.right, width: innerWidth, height: innerHeight };",
+            vec![],
+        )
+        .await?;
+    screenshot(client, "register-1366x768").await?;
+    client.set_window_size(1280, 720).await?;
+    Ok(fit)
+}
+
 async fn scenario(client: fantoccini::Client) -> TestResult<Pass> {
     let client = &client;
     let mut pass = Pass::default();
@@ -114,6 +134,9 @@ async fn scenario(client: fantoccini::Client) -> TestResult<Pass> {
             && Boolean(document.getElementById('day-title'))",
     )
     .await?;
+
+    let fit = form_fits(client).await?;
+    println!("register at 1366x768: {fit}");
 
     for lang in ["it", "en"] {
         if lang == "en" {
