@@ -173,7 +173,11 @@ impl<'a> Keyboard<'a> {
                         attempts += 1;
                         tokio::time::sleep(Duration::from_millis(50)).await;
                     }
-                    other => break other?,
+                    Err(e) => {
+                        let state = page_state(self.client).await;
+                        return Err(format!("key {key:?} not sent ({e}); {state}").into());
+                    }
+                    Ok(_) => break,
                 }
             }
             self.pressed += 1;
