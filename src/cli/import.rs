@@ -48,7 +48,7 @@ fn ranges(r: &[(i64, i64)]) -> String {
         .join(", ")
 }
 
-fn print_sequences(seqs: &[DeskSequences]) {
+pub(super) fn print_sequences(seqs: &[DeskSequences]) {
     for d in seqs {
         let missing = if d.missing.is_empty() {
             "none".to_string()
@@ -85,10 +85,14 @@ fn print_sequences(seqs: &[DeskSequences]) {
     }
 }
 
-fn print_report(r: &FileReport, dry_run: bool) {
+pub(super) fn print_report(r: &FileReport, dry_run: bool) {
     let lock = if r.encrypted { ", encrypted" } else { "" };
+    let new_desk = match (&r.desk, r.new_desk) {
+        (Some(d), true) => format!(", new desk {d}"),
+        _ => String::new(),
+    };
     let origin = match (&r.desk, r.sequence) {
-        (Some(d), Some(s)) => format!(" ({d} no. {s}{lock})"),
+        (Some(d), Some(s)) => format!(" ({d} no. {s}{lock}{new_desk})"),
         _ => String::new(),
     };
     match r.outcome {
@@ -150,11 +154,15 @@ pub fn run(store: &mut Store, args: Args) -> Result<ExitCode, Error> {
         None => Decryption::of_database(store.conn())?,
     };
     let plan = report::closing::plan_import_with(store.conn_mut(), &files, &keys)?;
-    let reports = if dry_run {
+    let mut reports = if dry_run {
         plan.reports()
     } else {
         import::apply_decrypting(store.conn_mut(), &plan, &reopen_years, now.utc(), &keys)?
     };
+    // a desk met for the first time is registered, and its line says so
+    for (r, planned) in reports.iter_mut().zip(&plan.files) {
+        r.new_desk = planned.report.new_desk && r.outcome == Outcome::Imported;
+    }
     if reports.is_empty() {
         return Err(Error::invalid(
             "FILE",
