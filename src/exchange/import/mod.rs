@@ -162,6 +162,8 @@ pub enum RejectionKind {
     /// The inbox: a file of a desk never seen here, whose registration the coordinator
     /// has not confirmed: nothing stored, nothing logged; offered again.
     NewDesk,
+    /// Receipts (version 2): a `recipient` that is not a public age key.
+    BadRecipient,
 }
 
 impl RejectionKind {
