@@ -154,15 +154,11 @@ pub fn run(store: &mut Store, args: Args) -> Result<ExitCode, Error> {
         None => Decryption::of_database(store.conn())?,
     };
     let plan = report::closing::plan_import_with(store.conn_mut(), &files, &keys)?;
-    let mut reports = if dry_run {
+    let reports = if dry_run {
         plan.reports()
     } else {
         import::apply_decrypting(store.conn_mut(), &plan, &reopen_years, now.utc(), &keys)?
     };
-    // a desk met for the first time is registered, and its line says so
-    for (r, planned) in reports.iter_mut().zip(&plan.files) {
-        r.new_desk = planned.report.new_desk && r.outcome == Outcome::Imported;
-    }
     if reports.is_empty() {
         return Err(Error::invalid(
             "FILE",

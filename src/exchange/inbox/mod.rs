@@ -300,11 +300,8 @@ pub fn confirm(
         Ok(paths) => (paths, None),
         Err(e) => (vec![], Some(e.to_string())),
     };
-    // the reports back in the plan's order, a registered desk named
-    let mut applied = applied.into_iter().zip(&to_apply.files).map(|(mut r, p)| {
-        r.new_desk = p.report.new_desk && r.outcome == Outcome::Imported;
-        r
-    });
+    // the reports back in the plan's order
+    let mut applied = applied.into_iter();
     let mut reports = Vec::with_capacity(chosen.len());
     let mut held = held.into_iter().peekable();
     for index in 0..chosen.len() {

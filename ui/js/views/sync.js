@@ -96,12 +96,12 @@ export function mount(root) {
     const rows = reports.map((r) => {
       const details = fileDetails(r);
       return h('tr', { class: `outcome-${r.outcome}` },
-        // the file is named in the first column
-        h('td', { class: 'file' }, fileLabel(r)),
+        // the file is named in the first column, a desk never seen before under it
+        h('td', { class: 'file' }, fileLabel(r),
+          r.new_desk ? h('div', { class: 'warning new-desk' }, t('inbox.newDeskNote', { desk: r.desk })) : ''),
         h('td', { class: 'outcome' }, outcomeText(r, done)),
         h('td', {}, h('span', {}, details.text),
           ...details.conflicts.map((c) => h('div', { class: 'warning' }, c)),
-          r.new_desk ? h('div', { class: 'warning new-desk' }, t('inbox.newDeskNote', { desk: r.desk })) : '',
           ...closedYears(r, done)));
     });
     return h('table', { class: 'sync-table' },
