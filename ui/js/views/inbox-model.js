@@ -28,7 +28,10 @@ export function summaryLines(scan) {
       : t(count === 1 ? 'inbox.newOne' : 'inbox.newMany', { count: formatNumber(count) }),
     warning: false,
   });
-  if (scan.known > 0) lines.push({ text: t('inbox.known', { count: formatNumber(scan.known) }), warning: false });
+  if (scan.known > 0) {
+    const key = scan.known === 1 ? 'inbox.knownOne' : 'inbox.known';
+    lines.push({ text: t(key, { count: formatNumber(scan.known) }), warning: false });
+  }
   return lines;
 }
 

@@ -68,6 +68,6 @@ export function readLines(read) {
     // the coordinator's public key: set, or replaced by a newer receipt's
     if (!r.taken.recipient) return { text, error: false };
     const key = t(r.taken.recipient_replaced ? 'receipts.keyReplaced' : 'receipts.keySet', { key: r.taken.recipient });
-    return { text: `${text} ${key}`, error: false };
+    return { text: `${text} ${key}`, error: false, key: true };
   });
 }
