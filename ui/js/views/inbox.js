@@ -37,8 +37,11 @@ export function mount(root, { onResult = () => {} } = {}) {
   function row(r) {
     const details = fileDetails(r);
     const decision = fileDecision(r);
-    const button = h('button', { type: 'button', class: decision.kind === 'import' ? '' : 'warning-button' },
-      decision.label);
+    // the button names its file for a screen reader: every row has one
+    const button = h('button', {
+      type: 'button', class: decision.kind === 'import' ? '' : 'warning-button',
+      'aria-label': `${decision.label}: ${fileLabel(r)}`,
+    }, decision.label);
     button.addEventListener('click', () => confirm(confirmationFor(r)));
     const desk = r.new_desk ? h('strong', { class: 'new-desk' }, t('inbox.newDesk', { desk: r.desk })) : '';
     return h('tr', { class: `outcome-${r.outcome}`, 'data-file': r.path },

@@ -109,6 +109,9 @@ async fn desk_exports(client: Client) -> TestResult {
 /// Alt+I.
 async fn coordinator_confirms(client: Client, db: PathBuf) -> TestResult {
     let client = &client;
+    // a laptop's screen (1366x768), as the coordinator's computer has; a window
+    // manager-less display may refuse: the default size is then kept
+    let _ = client.set_window_size(1366, 768).await;
     wait_text(client, "Accessi del").await?;
     open_view(client, "sync").await?;
     wait_text(client, "In arrivo dagli sportelli").await?;
