@@ -26,6 +26,14 @@ fn check(data: &[u8]) {
     for c in &receipt.codes {
         assert!(codes.insert((c.list.clone(), c.code.clone())), "codes unique per list");
     }
+    let mut services = HashSet::new();
+    for s in &receipt.services {
+        assert!(services.insert(s.code.clone()), "services unique");
+    }
+    // version 1 carries neither the key nor the services
+    if receipt.header.format_version == 1 {
+        assert!(receipt.header.recipient.is_none() && receipt.services.is_empty());
+    }
     let again = parse(&encode(&receipt)).expect("a receipt written back reads again");
     assert_eq!(
         Receipt { file_sha256: String::new(), ..again },

@@ -5,6 +5,7 @@
 
 mod commands;
 mod error;
+mod inbox;
 mod instance;
 mod outbox;
 mod paths;
@@ -56,6 +57,7 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(outbox::Courier::default())
+        .manage(inbox::Watch::default())
         .on_window_event(outbox::on_window_event)
         .setup(move |app| {
             let now = Now::read();
@@ -73,6 +75,8 @@ pub fn run() {
             app.manage(AppState::new(store));
             // What waits in the outbox goes now, and every few minutes after.
             outbox::start_background(app.handle());
+            // The coordinator's inbox is looked at now, and every few minutes after.
+            inbox::start_background(app.handle());
             purge::every_day(app.handle().clone());
             Ok(())
         })
@@ -132,6 +136,10 @@ pub fn run() {
             commands::receipts::redeliver_export,
             commands::receipts::get_receipts_folder,
             commands::receipts::set_receipts_folder,
+            inbox::get_inbox,
+            inbox::get_inbox_folders,
+            inbox::set_inbox_folders,
+            inbox::confirm_inbox,
             outbox::close_window,
             outbox::keep_window_open,
             commands::cases::cases_overview,

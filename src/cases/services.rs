@@ -129,6 +129,45 @@ pub fn set_kind_active(
     Ok(())
 }
 
+/// Takes the coordinator's entry `kind` (from its receipt, inside the caller's
+/// transaction): a service this desk lacks is added at the end of the list (retired at
+/// once when the coordinator's is); one it has gets the coordinator's labels and
+/// active flag. A service is never deleted, so every case that names one keeps it (a
+/// retired service stays readable, only no longer offered). Whether anything changed.
+pub fn adopt(conn: &Connection, kind: &ServiceKind) -> Result<bool> {
+    let current: Option<(String, String, bool)> = conn
+        .query_row(
+            "SELECT label_it, label_en, active FROM case_service_kinds WHERE code = ?1",
+            [&kind.code],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    match current {
+        None => {
+            conn.execute(
+                "INSERT INTO case_service_kinds (code, label_it, label_en, active, sort_order)
+                 VALUES (?1, ?2, ?3, ?4,
+                         (SELECT COALESCE(MAX(sort_order), 0) + 10 FROM case_service_kinds))",
+                params![kind.code, kind.label, kind.label_en, kind.active],
+            )?;
+            Ok(true)
+        }
+        Some((label, label_en, active))
+            if label == kind.label && label_en == kind.label_en && active == kind.active =>
+        {
+            Ok(false)
+        }
+        Some(_) => {
+            conn.execute(
+                "UPDATE case_service_kinds SET label_it = ?2, label_en = ?3, active = ?4
+                 WHERE code = ?1",
+                params![kind.code, kind.label, kind.label_en, kind.active],
+            )?;
+            Ok(true)
+        }
+    }
+}
+
 /// The services involved in a case, by the day they were involved.
 pub fn involved(conn: &Connection, case_id: &str) -> Result<Vec<Involved>> {
     let mut stmt = conn.prepare_cached(

@@ -48,7 +48,7 @@ fn ranges(r: &[(i64, i64)]) -> String {
         .join(", ")
 }
 
-fn print_sequences(seqs: &[DeskSequences]) {
+pub(super) fn print_sequences(seqs: &[DeskSequences]) {
     for d in seqs {
         let missing = if d.missing.is_empty() {
             "none".to_string()
@@ -85,10 +85,14 @@ fn print_sequences(seqs: &[DeskSequences]) {
     }
 }
 
-fn print_report(r: &FileReport, dry_run: bool) {
+pub(super) fn print_report(r: &FileReport, dry_run: bool) {
     let lock = if r.encrypted { ", encrypted" } else { "" };
+    let new_desk = match (&r.desk, r.new_desk) {
+        (Some(d), true) => format!(", new desk {d}"),
+        _ => String::new(),
+    };
     let origin = match (&r.desk, r.sequence) {
-        (Some(d), Some(s)) => format!(" ({d} no. {s}{lock})"),
+        (Some(d), Some(s)) => format!(" ({d} no. {s}{lock}{new_desk})"),
         _ => String::new(),
     };
     match r.outcome {

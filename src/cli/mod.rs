@@ -19,6 +19,7 @@ mod demo;
 mod desk;
 mod export;
 mod import;
+mod inbox;
 mod keys;
 mod receipts;
 mod report;
@@ -49,6 +50,11 @@ enum Command {
     /// Import desk export files (each on its own, all or nothing). Exit status 1 when
     /// any file was rejected.
     Import(import::Args),
+    /// (Coordinator) The inbox folders the desks deliver to: plan the files not seen
+    /// before and import them (`--dry-run`: only show the plan). A file of a desk never
+    /// seen here waits until `--accept-new-desk CODE`. Exit status 0, 1 when a file was
+    /// rejected, 3 when files wait for a confirmation.
+    Inbox(inbox::Args),
     /// Export what changed into the outbox, deliver what waits to the destination
     /// folder, read the coordinator's receipts; one line per action. Exit status 0 when
     /// nothing waits in the outbox at the end, 3 when files stay there.
@@ -182,6 +188,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Export(args) => export::run(&mut store, args)?,
         Command::Import(args) => return import::run(&mut store, args),
         Command::Sync(args) => return sync::run(&mut store, args),
+        Command::Inbox(args) => return inbox::run(&mut store, args),
         Command::Keys { action } => keys::run(&mut store, action)?,
         Command::Receipts { action } => return receipts::run(&mut store, action),
         Command::Imports { format } => import::imports(&store, matches!(format, Format::Json))?,

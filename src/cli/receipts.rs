@@ -102,13 +102,23 @@ fn changes(t: &Taken) -> String {
         ("restored", &t.codes_restored),
         ("relabelled", &t.codes_relabelled),
         ("appointment kinds updated", &t.kinds_changed),
+        ("case services updated", &t.services_changed),
     ] {
         if !list.is_empty() {
             parts.push(format!("{what} {}", list.join(", ")));
         }
     }
+    match (&t.recipient, &t.recipient_replaced) {
+        (Some(key), Some(old)) => parts.push(format!(
+            "the coordinator's public key changed to {key} (was {old}): exports are encrypted to it"
+        )),
+        (Some(key), None) => parts.push(format!(
+            "the coordinator's public key set to {key}: exports are encrypted to it"
+        )),
+        _ => {}
+    }
     if parts.is_empty() {
-        "the codebook and the appointment kinds were up to date".into()
+        "the codebook, the appointment kinds and the case services were up to date".into()
     } else {
         parts.join("; ")
     }

@@ -13,6 +13,8 @@
 //! - [`receipt`]: the coordinator's receipt for a desk (what arrived, what is missing,
 //!   the shared codebook and appointment kinds), written after an import, read by the
 //!   desk.
+//! - [`inbox`]: the coordinator's inbox folders, looked at for desk files not seen
+//!   before, planned as a dry run, imported once confirmed.
 //! - [`import`]: the coordinator plans the import of a batch of files (a value: what
 //!   would be new, updated, unchanged, conflicting or rejected, stored nowhere), then
 //!   applies exactly that plan, refusing a file changed since it was planned.
@@ -20,6 +22,7 @@
 pub mod encryption;
 pub mod export;
 pub mod import;
+pub mod inbox;
 pub mod outbox;
 pub mod receipt;
 pub mod records;

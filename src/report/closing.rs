@@ -113,6 +113,17 @@ pub fn plan_import_with(
     Ok(plan)
 }
 
+/// The coordinator's inbox ([`crate::exchange::inbox::scan`]) with its plan weighed
+/// as [`plan_import`]'s: what the inbox shows. Stores nothing.
+pub fn plan_inbox(
+    conn: &mut Connection,
+    keys: &import::Decryption,
+) -> Result<crate::exchange::inbox::Scan> {
+    let mut scan = crate::exchange::inbox::scan(conn, keys)?;
+    weigh(conn, &mut scan.plan)?;
+    Ok(scan)
+}
+
 /// A year of the report: closed or not, whether it can be closed, and how its figures
 /// differ from those published when it was last closed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

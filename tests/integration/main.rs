@@ -11,6 +11,7 @@ mod demo;
 mod encryption;
 mod export_import;
 mod import_plan;
+mod inbox;
 mod outbox;
 mod package;
 mod receipts;

@@ -9,7 +9,7 @@ use sportello::exchange::import;
 use sportello::exchange::receipt::{self, Receipt};
 use sportello::register::accesses;
 
-use crate::export_import::{access_on, clock, desk_store, now};
+use crate::export_import::{access_on, clock, day, desk_store, now};
 
 fn receipt_id(n: u8) -> String {
     format!("01900000-0000-4000-8000-0000000000{n:02x}")
@@ -311,4 +311,117 @@ fn a_receipt_the_codebook_cannot_take_is_refused_whole() {
         before,
         "nothing of it was taken"
     );
+}
+
+/// Version 2: the coordinator's public key and its list of case services reach the
+/// desk. The desk takes a key when it has none; a later receipt with another key
+/// replaces it (audited); an older receipt, or one without a key, changes nothing. A
+/// service the coordinator retires stays on the desk, retired, with the cases that
+/// name it.
+#[test]
+fn a_receipt_carries_the_coordinators_key_and_case_services() {
+    use sportello::cases::{self, CaseType, services};
+    use sportello::exchange::encryption;
+
+    let dir = tempfile::tempdir().unwrap();
+    let gro_db = dir.path().join("gro.db");
+    let mut gro = sportello::Store::open(&gro_db, now()).unwrap();
+    let d = sportello::desk::presets()
+        .into_iter()
+        .find(|d| d.code == "GRO")
+        .unwrap();
+    sportello::desk::set_own(gro.conn_mut(), &d, now()).unwrap();
+    let pair = encryption::keys::init(&gro_db, now()).unwrap();
+
+    let mut fol = desk_store("FOL");
+    let case = cases::open(
+        fol.conn_mut(),
+        &crate::export_import::case_on("2024-03-01", None, CaseType::Full),
+        "op",
+        clock(),
+    )
+    .unwrap();
+    services::involve(
+        fol.conn_mut(),
+        &case.id,
+        "asl",
+        day("2024-03-02"),
+        "op",
+        clock(),
+    )
+    .unwrap();
+    assert_eq!(encryption::recipient(fol.conn()).unwrap(), None);
+
+    // the coordinator retires ASL, adds a service and relabels another
+    services::set_kind_active(gro.conn_mut(), "asl", false, "op", clock()).unwrap();
+    let entry = NewEntry {
+        code: "consultorio".into(),
+        label: "Consultorio familiare".into(),
+        label_en: "Family counselling centre".into(),
+        group: None,
+    };
+    services::add_kind(gro.conn_mut(), &entry, "op", clock()).unwrap();
+    gro.conn()
+        .execute(
+            "UPDATE case_service_kinds SET label_it = 'CPIA Grosseto' WHERE code = 'cpia'",
+            [],
+        )
+        .unwrap();
+
+    let first = written(&gro, 1, now());
+    assert_eq!(first.header.format_version, 2);
+    assert_eq!(first.header.recipient, Some(Some(pair.recipient.clone())));
+    let taken = receipt::take(fol.conn_mut(), &first, "op", now()).unwrap();
+    assert_eq!(taken.recipient.as_deref(), Some(pair.recipient.as_str()));
+    assert_eq!(taken.recipient_replaced, None);
+    assert_eq!(
+        encryption::recipient(fol.conn()).unwrap().as_deref(),
+        Some(pair.recipient.as_str()),
+        "the desk encrypts to the coordinator from now on"
+    );
+    let mut changed = taken.services_changed.clone();
+    changed.sort();
+    assert_eq!(changed, ["asl", "consultorio", "cpia"]);
+    let list = services::kinds(fol.conn()).unwrap();
+    let asl = list.iter().find(|k| k.code == "asl").unwrap();
+    assert!(!asl.active, "retired, not deleted");
+    assert!(list.iter().any(|k| k.code == "consultorio" && k.active));
+    assert!(
+        list.iter()
+            .any(|k| k.code == "cpia" && k.label == "CPIA Grosseto")
+    );
+    let involved = services::involved(fol.conn(), &case.id).unwrap();
+    assert_eq!(involved[0].service, "asl", "the case keeps its service");
+
+    // a later receipt with another key replaces it; an older one changes nothing
+    let other = "age1s2zdd470t08fpvj7aq6akfl6hl7mwmfzlz3mkmhcuaxvw56aey5qrq9hm9";
+    let mut older = written(&gro, 2, now() - Duration::hours(1));
+    older.header.recipient = Some(Some(other.into()));
+    let t = receipt::take(fol.conn_mut(), &older, "op", now()).unwrap();
+    assert_eq!(t.recipient, None);
+    let mut later = written(&gro, 3, now() + Duration::hours(1));
+    later.header.recipient = Some(Some(other.into()));
+    let t = receipt::take(fol.conn_mut(), &later, "op", now()).unwrap();
+    assert_eq!(t.recipient.as_deref(), Some(other));
+    assert_eq!(
+        t.recipient_replaced.as_deref(),
+        Some(pair.recipient.as_str())
+    );
+    // a receipt without a key never clears one
+    let mut keyless = written(&gro, 4, now() + Duration::hours(2));
+    keyless.header.recipient = Some(None);
+    receipt::take(fol.conn_mut(), &keyless, "op", now()).unwrap();
+    assert_eq!(
+        encryption::recipient(fol.conn()).unwrap().as_deref(),
+        Some(other)
+    );
+    let audited: i64 = fol
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%age1%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 2, "each change of the key has its audit row");
 }

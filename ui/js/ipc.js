@@ -67,6 +67,13 @@ export const planImport = (paths) => invoke('plan_import', { paths });
 export const applyImport = (plan, reopenYears = []) => invoke('apply_import', { plan, reopenYears });
 export const getImportStatus = () => invoke('get_import_status');
 
+// The coordinator's inbox (views/inbox.js): the folders the desks deliver to, the new
+// files' plan, and the confirmation of some of them (`{files, new_desks, reopen_years}`).
+export const getInbox = () => invoke('get_inbox');
+export const getInboxFolders = () => invoke('get_inbox_folders');
+export const setInboxFolders = (dirs) => invoke('set_inbox_folders', { dirs });
+export const confirmInbox = (plan, confirmation) => invoke('confirm_inbox', { plan, confirmation });
+
 // The desk's outbox (views/outbox.js): exports wait beside the database until they are
 // delivered to the destination folder. A delivery that stops is in the report's
 // `failure` (`{code, file, message}`), not an error.

@@ -59,3 +59,13 @@ test('a desk\'s last file is dated by the file itself, else by its import', () =
   assert.match(lastFileText(d), /^n\. 41, dal 01\/11\/2026 al 26\/11\/2026, creato il 26\/11\/2026/);
   assert.match(lastFileText({ ...d, last_file_created_at: null, last_file_period: null }), /^importato il 29\/11\/2026/);
 });
+
+test('a receipt that brings the coordinator\'s key says so, a new one as a warning', () => {
+  setLanguage('it');
+  const taken = { newer: true, codes_added: [], services_changed: ['asl'], recipient: 'age1abc' };
+  const [set] = readLines([{ file: 'r.jsonl', taken }]);
+  assert.match(set.text, /1 modifiche a codifica, tipi di appuntamento e servizi\. Da ora i file sono cifrati/);
+  assert.equal(set.key, true);
+  const [replaced] = readLines([{ file: 'r.jsonl', taken: { ...taken, recipient_replaced: 'age1old' } }]);
+  assert.match(replaced.text, /la chiave pubblica del coordinamento è cambiata \(age1abc\)/);
+});

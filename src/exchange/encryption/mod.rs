@@ -101,13 +101,20 @@ fn recipient_value(conn: &Connection) -> Result<String> {
 }
 
 /// Stores a setting of this module with its audit row (`detail`: the value, which is
-/// never a private key), in one transaction.
+/// never a private key), in one transaction: its own, or the caller's when one is open
+/// (a receipt taken sets the recipient inside the receipt's transaction).
 fn audited(conn: &Connection, key: &str, value: &str, now: DateTime<Utc>) -> Result<()> {
+    let write = |conn: &Connection| -> Result<()> {
+        settings::set(conn, key, value)?;
+        let operator = crate::preferences::signing_operator(conn)?;
+        let detail = if value.is_empty() { "cleared" } else { value };
+        audit::log(conn, now, &operator, "set", "setting", key, None, detail)
+    };
+    if !conn.is_autocommit() {
+        return write(conn);
+    }
     let tx = conn.unchecked_transaction()?;
-    settings::set(&tx, key, value)?;
-    let operator = crate::preferences::signing_operator(&tx)?;
-    let detail = if value.is_empty() { "cleared" } else { value };
-    audit::log(&tx, now, &operator, "set", "setting", key, None, detail)?;
+    write(&tx)?;
     tx.commit()?;
     Ok(())
 }

@@ -191,6 +191,7 @@ fn apply_file(
             let mut report = imported_report(name, &file, &records);
             report.closed_years = closed_years;
             report.sequence_taken_by = planned.report.sequence_taken_by.clone();
+            report.new_desk = planned.report.new_desk;
             report.encrypted = opened.encrypted;
             report
         }

@@ -159,6 +159,11 @@ pub enum RejectionKind {
     UnknownValue,
     /// Receipts: a second `sequences` or `codebook` line.
     DuplicateRecord,
+    /// The inbox: a file of a desk never seen here, whose registration the coordinator
+    /// has not confirmed: nothing stored, nothing logged; offered again.
+    NewDesk,
+    /// Receipts (version 2): a `recipient` that is not a public age key.
+    BadRecipient,
 }
 
 impl RejectionKind {
@@ -324,6 +329,12 @@ pub struct FileReport {
     /// The file was encrypted (an age file), and decrypted to be read.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub encrypted: bool,
+    /// The plan: the file's desk is not known here yet (never imported from, not this
+    /// installation's): importing it registers the desk. The preview names it ("new
+    /// desk"); the inbox imports it only once the coordinator confirms the desk
+    /// ([`crate::exchange::inbox`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub new_desk: bool,
 }
 
 impl FileReport {
@@ -347,6 +358,7 @@ impl FileReport {
             closed_years: vec![],
             sequence_taken_by: None,
             encrypted: false,
+            new_desk: false,
         }
     }
 }

@@ -319,6 +319,7 @@ pub(super) fn imported_report(
         closed_years: vec![],
         sequence_taken_by: None,
         encrypted: false,
+        new_desk: false,
     }
 }
 
@@ -394,6 +395,7 @@ pub fn plan_files_with(
                         _ => super::log::sequence_taken(conn, &h.desk, h.sequence, &h.export_id)?,
                     };
                     sequences.entry(place).or_insert(h.export_id.clone());
+                    report.new_desk = crate::desk::get(conn, &h.desk)?.is_none();
                     (report, records)
                 }
                 Err(rejection) => (

@@ -8,19 +8,31 @@ use rusqlite::Connection;
 
 use super::wire::{
     CodeLine, ConflictLine, FORMAT, FORMAT_VERSION, FileLine, Header, KindLine, Sequences,
+    ServiceLine,
 };
 use super::{Receipt, encode, file_name};
 use crate::codebook::{self, List};
+use crate::exchange::encryption::keys;
 use crate::exchange::import::{self, Outcome, RejectionKind};
 use crate::store::settings;
-use crate::{Error, Result, appointments, desk, files};
+use crate::{Error, Result, appointments, cases, desk, files};
 
 /// The setting that holds the coordinator's return folder: after each import, one
 /// receipt per desk touched is written there.
 pub const FOLDER_SETTING: &str = "receipts.folder";
 
-/// The receipt for `desk` as of now: every file of it the coordinator logged, the
-/// conflicts, and the codebook and appointment kinds as they stand.
+/// The coordinator's public key, when its key pair is beside the database `conn` is
+/// open on (none for a database in memory, or before `keys init`).
+fn own_recipient(conn: &Connection) -> Result<Option<String>> {
+    match conn.path().filter(|p| !p.is_empty()) {
+        Some(db) => Ok(keys::show(Path::new(db))?.map(|pair| pair.recipient)),
+        None => Ok(None),
+    }
+}
+
+/// The receipt for `desk` as of now (format version 2): every file of it the
+/// coordinator logged, the conflicts, the codebook, the appointment kinds and the case
+/// services as they stand, and the coordinator's public key.
 pub fn build(
     conn: &Connection,
     desk: &str,
@@ -98,6 +110,7 @@ pub fn build(
             desk: desk.to_string(),
             created_at: now.to_rfc3339_opts(SecondsFormat::Secs, false),
             coordinator: desk::own_code(conn)?,
+            recipient: Some(own_recipient(conn)?),
         },
         sequences,
         files,
@@ -105,6 +118,15 @@ pub fn build(
         codebook_version: book.version,
         codes,
         kinds,
+        services: cases::services::kinds(conn)?
+            .into_iter()
+            .map(|k| ServiceLine {
+                code: k.code,
+                label: k.label,
+                label_en: k.label_en,
+                active: k.active,
+            })
+            .collect(),
         file_sha256: String::new(),
     })
 }

@@ -1,7 +1,8 @@
-//! The coordinator's receipt for a desk (format version 1, `docs/receipt.md`): what it
+//! The coordinator's receipt for a desk (format version 2, version 1 still read;
+//! `docs/receipt.md`): what it
 //! received from that desk (sequence numbers, each file's outcome, the conflicts) and
-//! the shared lists it keeps (the codebook and the appointment kinds with their
-//! documents). The desk reads it to see what is missing and to bring its lists up to
+//! the shared lists it keeps (the codebook, the appointment kinds with their
+//! documents, the case services) and its public key. The desk reads it to see what is missing and to bring its lists up to
 //! the coordinator's.
 //!
 //! - [`wire`]: the lines as Rust types and the key lists, the one definition.
@@ -25,12 +26,15 @@ pub use build::{FOLDER_SETTING, build, folder, set_folder, write_after_import, w
 pub use folder::{ReadReceipt, read_paths, receipt_files};
 pub use parse::parse;
 pub use take::{Standing, Taken, standing, take};
-pub use wire::{FORMAT, FORMAT_VERSION, MAX_RECEIPT_BYTES};
+pub use wire::{FORMAT, FORMAT_VERSION, MAX_RECEIPT_BYTES, READ_VERSIONS};
 
 use serde::{Deserialize, Serialize};
 
 use crate::exchange::wire::{sha256_hex, write_line};
-use wire::{CodeLine, CodebookLine, ConflictLine, FileLine, Header, KindLine, Sequences, Trailer};
+use wire::{
+    CodeLine, CodebookLine, ConflictLine, FileLine, Header, KindLine, Sequences, ServiceLine,
+    Trailer,
+};
 
 /// A checked receipt, or one about to be written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,13 +47,16 @@ pub struct Receipt {
     pub codebook_version: i64,
     pub codes: Vec<CodeLine>,
     pub kinds: Vec<KindLine>,
+    /// Version 2: the list of case services (empty in version 1).
+    #[serde(default)]
+    pub services: Vec<ServiceLine>,
     /// SHA-256 of the whole file as read (empty for one built to be written).
     #[serde(default)]
     pub file_sha256: String,
 }
 
 /// The bytes of `receipt`: header, sequences, files, conflicts, codebook, codes,
-/// kinds, trailer; every line compact JSON ended by `\n`.
+/// kinds, services (version 2), trailer; every line compact JSON ended by `\n`.
 pub fn encode(receipt: &Receipt) -> Vec<u8> {
     // Serialising these plain structs cannot fail: every key is a string.
     fn put<T: Serialize>(out: &mut Vec<u8>, count: &mut i64, line: &T) {
@@ -75,6 +82,9 @@ pub fn encode(receipt: &Receipt) -> Vec<u8> {
     }
     for k in &receipt.kinds {
         put(&mut out, &mut count, k);
+    }
+    for s in &receipt.services {
+        put(&mut out, &mut count, s);
     }
     let trailer = Trailer {
         count,

@@ -11,9 +11,9 @@ use serde_json::Value;
 
 use super::Receipt;
 use super::wire::{
-    CODE_KEYS, CODEBOOK_KEYS, CONFLICT_KEYS, CodeLine, ConflictLine, FILE_KEYS, FORMAT,
-    FORMAT_VERSION, FileLine, HEADER_KEYS, Header, KIND_KEYS, KindLine, MAX_RECEIPT_BYTES,
-    MAX_TEXT_CHARS, SEQUENCES_KEYS, Sequences,
+    CODE_KEYS, CODEBOOK_KEYS, CONFLICT_KEYS, CodeLine, ConflictLine, FILE_KEYS, FORMAT, FileLine,
+    HEADER_KEYS, HEADER_KEYS_V1, Header, KIND_KEYS, KindLine, MAX_RECEIPT_BYTES, MAX_TEXT_CHARS,
+    READ_VERSIONS, SEQUENCES_KEYS, SERVICE_KEYS, Sequences, ServiceLine,
 };
 use crate::codebook::{ChannelGroup, List};
 use crate::exchange::import::fields::{Obj, json_line, kind};
@@ -81,20 +81,69 @@ impl Obj<'_> {
     }
 }
 
+/// The header's format and version, read before every other key: the versions of
+/// [`READ_VERSIONS`].
+fn version(obj: &Obj<'_>) -> Result<i64, Rejection> {
+    let found = obj.string("format")?;
+    if found != FORMAT {
+        return Err(obj.e(
+            K::WrongFormat,
+            "format",
+            format!("'{found}' is not '{FORMAT}'"),
+        ));
+    }
+    let v = obj.req("format_version")?;
+    match v.as_i64() {
+        Some(n) if READ_VERSIONS.contains(&n) => Ok(n),
+        _ => Err(obj.e(
+            K::UnknownVersion,
+            "format_version",
+            format!(
+                "format version {v} is not known: this program reads versions 1 and 2; \
+                 update Sportello to read this receipt"
+            ),
+        )),
+    }
+}
+
 fn parse_header(obj: &Obj<'_>) -> Result<Header, Rejection> {
-    obj.format_version(FORMAT, FORMAT_VERSION, "read this receipt")?;
-    obj.only(HEADER_KEYS)?;
+    let format_version = version(obj)?;
+    obj.only(if format_version == 1 {
+        HEADER_KEYS_V1
+    } else {
+        HEADER_KEYS
+    })?;
     let receipt_id = obj.uuid("receipt_id")?;
     let desk = obj.desk_code("desk")?;
     let created_at = obj.time("created_at")?;
     let coordinator = obj.desk_code("coordinator")?;
+    let recipient = match format_version {
+        1 => None,
+        _ => Some(match obj.req("recipient")? {
+            Value::Null => None,
+            v => {
+                let text = obj.str_of("recipient", v)?;
+                match crate::exchange::encryption::parse_recipient(text) {
+                    Ok(r) if r.to_string() == text => Some(text.to_string()),
+                    _ => {
+                        return Err(obj.e(
+                            K::BadRecipient,
+                            "recipient",
+                            "not a public age key (age1...)",
+                        ));
+                    }
+                }
+            }
+        }),
+    };
     Ok(Header {
         format: FORMAT.into(),
-        format_version: FORMAT_VERSION,
+        format_version,
         receipt_id,
         desk,
         created_at,
         coordinator,
+        recipient,
     })
 }
 
@@ -267,13 +316,37 @@ fn parse_kind(obj: &Obj<'_>) -> Result<KindLine, Rejection> {
     })
 }
 
+fn parse_service(obj: &Obj<'_>) -> Result<ServiceLine, Rejection> {
+    obj.only(SERVICE_KEYS)?;
+    let code = obj.code_of("code", obj.req("code")?)?;
+    if code
+        .chars()
+        .any(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+    {
+        return Err(obj.e(
+            K::BadCode,
+            "code",
+            format!("'{code}' is not a service code (lower-case letters, digits and _)"),
+        ));
+    }
+    let label = obj.text("label")?;
+    let label_en = obj.text("label_en")?;
+    let active = obj.boolean("active")?;
+    Ok(ServiceLine {
+        code,
+        label,
+        label_en,
+        active,
+    })
+}
+
 const WORDS: Words = Words {
     not_this: "this is not a Sportello receipt",
     again: "write it again at the coordinator",
     lines: "lines",
 };
 
-/// Reads and checks a whole receipt (format version 1). Pure: no database.
+/// Reads and checks a whole receipt (format version 1 or 2). Pure: no database.
 pub fn parse(bytes: &[u8]) -> Result<Receipt, Rejection> {
     if bytes.len() as u64 > MAX_RECEIPT_BYTES {
         return Err(err(
@@ -295,6 +368,8 @@ pub fn parse(bytes: &[u8]) -> Result<Receipt, Rejection> {
     let mut conflicts = Vec::new();
     let mut codes = Vec::new();
     let mut kinds = Vec::new();
+    let mut services = Vec::new();
+    let mut seen_services = HashSet::new();
     let mut seen_codes = HashSet::new();
     let mut seen_kinds = HashSet::new();
     for (i, raw) in body_lines.iter().enumerate() {
@@ -346,13 +421,30 @@ pub fn parse(bytes: &[u8]) -> Result<Receipt, Rejection> {
                 }
                 kinds.push(line);
             }
+            "service" if header.format_version >= 2 => {
+                let line = parse_service(&obj)?;
+                if !seen_services.insert(line.code.clone()) {
+                    return Err(obj.e(
+                        K::DuplicateCode,
+                        "code",
+                        format!("the service '{}' is listed twice", line.code),
+                    ));
+                }
+                services.push(line);
+            }
             other => {
                 return Err(obj.e(
                     K::UnknownRecord,
                     "record",
                     format!(
-                        "'{other}' is not a receipt line (sequences, file, conflict, codebook, \
-                         code, appointment_kind)"
+                        "'{other}' is not a receipt line of version {} (sequences, file, \
+                         conflict, codebook, code, appointment_kind{})",
+                        header.format_version,
+                        if header.format_version >= 2 {
+                            ", service"
+                        } else {
+                            ""
+                        }
                     ),
                 ));
             }
@@ -382,6 +474,7 @@ pub fn parse(bytes: &[u8]) -> Result<Receipt, Rejection> {
         codebook_version,
         codes,
         kinds,
+        services,
         file_sha256: sha256_hex(bytes),
     })
 }

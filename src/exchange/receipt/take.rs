@@ -6,6 +6,12 @@
 //!   meaning (a retired code stays readable; entries the coordinator does not list stay).
 //! - The appointment kinds and their documents are taken when the receipt is newer (by
 //!   its `created_at`) than the last one taken; a kind is never deleted.
+//! - The case services likewise (version 2): added, relabelled, retired or restored,
+//!   never deleted, so a case keeps every service it names.
+//! - The coordinator's public key (version 2), from a newer receipt: taken when the
+//!   desk has none, and replacing a different one (the newer receipt wins; the change
+//!   has its audit row, and [`Taken::recipient`] says it). A receipt without a key
+//!   (`null`, or version 1) changes nothing: it never clears a key.
 //! - What the coordinator received and is missing is remembered for the exchange view.
 //!
 //! An older or same receipt changes nothing. All of it in one transaction, with an
@@ -18,7 +24,9 @@ use serde::{Deserialize, Serialize};
 use super::Receipt;
 use super::wire::FileLine;
 use crate::appointments::{self, Kind};
+use crate::cases::services::{self, ServiceKind};
 use crate::codebook::{self, List, NewEntry};
+use crate::exchange::encryption;
 use crate::store::{audit, settings};
 use crate::{Error, Result, desk};
 
@@ -48,6 +56,16 @@ pub struct Taken {
     pub codes_restored: Vec<String>,
     pub codes_relabelled: Vec<String>,
     pub kinds_changed: Vec<String>,
+    /// The case services added or changed.
+    #[serde(default)]
+    pub services_changed: Vec<String>,
+    /// The coordinator's public key, when this receipt set it (none before, or a
+    /// different one).
+    #[serde(default)]
+    pub recipient: Option<String>,
+    /// The key it replaced, when there was one.
+    #[serde(default)]
+    pub recipient_replaced: Option<String>,
 }
 
 /// The standing the last receipt reported, if one was taken.
@@ -153,6 +171,27 @@ pub fn take(
             if appointments::kinds::adopt(&tx, &kind)? {
                 log("adopt", "appointment_kind", &k.code)?;
                 taken.kinds_changed.push(k.code.clone());
+            }
+        }
+        for s in &receipt.services {
+            let kind = ServiceKind {
+                code: s.code.clone(),
+                label: s.label.clone(),
+                label_en: s.label_en.clone(),
+                active: s.active,
+            };
+            if services::adopt(&tx, &kind)? {
+                log("adopt", "case_service_kind", &s.code)?;
+                taken.services_changed.push(s.code.clone());
+            }
+        }
+        if let Some(Some(key)) = &receipt.header.recipient {
+            let before = encryption::recipient(&tx)?;
+            if before.as_deref() != Some(key.as_str()) {
+                // audited by the setting itself, naming the public key
+                encryption::set_recipient(&tx, Some(key), now)?;
+                taken.recipient = Some(key.clone());
+                taken.recipient_replaced = before;
             }
         }
         let standing = Standing {

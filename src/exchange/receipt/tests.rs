@@ -3,15 +3,18 @@ use super::*;
 use crate::codebook::ChannelGroup;
 use crate::exchange::import::{Outcome, RejectionKind as K};
 
+/// A version 1 receipt: most of the reader's tests change one line of it (the reader
+/// keeps reading version 1).
 pub(crate) fn sample() -> Receipt {
     Receipt {
         header: Header {
             format: FORMAT.into(),
-            format_version: FORMAT_VERSION,
+            format_version: 1,
             receipt_id: "01900000-0000-4000-8000-0000000000e1".into(),
             desk: "FOL".into(),
             created_at: "2026-11-30T08:00:00+00:00".into(),
             coordinator: "GRO".into(),
+            recipient: None,
         },
         sequences: Sequences {
             received: vec![(1, 36), (38, 41)],
@@ -65,8 +68,153 @@ pub(crate) fn sample() -> Receipt {
             active: true,
             documents: vec!["Passaporto".into(), "Marca da bollo da 16 euro".into()],
         }],
+        services: vec![],
         file_sha256: String::new(),
     }
+}
+
+/// A public age key for the samples (fixed: the golden file is stable).
+pub(crate) const SAMPLE_RECIPIENT: &str =
+    "age1s2zdd470t08fpvj7aq6akfl6hl7mwmfzlz3mkmhcuaxvw56aey5qrq9hm9";
+
+/// The sample as version 2 writes it: the coordinator's key and the case services.
+pub(crate) fn sample_v2() -> Receipt {
+    let mut r = sample();
+    r.header.format_version = 2;
+    r.header.recipient = Some(Some(SAMPLE_RECIPIENT.into()));
+    r.services = vec![
+        ServiceLine {
+            code: "asl".into(),
+            label: "ASL".into(),
+            label_en: "Local health authority (ASL)".into(),
+            active: true,
+        },
+        ServiceLine {
+            code: "cpia".into(),
+            label: "CPIA".into(),
+            label_en: "CPIA (adult education)".into(),
+            active: false,
+        },
+    ];
+    r
+}
+
+/// `sample_v2()`'s lines with line `n` (1-based) replaced by `text`, the trailer
+/// recomputed.
+fn with_line_v2(n: usize, text: &str) -> Vec<u8> {
+    let mut lines: Vec<String> = String::from_utf8(encode(&sample_v2()))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.pop();
+    lines[n - 1] = text.to_string();
+    retrail(&lines)
+}
+
+#[test]
+fn a_version_2_receipt_reads_back_and_version_1_stays_readable() {
+    let v2 = sample_v2();
+    let bytes = encode(&v2);
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.contains(&format!(
+        r#""coordinator":"GRO","recipient":"{SAMPLE_RECIPIENT}"}}"#
+    )));
+    assert!(text.contains(
+        r#"{"record":"service","code":"cpia","label":"CPIA","label_en":"CPIA (adult education)","active":false}"#
+    ));
+    let read = parse(&bytes).unwrap();
+    assert_eq!(
+        Receipt {
+            file_sha256: String::new(),
+            ..read
+        },
+        v2
+    );
+    // no key yet: null, read back as such
+    let mut none = sample_v2();
+    none.header.recipient = Some(None);
+    let bytes = encode(&none);
+    assert!(
+        String::from_utf8(bytes.clone())
+            .unwrap()
+            .contains(r#""recipient":null}"#)
+    );
+    assert_eq!(parse(&bytes).unwrap().header.recipient, Some(None));
+    // version 1 as it was
+    let v1 = parse(&encode(&sample())).unwrap();
+    assert_eq!((v1.header.recipient, v1.services.len()), (None, 0));
+}
+
+#[test]
+fn version_2_lines_are_checked_and_refused_in_version_1() {
+    let header = |recipient: &str| {
+        format!(
+            r#"{{"record":"header","format":"sportello-receipt","format_version":2,"receipt_id":"01900000-0000-4000-8000-0000000000e1","desk":"FOL","created_at":"2026-11-30T08:00:00+00:00","coordinator":"GRO"{recipient}}}"#
+        )
+    };
+    let e = refused(&with_line_v2(1, &header("")));
+    assert_eq!(
+        (e.kind, e.field.as_deref()),
+        (K::Missing, Some("recipient"))
+    );
+    for bad in [
+        r#","recipient":"age1x""#,
+        r#","recipient":"AGE-SECRET-KEY-1QQ""#,
+    ] {
+        let e = refused(&with_line_v2(1, &header(bad)));
+        assert_eq!(
+            (e.kind, e.field.as_deref()),
+            (K::BadRecipient, Some("recipient")),
+            "{bad}"
+        );
+    }
+    let e = refused(&with_line_v2(1, &header(r#","recipient":7"#)));
+    assert_eq!(e.kind, K::WrongType);
+    let n = encode(&sample_v2()).iter().filter(|&&b| b == b'\n').count() - 1;
+    let cases: &[(&str, K, &str)] = &[
+        (
+            r#"{"record":"service","code":"ASL","label":"ASL","label_en":"ASL","active":true}"#,
+            K::BadCode,
+            "code",
+        ),
+        (
+            r#"{"record":"service","code":"asl","label":"","label_en":"ASL","active":true}"#,
+            K::BadText,
+            "label",
+        ),
+        (
+            r#"{"record":"service","code":"asl","label":"ASL","label_en":"ASL"}"#,
+            K::Missing,
+            "active",
+        ),
+        (
+            r#"{"record":"service","code":"asl","label":"ASL","label_en":"ASL","active":true,"group":"x"}"#,
+            K::UnknownField,
+            "group",
+        ),
+        (
+            r#"{"record":"service","code":"cpia","label":"ASL","label_en":"ASL","active":true}"#,
+            K::DuplicateCode,
+            "code",
+        ),
+    ];
+    for (line, kind, field) in cases {
+        let e = refused(&with_line_v2(n - 1, line));
+        // a code listed twice is named on its second line
+        let at = if *kind == K::DuplicateCode { n } else { n - 1 };
+        assert_eq!(
+            (e.kind, e.line, e.field.as_deref()),
+            (*kind, Some(at), Some(*field)),
+            "{line}"
+        );
+    }
+    // a version 1 receipt knows no service line
+    let e = refused(&with_line(
+        9,
+        r#"{"record":"service","code":"asl","label":"ASL","label_en":"ASL","active":true}"#,
+    ));
+    assert_eq!((e.kind, e.line), (K::UnknownRecord, Some(9)));
 }
 
 /// `receipt`'s lines with line `n` (1-based) replaced by `text`, the trailer recomputed.
@@ -166,7 +314,7 @@ fn damaged_or_cut_receipts_are_refused() {
 #[test]
 fn the_header_is_checked_field_by_field() {
     let header = |json: &str| refused(&with_line(1, json));
-    let e = header(r#"{"record":"header","format":"sportello-receipt","format_version":2}"#);
+    let e = header(r#"{"record":"header","format":"sportello-receipt","format_version":3}"#);
     assert_eq!(e.kind, K::UnknownVersion, "the version is read first");
     let e = header(
         r#"{"record":"header","format":"sportello-receipt","format_version":1,"receipt_id":"01900000-0000-4000-8000-0000000000e1","desk":"FOL","created_at":"2026-11-30T08:00:00+00:00","coordinator":"GRO","recipient":"age1x"}"#,
@@ -415,16 +563,26 @@ fn a_code_or_kind_listed_twice_is_refused_on_its_second_line() {
 /// `UPDATE_GOLDEN=1 cargo test -p sportello receipt` and review the diff.
 #[test]
 fn the_sample_equals_the_golden_receipt() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/golden/receipt.jsonl");
-    let bytes = encode(&sample());
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
-        std::fs::write(&path, &bytes).unwrap();
+    for (name, sample) in [
+        ("receipt.jsonl", sample()),
+        ("receipt-v2.jsonl", sample_v2()),
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/golden")
+            .join(name);
+        let bytes = encode(&sample);
+        if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+            std::fs::write(&path, &bytes).unwrap();
+        }
+        let golden = std::fs::read(&path).expect("the golden receipt exists");
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            String::from_utf8(golden).unwrap(),
+            "{name}: the receipt's bytes changed: a format change needs a new format_version"
+        );
+        assert!(
+            parse(&std::fs::read(&path).unwrap()).is_ok(),
+            "{name} reads"
+        );
     }
-    let golden = std::fs::read(&path).expect("the golden receipt exists");
-    assert_eq!(
-        String::from_utf8(bytes).unwrap(),
-        String::from_utf8(golden).unwrap(),
-        "the receipt's bytes changed: a format change needs a new format_version"
-    );
 }

@@ -1,4 +1,4 @@
-//! The lines of a receipt file (format version 1) as Rust types: the one definition of
+//! The lines of a receipt file (format versions 1 and 2) as Rust types: the one definition of
 //! the format, serialised by the writer in the order of their fields, and the key lists
 //! the strict reader accepts (`docs/receipt.md`).
 
@@ -9,8 +9,12 @@ use crate::exchange::import::{Outcome, RejectionKind};
 
 /// The `format` of a receipt's header.
 pub const FORMAT: &str = "sportello-receipt";
-/// The receipt format version this program writes and reads.
-pub const FORMAT_VERSION: i64 = 1;
+/// The receipt format version this program writes. Version 2 adds the coordinator's
+/// public key (`recipient`) to the header and the `service` lines; the reader reads
+/// versions 1 and 2 ([`READ_VERSIONS`]).
+pub const FORMAT_VERSION: i64 = 2;
+/// The receipt format versions this program reads.
+pub const READ_VERSIONS: &[i64] = &[1, 2];
 /// The largest receipt read: 16 MiB. A receipt of a desk with years of files and
 /// conflicts is well under 1 MiB; a larger file is not a receipt.
 pub const MAX_RECEIPT_BYTES: u64 = 16 * 1024 * 1024;
@@ -32,6 +36,11 @@ pub struct Header {
     pub created_at: String,
     /// The coordinator's own desk code.
     pub coordinator: String,
+    /// Version 2: the coordinator's public age key (`age1...`), `Some(None)` (written
+    /// `null`) when it has none yet. `None` in a version 1 receipt, where the key is
+    /// not written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<Option<String>>,
 }
 
 /// The sequence numbers of the desk's files received (inclusive ranges) and missing
@@ -103,11 +112,23 @@ pub struct KindLine {
     pub documents: Vec<String>,
 }
 
+/// Version 2: one service of the list of case services the coordinator keeps
+/// (`cases::services`), active or retired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "record", rename = "service")]
+pub struct ServiceLine {
+    pub code: String,
+    pub label: String,
+    pub label_en: String,
+    pub active: bool,
+}
+
 /// The last line: the export's trailer, `count` being the lines between header and
 /// trailer.
 pub use crate::exchange::wire::Trailer;
 
-pub const HEADER_KEYS: &[&str] = &[
+/// The header's keys in version 1.
+pub const HEADER_KEYS_V1: &[&str] = &[
     "record",
     "format",
     "format_version",
@@ -116,6 +137,18 @@ pub const HEADER_KEYS: &[&str] = &[
     "created_at",
     "coordinator",
 ];
+/// The header's keys in version 2.
+pub const HEADER_KEYS: &[&str] = &[
+    "record",
+    "format",
+    "format_version",
+    "receipt_id",
+    "desk",
+    "created_at",
+    "coordinator",
+    "recipient",
+];
+pub const SERVICE_KEYS: &[&str] = &["record", "code", "label", "label_en", "active"];
 pub const SEQUENCES_KEYS: &[&str] = &["record", "received", "missing"];
 pub const FILE_KEYS: &[&str] = &["record", "export_id", "sequence", "outcome", "rejection"];
 pub const CONFLICT_KEYS: &[&str] = &["record", "export_id", "entity", "id", "revision", "fields"];
@@ -180,5 +213,24 @@ mod tests {
             fields: vec![],
         };
         assert_eq!(keys(&conflict), CONFLICT_KEYS);
+        let service = ServiceLine {
+            code: "asl".into(),
+            label: "ASL".into(),
+            label_en: "Health".into(),
+            active: true,
+        };
+        assert_eq!(keys(&service), SERVICE_KEYS);
+        let mut header = Header {
+            format: FORMAT.into(),
+            format_version: 1,
+            receipt_id: String::new(),
+            desk: "FOL".into(),
+            created_at: String::new(),
+            coordinator: "GRO".into(),
+            recipient: None,
+        };
+        assert_eq!(keys(&header), HEADER_KEYS_V1, "version 1 has no recipient");
+        header.recipient = Some(None);
+        assert_eq!(keys(&header), HEADER_KEYS, "version 2 writes it, null too");
     }
 }

@@ -72,6 +72,54 @@ fn free_port() -> u16 {
         .expect("a free local port")
 }
 
+/// The processes under `pid` (its children, theirs...), from `/proc` (none elsewhere).
+fn descendants(pid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    let parents: Vec<(u32, u32)> = entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|p| {
+            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+            // "pid (name) state ppid ...": the name may hold spaces, not ')'
+            let ppid = stat
+                .rsplit(')')
+                .next()?
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            Some((p, ppid))
+        })
+        .collect();
+    let mut out = vec![];
+    let mut frontier = vec![pid];
+    while let Some(parent) = frontier.pop() {
+        for &(p, pp) in &parents {
+            if pp == parent && !out.contains(&p) {
+                out.push(p);
+                frontier.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Ends the processes `pids` still running (SIGTERM), and waits up to 5 s for them.
+fn end_all(pids: &[u32]) {
+    let alive = |p: &u32| Path::new(&format!("/proc/{p}")).exists();
+    for p in pids.iter().filter(|p| alive(p)) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(p.to_string())
+            .status();
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while pids.iter().any(alive) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// A running tauri-driver; dropping it stops the driver with SIGTERM, so that it ends
 /// its WebKitWebDriver too (SIGKILL would orphan it and hang a piped `cargo test`).
 pub struct Driver {
@@ -134,6 +182,9 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // the app WebKitWebDriver started: it may outlive its driver, and a later
+        // session on the same database would then find it running ("already open")
+        let app = descendants(self.child.id());
         let _ = Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
@@ -141,12 +192,14 @@ impl Drop for Driver {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
+                end_all(&app);
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        end_all(&app);
     }
 }
 

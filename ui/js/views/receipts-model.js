@@ -61,8 +61,13 @@ export function readLines(read) {
       return { text: t('receipts.refused', { file, reason: rejectionText(r.rejection) }), error: true };
     }
     if (!r.taken?.newer) return { text: t('receipts.notNewer', { file }), error: false };
-    const changes = ['codes_added', 'codes_retired', 'codes_restored', 'codes_relabelled', 'kinds_changed']
+    const changes = ['codes_added', 'codes_retired', 'codes_restored', 'codes_relabelled', 'kinds_changed',
+      'services_changed']
       .reduce((n, k) => n + (r.taken[k]?.length ?? 0), 0);
-    return { text: t('receipts.taken', { file, count: formatNumber(changes) }), error: false };
+    const text = t('receipts.taken', { file, count: formatNumber(changes) });
+    // the coordinator's public key: set, or replaced by a newer receipt's
+    if (!r.taken.recipient) return { text, error: false };
+    const key = t(r.taken.recipient_replaced ? 'receipts.keyReplaced' : 'receipts.keySet', { key: r.taken.recipient });
+    return { text: `${text} ${key}`, error: false, key: true };
   });
 }

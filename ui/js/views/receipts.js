@@ -75,8 +75,9 @@ export function mount(root) {
   // reads them; a refused one is said, a newer one shown at once
   readDestinationReceipts()
     .then((read) => {
-      const lines = readLines(read).filter((l) => l.error);
-      if (lines.length) say(message, lines.map((l) => l.text).join(' '), true);
+      // a refusal, and a new key of the coordinator, are said; the rest shows below
+      const lines = readLines(read).filter((l) => l.error || l.key);
+      if (lines.length) say(message, lines.map((l) => l.text).join(' '), lines.some((l) => l.error));
     })
     .catch((e) => say(message, errorText(e, { area: 'outbox' }), true))
     .finally(refresh);

@@ -6,13 +6,14 @@
 // mount(root) returns `{preview(paths), refresh()}` at once (not a promise): the
 // end-to-end test previews files through it, as the file dialog cannot be driven.
 import {
-  applyImport, exportToPath, getCodebook, getExportStatus, getImportStatus, listDeskPresets,
+  applyImport, exportToPath, getCodebook, getExportStatus, getImportStatus, getInboxFolders, listDeskPresets,
   pickExportFiles, pickFolder, planImport,
 } from '../ipc.js';
 import { t, entryLabel } from '../i18n.js';
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
 import * as encryptionView from './encryption.js';
+import * as inboxView from './inbox.js';
 import * as outboxView from './outbox.js';
 import * as receiptsView from './receipts.js';
 import {
@@ -95,8 +96,9 @@ export function mount(root) {
     const rows = reports.map((r) => {
       const details = fileDetails(r);
       return h('tr', { class: `outcome-${r.outcome}` },
-        // the file is named in the first column
-        h('td', { class: 'file' }, fileLabel(r)),
+        // the file is named in the first column, a desk never seen before under it
+        h('td', { class: 'file' }, fileLabel(r),
+          r.new_desk ? h('div', { class: 'warning new-desk' }, t('inbox.newDeskNote', { desk: r.desk })) : ''),
         h('td', { class: 'outcome' }, outcomeText(r, done)),
         h('td', {}, h('span', {}, details.text),
           ...details.conflicts.map((c) => h('div', { class: 'warning' }, c)),
@@ -186,6 +188,11 @@ export function mount(root) {
   encryptionView.mount(encryptionArea);
   const receiptsArea = h('div', { class: 'receipts-area' });
   receiptsView.mount(receiptsArea);
+  // the coordinator's inbox: it opens the page once inbox folders are chosen; a desk
+  // (no inbox folder) finds it below the import, out of the way
+  const inboxArea = h('div', { class: 'inbox-area' });
+  inboxView.mount(inboxArea, { onResult: () => refreshDesks() });
+  getInboxFolders().then((dirs) => { if (dirs.length) root.prepend(inboxArea); }, () => {});
   root.replaceChildren(
     outboxArea,
     receiptsArea,
@@ -201,6 +208,7 @@ export function mount(root) {
       h('p', { class: 'help' }, t('sync.importHelp')),
       h('div', { class: 'sync-actions' }, filesBtn, dirBtn),
       importArea),
+    inboxArea,
     h('section', { class: 'sync', 'aria-labelledby': 'sync-desks-title' },
       h('h2', { id: 'sync-desks-title' }, t('sync.statusTitle')),
       deskStatus),

@@ -11,6 +11,7 @@ mod accessibility;
 mod appointments;
 mod case_file;
 mod cases;
+mod inbox;
 mod register;
 mod report;
 mod sync;
