@@ -194,6 +194,7 @@ export function mount(root) {
   inboxView.mount(inboxArea, { onResult: () => refreshDesks() });
   getInboxFolders().then((dirs) => { if (dirs.length) root.prepend(inboxArea); }, () => {});
   root.replaceChildren(
+    h('h1', { class: 'sync-title' }, t('nav.sync')),
     outboxArea,
     receiptsArea,
     h('section', { class: 'sync', 'aria-labelledby': 'sync-export-title' },
