@@ -9,12 +9,12 @@ fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap()
 }
 
+/// The copies in the default backup folder beside the database (none when missing).
 fn backups_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "bak"))
-        .collect()
+    let Ok(entries) = std::fs::read_dir(dir.join("backups")) else {
+        return Vec::new();
+    };
+    entries.map(|e| e.unwrap().path()).collect()
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn a_pending_migration_takes_a_backup_first_and_keeps_data_of_every_earlier_vers
                 .file_name()
                 .unwrap()
                 .to_string_lossy()
-                .contains(&format!("v{version}-20240506T070809Z")),
+                .ends_with(&format!("old-20240506T070809Z-v{version}.db")),
             "the backup names the old version and the time: {}",
             backup.display()
         );

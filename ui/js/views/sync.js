@@ -12,6 +12,7 @@ import {
 import { t, entryLabel } from '../i18n.js';
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
+import * as backupView from './backup.js';
 import * as encryptionView from './encryption.js';
 import * as outboxView from './outbox.js';
 import * as receiptsView from './receipts.js';
@@ -21,7 +22,7 @@ import {
 } from './sync-model.js';
 import { closedYearBlocks, yearsToConfirm } from './years-model.js';
 
-export function mount(root) {
+export function mount(root, ctx = {}) {
   const exportStatus = h('div', { class: 'sync-status', role: 'status', 'aria-live': 'polite' });
   const folderText = h('span', { class: 'sync-folder', id: 'export-folder' });
   const exportMsg = h('p', { class: 'sync-message', role: 'status', 'aria-live': 'polite' });
@@ -186,6 +187,8 @@ export function mount(root) {
   encryptionView.mount(encryptionArea);
   const receiptsArea = h('div', { class: 'receipts-area' });
   receiptsView.mount(receiptsArea);
+  const backupArea = h('div', { class: 'backup-area' });
+  backupView.mount(backupArea, ctx);
   root.replaceChildren(
     outboxArea,
     receiptsArea,
@@ -205,6 +208,7 @@ export function mount(root) {
       h('h2', { id: 'sync-desks-title' }, t('sync.statusTitle')),
       deskStatus),
     encryptionArea,
+    backupArea,
   );
   refreshExport();
   refreshDesks();
