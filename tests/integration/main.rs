@@ -6,6 +6,7 @@ mod cases;
 mod cli;
 mod closed_years;
 mod completeness;
+mod crash;
 mod context;
 mod demo;
 mod encryption;
