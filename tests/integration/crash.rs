@@ -126,7 +126,10 @@ fn check(db: &Path, acked: &Acknowledged, kill: usize, seed: u64) {
 fn prepare(dir: &Path) -> PathBuf {
     let db = dir.join("sportello.db");
     let mut store = Store::open(&db, crate::export_import::now()).unwrap();
-    let gro = desk::presets().into_iter().find(|d| d.code == "GRO").unwrap();
+    let gro = desk::presets()
+        .into_iter()
+        .find(|d| d.code == "GRO")
+        .unwrap();
     desk::set_own(store.conn_mut(), &gro, crate::export_import::now()).unwrap();
     let files = dir.join("exports");
     std::fs::create_dir(&files).unwrap();
@@ -244,13 +247,9 @@ fn writer() {
         match rng.below(10) {
             0..=5 => {
                 let count = 1 + rng.below(3) as u32;
-                let saved = register::save(
-                    store.conn_mut(),
-                    &access_on(&today.to_string()),
-                    count,
-                    now,
-                )
-                .unwrap();
+                let saved =
+                    register::save(store.conn_mut(), &access_on(&today.to_string()), count, now)
+                        .unwrap();
                 for a in saved.accesses {
                     println!("ACK access {}", a.id);
                 }
