@@ -145,7 +145,7 @@ const status = { line: null, started: false };
 
 async function refreshStatus() {
   const line = status.line;
-  if (!line?.isConnected) return;
+  if (!line) return;
   try {
     const text = warningText(await getBackupStatus());
     line.textContent = text ?? '';

@@ -8,6 +8,7 @@
 //! skips them (`#[ignore]`).
 
 mod appointments;
+mod backup;
 mod case_file;
 mod cases;
 mod register;
