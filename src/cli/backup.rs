@@ -13,6 +13,7 @@ use super::{Format, print_json};
 const OPERATOR: &str = "cli";
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     /// Write the backup into DIR (a USB stick, a share) instead of the backup folder;
     /// DIR is rotated like the backup folder.

@@ -1,6 +1,7 @@
 //! Integration tests of the core and the `sportello` binary, one module per area.
 
 mod appointments;
+mod backup_cli;
 mod case_lifecycle;
 mod cases;
 mod cli;
