@@ -16,10 +16,15 @@ fn db_path(store: &Store) -> sportello::Result<PathBuf> {
         .ok_or_else(|| Error::invalid("database", "a database in memory has no backups"))
 }
 
-/// The backup folder, the backups in it, and whether the last good one is too old.
+/// The backup folder, the backups in it, and whether the last good one is too old
+/// (never on the demo database, which is not backed up: its records are made up).
 #[tauri::command(async)]
 pub fn get_backup_status(state: State<'_, AppState>) -> IpcResult<Status> {
-    state.with(|s| backup::status(s.conn(), &db_path(s)?, Now::read().utc()))
+    state.with(|s| {
+        let mut status = backup::status(s.conn(), &db_path(s)?, Now::read().utc())?;
+        status.stale &= !demo::is_demo(s.conn())?;
+        Ok::<_, Error>(status)
+    })
 }
 
 /// "Esegui backup ora": a verified backup into the backup folder, then the rotation.
