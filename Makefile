@@ -73,7 +73,7 @@ cargo-deb:
 ## SIGKILL SOAK_KILLS times at random moments; after each kill the database must pass
 ## SQLite's integrity check and hold every save the writer acknowledged
 ## (tests/integration/crash.rs). A failure prints the seed: SPORTELLO_CRASH_SEED=N
-## replays it. About five minutes for 1,000 kills.
+## replays it. About seven minutes for 1,000 kills.
 SOAK_KILLS ?= 1000
 soak:
 	SPORTELLO_CRASH_KILLS=$(SOAK_KILLS) cargo test --workspace --test integration \

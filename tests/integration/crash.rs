@@ -165,12 +165,10 @@ fn prepare(dir: &Path) -> PathBuf {
     desk::set_own(store.conn_mut(), &gro, crate::export_import::now()).unwrap();
     let files = dir.join("exports");
     std::fs::create_dir(&files).unwrap();
-    for (n, code) in ["FOL", "SCA", "FOL", "SCA", "FOL", "SCA", "FOL", "SCA"]
-        .iter()
-        .enumerate()
-    {
-        let mut other = desk_store(code);
-        let date = format!("2024-03-{:02}", n + 1);
+    // enough files that many runs import one for the first time (a repeat is a no-op)
+    for n in 0..24 {
+        let mut other = desk_store(if n % 2 == 0 { "FOL" } else { "SCA" });
+        let date = format!("2024-02-{:02}", n + 1);
         register::save(
             other.conn_mut(),
             &access_on(&date),
