@@ -13,12 +13,14 @@
 //! for the copy taken before migrating a database of schema version N, and
 //! `-before-restore` for the database a restore set aside.
 //!
-//! Rotation ([`keep`]), after every backup: of the backups and pre-migration copies,
-//! the newest of each of the 7 most recent days that have one, of the 4 most recent
-//! ISO weeks, of the 12 most recent months (UTC calendar) are kept, every other is
-//! deleted; the sets overlap, so at most 23 files. A database set aside by a restore
-//! is kept [`SET_ASIDE_DAYS`] days. Either way no copy lives more than about 13
-//! months while backups run: the rotation window that docs/backup.md states.
+//! Rotation ([`keep`]), after every backup: of the backups, the newest of each of the
+//! 7 most recent days that have one, of the 4 most recent ISO weeks, of the 12 most
+//! recent months (UTC calendar) are kept, every other is deleted; the sets overlap, so
+//! at most 23 files. The copies taken before a migration and the databases set aside by
+//! a restore are kept [`WINDOW_DAYS`] days, then deleted by the same rotation: they are
+//! the only copies of their kind (an older schema, what a restore replaced), which a
+//! later backup of the same day must not replace. Either way no copy lives more than
+//! about 13 months while backups run: the rotation window that docs/backup.md states.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -37,8 +39,9 @@ use crate::{Error, Result};
 pub const FOLDER_SETTING: &str = "backup_folder";
 /// The default backup folder's name, inside the data folder beside the database.
 pub const DEFAULT_FOLDER: &str = "backups";
-/// A database set aside by a restore is kept this many days, then deleted.
-pub const SET_ASIDE_DAYS: i64 = 400;
+/// A pre-migration copy or a database set aside by a restore is kept this many days,
+/// then deleted: the age of the oldest monthly backup, and a month more.
+pub const WINDOW_DAYS: i64 = 400;
 /// How old the last good backup may be before the daily one is due.
 pub const DUE_AFTER: Duration = Duration::days(1);
 /// How old the last good backup may be before the window warns.
@@ -248,7 +251,7 @@ pub fn take(
 
 /// The copy taken before migrating the database at `db` from schema `from_version`,
 /// into the default backup folder (always local, so a migration never waits for a
-/// USB stick), counted by the same rotation.
+/// USB stick), kept [`WINDOW_DAYS`] days by the rotation.
 pub(crate) fn take_before_migration(
     conn: &Connection,
     db: &Path,
@@ -268,7 +271,7 @@ pub(crate) fn take_before_migration(
 
 /// Moves the pre-migration copies an older release wrote beside the database
 /// (`sportello.db.v<N>-<time>.bak`) into the default backup folder under a backup's
-/// name, where the rotation counts them.
+/// name, where the rotation keeps them for its window.
 pub(crate) fn adopt_legacy_copies(db: &Path) -> Result<()> {
     let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) else {
         return Ok(());
@@ -564,12 +567,12 @@ pub fn keep(times: &[DateTime<Utc>], retention: Retention) -> Vec<bool> {
 }
 
 /// Deletes from `dir` the backups of `db` the rotation does not keep, and the
-/// set-aside databases older than [`SET_ASIDE_DAYS`]; sweeps temporary files left by
+/// pre-migration copies and set-aside databases older than [`WINDOW_DAYS`]; sweeps
+/// temporary files left by
 /// a crash. Returns the files deleted.
 pub fn rotate(dir: &Path, db: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>> {
     let all = list(dir, db)?;
-    let (aside, counted): (Vec<_>, Vec<_>) =
-        all.into_iter().partition(|b| b.kind == Kind::BeforeRestore);
+    let (aside, counted): (Vec<_>, Vec<_>) = all.into_iter().partition(|b| b.kind != Kind::Backup);
     let times: Vec<_> = counted.iter().map(|b| b.taken_at).collect();
     let mut removed = Vec::new();
     for (b, keep) in counted.iter().zip(keep(&times, RETENTION)) {
@@ -578,7 +581,7 @@ pub fn rotate(dir: &Path, db: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>>
         }
     }
     for b in aside {
-        if now - b.taken_at > Duration::days(SET_ASIDE_DAYS) {
+        if now - b.taken_at > Duration::days(WINDOW_DAYS) {
             removed.push(b.path);
         }
     }

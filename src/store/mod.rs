@@ -5,7 +5,7 @@
 //! in the binary; the schema version is SQLite's `user_version`. Pending migrations run
 //! in one transaction, so a failure leaves the file exactly as it was; when an existing
 //! database has migrations pending, a verified backup of it is first written into the
-//! backup folder ([`backup`]), where the rotation counts it.
+//! backup folder ([`backup`]), which keeps it for the rotation window.
 //! A database written by a newer program is refused rather than guessed at.
 //!
 //! The files are private to the user ([`private`]): a data folder this opens or creates

@@ -340,7 +340,33 @@ fn set_aside_databases_are_kept_a_while_then_deleted() {
     take(store.conn(), &db, None, at(2025, 6, 1, 0)).unwrap();
     assert!(aside.exists(), "five months on, still there");
     take(store.conn(), &db, None, at(2026, 3, 1, 0)).unwrap();
-    assert!(!aside.exists(), "past {SET_ASIDE_DAYS} days, deleted");
+    assert!(!aside.exists(), "past {WINDOW_DAYS} days, deleted");
+}
+
+#[test]
+fn a_pre_migration_copy_outlives_later_backups_of_its_day_and_not_the_window() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, db) = file_store(tmp.path());
+    let copy = take_before_migration(store.conn(), &db, 9, at(2026, 1, 5, 8)).unwrap();
+    // the same day's backups, then a daily one for two months
+    take(store.conn(), &db, None, at(2026, 1, 5, 9)).unwrap();
+    take(store.conn(), &db, None, at(2026, 1, 5, 18)).unwrap();
+    for d in 6..=60 {
+        let t = (day(2026, 1, 1) + Duration::days(d))
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        take(store.conn(), &db, None, t.and_utc()).unwrap();
+    }
+    assert!(copy.exists(), "the only copy of schema 9 is kept");
+    let daily = list(&default_folder(&db), &db).unwrap();
+    assert_eq!(
+        daily.iter().filter(|b| b.kind == Kind::Backup).count(),
+        // Feb 24 - Mar 2; the Sundays Feb 15 and 22; January 31st
+        7 + 2 + 1,
+        "the backups rotate as before: {daily:#?}"
+    );
+    take(store.conn(), &db, None, at(2027, 2, 10, 12)).unwrap();
+    assert!(!copy.exists(), "past {WINDOW_DAYS} days, deleted");
 }
 
 #[test]
