@@ -35,11 +35,14 @@ unit:
 
 ## The real app under Xvfb, driven over WebDriver: the register, two desks syncing
 ## through export files, an appointment booked from an access with its slip as PDF,
-## an accompaniment case from opening to archive.
+## an accompaniment case from opening to archive, and axe-core (npm, tests only:
+## tests/e2e/axe) over every view in both languages at 100% and 200% zoom.
 ## Each scenario gets a temporary database and fresh XDG folders; screenshots go to
 ## target/e2e/. One scenario at a time: they share the display. Installs what is missing.
 e2e: test-deps
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+	@test -f tests/e2e/axe/node_modules/axe-core/axe.min.js \
+		|| npm ci --prefix tests/e2e/axe --no-audit --no-fund
 	cargo test --workspace --no-run
 	xvfb-run -a --server-args="-screen 0 1366x768x24" \
 		cargo test --workspace --test app -- --ignored --nocapture --test-threads=1

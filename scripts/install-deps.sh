@@ -30,6 +30,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# npm installs axe-core for the accessibility test; Debian ships it apart from nodejs
+# (NodeSource's nodejs bundles it).
+if [ "$what" = test ] && ! command -v npm >/dev/null 2>&1; then
+  echo "Installing system packages: npm"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm
+fi
+
 if ! command -v cargo >/dev/null 2>&1; then
   [ -x "$HOME/.cargo/bin/cargo" ] || {
     echo "Installing the Rust toolchain (rustup)"

@@ -201,6 +201,12 @@ pub enum Refusal {
     TooLarge,
     /// A file that is not a scan, a photo or a PDF: the file's name is the `detail`.
     NotADocument,
+    /// A file to write whose name does not end as its kind must (`.pdf` for a PDF): the
+    /// expected extension is the `detail`.
+    WrongFileType,
+    /// A file to write inside the app's own data folder, where the database, its backups
+    /// and keys live: only the app itself writes there.
+    PrivateFolder,
 }
 
 impl Refusal {
@@ -220,6 +226,8 @@ impl Refusal {
             Refusal::ClosedYear => "closed_year",
             Refusal::TooLarge => "too_large",
             Refusal::NotADocument => "not_a_document",
+            Refusal::WrongFileType => "wrong_file_type",
+            Refusal::PrivateFolder => "private_folder",
         }
     }
 
@@ -254,6 +262,8 @@ mod tests {
             ClosedYear,
             TooLarge,
             NotADocument,
+            WrongFileType,
+            PrivateFolder,
         ] {
             assert_eq!(
                 serde_json::to_value(r).unwrap(),

@@ -13,13 +13,17 @@
 //! desk's database on the same machine must run beside the operator's own app.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// What the request line of a second launch says.
 const FOCUS: &str = "focus";
+
+/// The most bytes read from one connection: the request line and its newline, plus a
+/// little room. Anything longer is not this protocol and is dropped unread.
+const MOST_READ: u64 = 16;
 
 /// The outcome of trying to become the instance of a database.
 pub enum Instance {
@@ -101,18 +105,26 @@ fn ask_to_focus(db: &Path) {
 impl Guard {
     /// Calls `on_focus` (on a background thread) every time a second launch asks.
     /// The guard moves into the thread, so the lock lives as long as the process.
+    /// A connection is read for at most [`MOST_READ`] bytes and one second, answered
+    /// nothing, and acted upon only when it says exactly the request line.
     pub fn serve(self, on_focus: impl Fn() + Send + 'static) {
         std::thread::spawn(move || {
             let guard = self;
             for stream in guard.listener.incoming().flatten() {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
-                let mut line = String::new();
-                if BufReader::new(stream).read_line(&mut line).is_ok() && line.trim() == FOCUS {
+                if is_focus_request(stream) {
                     on_focus();
                 }
             }
         });
     }
+}
+
+/// Whether the connection says the focus request line, and nothing else.
+fn is_focus_request(stream: TcpStream) -> bool {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut line = Vec::new();
+    let read = BufReader::new(stream.take(MOST_READ)).read_until(b'\n', &mut line);
+    read.is_ok() && line == format!("{FOCUS}\n").as_bytes()
 }
 
 #[cfg(test)]
@@ -135,6 +147,34 @@ mod tests {
         );
         rx.recv_timeout(Duration::from_secs(5))
             .expect("the first instance must receive the focus request");
+
+        // Anything but the request line is read no further and changes nothing; the
+        // listener keeps answering its own protocol afterwards.
+        let port: u16 = std::fs::read_to_string(sibling(&db, ".instance"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        for junk in [
+            b"GET / HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+            b"focus please\n".to_vec(),
+            b"focusfocusfocusfocusfocus\n".to_vec(),
+            vec![b'f'; 1 << 20],
+        ] {
+            let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+            let _ = stream.write_all(&junk);
+            drop(stream);
+        }
+        assert!(
+            matches!(acquire(&db).unwrap(), Instance::AlreadyRunning),
+            "still the first instance"
+        );
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("a real request after the junk is still served");
+        assert!(
+            rx.recv_timeout(Duration::from_millis(300)).is_err(),
+            "no junk connection asked for focus"
+        );
 
         let other = dir.path().join("altro.db");
         assert!(

@@ -8,9 +8,11 @@ mod commands;
 mod error;
 mod instance;
 mod outbox;
+mod paths;
 pub mod print;
 mod purge;
 mod state;
+mod surface;
 mod viewer;
 
 use sportello::{Now, Store};
@@ -91,6 +93,8 @@ pub fn run() {
             commands::codebook::get_codebook,
             commands::accesses::open_register,
             commands::accesses::get_register_day,
+            commands::accesses::choose_register_profile,
+            commands::accesses::hidden_register_profiles,
             commands::accesses::record_access,
             commands::accesses::correct_access,
             commands::accesses::delete_access,

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use sportello::print::{AGENDA_PAGE_MM, Layout, NOTICE_PAGE_MM};
 use sportello::report::html::{REPORT_MARGINS_MM, REPORT_PAGE_MM};
-use tauri::{AppHandle, WebviewWindow};
+use tauri::{AppHandle, Manager, WebviewWindow};
 
 use crate::error::{IpcError, IpcResult};
 
@@ -112,21 +112,17 @@ pub fn suggested_notice_path(app: &AppHandle, language: &str) -> PathBuf {
     documents_dir(app).join(format!("informativa-privacy-{language}.pdf"))
 }
 
-/// Writes the document `html` renders as a PDF at `path` (which must be absolute, and
-/// is checked first) on `page`, without any dialog, and returns the path written.
+/// Writes the document `html` renders as a PDF at `path` on `page`, without any dialog,
+/// and returns the path written. The path is checked first ([`crate::paths`]): a `.pdf`
+/// file that is not one of the app's own.
 pub async fn save_pdf(
     app: AppHandle,
     page: Page,
     path: PathBuf,
     html: impl FnOnce() -> IpcResult<String>,
 ) -> IpcResult<PathBuf> {
-    if !path.is_absolute() {
-        return Err(sportello::Error::invalid(
-            "path",
-            "choose where to save the PDF (a full path)",
-        )
-        .into());
-    }
+    let db = app.state::<crate::state::AppState>().home().to_path_buf();
+    crate::paths::file_to_write(&path, "pdf", &db)?;
     let html = html()?;
     let target = path.clone();
     tauri::async_runtime::spawn_blocking(move || pdf(app, html, page, target))

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, params};
 
 use super::slots::{self, Interval};
-use super::{Kind, Slot, closed_reason, format_day, kind, own_desk};
+use super::{Kind, Slot, closed_day, closed_reason, format_day, kind, own_desk};
 use crate::error::Refusal;
 use crate::{Error, Now, Result, desk};
 
@@ -139,15 +139,16 @@ pub(super) fn require_slot(
             ),
         ));
     }
-    if let Some(reason) = closed_reason(conn, &desk.code, day)? {
+    if let Some(closed) = closed_day(conn, &desk.code, day)? {
         return Err(Error::Refused {
             reason: Refusal::Closed,
             field: "day",
             message: format!(
-                "the desk is closed on {} ({reason}): choose another day",
-                format_day(day)
+                "the desk is closed on {} ({}): choose another day",
+                format_day(day),
+                closed.italian()
             ),
-            detail: Some(reason),
+            detail: Some(closed.detail()),
         });
     }
     let fits = candidate_slots(conn, desk, kind.slot_minutes, day)?
@@ -300,6 +301,25 @@ mod tests {
             matches!(&err, Error::Refused { detail: Some(d), .. } if !d.is_empty()),
             "the closure's name travels with the refusal: {err:?}"
         );
+        assert_eq!(
+            closed_day(store.conn(), "GRO", day(2024, 4, 2))
+                .unwrap()
+                .map(|c| c.detail()),
+            Some("chiusura straordinaria".into())
+        );
+        // A holiday travels as its code, for the interface to name in its language.
+        let err = book(
+            store.conn_mut(),
+            &new("altro", day(2024, 4, 1), "14:00"),
+            "op",
+            at(2024, 3, 30, 10, 0),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::Refused { detail: Some(d), .. } if d == "holiday:pasquetta"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("Pasquetta"), "{err}");
         remove_closure(store.conn_mut(), "GRO", day(2024, 4, 2), "op", Now::read()).unwrap();
         assert_eq!(
             closed_reason(store.conn(), "GRO", day(2024, 4, 2)).unwrap(),

@@ -6,15 +6,53 @@
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
 
 use super::{Closure, format_day, holidays, parse_day};
 use crate::store::audit;
 use crate::{Error, Now, Result};
 
+/// Why a desk is closed on a day: a national holiday (named by the interface in its
+/// language from the code) or one of the desk's own closures (its reason as typed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ClosedDay {
+    Holiday {
+        code: &'static str,
+        name: &'static str,
+    },
+    Closure {
+        reason: String,
+    },
+}
+
+impl ClosedDay {
+    /// The Italian words for it: the holiday's name, the closure's reason, or "chiusura".
+    pub fn italian(&self) -> String {
+        match self {
+            ClosedDay::Holiday { name, .. } => (*name).to_string(),
+            ClosedDay::Closure { reason } if reason.is_empty() => "chiusura".into(),
+            ClosedDay::Closure { reason } => reason.clone(),
+        }
+    }
+
+    /// The refusal's `detail`: `holiday:<code>` for a holiday, so the interface names it
+    /// in its own language; the closure's reason otherwise (empty when it has none).
+    pub fn detail(&self) -> String {
+        match self {
+            ClosedDay::Holiday { code, .. } => format!("holiday:{code}"),
+            ClosedDay::Closure { reason } => reason.clone(),
+        }
+    }
+}
+
 /// Why `desk` is closed on `day` (a national holiday or one of its closures), if it is.
-pub fn closed_reason(conn: &Connection, desk_code: &str, day: NaiveDate) -> Result<Option<String>> {
-    if let Some(name) = holidays::holiday_name(day) {
-        return Ok(Some(name.to_string()));
+pub fn closed_day(conn: &Connection, desk_code: &str, day: NaiveDate) -> Result<Option<ClosedDay>> {
+    if let Some(h) = holidays::holiday(day) {
+        return Ok(Some(ClosedDay::Holiday {
+            code: h.code,
+            name: h.name,
+        }));
     }
     Ok(conn
         .query_row(
@@ -23,7 +61,12 @@ pub fn closed_reason(conn: &Connection, desk_code: &str, day: NaiveDate) -> Resu
             |r| r.get::<_, String>(0),
         )
         .optional()?
-        .map(|r| if r.is_empty() { "chiusura".into() } else { r }))
+        .map(|reason| ClosedDay::Closure { reason }))
+}
+
+/// Why `desk` is closed on `day`, in Italian words, if it is.
+pub fn closed_reason(conn: &Connection, desk_code: &str, day: NaiveDate) -> Result<Option<String>> {
+    Ok(closed_day(conn, desk_code, day)?.map(|c| c.italian()))
 }
 
 /// The desk's own closures from `from` on, in date order.

@@ -6,19 +6,30 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 
-/// The fixed national holidays: (month, day, Italian name).
-const FIXED: &[(u32, u32, &str)] = &[
-    (1, 1, "Capodanno"),
-    (1, 6, "Epifania"),
-    (4, 25, "Festa della Liberazione"),
-    (5, 1, "Festa del Lavoro"),
-    (6, 2, "Festa della Repubblica"),
-    (8, 15, "Ferragosto"),
-    (11, 1, "Ognissanti"),
-    (12, 8, "Immacolata Concezione"),
-    (12, 25, "Natale"),
-    (12, 26, "Santo Stefano"),
+/// The fixed national holidays: (month, day, code, Italian name). The code is stable:
+/// the interface names the holiday in its own language from it.
+const FIXED: &[(u32, u32, &str, &str)] = &[
+    (1, 1, "capodanno", "Capodanno"),
+    (1, 6, "epifania", "Epifania"),
+    (4, 25, "liberazione", "Festa della Liberazione"),
+    (5, 1, "lavoro", "Festa del Lavoro"),
+    (6, 2, "repubblica", "Festa della Repubblica"),
+    (8, 15, "ferragosto", "Ferragosto"),
+    (11, 1, "ognissanti", "Ognissanti"),
+    (12, 8, "immacolata", "Immacolata Concezione"),
+    (12, 25, "natale", "Natale"),
+    (12, 26, "santo_stefano", "Santo Stefano"),
 ];
+
+/// Easter Monday's code and Italian name.
+const PASQUETTA: (&str, &str) = ("pasquetta", "Lunedì dell'Angelo (Pasquetta)");
+
+/// A national holiday: its stable code (`ferragosto`) and its Italian name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Holiday {
+    pub code: &'static str,
+    pub name: &'static str,
+}
 
 /// Easter Sunday of `year` (Gregorian calendar).
 pub fn easter_sunday(year: i32) -> NaiveDate {
@@ -44,23 +55,29 @@ pub fn easter_monday(year: i32) -> NaiveDate {
     easter_sunday(year) + Days::new(1)
 }
 
-/// The Italian name of the national holiday falling on `day`, if any. Sundays are not
-/// holidays here: the desks are closed on Sundays through their hours anyway.
-pub fn holiday_name(day: NaiveDate) -> Option<&'static str> {
+/// The national holiday falling on `day`, if any. Sundays are not holidays here: the
+/// desks are closed on Sundays through their hours anyway.
+pub fn holiday(day: NaiveDate) -> Option<Holiday> {
     if day == easter_monday(day.year()) {
-        return Some("Lunedì dell'Angelo (Pasquetta)");
+        let (code, name) = PASQUETTA;
+        return Some(Holiday { code, name });
     }
     FIXED
         .iter()
-        .find(|(m, d, _)| day.month() == *m && day.day() == *d)
-        .map(|(_, _, name)| *name)
+        .find(|(m, d, _, _)| day.month() == *m && day.day() == *d)
+        .map(|(_, _, code, name)| Holiday { code, name })
+}
+
+/// The Italian name of the national holiday falling on `day`, if any.
+pub fn holiday_name(day: NaiveDate) -> Option<&'static str> {
+    holiday(day).map(|h| h.name)
 }
 
 /// Every national holiday of `year`, in date order.
 pub fn holidays_of(year: i32) -> Vec<(NaiveDate, &'static str)> {
     let mut all: Vec<(NaiveDate, &'static str)> = FIXED
         .iter()
-        .map(|(m, d, name)| {
+        .map(|(m, d, _, name)| {
             (
                 NaiveDate::from_ymd_opt(year, *m, *d).expect("fixed date"),
                 *name,
@@ -70,7 +87,7 @@ pub fn holidays_of(year: i32) -> Vec<(NaiveDate, &'static str)> {
     let monday = easter_monday(year);
     // In 2011 Easter Monday fell on 25 April: one day off, listed once.
     if !all.iter().any(|(day, _)| *day == monday) {
-        all.push((monday, "Lunedì dell'Angelo (Pasquetta)"));
+        all.push((monday, PASQUETTA.1));
     }
     all.sort();
     all
@@ -134,5 +151,19 @@ mod tests {
         assert_eq!(year.len(), 11, "ten fixed holidays and Easter Monday");
         assert!(year.windows(2).all(|w| w[0].0 < w[1].0), "in date order");
         assert_eq!(holidays_of(2011).len(), 10, "2011: Pasquetta was 25 April");
+    }
+
+    #[test]
+    fn every_holiday_has_its_own_code() {
+        let year = holidays_of(2025);
+        let mut codes: Vec<&str> = year
+            .iter()
+            .map(|(day, _)| holiday(*day).expect("a holiday").code)
+            .collect();
+        assert_eq!(holiday(d(2025, 8, 15)).unwrap().code, "ferragosto");
+        assert_eq!(holiday(d(2024, 4, 1)).unwrap().code, "pasquetta");
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), year.len(), "{codes:?}");
     }
 }

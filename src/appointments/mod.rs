@@ -46,7 +46,7 @@ pub use booking::{
     normalize_code, reschedule,
 };
 pub use calendar::{BOOKING_HORIZON_DAYS, SEARCH_DAYS, free_slots_on, next_free_slots};
-pub use closures::{add_closure, closed_reason, closures, remove_closure};
+pub use closures::{ClosedDay, add_closure, closed_day, closed_reason, closures, remove_closure};
 pub use kinds::{kind, kinds, set_documents, set_slot_minutes};
 pub use retention::{
     Count, DEFAULT_RETENTION_DAYS, PurgeReport, RETENTION_SETTING, counts, purge, retention_days,

@@ -22,6 +22,9 @@ pub struct PurgeReport {
     pub up_to: NaiveDate,
     pub retention_days: u32,
     pub erased: usize,
+    /// Whether the write-ahead log was emptied after the erasure (false only while
+    /// another connection was reading: the next checkpoint empties it).
+    pub log_emptied: bool,
 }
 
 /// Appointments of a period counted by kind and status: what survives the purge.
@@ -82,10 +85,14 @@ pub fn purge(conn: &mut Connection, operator: &str, now: Now) -> Result<PurgeRep
         )?;
     }
     tx.commit()?;
+    // Erased means gone from the files too: `secure_delete` zeroes the old cells in the
+    // database; the log still holds the pages as they were until it is emptied.
+    let log_emptied = erased == 0 || crate::store::checkpoint_wal(conn)?;
     Ok(PurgeReport {
         up_to,
         retention_days: days,
         erased,
+        log_emptied,
     })
 }
 

@@ -13,6 +13,7 @@
 
 pub mod accesses;
 pub mod figures;
+pub mod profiles;
 pub mod stored;
 
 use chrono::{Days, NaiveDate};
@@ -70,6 +71,34 @@ pub fn usual_channel(conn: &Connection, desk: &str, since: NaiveDate) -> Result<
     Ok(conn
         .query_row(
             "SELECT code FROM codebook_entries WHERE list = 'channel' AND active = 1
+             ORDER BY sort_order, code LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The action this desk records most among its live accesses dated from `since` on,
+/// the one the form's actions start with (the operator's first key there replaces
+/// it); with no accesses yet, the first active action of the codebook (information).
+pub fn usual_action(conn: &Connection, desk: &str, since: NaiveDate) -> Result<Option<String>> {
+    let most_used: Option<String> = conn
+        .query_row(
+            "SELECT x.code FROM access_actions x
+             JOIN accesses a ON a.id = x.access_id
+             JOIN codebook_entries c ON c.list = 'action' AND c.code = x.code AND c.active = 1
+             WHERE a.desk = ?1 AND a.deleted = 0 AND a.date >= ?2
+             GROUP BY x.code ORDER BY COUNT(*) DESC, MIN(c.sort_order) LIMIT 1",
+            params![desk, since.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if most_used.is_some() {
+        return Ok(most_used);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT code FROM codebook_entries WHERE list = 'action' AND active = 1
              ORDER BY sort_order, code LIMIT 1",
             [],
             |r| r.get(0),
@@ -165,6 +194,8 @@ pub struct Context {
     pub frequent_nationalities: Vec<String>,
     /// The channel the form starts with.
     pub usual_channel: Option<String>,
+    /// The action the form's actions start with.
+    pub usual_action: Option<String>,
 }
 
 /// Loads the register's context; [`Error::NoDesk`] before the first-run setup.
@@ -179,6 +210,7 @@ pub fn context(conn: &Connection, today: NaiveDate) -> Result<Context> {
             FREQUENT_NATIONALITIES,
         )?,
         usual_channel: usual_channel(conn, &desk.code, since)?,
+        usual_action: usual_action(conn, &desk.code, since)?,
         operator: preferences::operator_name(conn)?.unwrap_or_default(),
         language: preferences::language(conn)?,
         codebook: codebook::load(conn)?,
@@ -196,12 +228,16 @@ pub struct Day {
     /// The desk's most frequent nationalities in the year up to this day: refreshed
     /// with every save, so the type-ahead learns as the day goes on.
     pub frequent_nationalities: Vec<String>,
+    /// The frequent profiles offered beside the form (`Ctrl+1`...`Ctrl+9`), as of this
+    /// day: refreshed with every save too.
+    pub profiles: Vec<profiles::Profile>,
 }
 
 /// The own desk's register for `date`.
 pub fn day(conn: &Connection, date: NaiveDate) -> Result<Day> {
     let desk = desk::own_code(conn)?;
     Ok(Day {
+        profiles: profiles::offered(conn, &codebook::load(conn)?, &desk, date)?,
         accesses: accesses::list_for_day(conn, &desk, date)?,
         counts: day_counts(conn, &desk, date)?,
         frequent_nationalities: frequent_nationalities(
@@ -472,6 +508,46 @@ mod tests {
             usual_channel(store.conn(), "FOL", d(1)).unwrap().as_deref(),
             Some("sportello"),
             "a retired channel is never proposed"
+        );
+    }
+
+    #[test]
+    fn usual_action_is_the_most_recorded_active_one() {
+        let store = store();
+        assert_eq!(
+            usual_action(store.conn(), "FOL", d(1)).unwrap().as_deref(),
+            Some("informazione"),
+            "with no accesses the first action of the codebook is proposed"
+        );
+        let act = |id: &str, code: &str| {
+            store
+                .conn()
+                .execute(
+                    "INSERT INTO access_actions (access_id, code) VALUES (?1, ?2)",
+                    params![id, code],
+                )
+                .unwrap();
+        };
+        put(&store, "a1", "FOL", d(1), "sportello", "MA");
+        put(&store, "a2", "FOL", d(2), "sportello", "MA");
+        put(&store, "a3", "FOL", d(2), "sportello", "MA");
+        act("a1", "appuntamento");
+        act("a2", "appuntamento");
+        act("a3", "informazione");
+        put(&store, "b1", "GRO", d(2), "sportello", "MA");
+        act("b1", "informazione");
+        act("b1", "kit_postale");
+        assert_eq!(
+            usual_action(store.conn(), "FOL", d(1)).unwrap().as_deref(),
+            Some("appuntamento"),
+            "this desk's accesses only"
+        );
+        delete(&store, "a1");
+        delete(&store, "a2");
+        assert_eq!(
+            usual_action(store.conn(), "FOL", d(1)).unwrap().as_deref(),
+            Some("informazione"),
+            "deleted accesses do not count"
         );
     }
 

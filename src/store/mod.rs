@@ -78,6 +78,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0011_import_file_dates.sql",
         sql: include_str!("../../migrations/0011_import_file_dates.sql"),
     },
+    Migration {
+        name: "0012_register_profiles.sql",
+        sql: include_str!("../../migrations/0012_register_profiles.sql"),
+    },
 ];
 
 /// The schema version this program writes.

@@ -170,3 +170,40 @@ fn cli_manages_closures_retention_and_purge() {
         "a day that does not exist is bad usage"
     );
 }
+
+#[test]
+fn a_purged_name_is_gone_from_the_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut store = Store::open(&db, Utc::now()).unwrap();
+    let gro = desk::presets()
+        .into_iter()
+        .find(|d| d.code == "GRO")
+        .unwrap();
+    desk::set_own(store.conn_mut(), &gro, Utc::now()).unwrap();
+    let marked = NewAppointment {
+        person_name: Some("ZQMARKAPPNAME".into()),
+        phone: Some("+39 347 918 2736".into()),
+        ..booking("14:00")
+    };
+    appointments::book(store.conn_mut(), &marked, "op", local(2025, 3, 3, 9)).unwrap();
+    let file_bytes = || {
+        let mut bytes = std::fs::read(&db).unwrap();
+        bytes.extend(std::fs::read(dir.path().join("s.db-wal")).unwrap_or_default());
+        bytes
+    };
+    let holds = |bytes: &[u8], m: &str| bytes.windows(m.len()).any(|w| w == m.as_bytes());
+    let before = file_bytes();
+    assert!(holds(&before, "ZQMARKAPPNAME") && holds(&before, "347 918 2736"));
+
+    let report = appointments::purge(store.conn_mut(), "op", local(2025, 7, 1, 9)).unwrap();
+    assert_eq!(report.erased, 1);
+    assert!(report.log_emptied);
+    let after = file_bytes();
+    for marker in ["ZQMARKAPPNAME", "347 918 2736"] {
+        assert!(
+            !holds(&after, marker),
+            "{marker} is still in the file's bytes"
+        );
+    }
+}

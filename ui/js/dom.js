@@ -43,11 +43,16 @@ export function focusTarget(group) {
   return inputs.find((i) => i.tabIndex === 0) ?? inputs[0];
 }
 
-/** Moves the focus to an element, or into it when it is a group of options. */
+/**
+ * Moves the focus to an element, or into it when it is a group of options, and scrolls
+ * it fully into view with its scroll margin (its label above, clear of the status line
+ * below): at 200% zoom the engine's own focus scroll leaves it at the window's edge.
+ */
 export function focusInto(el) {
   if (!el) return;
-  if (el.matches('fieldset')) focusTarget(el)?.focus();
-  else el.focus();
+  const target = el.matches('fieldset') ? focusTarget(el) : el;
+  target?.focus();
+  (el.matches('fieldset') ? el : target)?.scrollIntoView?.({ block: 'nearest' });
 }
 
 /** Focuses the element and selects its text (a field the operator will retype). */

@@ -94,12 +94,38 @@ function unknown(err, area) {
 }
 
 /**
+ * Why the desk is closed on a day, in the interface's language: a refusal's detail
+ * (`holiday:<code>`, or the closure's reason as typed) or the core's closed day
+ * (`{kind: 'holiday', code, name}` or `{kind: 'closure', reason}`). A holiday this
+ * interface cannot name keeps the core's Italian name; an unnamed closure is "chiusura".
+ */
+export function closedDayText(closed) {
+  if (closed && typeof closed === 'object') {
+    if (closed.kind === 'holiday') {
+      const key = `holiday.${closed.code}`;
+      const text = t(key);
+      return text === key ? closed.name : text;
+    }
+    return closed.reason ? closed.reason : t('appt.closure.unnamed');
+  }
+  const code = typeof closed === 'string' && closed.startsWith('holiday:') ? closed.slice(8) : null;
+  if (code !== null) {
+    const key = `holiday.${code}`;
+    const text = t(key);
+    return text === key ? code : text;
+  }
+  return closed ? closed : t('appt.closure.unnamed');
+}
+
+/**
  * A refusal of the calendar or of a closed year, told by its reason; null for a reason
  * newer than this interface.
  */
 function refusalText(err) {
   if (err.reason === 'closed') {
-    return err.detail ? t('appt.refusal.closed', { detail: err.detail }) : t('appt.err.closedDay');
+    return err.detail
+      ? t('appt.refusal.closed', { detail: closedDayText(err.detail) })
+      : t('appt.err.closedDay');
   }
   const key = `appt.refusal.${err.reason}`;
   // `detail` is what the reason refers to (the closed year of `closed_year`; the file

@@ -20,6 +20,8 @@ export const getCodebook = () => invoke('get_codebook');
 // The access register.
 export const openRegister = () => invoke('open_register');
 export const getRegisterDay = (date) => invoke('get_register_day', { date });
+export const chooseRegisterProfile = (key, choice) => invoke('choose_register_profile', { key, choice });
+export const hiddenRegisterProfiles = () => invoke('hidden_register_profiles');
 // Resolves to `{accesses, offers}`: the accesses written (`count` identical ones), and
 // the follow-ups the core offers for them: `offers.booking` (the access id to link a
 // booking to, or null) and `offers.case` (`{case_type, opened_on, reason, access_id}`

@@ -73,8 +73,21 @@ test('what printing, marking and an empty day say', () => {
   assert.notEqual(printedMessage('printed', 'slip'), printedMessage('printed', 'agenda'));
   assert.match(markedMessage('attended', 'C1'), /C1/);
   assert.notEqual(markedMessage('attended', 'C1'), markedMessage('no_show', 'C1'));
-  assert.match(noSlotsOnMessage('2025-03-04', 'Pasqua'), /Pasqua/);
+  assert.match(noSlotsOnMessage('2025-03-04', { kind: 'closure', reason: 'Santo patrono' }), /Santo patrono/);
+  assert.match(noSlotsOnMessage('2025-03-04', { kind: 'closure', reason: '' }), /chiusura/);
   assert.match(noSlotsOnMessage('2025-03-04', null), /04\/03\/2025/);
+});
+
+test('holidays are named in the interface language, closures as typed', () => {
+  const ferragosto = { kind: 'holiday', code: 'ferragosto', name: 'Ferragosto' };
+  setLanguage('en');
+  assert.match(noSlotsOnMessage('2025-08-15', ferragosto), /Assumption Day/);
+  assert.match(noSlotsOnMessage('2025-04-21', { kind: 'holiday', code: 'pasquetta', name: 'x' }), /Easter Monday/);
+  assert.match(noSlotsOnMessage('2025-03-04', { kind: 'closure', reason: '' }), /closure/);
+  // A holiday newer than this interface keeps the core's Italian name.
+  assert.match(noSlotsOnMessage('2025-03-04', { kind: 'holiday', code: 'nuova', name: 'Festa nuova' }), /Festa nuova/);
+  setLanguage('it');
+  assert.match(noSlotsOnMessage('2025-08-15', ferragosto), /Ferragosto/);
 });
 
 test('after a refusal: back to the field named, slots read again when one was taken', () => {

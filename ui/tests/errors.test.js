@@ -80,6 +80,8 @@ test('a closed day names the holiday or closure', () => {
   assert.equal(appointments(closed), 'The desk is closed that day (Pasqua): choose another day.');
   assert.equal(appointments({ ...closed, detail: undefined }),
     'The desk is closed that day: choose another day.', 'no name, no empty brackets');
+  assert.equal(appointments({ ...closed, detail: 'holiday:santo_stefano' }),
+    'The desk is closed that day (St Stephen’s Day): choose another day.', 'a holiday in English');
   setLanguage('it');
 });
 
@@ -175,6 +177,10 @@ test('a failed report save is told in Italian by code and field, naming the file
     /^Impossibile salvare «\/home\/u\/rapporto-2023\.xlsx»/);
   assert.equal(report({ code: 'invalid', field: 'path', message: 'x' }), dictionaries.it['report.err.path']);
   assert.equal(report({ code: 'invalid', field: 'xlsx', message: 'x' }), dictionaries.it['report.err.xlsx']);
+  assert.match(report({ code: 'invalid', field: 'path', reason: 'wrong_file_type', detail: '.pdf', message: 'x' }),
+    /deve finire con \.pdf/);
+  assert.match(report({ code: 'invalid', field: 'path', reason: 'private_folder', message: 'x' }),
+    /file dell’app/);
   setLanguage('en');
   assert.match(report({ code: 'io', message: 'x' }), /^Cannot save "\/home\/u\/rapporto-2023\.xlsx"/);
   setLanguage('it');

@@ -3,8 +3,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';
 import {
-  ORDER, corrected, correctionBanner, deleteQuestion, nextField, pendingStatus, recorded, shortcut,
-  startEditing, validateAccess, valuesOf,
+  ORDER, corrected, correctionBanner, deleteQuestion, nextField, pendingStatus, profileSummary, recorded,
+  shortcut, startEditing, validateAccess, valuesOf,
 } from '../js/views/register-model.js';
 
 const TODAY = '2026-11-29';
@@ -49,7 +49,8 @@ test('dates: not in the future, not before the earliest year, a real day', () =>
 
 test('a key choice moves on in tab order; the last choice goes to save, never to the quantity', () => {
   assert.equal(nextField('nationality'), 'sex');
-  assert.equal(nextField('reasons'), 'permit');
+  assert.equal(nextField('referred_by'), 'permit', 'the person first (permit), then the request');
+  assert.equal(nextField('permit'), 'reasons');
   assert.equal(nextField('mediation'), 'save');
   assert.equal(ORDER.at(-1), 'count');
 });
@@ -125,4 +126,27 @@ test('shortcuts: F1, Esc while correcting, Alt+letters; none while a dialog is o
   assert.equal(shortcut(key('r', { altKey: true, ctrlKey: true })), null, 'Ctrl+Alt is not ours');
   assert.equal(shortcut(key('r')), null, 'a plain letter is typing');
   assert.equal(shortcut(key('F1'), { dialogOpen: true }), null);
+});
+
+test('Ctrl+1...9 picks a frequent profile, by the key or the keyboard position', () => {
+  const key = (k, mods = {}) => ({ key: k, altKey: false, ctrlKey: false, metaKey: false, ...mods });
+  assert.equal(shortcut(key('3', { ctrlKey: true })), 'profile:3');
+  assert.equal(shortcut(key('é', { ctrlKey: true, code: 'Digit2' })), 'profile:2', 'a layout with symbols on the digits');
+  assert.equal(shortcut(key('0', { ctrlKey: true, code: 'Digit0' })), null, 'Ctrl+0 is the zoom reset');
+  assert.equal(shortcut(key('3')), null, 'a plain digit picks an option');
+  assert.equal(shortcut(key('3', { ctrlKey: true, altKey: true })), null);
+  assert.equal(shortcut(key('3', { ctrlKey: true }), { dialogOpen: true }), null);
+});
+
+test('a profile reads as who, then why', () => {
+  setLanguage('it');
+  const label = (list, code) => `${list}:${code}`;
+  const traits = { nationality: 'MA', sex: 'maschio', age_band: '30-39', first_access: true,
+    reasons: ['lavoro', 'rinnovo_permesso'], actions: ['informazione'] };
+  assert.deepEqual(profileSummary(traits, label), {
+    what: 'nationality:MA, sex:maschio, age_band:30-39, primo',
+    why: 'reason:lavoro; reason:rinnovo_permesso → action:informazione',
+  });
+  assert.equal(profileSummary({ ...traits, first_access: false }, label).what,
+    'nationality:MA, sex:maschio, age_band:30-39');
 });

@@ -5,7 +5,7 @@ use serde::Serialize;
 use sportello::Now;
 use sportello::exchange::export::{Pending, pending};
 use sportello::register::accesses::{Access, NewAccess};
-use sportello::register::{self, Context, Day, LastSave, Recorded};
+use sportello::register::{self, Context, Day, LastSave, Recorded, profiles};
 use tauri::State;
 
 use crate::AppState;
@@ -84,4 +84,21 @@ pub fn undo_last_save(state: State<'_, AppState>, last: LastSave) -> IpcResult<V
 #[tauri::command(async)]
 pub fn get_last_access(state: State<'_, AppState>) -> IpcResult<Option<Access>> {
     state.with(|s| register::last_recorded(s.conn()))
+}
+
+/// Pins, hides or puts back a frequent profile of the register.
+#[tauri::command(async)]
+pub fn choose_register_profile(
+    state: State<'_, AppState>,
+    key: String,
+    choice: profiles::Choice,
+) -> IpcResult<()> {
+    let now = Now::read();
+    state.with(|s| profiles::choose(s.conn(), &key, choice, now.utc()))
+}
+
+/// The profiles the operator hid, to put one back.
+#[tauri::command(async)]
+pub fn hidden_register_profiles(state: State<'_, AppState>) -> IpcResult<Vec<profiles::Profile>> {
+    state.with(|s| profiles::hidden(s.conn()))
 }

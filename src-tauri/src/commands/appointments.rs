@@ -52,13 +52,16 @@ pub fn free_slots_on(
     state.with(|s| appointments::free_slots_on(s.conn(), &kind, day, now))
 }
 
-/// Why this desk is closed on `day` (a public holiday's name, or the closure's reason),
-/// or `null` when it is open.
+/// Why this desk is closed on `day` (a public holiday's code and name, or the closure's
+/// reason), or `null` when it is open.
 #[tauri::command(async)]
-pub fn desk_closed_reason(state: State<'_, AppState>, day: NaiveDate) -> IpcResult<Option<String>> {
+pub fn desk_closed_reason(
+    state: State<'_, AppState>,
+    day: NaiveDate,
+) -> IpcResult<Option<appointments::ClosedDay>> {
     state.with(|s| {
         let desk = sportello::desk::own_code(s.conn())?;
-        appointments::closed_reason(s.conn(), &desk, day)
+        appointments::closed_day(s.conn(), &desk, day)
     })
 }
 

@@ -39,6 +39,9 @@ pub fn set_backup_folder(state: State<'_, AppState>, dir: Option<String>) -> Ipc
     state.with(|s| {
         let op = preferences::signing_operator(s.conn())?;
         let now = Now::read().utc();
+        if let Some(dir) = &dir {
+            crate::paths::folder_to_write(Path::new(dir), &db_path(s)?)?;
+        }
         backup::set_folder(s.conn_mut(), dir.as_deref().map(Path::new), &op, now)?;
         backup::status(s.conn(), &db_path(s)?, now)
     })

@@ -54,6 +54,7 @@ pub fn save_report_csv(
     exact: bool,
     path: PathBuf,
 ) -> IpcResult<PathBuf> {
+    crate::paths::file_to_write(&path, "csv", state.home())?;
     state.with(|s| {
         let t = tables::build(s.conn(), year, desk.as_deref())?;
         csv::save(&t, (!exact).then_some(DEFAULT_K), &path)
@@ -70,6 +71,7 @@ pub fn save_report_xlsx(
     exact: bool,
     path: PathBuf,
 ) -> IpcResult<PathBuf> {
+    crate::paths::file_to_write(&path, "xlsx", state.home())?;
     state.with(|s| {
         let t = tables::build(s.conn(), year, desk.as_deref())?;
         let cb = codebook::load(s.conn())?;

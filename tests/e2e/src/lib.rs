@@ -173,7 +173,11 @@ impl<'a> Keyboard<'a> {
                         attempts += 1;
                         tokio::time::sleep(Duration::from_millis(50)).await;
                     }
-                    other => break other?,
+                    Err(e) => {
+                        let state = page_state(self.client).await;
+                        return Err(format!("key {key:?} not sent ({e}); {state}").into());
+                    }
+                    Ok(_) => break,
                 }
             }
             self.pressed += 1;
@@ -236,7 +240,7 @@ pub async fn page_state(client: &Client) -> String {
                      message: (document.getElementById('message') || {}).textContent,
                      appointments: (document.getElementById('appt-status') || {}).textContent,
                      errors: window.__sportelloErrors,
-                     text: document.body.innerText.slice(0, 2000)}",
+                     text: document.body.innerText.slice(0, 2000), active: document.activeElement ? document.activeElement.outerHTML.slice(0, 300) : null}",
             vec![],
         )
         .await
@@ -316,6 +320,62 @@ pub async fn screenshot(client: &Client, name: &str) -> TestResult<PathBuf> {
     std::fs::create_dir_all(path.parent().expect("a folder"))?;
     std::fs::write(&path, client.screenshot().await?)?;
     Ok(path)
+}
+
+/// axe-core's script, installed by `make e2e` from tests/e2e/axe (npm, tests only).
+fn axe_source() -> TestResult<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("axe/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "{}: {e}; install it with `npm ci --prefix tests/e2e/axe` (make e2e does)",
+            path.display()
+        )
+        .into()
+    })
+}
+
+/// What axe-core found on a page: the rules it checked and passed, and its violations
+/// (`{id, impact, help, nodes}` with up to five offending elements' selectors each).
+#[derive(Debug)]
+pub struct AxeResult {
+    pub passes: usize,
+    pub violations: Vec<Value>,
+}
+
+impl AxeResult {
+    /// The violations of impact "serious" or "critical".
+    pub fn serious(&self) -> Vec<&Value> {
+        self.violations
+            .iter()
+            .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
+            .collect()
+    }
+}
+
+/// Runs axe-core over the whole page as it stands. The script is injected over
+/// WebDriver, which the page's CSP does not govern; the app's own pages never load it.
+pub async fn axe(client: &Client) -> TestResult<AxeResult> {
+    let loaded = client
+        .execute("return typeof window.axe === 'object';", vec![])
+        .await?;
+    if loaded != json!(true) {
+        let source = axe_source()?;
+        client
+            .execute(&format!("{source}\n;return true;"), vec![])
+            .await?;
+    }
+    let found = run_async(
+        client,
+        "const r = await window.axe.run(document);
+         return { passes: r.passes.length, violations: r.violations
+           .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+             nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })) };",
+    )
+    .await?;
+    Ok(AxeResult {
+        passes: found["passes"].as_u64().unwrap_or(0) as usize,
+        violations: found["violations"].as_array().cloned().unwrap_or_default(),
+    })
 }
 
 /// Alt plus `key`, as one chord.

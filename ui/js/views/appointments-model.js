@@ -6,6 +6,7 @@
 
 import { t, language } from '../i18n.js';
 import { formatDate, weekdayOf } from '../dates.js';
+import { closedDayText } from '../errors.js';
 
 /** The slip's layouts, as the core names them. */
 export const LAYOUTS = ['paper', 'receipt'];
@@ -137,10 +138,10 @@ export function markedMessage(outcome, code) {
   return t(outcome === 'attended' ? 'appt.msg.markedAttended' : 'appt.msg.markedNoShow', { code });
 }
 
-/** Why a day shows no free slot: the desk closed (with the core's reason), or full. */
-export function noSlotsOnMessage(day, closedReason) {
-  return closedReason
-    ? t('appt.msg.closed', { day: formatDate(day), reason: closedReason })
+/** Why a day shows no free slot: the desk closed (the core's closed day), or full. */
+export function noSlotsOnMessage(day, closed) {
+  return closed
+    ? t('appt.msg.closed', { day: formatDate(day), reason: closedDayText(closed) })
     : t('appt.msg.noSlotsOn', { day: formatDate(day) });
 }
 

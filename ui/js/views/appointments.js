@@ -88,12 +88,14 @@ export async function mount(root, ctx = {}) {
       h('button', { type: 'button', id: 'agenda-next', onclick: () => loadAgenda(shiftDay(state.agendaDay, 1)) }, t('appt.nextDay')),
       h('button', { type: 'button', id: 'agenda-print', onclick: printDay }, t('appt.printAgenda'))),
     movePanel,
-    h('table', { id: 'agenda-table', class: 'agenda' },
+    // The commands of a row stay on one line: on a narrow (zoomed) window the table
+    // scrolls sideways in its own box, never the page.
+    h('div', { class: 'table-wrap agenda-wrap' }, h('table', { id: 'agenda-table', class: 'agenda' },
       agendaCaption,
       h('thead', {}, h('tr', {},
         ['time', 'kind', 'name', 'phone', 'code', 'language', 'status', 'actions']
           .map((c) => h('th', { scope: 'col' }, t(`appt.col.${c}`))))),
-      agendaBody));
+      agendaBody)));
   agendaInput.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') { e.preventDefault(); showAgendaFromInput(); }
   });

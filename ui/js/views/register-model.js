@@ -9,12 +9,12 @@ import { EARLIEST_DATE } from '../limits.js';
 
 /** Tab order of the form; a single choice made with its key moves to the next one. */
 export const ORDER = ['date', 'hour', 'channel', 'nationality', 'sex', 'age_band', 'first_access',
-  'referred_by', 'reasons', 'permit', 'actions', 'accompaniment', 'mediation', 'count'];
+  'referred_by', 'permit', 'reasons', 'actions', 'accompaniment', 'mediation', 'count'];
 /** The codebook list behind each choice of the form. */
 export const LISTS = { channel: 'channel', sex: 'sex', age_band: 'age_band', referred_by: 'referred_by',
   reasons: 'reason', permit: 'permit', actions: 'action' };
 /** The choices read from the codebook, in the order they are validated. */
-export const CHOICES = ['channel', 'sex', 'age_band', 'referred_by', 'reasons', 'permit', 'actions'];
+export const CHOICES = ['channel', 'sex', 'age_band', 'referred_by', 'permit', 'reasons', 'actions'];
 /** The choices that take several codes. */
 export const MULTIPLE = new Set(['reasons', 'actions']);
 /** Yes / no questions, sent to the core as booleans. */
@@ -26,7 +26,7 @@ export const MAX_COUNT = 200;
 export const HELP_ROWS = [['help.key.enter', 'help.k.enter'], ['help.key.tab', 'help.k.tab'],
   ['Alt+R', 'help.k.repeat'], ['Alt+Z', 'help.k.undo'], ['Alt+N', 'help.k.new'],
   ['Alt+P', 'help.k.book'], ['Alt+Q', 'help.k.count'], ['Alt+D', 'help.k.date'], ['Alt+C', 'help.k.channel'],
-  ['Alt+L', 'help.k.list'], ['Alt+A', 'help.k.case'],
+  ['Alt+L', 'help.k.list'], ['Alt+A', 'help.k.case'], ['Ctrl+1…9', 'help.k.profile'],
   ['Esc', 'help.k.esc'], ['F1', 'help.k.help']];
 
 /**
@@ -155,12 +155,28 @@ const ALT_KEYS = { r: 'repeat', p: 'book', a: 'openCase', z: 'undo', n: 'new', q
 
 /**
  * The shortcut a key press means on the page (outside dialogs), or null: F1 the help,
- * Esc while correcting cancels it, Alt+letter the commands of HELP_ROWS.
+ * Esc while correcting cancels it, Alt+letter the commands of HELP_ROWS, Ctrl+1...9 the
+ * frequent profile of that number (`profile:N`).
  */
 export function shortcut(e, { editing = false, dialogOpen = false } = {}) {
   if (dialogOpen) return null;
   if (e.key === 'F1') return 'help';
   if (e.key === 'Escape' && editing) return 'cancelCorrection';
+  const digit = /^Digit([1-9])$/.exec(e.code ?? '') ?? /^([1-9])$/.exec(e.key);
+  if (e.ctrlKey && !e.altKey && !e.metaKey && digit) return `profile:${digit[1]}`;
   if (!e.altKey || e.ctrlKey || e.metaKey) return null;
   return ALT_KEYS[e.key.toLowerCase()] ?? null;
+}
+
+/**
+ * A frequent profile in words, `{what, why}`: who (nationality, sex, age band, first
+ * access) and why (reasons → actions), each code named by `label(list, code)`.
+ */
+export function profileSummary(traits, label) {
+  const who = [label('nationality', traits.nationality), label('sex', traits.sex),
+    label('age_band', traits.age_band)];
+  if (traits.first_access) who.push(t('reg.first'));
+  const reasons = traits.reasons.map((c) => label('reason', c)).join('; ');
+  const actions = traits.actions.map((c) => label('action', c)).join('; ');
+  return { what: who.join(', '), why: `${reasons} → ${actions}` };
 }

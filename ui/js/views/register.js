@@ -13,7 +13,7 @@ import { comboMarkup, Combobox } from '../widgets/combobox.js';
 import { describeError, isStale } from '../errors.js';
 import {
   CHOICES, FLAGS, HELP_ROWS, LISTS, MULTIPLE, corrected, correctionBanner, dayTotal, deleteQuestion,
-  nextField, pendingStatus, recorded, shortcut, startEditing, validateAccess, valuesOf,
+  nextField, pendingStatus, profileSummary, recorded, shortcut, startEditing, validateAccess, valuesOf,
 } from './register-model.js';
 
 /** The access form; `active(list)` gives the entries of a codebook list still in use. */
@@ -49,8 +49,8 @@ function formMarkup(active) {
       ${choiceMarkup({ field: 'first_access', legend: t('reg.first_access'), options: yesNo })}
     </div>
     ${choice('referred_by', false, true)}
-    ${choice('reasons', true, true)}
     ${choice('permit', false, true)}
+    ${choice('reasons', true, true)}
     ${choice('actions', true, true)}
     <div class="row">
       ${choiceMarkup({ field: 'accompaniment', legend: t('reg.accompaniment'), options: yesNo })}
@@ -87,10 +87,13 @@ function pageMarkup(ctx, active) {
     </header>
     <div class="register">
       <section class="entry" aria-labelledby="entry-title">
-        <h2 id="entry-title">${t('reg.title')}</h2>
+        <h2 id="entry-title" class="visually-hidden">${t('reg.title')}</h2>
         ${formMarkup(active)}
       </section>
-      <section class="day" aria-labelledby="day-title" id="day"></section>
+      <div class="side">
+        <section class="profiles" aria-labelledby="profiles-title" id="profiles"></section>
+        <section class="day" aria-labelledby="day-title" id="day"></section>
+      </div>
     </div>
     <footer class="status">
       <p id="unexported"></p>
@@ -133,6 +136,39 @@ function helpMarkup() {
     <p>${t('help.typical')}</p>
     <div class="actions"><button type="button" id="help-close" autofocus>${t('help.close')}</button></div>`;
 }
+/**
+ * The frequent profiles beside the form: one line each with its key (Ctrl+1...9), how
+ * often it came in the last weeks, pin and hide; the hidden ones below, to restore.
+ */
+function profilesMarkup(profiles, hidden, label) {
+  const rows = profiles.map((p, i) => {
+    const n = i + 1;
+    const { what, why } = profileSummary(p.traits, label);
+    return html`<li class="${p.pinned ? 'pinned' : ''}">
+      <button type="button" class="profile" data-profile="${n}" aria-keyshortcuts="Control+${n}"
+        aria-label="${t('reg.profileLabel', { n, what, why })}" title="${what}; ${why}">
+        <kbd aria-hidden="true">Ctrl+${n}</kbd>
+        <span class="what">${what}</span> <span class="why muted">${why}</span></button>
+      <span class="times muted">${p.pinned ? t('reg.profilePinned') : t('reg.profileTimes', { count: formatNumber(p.count) })}</span>
+      <button type="button" class="small" data-pin="${i}" aria-pressed="${p.pinned ? 'true' : 'false'}"
+        aria-label="${p.pinned ? t('reg.profileUnpin') : t('reg.profilePin')} ${n}">${p.pinned ? t('reg.profileUnpin') : t('reg.profilePin')}</button>
+      <button type="button" class="small" data-hide="${i}"
+        aria-label="${t('reg.profileHide')} ${n}">${t('reg.profileHide')}</button></li>`;
+  });
+  const restore = hidden.map((h, i) => {
+    const { what, why } = profileSummary(h.traits, label);
+    return html`<li><span>${what}; ${why}</span>
+      <button type="button" class="small" data-restore="${i}">${t('reg.profileRestore')}</button></li>`;
+  });
+  return html`<h2 id="profiles-title">${t('reg.profiles')}</h2>
+    ${profiles.length === 0 ? html`<p class="hint">${t('reg.profilesNone')}</p>` : html`
+      <p class="hint">${t('reg.profilesHint')}</p>
+      <ol class="profile-list">${rows}</ol>`}
+    ${hidden.length === 0 ? '' : html`<details class="hidden-profiles">
+      <summary>${t('reg.profilesHidden', { count: formatNumber(hidden.length) })}</summary>
+      <ul>${restore}</ul></details>`}`;
+}
+
 /** The day's list: counts by channel and the accesses, newest first, with their commands. */
 function dayMarkup(day, editingId, label) {
   const counts = day.counts;
@@ -172,6 +208,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     combo: null,
     bookFor: null,
     caseFrom: null,
+    hiddenProfiles: [],
   };
   const cb = ctx.codebook.lists;
   const active = (list) => cb[list].filter((e) => e.active);
@@ -198,9 +235,12 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   }
 
   function resetForm({ keepWhen = true } = {}) {
-    for (const field of ['sex', 'age_band', 'first_access', 'referred_by', 'reasons', 'permit', 'actions']) {
+    for (const field of ['sex', 'age_band', 'first_access', 'referred_by', 'permit', 'reasons']) {
       setChoice(group(field), MULTIPLE.has(field) ? [] : '');
     }
+    // The desk's usual action, as a default the first key there replaces: a typical
+    // access ends with its reason and Enter.
+    setChoice(group('actions'), ctx.usual_action ? [ctx.usual_action] : [], { pristine: true });
     setChoice(group('accompaniment'), 'no');
     setChoice(group('mediation'), 'no');
     state.combo.value = '';
@@ -350,6 +390,35 @@ export async function mount(root, { onLanguage, navigate } = {}) {
     }
   }
 
+  /** Fills the form with frequent profile `n` (1-9), keeping date, hour and count. */
+  function applyProfile(n) {
+    const profile = state.day?.profiles[n - 1];
+    if (!profile) { say(t('reg.profileMissing', { n })); return; }
+    endCorrection();
+    const keepDate = $('#f-date').value;
+    const keepHour = $('#f-hour').value;
+    fill({ ...profile.traits, date: today(), hour: 0 });
+    $('#f-date').value = keepDate;
+    $('#f-hour').value = keepHour;
+    say(t('reg.profileApplied', { n }));
+    $('#save').focus();
+  }
+
+  /**
+   * Pins, hides or restores the profile `key`; the focus then goes to `where(index)`,
+   * `index` being the profile's place in the new list (-1 when it is not offered).
+   */
+  async function chooseProfile(key, choice, where) {
+    try {
+      await ipc.chooseRegisterProfile(key, choice);
+      await refresh();
+      const index = state.day.profiles.findIndex((p) => p.key === key);
+      (where(index) ?? $('#profiles button') ?? $('#f-nationality'))?.focus();
+    } catch (err) {
+      await failed(err);
+    }
+  }
+
   function askDelete(access) {
     const dialog = $('#confirm');
     $('#confirm-text').textContent = deleteQuestion(access, label);
@@ -375,6 +444,7 @@ export async function mount(root, { onLanguage, navigate } = {}) {
 
   function drawDay() {
     const day = state.day;
+    render($('#profiles'), profilesMarkup(day.profiles, state.hiddenProfiles, label));
     render($('#day'), dayMarkup(day, state.editing?.id, label));
     const status = pendingStatus(day.unexported);
     $('#unexported').textContent = status.text;
@@ -382,7 +452,8 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   }
 
   async function refresh() {
-    state.day = await ipc.getRegisterDay(state.date);
+    [state.day, state.hiddenProfiles] = await Promise.all([
+      ipc.getRegisterDay(state.date), ipc.hiddenRegisterProfiles()]);
     state.combo.setFrequent(state.day.frequent_nationalities);
     drawDay();
   }
@@ -432,6 +503,23 @@ export async function mount(root, { onLanguage, navigate } = {}) {
       if (b.dataset.correct) startCorrection(state.day.accesses[Number(b.dataset.correct)]);
       if (b.dataset.delete) askDelete(state.day.accesses[Number(b.dataset.delete)]);
     });
+    $('#profiles').addEventListener('click', (e) => {
+      const b = e.target.closest('button');
+      if (!b) return;
+      const profiles = state.day.profiles;
+      if (b.dataset.profile) applyProfile(Number(b.dataset.profile));
+      if (b.dataset.pin) {
+        const p = profiles[Number(b.dataset.pin)];
+        chooseProfile(p.key, p.pinned ? 'default' : 'pinned', (i) => $(`#profiles [data-pin="${i}"]`));
+      }
+      if (b.dataset.hide) {
+        chooseProfile(profiles[Number(b.dataset.hide)].key, 'hidden', () => $('#profiles button.profile'));
+      }
+      if (b.dataset.restore) {
+        chooseProfile(state.hiddenProfiles[Number(b.dataset.restore)].key, 'default',
+          (i) => $(`#profiles [data-profile="${i + 1}"]`));
+      }
+    });
     $('#help-open').addEventListener('click', () => $('#help').showModal());
     $('#operator-change').addEventListener('click', () => {
       $('#f-operator').value = ctx.operator;
@@ -473,7 +561,8 @@ export async function mount(root, { onLanguage, navigate } = {}) {
       const command = shortcut(e, {
         editing: Boolean(state.editing), dialogOpen: Boolean(document.querySelector('dialog[open]')),
       });
-      if (command) { e.preventDefault(); commands[command](); }
+      if (command?.startsWith('profile:')) { e.preventDefault(); applyProfile(Number(command.slice(8))); }
+      else if (command) { e.preventDefault(); commands[command](); }
     };
   }
 

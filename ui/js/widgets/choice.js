@@ -1,6 +1,8 @@
 // A group of options picked with single keys: radio buttons (one choice) or check
 // boxes (several). The group is one tab stop (roving tabindex); the key shown next to
 // an option picks it; a single choice then moves on to the next field by itself.
+// A group of several can start from a default ("pristine", like a field whose text is
+// selected): the first key typed there replaces the default instead of adding to it.
 
 import { html } from '../html.js';
 import { keyFor } from '../keys.js';
@@ -42,10 +44,15 @@ export function choiceValue(fieldset) {
   return fieldset.dataset.multiple === 'yes' ? checked : (checked[0] ?? '');
 }
 
-/** Sets the group's value (a code, or an array of codes). */
-export function setChoice(fieldset, value) {
+/**
+ * Sets the group's value (a code, or an array of codes). With `pristine`, the value is
+ * a default: the first key typed in the group replaces it.
+ */
+export function setChoice(fieldset, value, { pristine = false } = {}) {
   const wanted = new Set(Array.isArray(value) ? value : [value]);
   for (const i of inputs(fieldset)) i.checked = wanted.has(i.value);
+  if (pristine) fieldset.dataset.pristine = 'yes';
+  else delete fieldset.dataset.pristine;
   rove(fieldset);
 }
 
@@ -57,6 +64,8 @@ export function wireChoice(fieldset, { onPicked, onChange }) {
   rove(fieldset);
   const multiple = fieldset.dataset.multiple === 'yes';
   fieldset.addEventListener('change', () => {
+    // A click or Space changes the default like any value: it is no longer one.
+    delete fieldset.dataset.pristine;
     if (!multiple) rove(fieldset);
     onChange?.(fieldset);
   });
@@ -81,7 +90,13 @@ export function wireChoice(fieldset, { onPicked, onChange }) {
     if (index < 0) return;
     e.preventDefault();
     const input = all[index];
-    if (multiple) {
+    if (multiple && fieldset.dataset.pristine === 'yes') {
+      delete fieldset.dataset.pristine;
+      for (const i of all) i.checked = i === input;
+      rove(fieldset, input);
+      input.focus();
+      onChange?.(fieldset);
+    } else if (multiple) {
       input.checked = !input.checked;
       rove(fieldset, input);
       input.focus();

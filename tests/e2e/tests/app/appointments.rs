@@ -47,11 +47,11 @@ async fn scenario(client: Client, pdf: PathBuf) -> TestResult<Booked> {
     )
     .await?;
 
-    // Marocco, male, 30-39, not a first access, own initiative, permit renewal, permit
-    // being renewed, action 3: back-office appointment.
+    // Marocco, male, 30-39, not a first access, own initiative, permit being renewed,
+    // reason permit renewal, action 3: back-office appointment (replacing the usual one).
     kb.type_text("maro").await?;
     kb.press(&[&Key::Enter]).await?;
-    kb.press(&["1", "3", "n", "1", "1", &Key::Tab, "2", "3", &Key::Enter])
+    kb.press(&["1", "3", "n", "1", "2", "1", &Key::Tab, "3", &Key::Enter])
         .await?;
     wait_until(
         client,

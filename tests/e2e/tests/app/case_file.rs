@@ -43,11 +43,11 @@ async fn scenario(client: Client, files: Files) -> TestResult<String> {
     kb.press(&[&Key::Enter]).await?;
     wait_until(client, "the register", &focus_is("f-nationality")).await?;
 
-    // Marocco, male, 30-39, not a first access, own initiative, permit renewal, permit
-    // being renewed, action 4: accompaniment.
+    // Marocco, male, 30-39, not a first access, own initiative, permit being renewed,
+    // reason permit renewal, action 4: accompaniment (replacing the usual one).
     kb.type_text("maro").await?;
     kb.press(&[&Key::Enter]).await?;
-    kb.press(&["1", "3", "n", "1", "1", &Key::Tab, "2", "4", &Key::Enter])
+    kb.press(&["1", "3", "n", "1", "2", "1", &Key::Tab, "4", &Key::Enter])
         .await?;
     wait_until(
         client,

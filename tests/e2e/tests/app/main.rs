@@ -7,6 +7,7 @@
 //! (`--test-threads=1`: they share the display and the two cores). Plain `cargo test`
 //! skips them (`#[ignore]`).
 
+mod accessibility;
 mod appointments;
 mod backup;
 mod case_file;

@@ -1,7 +1,8 @@
 //! The register in the real app window, driven over WebDriver (tauri-driver and
 //! WebKitWebDriver): first-run setup, three accesses typed with the keyboard alone
-//! (one of them counted: at most 12 keys), a correction, a deletion, a batch of five;
-//! then the database is checked through the core.
+//! (one of them counted: at most 8 keys), a correction, a deletion, a batch of five,
+//! the frequent profile they make recorded with two keys (counted), hidden and
+//! restored; then the database is checked through the core.
 //!
 //! Needs a display: `make e2e` runs it under `xvfb-run`. Plain `cargo test` skips it.
 
@@ -33,8 +34,8 @@ async fn message(client: &Client) -> TestResult<String> {
     Ok(client.find(Locator::Css("#message")).await?.text().await?)
 }
 
-/// The scenario; returns how many keys the counted access took.
-async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
+/// The scenario; returns how many keys the counted access and the frequent profile took.
+async fn scenario(client: &Client) -> TestResult<(usize, usize, std::path::PathBuf)> {
     let mut kb = Keyboard::new(client);
 
     // First run: the setup screen, FOL preselected; the operator types initials.
@@ -74,16 +75,17 @@ async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
     wait_ready_for_next(client).await?;
 
     // Access 1, keyboard alone, nationality typed: in person (the usual channel),
-    // Marocco, male, 30-39, not a first access, own initiative, permit renewal,
-    // permit being renewed, information.
+    // Marocco, male, 30-39, not a first access, own initiative, permit being renewed,
+    // permit renewal, and the usual action (information) left as it is.
     kb.type_text("maro").await?;
     kb.press(&[&Key::Enter]).await?;
-    kb.press(&["1", "3", "n", "1", "1", &Key::Tab, "2", "1", &Key::Enter])
+    kb.press(&["1", "3", "n", "1", "2", "1", &Key::Enter])
         .await?;
     wait_rows(client, 1).await?;
     wait_ready_for_next(client).await?;
 
-    // Access 2, counted: a frequent nationality is key 1 on the numbered list.
+    // Access 2, counted: a frequent nationality is key 1 on the numbered list, and the
+    // action is the desk's usual one (information), already there.
     let before = kb.pressed;
     kb.press(&[
         "1",         // nationality: Marocco, now this desk's most frequent
@@ -91,10 +93,8 @@ async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
         "2",         // age band: 18-29
         "s",         // first access: yes
         "1",         // referred by: own initiative
-        "6",         // reason: work
-        &Key::Tab,   // on to the permit
         "3",         // permit: employment
-        "1",         // action: information
+        "6",         // reason: work
         &Key::Enter, // save
     ])
     .await?;
@@ -114,7 +114,8 @@ async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
     kb.press(&["2"]).await?;
     kb.type_text("alb").await?;
     kb.press(&[&Key::Enter]).await?;
-    kb.press(&["1", "4", "s", "3", "5", &Key::Tab, "6", "3", &Key::Enter])
+    // The first key in the actions replaces the usual one: a booking, not information.
+    kb.press(&["1", "4", "s", "3", "6", "5", &Key::Tab, "3", &Key::Enter])
         .await?;
     wait_rows(client, 3).await?;
     wait_ready_for_next(client).await?;
@@ -184,9 +185,9 @@ async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
         .await?
         .click()
         .await?;
-    kb.press(&["1", "3", "3", "n", "1", "1", &Key::Tab, "2", "1"])
-        .await?;
+    kb.press(&["1", "3", "3", "n", "1", "2", "1"]).await?;
     kb.press(&[
+        &Key::Tab,
         &Key::Tab,
         &Key::Tab,
         &Key::Tab,
@@ -199,6 +200,67 @@ async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
     let saved = message(client).await?;
     assert!(saved.contains('5'), "the batch is announced: {saved:?}");
 
+    // The five identical calls are now this desk's most frequent profile: Ctrl+1 fills
+    // the form with it and Enter records it, two keys (counted).
+    wait_until(
+        client,
+        "the frequent profile beside the form",
+        "const b = document.querySelector('#profiles [data-profile=\"1\"]');
+         return b !== null && /Ctrl.1/.test(b.textContent)
+             && document.querySelectorAll('#profiles [data-profile]').length === 1",
+    )
+    .await?;
+    wait_ready_for_next(client).await?;
+    let ctrl = |k: &str| format!("{}{k}{}", &*Key::Control, &*Key::Null);
+    let before = kb.pressed;
+    kb.press(&[&ctrl("1")]).await?;
+    wait_until(
+        client,
+        "the profile in the form, the focus on Save",
+        "return document.getElementById('f-nationality').value !== ''
+            && document.activeElement && document.activeElement.id === 'save'",
+    )
+    .await?;
+    kb.press(&[&Key::Enter]).await?;
+    let profile_keys = kb.pressed - before;
+    wait_rows(client, 8).await?;
+    wait_ready_for_next(client).await?;
+
+    // Hidden, the profile leaves the list for the hidden ones; restored, it is back.
+    client
+        .find(Locator::Css("#profiles [data-hide='0']"))
+        .await?
+        .click()
+        .await?;
+    wait_until(
+        client,
+        "the profile hidden",
+        "return document.querySelectorAll('#profiles [data-profile]').length === 0
+            && document.querySelectorAll('#profiles [data-restore]').length === 1",
+    )
+    .await?;
+    client
+        .find(Locator::Css("#profiles summary"))
+        .await?
+        .click()
+        .await?;
+    client
+        .find(Locator::Css("#profiles [data-restore='0']"))
+        .await?
+        .click()
+        .await?;
+    wait_until(
+        client,
+        "the profile restored",
+        "return document.querySelectorAll('#profiles [data-profile]').length === 1
+            && document.querySelectorAll('#profiles [data-restore]').length === 0
+            && document.activeElement === document.querySelector('#profiles [data-profile]')",
+    )
+    .await?;
+    // Back to the form (Alt+N: a new access).
+    kb.press(&[&alt("n")]).await?;
+    wait_ready_for_next(client).await?;
+
     let counts = client
         .execute(
             "const c = {}; for (const li of document.querySelectorAll('#counts li'))
@@ -208,7 +270,7 @@ async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
         .await?;
     assert_eq!(
         counts,
-        json!({"sportello": "1", "telefono": "6", "email": "0", "videochiamata": "0"}),
+        json!({"sportello": "1", "telefono": "7", "email": "0", "videochiamata": "0"}),
         "today's counts by channel"
     );
     let status = client
@@ -217,8 +279,8 @@ async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
         .text()
         .await?;
     assert!(
-        status.starts_with("9 record"),
-        "9 records wait for export (7 live, 2 tombstones): {status:?}"
+        status.starts_with("10 record"),
+        "10 records wait for export (8 live, 2 tombstones): {status:?}"
     );
 
     // The list as the operator sees it, before any overlay.
@@ -242,7 +304,7 @@ async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
     .await?;
 
     no_page_errors(client).await?;
-    Ok((typical_keys, shot))
+    Ok((typical_keys, profile_keys, shot))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -250,7 +312,7 @@ async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
 async fn register_from_first_run_to_export_status() {
     let home = tempfile::tempdir().expect("a temporary folder");
     let db = home.path().join("e2e.db");
-    let (typical_keys, shot) =
+    let (typical_keys, profile_keys, shot) =
         with_app(
             &db,
             home.path(),
@@ -259,8 +321,12 @@ async fn register_from_first_run_to_export_status() {
         .await
         .expect("the register scenario");
     assert!(
-        typical_keys <= 12,
-        "a typical access took {typical_keys} keys, more than 12"
+        typical_keys <= 8,
+        "a typical access took {typical_keys} keys, more than 8"
+    );
+    assert_eq!(
+        profile_keys, 2,
+        "a frequent profile is recorded with two keys"
     );
 
     // The database, through the core.
@@ -274,8 +340,8 @@ async fn register_from_first_run_to_export_status() {
     );
     assert_eq!(
         one("SELECT COUNT(*) FROM accesses WHERE deleted = 0"),
-        7,
-        "3 typed + 1 repeated + 5 in a batch - 1 deleted - 1 undone"
+        8,
+        "3 typed + 1 repeated + 5 in a batch + 1 from a profile - 1 deleted - 1 undone"
     );
     assert_eq!(
         one("SELECT COUNT(*) FROM accesses WHERE deleted = 1 AND revision = 2"),
@@ -296,7 +362,7 @@ async fn register_from_first_run_to_export_status() {
     );
     assert_eq!(
         one("SELECT COUNT(*) FROM accesses WHERE deleted = 0 AND channel = 'telefono'"),
-        6
+        7
     );
     assert_eq!(
         one(
@@ -305,6 +371,36 @@ async fn register_from_first_run_to_export_status() {
         ),
         1,
         "access 3 was recorded as typed"
+    );
+    let actions_of_3 = |extra: &str| {
+        one(&format!(
+            "SELECT COUNT(*) FROM accesses a JOIN access_actions x ON x.access_id = a.id
+             WHERE a.deleted = 0 AND a.nationality = 'AL' AND a.first_access = 1{extra}"
+        ))
+    };
+    assert_eq!(
+        (
+            actions_of_3(""),
+            actions_of_3(" AND x.code = 'appuntamento'")
+        ),
+        (1, 1),
+        "the first key in the actions replaced the usual one"
+    );
+    assert_eq!(
+        one(
+            "SELECT COUNT(*) FROM accesses a JOIN access_actions x ON x.access_id = a.id
+             WHERE a.deleted = 0 AND a.nationality = 'MA' AND x.code = 'informazione'"
+        ),
+        1,
+        "access 2 kept the usual action"
+    );
+    assert_eq!(
+        one(
+            "SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM accesses WHERE deleted = 0
+             GROUP BY channel, nationality, sex, age_band, first_access, referred_by, permit)"
+        ),
+        6,
+        "the profile recorded a sixth access like the five of the batch"
     );
     let audit: Vec<(String, i64)> = conn
         .prepare("SELECT action, COUNT(*) FROM audit_log WHERE operator = 'MR' GROUP BY action ORDER BY action")
@@ -318,12 +414,12 @@ async fn register_from_first_run_to_export_status() {
         [
             ("correct".to_string(), 1),
             ("delete".to_string(), 2),
-            ("record".to_string(), 9)
+            ("record".to_string(), 10)
         ],
         "every change is in the audit log, signed by the operator"
     );
     println!(
-        "typical access: {typical_keys} keys; screenshot: {}",
+        "typical access: {typical_keys} keys; frequent profile: {profile_keys} keys; screenshot: {}",
         shot.display()
     );
 }
