@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps test-deps lint unit e2e package package-check cargo-deb bench fuzz
+.PHONY: run test deps test-deps lint unit e2e package package-check cargo-deb bench fuzz soak
 
 # cargo's target folder (CARGO_TARGET_DIR when set): where the packages are written.
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
@@ -70,6 +70,17 @@ package-check: test-deps cargo-deb
 cargo-deb:
 	@cargo deb --version 2>/dev/null | grep -qxF 'cargo-deb $(CARGO_DEB_VERSION)' \
 		|| cargo install cargo-deb --version $(CARGO_DEB_VERSION) --locked
+
+## Crash safety at length (not part of `make test`, which runs 12 kills): writer
+## processes saving accesses, importing export files and purging cases are killed with
+## SIGKILL SOAK_KILLS times at random moments; after each kill the database must pass
+## SQLite's integrity check and hold every save the writer acknowledged
+## (tests/integration/crash.rs). A failure prints the seed: SPORTELLO_CRASH_SEED=N
+## replays it. About seven minutes for 1,000 kills.
+SOAK_KILLS ?= 1000
+soak:
+	SPORTELLO_CRASH_KILLS=$(SOAK_KILLS) cargo test --workspace --test integration \
+		crash::killed_writers_lose_no_acknowledged_save -- --exact --nocapture
 
 ## Speed is measured here, never in timed tests.
 bench:

@@ -48,18 +48,26 @@ fn sibling(db: &Path, suffix: &str) -> PathBuf {
 /// Takes the database's instance lock, or asks the running instance to come forward.
 pub fn acquire(db: &Path) -> std::io::Result<Instance> {
     if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        // the data folder, private from its creation (0700)
+        sportello::store::private::create_dir(dir).map_err(std::io::Error::other)?;
     }
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(sibling(db, ".lock"))?;
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    // private like the database (sportello::store::private)
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let lock = options.open(sibling(db, ".lock"))?;
     match lock.try_lock() {
         Ok(()) => {
             let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
             let port = listener.local_addr()?.port();
-            std::fs::write(sibling(db, ".instance"), port.to_string())?;
+            let mut options = OpenOptions::new();
+            options.create(true).truncate(true).write(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options
+                .open(sibling(db, ".instance"))?
+                .write_all(port.to_string().as_bytes())?;
             Ok(Instance::First(Guard {
                 _lock: lock,
                 listener,

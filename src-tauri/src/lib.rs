@@ -3,6 +3,7 @@
 //! Every command is a thin adapter over a core function of the `sportello` crate;
 //! rules and SQL live there, never here.
 
+mod backup;
 mod commands;
 mod error;
 mod inbox;
@@ -64,6 +65,8 @@ pub fn run() {
             let mut store = Store::open(&path, now.utc())?;
             // Personal data past its retention is erased at every start, then daily.
             purge::run(&mut store, now);
+            // then the daily backup, when the last good one is over a day old
+            backup::run_if_due(&store, now);
             if let Some(window) = app.get_webview_window("main") {
                 window.set_title(&window_title(&store)?)?;
                 guard.serve(move || {
@@ -78,6 +81,7 @@ pub fn run() {
             // The coordinator's inbox is looked at now, and every few minutes after.
             inbox::start_background(app.handle());
             purge::every_day(app.handle().clone());
+            backup::every_hour(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -182,6 +186,11 @@ pub fn run() {
             commands::context::load_context,
             commands::report::report_charts,
             commands::report::save_report_pdf,
+            commands::backup::get_backup_status,
+            commands::backup::take_backup,
+            commands::backup::set_backup_folder,
+            commands::backup::check_backup_file,
+            commands::backup::restore_backup,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Sportello app");

@@ -53,6 +53,26 @@ pub fn file_to_write(path: &Path, extension: &str, db: &Path) -> Result<(), Erro
     Ok(())
 }
 
+/// Checks `dir`, a folder chosen in the window for files the app writes there (the
+/// backups): absolute, and never one of the app's own files beside the database `db`
+/// (its documents folder, say). Whether it exists is the core's to say.
+pub fn folder_to_write(dir: &Path, db: &Path) -> Result<(), Error> {
+    if !dir.is_absolute() {
+        return Err(Error::invalid(
+            "backup_folder",
+            "choose the folder by its full path",
+        ));
+    }
+    if is_own_file(dir, db) {
+        return Err(Error::refused(
+            Refusal::PrivateFolder,
+            "backup_folder",
+            "the app's own files are written by the app alone: choose another folder",
+        ));
+    }
+    Ok(())
+}
+
 /// Whether `path` is one of the files (or lies in one of the folders) named after the
 /// database `db` or its demo database, beside it; links and `..` resolved as far as
 /// the folders exist.
@@ -194,6 +214,19 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn a_backup_folder_is_a_full_path_outside_the_apps_own_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("sportello.db");
+        folder_to_write(&dir.path().join("backups"), &db).expect("the default folder");
+        folder_to_write(Path::new("/media/usb"), &db).expect("a stick");
+        let err = folder_to_write(&dir.path().join("sportello.db.documents"), &db).unwrap_err();
+        assert_eq!(err.code(), "invalid", "{err}");
+        assert!(err.to_string().contains("own files"), "{err}");
+        let err = folder_to_write(Path::new("usb"), &db).unwrap_err();
+        assert!(err.to_string().contains("full path"), "{err}");
+    }
+
     #[test]
     fn a_link_to_the_apps_own_files_is_refused() {
         let dir = tempfile::tempdir().unwrap();

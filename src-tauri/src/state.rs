@@ -44,6 +44,22 @@ impl AppState {
         *self.lock() = store;
     }
 
+    /// Closes the open database file, runs `f` on its path (a restore swaps the file),
+    /// then opens the file again, whatever `f` returned: the commands never see a
+    /// closed store. Refused for a store in memory.
+    pub fn while_closed<T>(&self, f: impl FnOnce(&Path) -> sportello::Result<T>) -> IpcResult<T> {
+        let mut store = self.lock();
+        let path = store
+            .path()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| sportello::Error::invalid("database", "a database in memory"))?;
+        // the real connection closes here, so its WAL is checkpointed and removed
+        *store = Store::open_in_memory()?;
+        let result = f(&path);
+        *store = Store::open(&path, sportello::Now::read().utc())?;
+        result.map_err(Into::into)
+    }
+
     /// Runs `f` on the store, holding the lock only for its duration.
     pub fn with<T, E: Into<IpcError>>(
         &self,

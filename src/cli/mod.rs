@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use sportello::{Error, Now, Store, store};
 
 mod appointments;
+mod backup;
 mod cases;
 mod codebook;
 mod context;
@@ -111,6 +112,14 @@ enum Command {
         #[command(subcommand)]
         action: year::Action,
     },
+    /// Take a verified online backup of the database now (into the backup folder, or
+    /// DIR), rotated: 7 daily, 4 weekly, 12 monthly. `backup list` shows them,
+    /// `backup folder DIR` chooses where they go (docs/backup.md).
+    Backup(backup::Args),
+    /// Replace the database with a backup FILE: the file is checked first (a bad one
+    /// is refused, naming what is wrong, and nothing changes), the current database is
+    /// kept aside in the backup folder, then the two are swapped. Close the app first.
+    Restore(backup::RestoreArgs),
     /// The texts of a year's report (activities, conventions and protocols, projects):
     /// show them, or replace one from a file.
     ReportText(year::TextArgs),
@@ -182,6 +191,15 @@ fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Error> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Error> {
+    if let Command::Restore(args) = cli.command {
+        // the database is swapped while closed: never opened (nor migrated) first
+        let path = match cli.db {
+            Some(p) => p,
+            None => store::default_db_path()?,
+        };
+        backup::restore(&path, args)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut store = open(cli.db)?;
     match cli.command {
         Command::Codebook(args) => codebook::run(&store, args)?,
@@ -200,6 +218,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Year { action } => year::run(&mut store, action)?,
         Command::ReportText(args) => year::run_text(&mut store, args)?,
         Command::Context { action } => context::run(&mut store, action)?,
+        Command::Backup(args) => backup::run(&mut store, args)?,
+        Command::Restore(_) => unreachable!("restored above, without opening the store"),
     }
     Ok(ExitCode::SUCCESS)
 }

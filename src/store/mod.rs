@@ -4,8 +4,13 @@
 //! schema up to date. Migrations are the numbered SQL files of `migrations/`, embedded
 //! in the binary; the schema version is SQLite's `user_version`. Pending migrations run
 //! in one transaction, so a failure leaves the file exactly as it was; when an existing
-//! database has migrations pending, an online backup of it is first written next to it.
+//! database has migrations pending, a verified backup of it is first written into the
+//! backup folder ([`backup`]), which keeps it for the rotation window.
 //! A database written by a newer program is refused rather than guessed at.
+//!
+//! The files are private to the user ([`private`]): a data folder this opens or creates
+//! is 0700, the database and its -wal and -shm 0600, and an installation made by an
+//! older release is set so at open.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,6 +21,8 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::{Error, Result};
 
 pub mod audit;
+pub mod backup;
+pub mod private;
 pub mod settings;
 
 /// One embedded migration: its file name and its SQL.
@@ -106,15 +113,16 @@ impl Store {
     ///
     /// `now` names the backup taken before migrating an existing database.
     pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Store> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        }
+        private::prepare(path)?;
         let existed = path.exists()
             && std::fs::metadata(path)
                 .map(|m| m.len() > 0)
                 .unwrap_or(false);
         let mut conn = Connection::open(path)?;
         configure(&mut conn)?;
+        // the -wal and -shm SQLite just made take the database's mode; an older
+        // installation's are set here
+        private::secure_files(path)?;
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
@@ -128,8 +136,15 @@ impl Store {
                 known: latest_version(),
             });
         }
+        // copies an older release left beside the database join the rotation
+        backup::adopt_legacy_copies(path)?;
         if existed && version > 0 && version < latest_version() {
-            store.backup = Some(store.backup_before_migration(version, now)?);
+            store.backup = Some(backup::take_before_migration(
+                &store.conn,
+                path,
+                version,
+                now,
+            )?);
         }
         store.migrate()?;
         Ok(store)
@@ -173,27 +188,6 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
-    }
-
-    fn backup_before_migration(&self, version: i64, now: DateTime<Utc>) -> Result<PathBuf> {
-        let path = self
-            .path
-            .as_deref()
-            .expect("only file databases are backed up");
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "sportello.db".into());
-        let target = path.with_file_name(format!(
-            "{name}.v{version}-{}.bak",
-            now.format("%Y%m%dT%H%M%SZ")
-        ));
-        self.conn.backup(
-            rusqlite::MAIN_DB,
-            &target,
-            None::<fn(rusqlite::backup::Progress)>,
-        )?;
-        Ok(target)
     }
 
     /// Applies every pending migration in one transaction.

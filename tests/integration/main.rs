@@ -1,12 +1,14 @@
 //! Integration tests of the core and the `sportello` binary, one module per area.
 
 mod appointments;
+mod backup_cli;
 mod case_lifecycle;
 mod cases;
 mod cli;
 mod closed_years;
 mod completeness;
 mod context;
+mod crash;
 mod demo;
 mod encryption;
 mod export_import;

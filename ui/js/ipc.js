@@ -202,3 +202,16 @@ export const pickIstatFiles = (title) =>
 export const reportCharts = (year, desk) => invoke('report_charts', { year, desk });
 export const saveReportPdf = (year, desk, exact, path) =>
   invoke('save_report_pdf', { year, desk, exact, path });
+
+// Backups (views/backup.js): the folder, "Esegui backup ora", the list, a restore.
+export const getBackupStatus = () => invoke('get_backup_status');
+export const takeBackup = () => invoke('take_backup');
+export const setBackupFolder = (dir) => invoke('set_backup_folder', { dir });
+export const checkBackupFile = (path) => invoke('check_backup_file', { path });
+export const restoreBackup = (path) => invoke('restore_backup', { path });
+export const pickBackupFile = (title) =>
+  window.__TAURI__.dialog.open({
+    multiple: false,
+    title,
+    filters: [{ name: 'Sportello backup', extensions: ['db', 'bak', 'sqlite'] }],
+  });

@@ -10,6 +10,7 @@ import * as appointmentsView from './views/appointments.js';
 import * as casesView from './views/cases.js';
 import * as reportView from './views/report.js';
 import { mountStatus as outboxStatus } from './views/outbox.js';
+import { mountStatus as backupStatus } from './views/backup.js';
 
 const root = document.getElementById('app');
 
@@ -76,6 +77,8 @@ async function start() {
     viewRoot = h('section', { id: 'view' });
     // what waits for Grosseto, in the navigation, and the end-of-hours offer below it
     const offer = outboxStatus(nav);
+    // and a warning when the last good backup is over two days old
+    backupStatus(nav);
     root.replaceChildren(...await demoBanner(), nav, offer, viewRoot);
     const label = () => {
       nav.setAttribute('aria-label', t('nav.label'));

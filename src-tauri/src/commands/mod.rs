@@ -2,6 +2,7 @@
 
 pub mod accesses;
 pub mod appointments;
+pub mod backup;
 pub mod case_papers;
 pub mod cases;
 pub mod codebook;

@@ -12,6 +12,7 @@ import {
 import { t, entryLabel } from '../i18n.js';
 import { h } from '../dom.js';
 import { errorText } from '../errors.js';
+import * as backupView from './backup.js';
 import * as encryptionView from './encryption.js';
 import * as inboxView from './inbox.js';
 import * as outboxView from './outbox.js';
@@ -22,7 +23,7 @@ import {
 } from './sync-model.js';
 import { closedYearBlocks, yearsToConfirm } from './years-model.js';
 
-export function mount(root) {
+export function mount(root, ctx = {}) {
   const exportStatus = h('div', { class: 'sync-status', role: 'status', 'aria-live': 'polite' });
   const folderText = h('span', { class: 'sync-folder', id: 'export-folder' });
   const exportMsg = h('p', { class: 'sync-message', role: 'status', 'aria-live': 'polite' });
@@ -192,7 +193,9 @@ export function mount(root) {
   // (no inbox folder) finds it below the import, out of the way
   const inboxArea = h('div', { class: 'inbox-area' });
   inboxView.mount(inboxArea, { onResult: () => refreshDesks() });
-  getInboxFolders().then((dirs) => { if (dirs.length) root.prepend(inboxArea); }, () => {});
+  getInboxFolders().then((dirs) => { if (dirs.length) root.querySelector('.sync-title').after(inboxArea); }, () => {});
+  const backupArea = h('div', { class: 'backup-area' });
+  backupView.mount(backupArea, ctx);
   root.replaceChildren(
     h('h1', { class: 'sync-title' }, t('nav.sync')),
     outboxArea,
@@ -214,6 +217,7 @@ export function mount(root) {
       h('h2', { id: 'sync-desks-title' }, t('sync.statusTitle')),
       deskStatus),
     encryptionArea,
+    backupArea,
   );
   refreshExport();
   refreshDesks();

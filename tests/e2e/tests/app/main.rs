@@ -9,6 +9,7 @@
 
 mod accessibility;
 mod appointments;
+mod backup;
 mod case_file;
 mod cases;
 mod inbox;
