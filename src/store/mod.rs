@@ -71,6 +71,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0011_import_file_dates.sql",
         sql: include_str!("../../migrations/0011_import_file_dates.sql"),
     },
+    Migration {
+        name: "0015_operators.sql",
+        sql: include_str!("../../migrations/0015_operators.sql"),
+    },
 ];
 
 /// The schema version this program writes.
@@ -260,6 +264,9 @@ fn configure(conn: &mut Connection) -> Result<()> {
     // and then writes fails at once with SQLITE_BUSY (no waiting) when another
     // connection committed in between, e.g. the command line writing while the app works.
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    // Who signs this connection's changes (the signed-in operator, "command line"):
+    // a temporary table is private to the connection and never reaches the file.
+    crate::operators::signer::prepare(conn)?;
     Ok(())
 }
 
