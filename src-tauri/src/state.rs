@@ -4,7 +4,10 @@
 //! demo database beside it: [`AppState::replace`] swaps the open store; `home` is
 //! always the real one, where "Esci dalla demo" returns.
 //!
-//! Every command reaches the store through [`AppState::with`]: it takes the lock, runs
+//! Every command reaches the store through [`AppState::with`] (a signed-in operator),
+//! [`AppState::with_personal`] (signed in, and the personal areas not locked),
+//! [`AppState::with_coordinator`] (a coordinator) or, for the few that come before a
+//! sign-in, [`AppState::with_open`]: each checks the session, takes the lock, runs
 //! one core call and converts its error for IPC. A panic inside the call becomes an
 //! `internal` error the window can show, and never a poisoned lock that would fail every
 //! later command until the app restarts. The connection is sound after such a panic:
@@ -15,23 +18,84 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use sportello::Store;
+use sportello::operators::PinHasher;
 
 use crate::error::{IpcError, IpcResult};
+use crate::session::{Session, Signed};
 
 /// The open database, shared by every command.
 pub struct AppState {
     pub(crate) store: Mutex<Store>,
     /// The database the app was started on.
     home: PathBuf,
+    /// Who is signed in, and the lock of the personal areas.
+    pub(crate) session: Mutex<Session>,
+    /// Hashes and checks the PINs (the standard Argon2id parameters).
+    pub(crate) hasher: PinHasher,
 }
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
         let home = store.path().map(Path::to_path_buf).unwrap_or_default();
+        let session = Session::start(&store);
         AppState {
             store: Mutex::new(store),
             home,
+            session: Mutex::new(session),
+            hasher: PinHasher::standard(),
         }
+    }
+
+    /// The session, taken back from a poisoned mutex.
+    pub(crate) fn session(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|poisoned| {
+            self.session.clear_poison();
+            poisoned.into_inner()
+        })
+    }
+
+    /// Runs `f` for the signed-in operator; refused (`signed_out`) when nobody is.
+    pub fn with<T, E: Into<IpcError>>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> IpcResult<T> {
+        self.signed()?;
+        self.with_open(f)
+    }
+
+    /// Runs `f` on personal data: refused (`locked`) while the personal areas are
+    /// locked.
+    pub fn with_personal<T, E: Into<IpcError>>(
+        &self,
+        f: impl FnOnce(&mut Store, &Signed) -> Result<T, E>,
+    ) -> IpcResult<T> {
+        let who = self.session().personal()?;
+        self.with_open(|s| f(s, &who))
+    }
+
+    /// Runs `f` for a coordinator only (`what`: the action, in Italian, for the
+    /// message).
+    pub fn with_coordinator<T, E: Into<IpcError>>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> IpcResult<T> {
+        self.coordinator(what)?;
+        self.with_open(f)
+    }
+
+    /// The signed-in operator if a coordinator, or `coordinator_only`.
+    pub fn coordinator(&self, what: &str) -> IpcResult<Signed> {
+        let who = self.signed()?;
+        if !who.is_coordinator() {
+            return Err(crate::session::coordinator_only(what));
+        }
+        Ok(who)
+    }
+
+    /// The signed-in operator, or `signed_out`.
+    pub fn signed(&self) -> IpcResult<Signed> {
+        self.session().signed()
     }
 
     /// The database the app was started on (the real one).
@@ -40,12 +104,17 @@ impl AppState {
     }
 
     /// Puts `store` in place of the open one, which is closed.
+    /// Nobody is signed in on the new store (but the demo's own coordinator on the
+    /// demo database).
     pub fn replace(&self, store: Store) {
+        let session = Session::start(&store);
         *self.lock() = store;
+        *self.session() = session;
     }
 
-    /// Runs `f` on the store, holding the lock only for its duration.
-    pub fn with<T, E: Into<IpcError>>(
+    /// Runs `f` on the store, holding the lock only for its duration, whoever is
+    /// signed in (the sign-in itself, the first-run setup).
+    pub fn with_open<T, E: Into<IpcError>>(
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, E>,
     ) -> IpcResult<T> {
@@ -80,7 +149,7 @@ mod tests {
     #[test]
     fn a_panicking_command_reports_an_error_and_the_next_one_works() {
         let state = AppState::new(Store::open_in_memory().unwrap());
-        let failed = state.with(|store| -> sportello::Result<()> {
+        let failed = state.with_open(|store| -> sportello::Result<()> {
             let tx = store.conn_mut().transaction()?;
             tx.execute("INSERT INTO settings (key, value) VALUES ('k', 'v')", [])?;
             panic!("boom in the middle of a transaction");
@@ -89,7 +158,7 @@ mod tests {
         assert_eq!(err.code, "internal");
         assert!(err.message.contains("boom"), "{}", err.message);
         let value = state
-            .with(|store| sportello::store::settings::get(store.conn(), "k"))
+            .with_open(|store| sportello::store::settings::get(store.conn(), "k"))
             .expect("the store still answers after a panic");
         assert_eq!(value, None, "the interrupted transaction was rolled back");
     }
@@ -104,7 +173,7 @@ mod tests {
         })
         .join();
         assert!(state.store.is_poisoned());
-        let version = state.with(|store| store.schema_version()).unwrap();
+        let version = state.with_open(|store| store.schema_version()).unwrap();
         assert_eq!(version, sportello::store::latest_version());
         assert!(!state.store.is_poisoned(), "the poison is cleared");
     }

@@ -13,6 +13,7 @@
 //!
 //! Listing never returns a hash; only this module reads the `pin_hash` column.
 
+pub mod lock;
 pub mod pin;
 pub mod signer;
 
@@ -185,6 +186,14 @@ fn check_initials(initials: &str) -> Result<String> {
         ));
     }
     Ok(initials)
+}
+
+/// Checks a new account as typed (name, initials, PIN) without storing anything: the
+/// first-run setup checks it before it writes the desk.
+pub fn check_new(new: &NewOperator) -> Result<()> {
+    check_name(&new.name)?;
+    check_initials(&new.initials)?;
+    pin::check(&new.pin, "pin")
 }
 
 /// Creates an account; `by` signs it in the audit log (a coordinator, checked by the
@@ -750,7 +759,7 @@ mod tests {
         let retired = retire(c, &boss, luca.id, t0()).unwrap();
         assert!(!retired.active && retired.retired_at.is_some());
         assert_eq!(list(c).unwrap().len(), 2, "never deleted");
-        assert_eq!(active(c).unwrap(), [boss.clone()]);
+        assert_eq!(active(c).unwrap(), std::slice::from_ref(&boss));
         assert_eq!(
             verify(c, &h, luca.id, "135790", t0()).unwrap_err().code(),
             "invalid"

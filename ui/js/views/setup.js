@@ -6,6 +6,7 @@ import { html, render } from '../html.js';
 import { t, language, setLanguage } from '../i18n.js';
 import { $ as find, $$ } from '../dom.js';
 import { describeError } from '../errors.js';
+import { accountFields, wireAccountFields } from './signin.js';
 import { BLANK, NEW, deskFor, hoursText, optionForKey, proposedDesk, validateSetup } from './setup-model.js';
 
 export async function mount(root, { onDone }) {
@@ -50,10 +51,8 @@ export async function mount(root, { onDone }) {
         <p><strong>${t('setup.front')}:</strong> <span id="hours-front"></span></p>
         <p><strong>${t('setup.back')}:</strong> <span id="hours-back"></span></p>
       </div>
-      <div class="field"><label for="f-operator">${t('setup.operator')}</label>
-        <input id="f-operator" type="text" maxlength="40" aria-describedby="h-operator e-operator">
-        <p class="hint" id="h-operator">${t('setup.operatorHelp')}</p>
-        <p class="field-error" id="e-operator"></p></div>
+      <h2>${t('setup.account')}</h2>
+      ${accountFields()}
       <div class="actions"><button type="submit" class="primary" id="setup-save">${t('setup.save')}</button></div>
       <p id="message" role="status" aria-live="polite"></p>
     </form>
@@ -75,6 +74,7 @@ export async function mount(root, { onDone }) {
     $('#hours-back').textContent = hoursText(desk.back_office);
   };
   show(chosen);
+  wireAccountFields(root);
 
   const radios = $$('input[name=preset]', root);
   const pick = (value) => show(deskFor(value, presets));
@@ -95,6 +95,7 @@ export async function mount(root, { onDone }) {
     const got = validateSetup(chosen, {
       code: $('#f-code').value, name: $('#f-name').value, address: $('#f-address').value,
       phone: $('#f-phone').value, operator: $('#f-operator').value,
+      initials: $('#f-initials').value, pin: $('#f-pin').value, pin2: $('#f-pin2').value,
     });
     if (got.errors) {
       for (const [f, text] of got.errors) $(`#e-${f}`).textContent = text;

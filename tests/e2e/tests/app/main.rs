@@ -10,6 +10,7 @@
 mod appointments;
 mod case_file;
 mod cases;
+mod operators;
 mod register;
 mod report;
 mod sync;

@@ -37,15 +37,8 @@ async fn message(client: &Client) -> TestResult<String> {
 async fn scenario(client: &Client) -> TestResult<(usize, std::path::PathBuf)> {
     let mut kb = Keyboard::new(client);
 
-    // First run: the setup screen, FOL preselected; the operator types initials.
-    wait_until(
-        client,
-        "the setup screen",
-        "return document.activeElement && document.activeElement.id === 'f-operator'",
-    )
-    .await?;
-    kb.type_text("MR").await?;
-    kb.press(&[&Key::Enter]).await?;
+    // First run: the setup screen, FOL preselected; the first operator signs up.
+    sportello_e2e::sign_in(client, &mut kb).await?;
     wait_ready_for_next(client).await?;
     let title: String = client.find(Locator::Css("h1")).await?.text().await?;
     assert!(
