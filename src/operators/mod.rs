@@ -463,7 +463,8 @@ pub fn note(conn: &Connection, by: &Operator, action: &str, now: DateTime<Utc>) 
 }
 
 /// Notes in the audit log that `by` opened the personal file of case `case_id`: who,
-/// which case, when; nothing of the file itself.
+/// which case, when; nothing of the file itself. The entity is `case_file` (the
+/// personal file), so the case's own history lists only its changes.
 pub fn note_case_file_opened(
     conn: &Connection,
     by: &str,

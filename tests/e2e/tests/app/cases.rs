@@ -177,7 +177,7 @@ async fn full_case_opened_noted_and_archived_and_a_fast_one_with_the_keyboard() 
         .conn()
         .prepare(
             "SELECT operator, entity_id, detail FROM audit_log
-             WHERE action = 'open_personal_file' AND entity = 'case'",
+             WHERE action = 'open_personal_file' AND entity = 'case_file'",
         )
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
