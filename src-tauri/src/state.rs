@@ -177,4 +177,98 @@ mod tests {
         assert_eq!(version, sportello::store::latest_version());
         assert!(!state.store.is_poisoned(), "the poison is cleared");
     }
+
+    /// An account made in the core, signed in on `state`.
+    fn signed_in(state: &AppState, role: sportello::operators::Role) -> Signed {
+        use sportello::operators::{self, NewOperator};
+        let hasher = PinHasher::light();
+        state
+            .with_open(|s| {
+                let first = operators::create_first(
+                    s.conn_mut(),
+                    &hasher,
+                    &NewOperator {
+                        name: "Maria Rossi".into(),
+                        initials: "MR".into(),
+                        role: operators::Role::Coordinator,
+                        pin: "246810".into(),
+                    },
+                    chrono::Utc::now(),
+                )?;
+                let op = if role == operators::Role::Coordinator {
+                    first
+                } else {
+                    operators::create(
+                        s.conn_mut(),
+                        &hasher,
+                        &first,
+                        &NewOperator {
+                            name: "Luca Bianchi".into(),
+                            initials: "LB".into(),
+                            role,
+                            pin: "135790".into(),
+                        },
+                        chrono::Utc::now(),
+                    )?
+                };
+                state.session().sign_in(s, &op)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn nothing_but_the_door_before_a_sign_in() {
+        let state = AppState::new(Store::open_in_memory().unwrap());
+        let err = state.with(|s| s.schema_version()).unwrap_err();
+        assert_eq!(err.code, "signed_out");
+        let err = state.with_personal(|s, _| s.schema_version()).unwrap_err();
+        assert_eq!(err.code, "signed_out");
+        assert!(state.with_open(|s| s.schema_version()).is_ok());
+    }
+
+    #[test]
+    fn an_operator_is_refused_a_coordinators_action_in_italian() {
+        let state = AppState::new(Store::open_in_memory().unwrap());
+        let who = signed_in(&state, sportello::operators::Role::Operator);
+        assert_eq!(who.name, "Luca Bianchi");
+        assert!(state.with(|s| s.schema_version()).is_ok());
+        let err = state
+            .with_coordinator("consultare il rapporto", |s| s.schema_version())
+            .unwrap_err();
+        assert_eq!(err.code, "coordinator_only");
+        assert!(
+            err.message
+                .starts_with("Solo un coordinatore può consultare il rapporto")
+        );
+    }
+
+    #[test]
+    fn the_signed_in_operator_signs_and_the_lock_refuses_personal_data() {
+        let state = AppState::new(Store::open_in_memory().unwrap());
+        signed_in(&state, sportello::operators::Role::Coordinator);
+        let signer = state
+            .with(|s| sportello::preferences::signing_operator(s.conn()))
+            .unwrap();
+        assert_eq!(signer, "Maria Rossi");
+        assert!(state.with_personal(|s, _| s.schema_version()).is_ok());
+        state.session().lock_now();
+        let err = state.with_personal(|s, _| s.schema_version()).unwrap_err();
+        assert_eq!(err.code, "locked");
+        assert!(
+            state.with(|s| s.schema_version()).is_ok(),
+            "the register stays usable"
+        );
+        state.session().unlock();
+        assert!(state.with_personal(|s, _| s.schema_version()).is_ok());
+        // "Cambia operatore": nobody signs any more
+        state.with_open(|s| state.session().sign_out(s)).unwrap();
+        assert_eq!(
+            state.with(|s| s.schema_version()).unwrap_err().code,
+            "signed_out"
+        );
+        let signer = state
+            .with_open(|s| sportello::preferences::signing_operator(s.conn()))
+            .unwrap();
+        assert_eq!(signer, "");
+    }
 }

@@ -476,7 +476,7 @@ pub fn note_case_file_opened(
         now,
         by,
         "open_personal_file",
-        "case",
+        "case_file",
         case_id,
         None,
         "",
@@ -527,6 +527,36 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap()
+    }
+
+    #[test]
+    fn opening_a_personal_file_is_logged_apart_from_the_cases_history() {
+        let store = Store::open_in_memory().unwrap();
+        note_case_file_opened(store.conn(), "Maria Rossi", "c-1", t0()).unwrap();
+        let row: (String, String, String, String, String) = store
+            .conn()
+            .query_row(
+                "SELECT at, operator, action, entity_id, detail FROM audit_log WHERE entity = 'case_file'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            row,
+            (
+                "2026-03-02T09:00:00.000Z".into(),
+                "Maria Rossi".into(),
+                "open_personal_file".into(),
+                "c-1".into(),
+                String::new()
+            ),
+            "who, which case, when; nothing of the file"
+        );
+        assert!(
+            audit::history(store.conn(), "case", "c-1")
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ import {
 } from './sync-model.js';
 import { closedYearBlocks, yearsToConfirm } from './years-model.js';
 
-export function mount(root) {
+export function mount(root, { coordinator = true } = {}) {
   const exportStatus = h('div', { class: 'sync-status', role: 'status', 'aria-live': 'polite' });
   const folderText = h('span', { class: 'sync-folder', id: 'export-folder' });
   const exportMsg = h('p', { class: 'sync-message', role: 'status', 'aria-live': 'polite' });
@@ -196,15 +196,16 @@ export function mount(root) {
       exportStatus,
       h('div', { class: 'sync-actions' }, exportBtn, folderBtn),
       exportMsg),
-    h('section', { class: 'sync', 'aria-labelledby': 'sync-import-title' },
+    // importing the desks' files is a coordinator's: an operator does not see it
+    coordinator ? h('section', { class: 'sync', 'aria-labelledby': 'sync-import-title' },
       h('h2', { id: 'sync-import-title' }, t('sync.importTitle')),
       h('p', { class: 'help' }, t('sync.importHelp')),
       h('div', { class: 'sync-actions' }, filesBtn, dirBtn),
-      importArea),
+      importArea) : '',
     h('section', { class: 'sync', 'aria-labelledby': 'sync-desks-title' },
       h('h2', { id: 'sync-desks-title' }, t('sync.statusTitle')),
       deskStatus),
-    encryptionArea,
+    coordinator ? encryptionArea : '',
   );
   refreshExport();
   refreshDesks();

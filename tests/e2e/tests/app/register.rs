@@ -300,9 +300,9 @@ async fn register_from_first_run_to_export_status() {
         "access 3 was recorded as typed"
     );
     let audit: Vec<(String, i64)> = conn
-        .prepare("SELECT action, COUNT(*) FROM audit_log WHERE operator = 'MR' GROUP BY action ORDER BY action")
+        .prepare("SELECT action, COUNT(*) FROM audit_log WHERE operator = ?1 AND entity = 'access' GROUP BY action ORDER BY action")
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map([sportello_e2e::OPERATOR], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
