@@ -2,7 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';
 import {
-  activityEvery, initialsOf, isIdle, moveChoice, pinRefusal, validateAccount,
+  activityEvery, initialsOf, lockTime, isIdle, moveChoice, pinRefusal, validateAccount,
 } from '../js/views/signin-model.js';
 
 test('initials are proposed from the name', () => {
@@ -44,4 +44,11 @@ test('the lock comes after the idle time; input is reported often enough', () =>
   assert.equal(isIdle(300_000, 300), true);
   assert.equal(activityEvery(300), 15000);
   assert.equal(activityEvery(4), 1000);
+});
+
+test('the idle time reads in minutes, or seconds when shorter', () => {
+  setLanguage('it');
+  assert.equal(lockTime(300), '5 minuti');
+  assert.equal(lockTime(60), '1 minuto');
+  assert.equal(lockTime(4), '4 secondi');
 });

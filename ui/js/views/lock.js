@@ -4,18 +4,18 @@
 
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
-import { t, formatNumber } from '../i18n.js';
+import { t } from '../i18n.js';
 import { $ as find } from '../dom.js';
 import { describeError } from '../errors.js';
-import { pinRefusal } from './signin-model.js';
+import { lockTime, pinRefusal } from './signin-model.js';
 
 /** Shows the lock panel in `root`. */
 export function mount(root, { who, lockSeconds, onUnlock, onChangeOperator }) {
-  const minutes = Math.max(1, Math.round(lockSeconds / 60));
+  const time = lockTime(lockSeconds);
   render(root, html`<section class="lock-panel" id="lock-panel" role="dialog" aria-modal="false"
       aria-labelledby="lock-title" aria-describedby="lock-intro">
     <h2 id="lock-title">${t('lock.title')}</h2>
-    <p id="lock-intro">${t('lock.intro', { minutes: formatNumber(minutes) })}</p>
+    <p id="lock-intro">${t('lock.intro', { time })}</p>
     <form id="lock-form" novalidate autocomplete="off">
       <div class="field"><label for="f-unlock-pin">${t('lock.pin', { name: who.name })}</label>
         <input id="f-unlock-pin" type="password" maxlength="128" autocomplete="current-password"

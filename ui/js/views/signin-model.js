@@ -2,7 +2,7 @@
 // checks of a new PIN, which operator an arrow key moves to, what a refused PIN says,
 // and when the personal areas lock. signin.js and lock.js mount them; node-tested.
 
-import { t } from '../i18n.js';
+import { t, formatNumber } from '../i18n.js';
 
 /** The shortest PIN or password (the core checks it too). */
 export const PIN_MIN = 6;
@@ -66,3 +66,10 @@ export function activityEvery(lockSeconds) {
 export const PERSONAL_VIEWS = new Set(['appuntamenti', 'casi']);
 /** The views only a coordinator sees. */
 export const COORDINATOR_VIEWS = new Set(['rapporto']);
+
+/** The idle time as read: "5 minuti", "1 minuto", or seconds when shorter (tests). */
+export function lockTime(seconds) {
+  if (seconds < 60) return t('lock.seconds', { n: formatNumber(seconds) });
+  const minutes = Math.round(seconds / 60);
+  return minutes === 1 ? t('lock.minute') : t('lock.minutes', { n: formatNumber(minutes) });
+}
