@@ -40,8 +40,9 @@ let nav = null;
 let session = null;
 let current = 'register';
 let locked = false;
-let lastInput = Date.now();
-let lastReported = 0;
+// When the shell last heard of input: the idle time counts from there, as the shell's
+// does (input between two reports is reported with the next one).
+let lastReported = Date.now();
 
 const coordinator = () => session?.signed_in?.role === 'coordinator';
 const lockable = () => Boolean(session?.signed_in) && !session.signed_in.demo;
@@ -88,7 +89,7 @@ function showLock(container = viewRoot.firstElementChild) {
   lockPanel.mount(panel, {
     who: session.signed_in,
     lockSeconds: session.lock_seconds,
-    onUnlock: () => { locked = false; lastInput = Date.now(); show(current); },
+    onUnlock: () => { locked = false; lastReported = Date.now(); show(current); },
     onChangeOperator: changeOperator,
   });
 }
@@ -110,9 +111,9 @@ async function lockAreas() {
 // Input restarts the idle time: reported to the shell at most every few seconds.
 function onInput() {
   if (!lockable() || locked) return;
-  lastInput = Date.now();
-  if (lastInput - lastReported >= activityEvery(session.lock_seconds)) {
-    lastReported = lastInput;
+  const now = Date.now();
+  if (now - lastReported >= activityEvery(session.lock_seconds)) {
+    lastReported = now;
     noteActivity().then((shellLocked) => { if (shellLocked) lockByIdle(); }, () => {});
   }
 }
@@ -126,7 +127,7 @@ function lockByIdle() {
 }
 
 setInterval(() => {
-  if (lockable() && !locked && isIdle(Date.now() - lastInput, session.lock_seconds)) lockByIdle();
+  if (lockable() && !locked && isIdle(Date.now() - lastReported, session.lock_seconds)) lockByIdle();
 }, 1000);
 
 // On the demo database, a banner says so above the navigation, with the way back to
@@ -188,8 +189,9 @@ async function start() {
       return;
     }
     locked = session.locked;
-    lastInput = Date.now();
-    lastReported = 0;
+    // the idle time starts again here and in the shell alike
+    lastReported = Date.now();
+    if (lockable() && !locked) noteActivity().then((l) => { if (l) lockByIdle(); }, () => {});
     const shown = Object.keys(views).filter((name) => !COORDINATOR_VIEWS.has(name) || coordinator());
     nav = h('nav', { class: 'app-nav' }, shown.map((name) =>
       h('button', { type: 'button', 'data-view': name, onclick: () => show(name) })));

@@ -142,7 +142,7 @@ pub fn find_appointment(state: State<'_, AppState>, code: String) -> IpcResult<A
 #[tauri::command(async)]
 pub fn purge_appointments(state: State<'_, AppState>) -> IpcResult<PurgeReport> {
     let now = Now::read();
-    state.with_coordinator("cancellare i dati scaduti", |s| {
+    state.with(|s| {
         let op = sportello::preferences::signing_operator(s.conn())?;
         appointments::purge(s.conn_mut(), &op, now)
     })

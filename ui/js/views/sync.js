@@ -181,7 +181,7 @@ export function mount(root, { coordinator = true } = {}) {
 
   // the outbox's own section (views/outbox.js) opens the page
   const outboxArea = h('div', { class: 'outbox-area' });
-  outboxView.mount(outboxArea);
+  outboxView.mount(outboxArea, { coordinator });
   const encryptionArea = h('div', { class: 'encryption-area' });
   encryptionView.mount(encryptionArea);
   const receiptsArea = h('div', { class: 'receipts-area' });
