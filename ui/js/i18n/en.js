@@ -194,7 +194,7 @@ export default {
   'err.permit': 'Choose the residence permit.',
   'err.actions': 'Choose at least one action.',
   'err.count': 'Invalid quantity: 1 to 200.',
-  'err.operator': 'Type your name or initials (at most 40 characters).',
+  'err.operator': 'Type your name and surname (at most 40 characters).',
   'err.code': 'Invalid code: 2 to 8 capital letters, e.g. GRO.',
   'err.name': 'Type the desk\'s name.',
   'err.conflict': 'The record changed meanwhile or cannot be changed: the list was reloaded, try again.',

@@ -198,7 +198,7 @@ export default {
   'err.permit': 'Scegli il titolo di soggiorno.',
   'err.actions': 'Scegli almeno una voce di «attivato».',
   'err.count': 'Quantità non valida: da 1 a 200.',
-  'err.operator': 'Scrivi il tuo nome o le tue iniziali (al massimo 40 caratteri).',
+  'err.operator': 'Scrivi il tuo nome e cognome (al massimo 40 caratteri).',
   'err.code': 'Codice non valido: da 2 a 8 lettere maiuscole, per esempio GRO.',
   'err.name': 'Scrivi il nome dello sportello.',
   'err.conflict': 'Il record è cambiato nel frattempo o non si può modificare: l\'elenco è stato aggiornato, riprova.',

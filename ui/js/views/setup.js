@@ -1,5 +1,6 @@
 // The first run's page: pick this installation's desk (a preset, prefilled, or a new
-// one) and the operator's name or initials. The decisions are in setup-model.js.
+// one) and the first operator, a coordinator, with a PIN (the fields of signin.js).
+// The decisions are in setup-model.js.
 
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
