@@ -72,6 +72,18 @@ pub enum Error {
     )]
     DemoDatabase { what: &'static str },
 
+    /// A wrong PIN: the next attempt waits `retry_after` seconds (0: at once).
+    #[error("wrong PIN (next attempt in {retry_after} s)")]
+    WrongPin { retry_after: u64 },
+
+    /// Too many wrong PINs: no attempt is checked for `retry_after` more seconds.
+    #[error("too many wrong PINs: try again in {retry_after} s")]
+    RetryLater { retry_after: u64 },
+
+    /// An action only a coordinator may do (`what` names it).
+    #[error("only a coordinator can {what}")]
+    CoordinatorOnly { what: String },
+
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -105,6 +117,9 @@ impl Error {
             Error::Migration { .. } => "migration_failed",
             Error::NoDesk => "no_desk",
             Error::DemoDatabase { .. } => "demo_database",
+            Error::WrongPin { .. } => "wrong_pin",
+            Error::RetryLater { .. } => "retry_later",
+            Error::CoordinatorOnly { .. } => "coordinator_only",
             Error::Io { .. } => "io",
             Error::BadFile(_) => "bad_file",
             Error::Sqlite(_) => "database",

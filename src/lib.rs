@@ -21,6 +21,7 @@ pub mod exchange;
 mod files;
 pub mod ids;
 pub mod limits;
+pub mod operators;
 pub mod preferences;
 pub mod print;
 pub mod register;

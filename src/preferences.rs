@@ -1,8 +1,9 @@
 //! Preferences of this installation: the operator's display name and the interface
 //! language, kept in the `settings` table.
 //!
-//! The operator's name (or initials) stamps every audit row written from the app; it is
-//! the operator's own choice, not an identity check. The language is `it` (default) or
+//! The operator's display name is the free-text name of installations from before the
+//! operators' accounts (`crate::operators`): old audit rows are signed with it, and it
+//! still signs changes made on a connection where nobody signed in. The language is `it` (default) or
 //! `en`.
 
 use rusqlite::Connection;
@@ -67,9 +68,15 @@ pub fn operator_name(conn: &Connection) -> Result<Option<String>> {
     settings::get(conn, OPERATOR_KEY)
 }
 
-/// The name that signs a change in the audit log: the operator's display name, or empty
-/// before the first-run setup (a change is never refused for want of a signature).
+/// The name that signs a change made on `conn` in the audit log: the one the
+/// connection signs with ([`crate::operators::signer`]: the signed-in operator in the
+/// app, "command line" in the command line); on a connection that names nobody (the
+/// tests, a tool), the display name of installations from before the operators'
+/// accounts, or empty.
 pub fn signing_operator(conn: &Connection) -> Result<String> {
+    if let Some(name) = crate::operators::signer::current(conn)? {
+        return Ok(name);
+    }
     Ok(operator_name(conn)?.unwrap_or_default())
 }
 

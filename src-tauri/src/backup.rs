@@ -46,7 +46,8 @@ pub fn every_hour(app: AppHandle) {
         loop {
             std::thread::sleep(EVERY);
             let state = app.state::<AppState>();
-            let _ = state.with(|s| {
+            // whoever is signed in, or nobody: the backup is the app's own
+            let _ = state.with_open(|s| {
                 run_if_due(s, Now::read());
                 Ok::<(), sportello::Error>(())
             });

@@ -23,6 +23,10 @@ pub struct IpcError {
     /// error's size).
     #[serde(flatten)]
     pub place: Option<Box<FilePlace>>,
+    /// For `wrong_pin` and `retry_later`: the seconds before the next attempt (u32:
+    /// every command's result carries the error's size).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u32>,
 }
 
 /// Where a `bad_file` error is: the stable word of the problem (`number`,
@@ -53,6 +57,13 @@ impl From<sportello::Error> for IpcError {
             sportello::Error::BadFile(p) => (p.column.clone(), None, p.detail.clone()),
             _ => (None, None, None),
         };
+        let retry_after = match &e {
+            sportello::Error::WrongPin { retry_after }
+            | sportello::Error::RetryLater { retry_after } => {
+                Some(u32::try_from(*retry_after).unwrap_or(u32::MAX))
+            }
+            _ => None,
+        };
         let bad_file = match &e {
             sportello::Error::BadFile(p) => Some(p),
             _ => None,
@@ -63,6 +74,7 @@ impl From<sportello::Error> for IpcError {
             field,
             reason,
             detail,
+            retry_after,
             place: bad_file.map(|p| {
                 Box::new(FilePlace {
                     problem: p.problem,
@@ -89,6 +101,7 @@ impl IpcError {
             reason: None,
             detail: None,
             place: None,
+            retry_after: None,
         }
     }
 }

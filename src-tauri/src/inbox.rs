@@ -84,6 +84,7 @@ pub fn start_background<R: Runtime>(app: &AppHandle<R>) {
 /// "Cerca nuovi file": the inbox now.
 #[tauri::command(async)]
 pub fn get_inbox(state: State<'_, AppState>, watch: State<'_, Watch>) -> IpcResult<Scan> {
+    state.coordinator("importare i file degli sportelli")?;
     let found = scan(&state)?;
     watch.changed(&found);
     Ok(found)
@@ -99,7 +100,7 @@ pub fn get_inbox_folders(state: State<'_, AppState>) -> IpcResult<Vec<PathBuf>> 
 #[tauri::command(async)]
 pub fn set_inbox_folders(state: State<'_, AppState>, dirs: Vec<String>) -> IpcResult<Vec<PathBuf>> {
     let dirs: Vec<PathBuf> = dirs.into_iter().map(PathBuf::from).collect();
-    state.with(|s| {
+    state.with_coordinator("scegliere le cartelle dei file in arrivo", |s| {
         inbox::set_folders(s.conn(), &dirs)?;
         inbox::folders(s.conn())
     })
@@ -115,7 +116,7 @@ pub fn confirm_inbox(
     confirmation: Confirmation,
 ) -> IpcResult<Confirmed> {
     let now = Now::read().utc();
-    state.with(|s| {
+    state.with_coordinator("importare i file degli sportelli", |s| {
         let keys = Decryption::of_database(s.conn())?;
         inbox::confirm(s.conn_mut(), &plan, &confirmation, &keys, now, ids::new_id)
     })

@@ -12,6 +12,7 @@ mod outbox;
 mod paths;
 pub mod print;
 mod purge;
+mod session;
 mod state;
 mod surface;
 mod viewer;
@@ -88,7 +89,19 @@ pub fn run() {
             commands::desk::get_own_desk,
             commands::desk::list_desk_presets,
             commands::desk::set_up_desk,
-            commands::desk::set_operator_name,
+            commands::operators::session_state,
+            commands::operators::sign_in,
+            commands::operators::create_first_operator,
+            commands::operators::sign_out,
+            commands::operators::note_activity,
+            commands::operators::lock_now,
+            commands::operators::unlock,
+            commands::operators::change_own_pin,
+            commands::operators::list_operators,
+            commands::operators::create_operator,
+            commands::operators::reset_operator_pin,
+            commands::operators::retire_operator,
+            commands::operators::set_lock_minutes,
             commands::desk::set_language,
             commands::desk::get_language,
             commands::desk::database_kind,

@@ -41,9 +41,9 @@ pub fn deliver(state: &AppState, courier: &Courier) -> IpcResult<DeliveryReport>
             "a delivery is already running".into(),
         ));
     };
-    let plan = state.with(|s| outbox::plan(s.conn(), &Outbox::beside(s)?))?;
+    let plan = state.with_open(|s| outbox::plan(s.conn(), &Outbox::beside(s)?))?;
     let report = plan.run(&RealDisk);
-    state.with(|s| outbox::log::record(s.conn_mut(), &report, Now::read()))?;
+    state.with_open(|s| outbox::log::record(s.conn_mut(), &report, Now::read()))?;
     Ok(report)
 }
 

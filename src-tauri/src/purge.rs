@@ -28,7 +28,7 @@ pub fn every_day(app: AppHandle) {
         loop {
             std::thread::sleep(EVERY);
             let state = app.state::<AppState>();
-            let _ = state.with(|s| {
+            let _ = state.with_open(|s| {
                 run(s, Now::read());
                 Ok::<(), sportello::Error>(())
             });

@@ -12,7 +12,7 @@ use sportello::{Error, Now, Result, Store, desk, print};
 
 use super::parse_day;
 
-const OPERATOR: &str = "cli";
+const OPERATOR: &str = sportello::operators::signer::COMMAND_LINE;
 
 #[derive(Subcommand)]
 pub enum Action {

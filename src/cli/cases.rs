@@ -12,7 +12,7 @@ use sportello::{Error, Now, Result, Store, desk};
 
 use super::{Format, parse_day, print_json};
 
-const OPERATOR: &str = "cli";
+const OPERATOR: &str = sportello::operators::signer::COMMAND_LINE;
 
 #[derive(Subcommand)]
 pub enum Action {

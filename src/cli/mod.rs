@@ -151,6 +151,11 @@ fn open(db: Option<PathBuf>) -> Result<Store, Error> {
         None => store::default_db_path()?,
     };
     let store = Store::open(&path, Now::read().utc())?;
+    // Every change made from the command line is signed "command line".
+    sportello::operators::signer::sign_as(
+        store.conn(),
+        sportello::operators::signer::COMMAND_LINE,
+    )?;
     if let Some(backup) = store.backup_taken() {
         eprintln!(
             "sportello: database upgraded; the previous version is saved as {}",

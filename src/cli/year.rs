@@ -44,10 +44,9 @@ pub enum Action {
     },
 }
 
-/// Who signs the change: the operator set in the app, or `cli`.
+/// Who signs the change: "command line" (set on the connection when it opened).
 pub(super) fn operator(store: &Store) -> Result<String, Error> {
-    let name = preferences::signing_operator(store.conn())?;
-    Ok(if name.is_empty() { "cli".into() } else { name })
+    preferences::signing_operator(store.conn())
 }
 
 fn print_state(s: &YearState) {

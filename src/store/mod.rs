@@ -82,6 +82,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0012_register_profiles.sql",
         sql: include_str!("../../migrations/0012_register_profiles.sql"),
     },
+    Migration {
+        name: "0013_operators.sql",
+        sql: include_str!("../../migrations/0013_operators.sql"),
+    },
 ];
 
 /// The schema version this program writes.
@@ -258,6 +262,9 @@ fn configure(conn: &mut Connection) -> Result<()> {
     // and then writes fails at once with SQLITE_BUSY (no waiting) when another
     // connection committed in between, e.g. the command line writing while the app works.
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    // Who signs this connection's changes (the signed-in operator, "command line"):
+    // a temporary table is private to the connection and never reaches the file.
+    crate::operators::signer::prepare(conn)?;
     Ok(())
 }
 

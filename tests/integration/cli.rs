@@ -186,3 +186,26 @@ fn desk_can_be_set_from_a_preset() {
     assert_eq!(d["code"], "FOL");
     assert_eq!(d["phone"], "0566 59009");
 }
+
+#[test]
+fn the_command_line_signs_its_changes_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("signed.db");
+    {
+        // an installation from before the accounts, whose app signed with a free-text name
+        let store = sportello::Store::open(&db, chrono::Utc::now()).unwrap();
+        sportello::preferences::set_operator_name(store.conn(), "MR").unwrap();
+    }
+    let out = sportello(&db, &["appointments", "retention", "30"]);
+    assert!(out.status.success(), "{out:?}");
+    let store = sportello::Store::open(&db, chrono::Utc::now()).unwrap();
+    let signers: Vec<String> = store
+        .conn()
+        .prepare("SELECT operator FROM audit_log")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(signers, ["command line"]);
+}

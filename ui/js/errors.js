@@ -18,10 +18,20 @@ import { t, formatNumber } from './i18n.js';
 // Invalid fields with a message of their own, by area (`err.<field>`, `appt.err.<field>`).
 const RECORD_FIELDS = new Set(['date', 'hour', 'channel', 'nationality', 'sex', 'age_band',
   'first_access', 'referred_by', 'reasons', 'permit', 'actions', 'count', 'operator', 'code',
-  'name']);
+  'name', 'initials', 'pin']);
 const APPOINTMENT_FIELDS = new Set(['phone', 'person_name', 'language', 'kind', 'access_id', 'status']);
 
 const APPOINTMENT_FIELD_KEYS = { status: 'appt.err.status' };
+
+/** The session's refusals, the same in every area: who may do what, and the lock. */
+const SESSION_TEXTS = {
+  coordinator_only: () => t('err.coordinator_only'),
+  locked: () => t('err.locked'),
+  signed_out: () => t('err.signed_out'),
+  wrong_pin: (err) => (err.retry_after > 0
+    ? t('err.wrong_pin_wait', { seconds: err.retry_after }) : t('err.wrong_pin')),
+  retry_later: (err) => t('err.retry_later', { seconds: err.retry_after ?? 0 }),
+};
 
 /** Texts of codes other than `invalid`, by area: a key, or a function of the error. */
 const CODE_TEXTS = {
@@ -184,6 +194,8 @@ export function describeError(err, { area = 'records', folder = '', file = '' } 
     if (text !== null) return { field, text };
     return { field: area === 'records' ? field : null, text: unknown(err, area) };
   }
+  const session = SESSION_TEXTS[code];
+  if (session) return { field: null, text: session(err) };
   const known = CODE_TEXTS[area]?.[code];
   return { field: null, text: known ? known(err, { folder, file }) : unknown(err, area) };
 }

@@ -12,7 +12,24 @@ export const leaveDemo = () => invoke('leave_demo');
 // Desk, operator and language.
 export const listDeskPresets = () => invoke('list_desk_presets');
 export const setUpDesk = (desk, operator) => invoke('set_up_desk', { desk, operator });
-export const setOperatorName = (name) => invoke('set_operator_name', { name });
+
+// Operators: the sign-in, "Cambia operatore", the lock of the personal areas, and the
+// accounts (a coordinator's). `sessionState` resolves to `{accounts, operators,
+// signed_in, locked, lock_seconds}`; a refused PIN is `{code: 'wrong_pin' |
+// 'retry_later', retry_after}` (seconds before the next attempt).
+export const sessionState = () => invoke('session_state');
+export const signIn = (id, pin) => invoke('sign_in', { id, pin });
+export const createFirstOperator = (operator) => invoke('create_first_operator', { operator });
+export const signOut = () => invoke('sign_out');
+export const noteActivity = () => invoke('note_activity');
+export const lockNow = () => invoke('lock_now');
+export const unlock = (pin) => invoke('unlock', { pin });
+export const changeOwnPin = (current, newPin) => invoke('change_own_pin', { current, newPin });
+export const listOperators = () => invoke('list_operators');
+export const createOperator = (operator) => invoke('create_operator', { operator });
+export const resetOperatorPin = (id, newPin) => invoke('reset_operator_pin', { id, newPin });
+export const retireOperator = (id) => invoke('retire_operator', { id });
+export const setLockMinutes = (minutes) => invoke('set_lock_minutes', { setting: { minutes } });
 export const setLanguage = (language) => invoke('set_language', { language });
 export const getLanguage = () => invoke('get_language');
 export const getCodebook = () => invoke('get_codebook');

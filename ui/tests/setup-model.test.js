@@ -33,12 +33,12 @@ test('digits pick the presets and "new"; other keys nothing', () => {
 
 test('the desk and the operator are checked before the core sees them', () => {
   setLanguage('it');
-  const ok = validateSetup(presets[1], { code: 'fol ', name: ' Follonica ', address: 'Via X', phone: '1', operator: ' MR ' });
+  const ok = validateSetup(presets[1], { code: 'fol ', name: ' Follonica ', address: 'Via X', phone: '1', operator: ' Maria Rossi ', initials: 'mr', pin: '246810', pin2: '246810' });
   assert.equal(ok.desk.code, 'FOL', 'the code in capitals');
   assert.equal(ok.desk.name, 'Follonica');
   assert.deepEqual(ok.desk.front_office, presets[1].front_office, 'the preset\'s hours go with it');
-  assert.equal(ok.operator, 'MR');
-  const bad = validateSetup(BLANK, { code: 'X', name: '', operator: '' });
-  assert.deepEqual(bad.errors.map(([f]) => f), ['code', 'name', 'operator']);
+  assert.deepEqual(ok.operator, { name: 'Maria Rossi', initials: 'MR', pin: '246810', role: 'coordinator' });
+  const bad = validateSetup(BLANK, { code: 'X', name: '', operator: '', initials: '', pin: '1' });
+  assert.deepEqual(bad.errors.map(([f]) => f), ['code', 'name', 'operator', 'initials', 'pin']);
   assert.match(bad.errors[0][1], /GRO/);
 });

@@ -72,7 +72,7 @@ pub fn book_appointment(
     input: NewAppointment,
 ) -> IpcResult<Appointment> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = sportello::preferences::signing_operator(s.conn())?;
         appointments::book(s.conn_mut(), &input, &op, now)
     })
@@ -87,7 +87,7 @@ pub fn reschedule_appointment(
     starts: String,
 ) -> IpcResult<Appointment> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = sportello::preferences::signing_operator(s.conn())?;
         appointments::reschedule(s.conn_mut(), &id, day, &starts, &op, now)
     })
@@ -97,7 +97,7 @@ pub fn reschedule_appointment(
 #[tauri::command(async)]
 pub fn cancel_appointment(state: State<'_, AppState>, id: String) -> IpcResult<Appointment> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = sportello::preferences::signing_operator(s.conn())?;
         appointments::cancel(s.conn_mut(), &id, &op, now)
     })
@@ -111,7 +111,7 @@ pub fn mark_appointment(
     outcome: Outcome,
 ) -> IpcResult<Appointment> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = sportello::preferences::signing_operator(s.conn())?;
         appointments::mark(s.conn_mut(), &id, outcome, &op, now)
     })
@@ -123,7 +123,7 @@ pub fn appointments_agenda(
     state: State<'_, AppState>,
     day: NaiveDate,
 ) -> IpcResult<Vec<Appointment>> {
-    state.with(|s| appointments::agenda(s.conn(), day))
+    state.with_personal(|s, _| appointments::agenda(s.conn(), day))
 }
 
 /// The appointments booked from the access `access_id`.
@@ -132,13 +132,13 @@ pub fn appointments_for_access(
     state: State<'_, AppState>,
     access_id: String,
 ) -> IpcResult<Vec<Appointment>> {
-    state.with(|s| appointments::for_access(s.conn(), &access_id))
+    state.with_personal(|s, _| appointments::for_access(s.conn(), &access_id))
 }
 
 /// One appointment by booking code (as the person reads it on the phone).
 #[tauri::command(async)]
 pub fn find_appointment(state: State<'_, AppState>, code: String) -> IpcResult<Appointment> {
-    state.with(|s| appointments::find_by_code(s.conn(), &code))
+    state.with_personal(|s, _| appointments::find_by_code(s.conn(), &code))
 }
 
 /// Erases the personal data past retention now (also done at every start).
@@ -152,7 +152,7 @@ pub fn purge_appointments(state: State<'_, AppState>) -> IpcResult<PurgeReport> 
 }
 
 fn slip_html(state: &State<'_, AppState>, id: &str, layout: Layout) -> IpcResult<String> {
-    state.with(|s| print::render_slip(s.conn(), id, layout))
+    state.with_personal(|s, _| print::render_slip(s.conn(), id, layout))
 }
 
 /// Where "Salva PDF" proposes to save a slip: the user's Documents folder (the home
@@ -199,6 +199,6 @@ pub async fn print_agenda(
     state: State<'_, AppState>,
     day: NaiveDate,
 ) -> IpcResult<&'static str> {
-    let html = state.with(|s| print::render_agenda(s.conn(), day))?;
+    let html = state.with_personal(|s, _| print::render_agenda(s.conn(), day))?;
     crate::print::print_with_dialog(window, html, Page::agenda()).await
 }

@@ -36,7 +36,7 @@ pub fn take_backup(state: State<'_, AppState>) -> IpcResult<Backup> {
 /// Chooses the backup folder (from the folder dialog); `None` goes back to the default.
 #[tauri::command(async)]
 pub fn set_backup_folder(state: State<'_, AppState>, dir: Option<String>) -> IpcResult<Status> {
-    state.with(|s| {
+    state.with_coordinator("scegliere la cartella dei backup", |s| {
         let op = preferences::signing_operator(s.conn())?;
         let now = Now::read().utc();
         if let Some(dir) = &dir {
@@ -60,7 +60,7 @@ pub fn restore_backup(
     window: WebviewWindow,
     path: String,
 ) -> IpcResult<Restored> {
-    let op = state.with(|s| {
+    let op = state.with_coordinator("ripristinare un backup", |s| {
         if demo::is_demo(s.conn())? {
             return Err(Error::invalid(
                 "database",
@@ -71,10 +71,12 @@ pub fn restore_backup(
     })?;
     let file = PathBuf::from(path);
     let now = Now::read().utc();
+    // The restored copy opens with nobody signed in (its accounts are the copy's): the
+    // restore is written to its log under the coordinator who made it.
     let restored =
         state.while_closed(|db| backup::restore(db, &file, AppLock::HeldByCaller, now))?;
-    state.with(|s| backup::log(s.conn(), now, &op, "restore", &file))?;
-    if let Ok(title) = state.with(|s| crate::window_title(s)) {
+    state.with_open(|s| backup::log(s.conn(), now, &op, "restore", &file))?;
+    if let Ok(title) = state.with_open(|s| crate::window_title(s)) {
         let _ = window.set_title(&title);
     }
     Ok(restored)

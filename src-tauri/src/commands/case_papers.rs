@@ -65,7 +65,7 @@ pub fn record_case_notice(
     notice: NoticeGiven,
 ) -> IpcResult<Vec<NoticeGiven>> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = sportello::preferences::signing_operator(s.conn())?;
         notices::record(s.conn_mut(), &case_id, &notice, &op, now)
     })
@@ -74,7 +74,7 @@ pub fn record_case_notice(
 /// The notices given for a case.
 #[tauri::command(async)]
 pub fn case_notices(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<NoticeGiven>> {
-    state.with(|s| notices::given(s.conn(), &case_id))
+    state.with_personal(|s, _| notices::given(s.conn(), &case_id))
 }
 
 /// Opens the native print dialog for the personal file of a case (A4; printed only).
@@ -86,6 +86,11 @@ pub async fn print_case_file(
     case_id: String,
 ) -> IpcResult<&'static str> {
     let today = Now::read().today();
-    let html = state.with(|s| print::render_case_file(s.conn(), &case_id, today))?;
+    let now = Now::read();
+    let html = state.with_personal(|s, who| {
+        let html = print::render_case_file(s.conn(), &case_id, today)?;
+        sportello::operators::note_case_file_opened(s.conn(), &who.name, &case_id, now.utc())?;
+        Ok::<_, sportello::Error>(html)
+    })?;
     crate::print::print_with_dialog(window, html, Page::notice()).await
 }

@@ -21,20 +21,26 @@ fn operator(store: &Store) -> sportello::Result<String> {
 #[tauri::command(async)]
 pub fn cases_overview(state: State<'_, AppState>, year: i32) -> IpcResult<Overview> {
     let now = Now::read();
-    state.with(|s| cases::overview(s.conn(), year, now.today()))
+    state.with_personal(|s, _| cases::overview(s.conn(), year, now.today()))
 }
 
-/// One case, with its personal file.
+/// One case, with its personal file: the opening is logged (who, which case, when;
+/// nothing of the file).
 #[tauri::command(async)]
 pub fn get_case(state: State<'_, AppState>, id: String) -> IpcResult<Case> {
-    state.with(|s| cases::get(s.conn(), &id))
+    let now = Now::read();
+    state.with_personal(|s, who| {
+        let case = cases::get(s.conn(), &id)?;
+        sportello::operators::note_case_file_opened(s.conn(), &who.name, &case.id, now.utc())?;
+        Ok::<_, sportello::Error>(case)
+    })
 }
 
 /// Opens a case (full or fast) at this desk.
 #[tauri::command(async)]
 pub fn open_case(state: State<'_, AppState>, input: NewCase) -> IpcResult<Case> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         cases::open(s.conn_mut(), &input, &op, now)
     })
@@ -49,7 +55,7 @@ pub fn correct_case(
     input: NewCase,
 ) -> IpcResult<Case> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         cases::correct(s.conn_mut(), &id, expected_revision, &input, &op, now)
     })
@@ -64,7 +70,7 @@ pub fn close_case(
     closing: Closing,
 ) -> IpcResult<Case> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         cases::close(s.conn_mut(), &id, expected_revision, &closing, &op, now)
     })
@@ -78,7 +84,7 @@ pub fn reopen_case(
     expected_revision: i64,
 ) -> IpcResult<Case> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         cases::reopen(s.conn_mut(), &id, expected_revision, &op, now)
     })
@@ -89,7 +95,7 @@ pub fn reopen_case(
 #[tauri::command(async)]
 pub fn erase_case_personal_data(state: State<'_, AppState>, id: String) -> IpcResult<Case> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         retention::erase(s.conn_mut(), &id, &op, now)?;
         cases::get(s.conn(), &id)
@@ -104,7 +110,7 @@ pub fn delete_case(
     expected_revision: i64,
 ) -> IpcResult<Case> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         cases::delete(s.conn_mut(), &id, expected_revision, &op, now)
     })
@@ -118,7 +124,7 @@ pub fn add_case_note(
     body: String,
 ) -> IpcResult<FollowUp> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         cases::add_note(s.conn(), &case_id, &body, &op, now)
     })
@@ -127,7 +133,7 @@ pub fn add_case_note(
 /// The follow-ups of a case, oldest first.
 #[tauri::command(async)]
 pub fn case_notes(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<FollowUp>> {
-    state.with(|s| cases::notes(s.conn(), &case_id))
+    state.with_personal(|s, _| cases::notes(s.conn(), &case_id))
 }
 
 /// Adds a follow-up: what was done, when, with whom, the next step and its due day.
@@ -138,7 +144,7 @@ pub fn add_case_follow_up(
     input: NewFollowUp,
 ) -> IpcResult<FollowUp> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         follow_ups::add(s.conn(), &case_id, &input, &op, now)
     })
@@ -148,7 +154,7 @@ pub fn add_case_follow_up(
 #[tauri::command(async)]
 pub fn cases_due_this_week(state: State<'_, AppState>) -> IpcResult<Vec<Due>> {
     let now = Now::read();
-    state.with(|s| follow_ups::due_this_week(s.conn(), now.today()))
+    state.with_personal(|s, _| follow_ups::due_this_week(s.conn(), now.today()))
 }
 
 /// The list of services a case can involve (retired ones too, for old cases).
@@ -160,7 +166,7 @@ pub fn case_service_kinds(state: State<'_, AppState>) -> IpcResult<Vec<ServiceKi
 /// The services involved in a case.
 #[tauri::command(async)]
 pub fn case_services(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<Involved>> {
-    state.with(|s| services::involved(s.conn(), &case_id))
+    state.with_personal(|s, _| services::involved(s.conn(), &case_id))
 }
 
 /// Records a service involved in a case on `involved_on`.
@@ -172,7 +178,7 @@ pub fn involve_case_service(
     involved_on: NaiveDate,
 ) -> IpcResult<Vec<Involved>> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         services::involve(s.conn_mut(), &case_id, &service, involved_on, &op, now)
     })
@@ -186,7 +192,7 @@ pub fn withdraw_case_service(
     service: String,
 ) -> IpcResult<Vec<Involved>> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         services::withdraw(s.conn_mut(), &case_id, &service, &op, now)
     })
@@ -201,7 +207,7 @@ pub fn attach_case_documents(
     kind: DocumentKind,
 ) -> IpcResult<Vec<Document>> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         documents::attach(s.conn_mut(), &case_id, &paths, kind, &op, now)
     })
@@ -210,13 +216,13 @@ pub fn attach_case_documents(
 /// The copies attached to a case.
 #[tauri::command(async)]
 pub fn case_documents(state: State<'_, AppState>, case_id: String) -> IpcResult<Vec<Document>> {
-    state.with(|s| documents::list(s.conn(), &case_id))
+    state.with_personal(|s, _| documents::list(s.conn(), &case_id))
 }
 
 /// Opens a copy with the system's viewer.
 #[tauri::command(async)]
 pub fn open_case_document(state: State<'_, AppState>, id: String) -> IpcResult<()> {
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let path = documents::path_of(s.conn(), &id)?;
         crate::viewer::open(&path).map_err(|e| sportello::Error::io(&path, e))
     })
@@ -226,7 +232,7 @@ pub fn open_case_document(state: State<'_, AppState>, id: String) -> IpcResult<(
 #[tauri::command(async)]
 pub fn remove_case_document(state: State<'_, AppState>, id: String) -> IpcResult<()> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_personal(|s, _| {
         let op = operator(s)?;
         documents::remove(s.conn_mut(), &id, &op, now)
     })

@@ -14,7 +14,9 @@ use crate::error::IpcResult;
 /// none loaded.
 #[tauri::command(async)]
 pub fn report_context(state: State<'_, AppState>, year: i32) -> IpcResult<Option<Context>> {
-    state.with(|s| context::show(s.conn(), year))
+    state.with_coordinator("caricare i dati di contesto del rapporto", |s| {
+        context::show(s.conn(), year)
+    })
 }
 
 /// Loads `year` from the ISTAT files at `paths` (CSV or ZIP), replacing what it held; a
@@ -26,5 +28,7 @@ pub fn load_context(
     paths: Vec<PathBuf>,
 ) -> IpcResult<Loaded> {
     let now = Now::read().utc();
-    state.with(|s| context::load(s.conn_mut(), year, &paths, now))
+    state.with_coordinator("caricare i dati di contesto del rapporto", |s| {
+        context::load(s.conn_mut(), year, &paths, now)
+    })
 }

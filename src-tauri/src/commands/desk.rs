@@ -1,5 +1,6 @@
 use serde::Serialize;
 use sportello::desk::{self, Desk};
+use sportello::operators::{self, NewOperator};
 use sportello::preferences::{self, Language};
 use sportello::register;
 use sportello::{Now, Store, demo};
@@ -11,7 +12,7 @@ use crate::error::IpcResult;
 /// This installation's desk, or `null` before the first-run setup.
 #[tauri::command(async)]
 pub fn get_own_desk(state: State<'_, AppState>) -> IpcResult<Option<Desk>> {
-    state.with(|s| desk::own(s.conn()))
+    state.with_open(|s| desk::own(s.conn()))
 }
 
 /// The ready-made desks offered at first run (GRO, FOL, SCA).
@@ -20,23 +21,41 @@ pub fn list_desk_presets() -> Vec<Desk> {
     desk::presets()
 }
 
-/// First-run setup: this installation's desk and its operator; the window takes the
-/// desk's name.
+/// First-run setup: this installation's desk and its first operator, a coordinator
+/// (when no account exists yet), who is signed in; the window takes the desk's name.
 #[tauri::command(async)]
 pub fn set_up_desk(
     state: State<'_, AppState>,
     window: WebviewWindow,
     desk: Desk,
-    operator: String,
+    operator: NewOperator,
 ) -> IpcResult<()> {
     let now = Now::read();
-    state.with(|s| register::first_run(s.conn_mut(), &desk, &operator, now))?;
+    state.with_open(|s| {
+        if desk::own(s.conn())?.is_some() {
+            return Err(sportello::Error::Conflict(
+                "this installation is set up already".into(),
+            ));
+        }
+        let first = !operators::any(s.conn())?;
+        if first {
+            // everything is checked before the desk is written
+            operators::check_new(&operator)?;
+        }
+        register::first_run(s.conn_mut(), &desk, &operator.name, now)?;
+        if first {
+            let op = operators::create_first(s.conn_mut(), &state.hasher, &operator, now.utc())?;
+            state.session().sign_in(s, &op)?;
+            operators::note(s.conn(), &op, "sign_in", now.utc())?;
+        }
+        Ok(())
+    })?;
     retitle(&state, &window)
 }
 
 /// The window's title for the open database.
 fn retitle(state: &AppState, window: &WebviewWindow) -> IpcResult<()> {
-    let title = state.with(|s| crate::window_title(s))?;
+    let title = state.with_open(|s| crate::window_title(s))?;
     let _ = window.set_title(&title);
     Ok(())
 }
@@ -53,7 +72,7 @@ pub struct Database {
 #[tauri::command(async)]
 pub fn database_kind(state: State<'_, AppState>) -> IpcResult<Database> {
     let home = state.home().to_path_buf();
-    state.with(|s| {
+    state.with_open(|s| {
         Ok::<_, sportello::Error>(Database {
             demo: demo::is_demo(s.conn())?,
             can_leave: s.path() != Some(home.as_path()),
@@ -79,20 +98,21 @@ pub fn leave_demo(state: State<'_, AppState>, window: WebviewWindow) -> IpcResul
     retitle(&state, &window)
 }
 
-/// Changes the operator's display name; returns it as stored.
-#[tauri::command(async)]
-pub fn set_operator_name(state: State<'_, AppState>, name: String) -> IpcResult<String> {
-    state.with(|s| preferences::set_operator_name(s.conn(), &name))
-}
-
 /// The interface language chosen for this installation (Italian until changed).
 #[tauri::command(async)]
 pub fn get_language(state: State<'_, AppState>) -> IpcResult<Language> {
-    state.with(|s| preferences::language(s.conn()))
+    state.with_open(|s| preferences::language(s.conn()))
 }
 
-/// Changes the interface language (`it` or `en`).
+/// Changes the interface language (`it` or `en`): a setting, so a coordinator's,
+/// except at the first run, before any account exists.
 #[tauri::command(async)]
 pub fn set_language(state: State<'_, AppState>, language: Language) -> IpcResult<()> {
-    state.with(|s| preferences::set_language(s.conn(), language))
+    let first_run = state.with_open(|s| operators::any(s.conn()).map(|any| !any))?;
+    if first_run {
+        return state.with_open(|s| preferences::set_language(s.conn(), language));
+    }
+    state.with_coordinator("cambiare le impostazioni", |s| {
+        preferences::set_language(s.conn(), language)
+    })
 }

@@ -29,7 +29,9 @@ pub fn set_encryption_recipient(
     recipient: Option<String>,
 ) -> IpcResult<Option<String>> {
     let now = Now::read().utc();
-    state.with(|s| encryption::set_recipient(s.conn(), recipient.as_deref(), now))
+    state.with_coordinator("cambiare le impostazioni della cifratura", |s| {
+        encryption::set_recipient(s.conn(), recipient.as_deref(), now)
+    })
 }
 
 /// (coordinator) "Crea chiavi": the key pair, and its backup at `backup` under
@@ -41,14 +43,16 @@ pub fn create_keys(
     passphrase: String,
 ) -> IpcResult<keys::KeyPair> {
     let now = Now::read().utc();
-    state.with(|s| keys::init_with_backup(db_path(s)?, Path::new(&backup), passphrase.into(), now))
+    state.with_coordinator("cambiare le impostazioni della cifratura", |s| {
+        keys::init_with_backup(db_path(s)?, Path::new(&backup), passphrase.into(), now)
+    })
 }
 
 /// (coordinator) "Richiedi cifratura": refuse plain files on import.
 #[tauri::command(async)]
 pub fn set_encryption_required(state: State<'_, AppState>, required: bool) -> IpcResult<bool> {
     let now = Now::read().utc();
-    state.with(|s| {
+    state.with_coordinator("cambiare le impostazioni della cifratura", |s| {
         encryption::set_required(s.conn(), required, now)?;
         encryption::required(s.conn())
     })

@@ -9,6 +9,7 @@ pub mod codebook;
 pub mod context;
 pub mod desk;
 pub mod keys;
+pub mod operators;
 pub mod outbox;
 pub mod receipts;
 pub mod report;

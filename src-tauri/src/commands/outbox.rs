@@ -23,7 +23,7 @@ pub fn get_outbox_status(state: State<'_, AppState>) -> IpcResult<Status> {
 /// Chooses the destination folder (from the folder dialog).
 #[tauri::command(async)]
 pub fn set_outbox_destination(state: State<'_, AppState>, dir: String) -> IpcResult<Destination> {
-    state.with(|s| {
+    state.with_coordinator("cambiare le impostazioni", |s| {
         outbox::set_destination(s.conn(), &Outbox::beside(s)?, Path::new(&dir), &RealDisk)
     })
 }

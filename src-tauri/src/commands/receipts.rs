@@ -56,5 +56,7 @@ pub fn get_receipts_folder(state: State<'_, AppState>) -> IpcResult<Option<Strin
 /// Chooses the return folder (from the folder dialog).
 #[tauri::command(async)]
 pub fn set_receipts_folder(state: State<'_, AppState>, dir: String) -> IpcResult<()> {
-    state.with(|s| receipt::set_folder(s.conn(), &PathBuf::from(dir)))
+    state.with_coordinator("cambiare le impostazioni", |s| {
+        receipt::set_folder(s.conn(), &PathBuf::from(dir))
+    })
 }

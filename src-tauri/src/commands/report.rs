@@ -20,7 +20,9 @@ use crate::print::Page;
 /// The first and last year with accesses, or null on an empty register.
 #[tauri::command(async)]
 pub fn report_years(state: State<'_, AppState>) -> IpcResult<Option<Years>> {
-    state.with(|s| tables::years(s.conn()))
+    state.with_coordinator("consultare e salvare il rapporto", |s| {
+        tables::years(s.conn())
+    })
 }
 
 /// Every table of the report of `year`, over every desk or only `desk`; exact counts.
@@ -30,7 +32,9 @@ pub fn report_tables(
     year: i32,
     desk: Option<String>,
 ) -> IpcResult<Tables> {
-    state.with(|s| tables::build(s.conn(), year, desk.as_deref()))
+    state.with_coordinator("consultare e salvare il rapporto", |s| {
+        tables::build(s.conn(), year, desk.as_deref())
+    })
 }
 
 /// Per desk of `year`: the opening days without records and the export files missing
@@ -41,7 +45,9 @@ pub fn report_completeness(
     year: i32,
 ) -> IpcResult<Vec<DeskCompleteness>> {
     let today = Now::read().today();
-    state.with(|s| completeness::completeness(s.conn(), year, today))
+    state.with_coordinator("consultare e salvare il rapporto", |s| {
+        completeness::completeness(s.conn(), year, today)
+    })
 }
 
 /// Writes the report's CSV to `path` (chosen in the save dialog) atomically: small
@@ -55,7 +61,7 @@ pub fn save_report_csv(
     path: PathBuf,
 ) -> IpcResult<PathBuf> {
     crate::paths::file_to_write(&path, "csv", state.home())?;
-    state.with(|s| {
+    state.with_coordinator("consultare e salvare il rapporto", |s| {
         let t = tables::build(s.conn(), year, desk.as_deref())?;
         csv::save(&t, (!exact).then_some(DEFAULT_K), &path)
     })
@@ -72,7 +78,7 @@ pub fn save_report_xlsx(
     path: PathBuf,
 ) -> IpcResult<PathBuf> {
     crate::paths::file_to_write(&path, "xlsx", state.home())?;
-    state.with(|s| {
+    state.with_coordinator("consultare e salvare il rapporto", |s| {
         let t = tables::build(s.conn(), year, desk.as_deref())?;
         let cb = codebook::load(s.conn())?;
         xlsx::save(&path, &t, &cb, (!exact).then_some(DEFAULT_K))
@@ -87,7 +93,9 @@ pub fn report_charts(
     year: i32,
     desk: Option<String>,
 ) -> IpcResult<Vec<Chart>> {
-    state.with(|s| charts::of_year(s.conn(), year, desk.as_deref(), None))
+    state.with_coordinator("consultare e salvare il rapporto", |s| {
+        charts::of_year(s.conn(), year, desk.as_deref(), None)
+    })
 }
 
 /// Writes the printable report (A4, tables and charts) as a PDF at `path` (chosen in
@@ -104,7 +112,9 @@ pub async fn save_report_pdf(
 ) -> IpcResult<PathBuf> {
     crate::print::save_pdf(app, Page::report(), path, || {
         let k = (!exact).then_some(DEFAULT_K);
-        state.with(|s| html::report(s.conn(), year, desk.as_deref(), k))
+        state.with_coordinator("consultare e salvare il rapporto", |s| {
+            html::report(s.conn(), year, desk.as_deref(), k)
+        })
     })
     .await
 }

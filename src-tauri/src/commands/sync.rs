@@ -16,6 +16,7 @@ use crate::error::IpcResult;
 /// remembers `dir` as the export folder.
 #[tauri::command(async)]
 pub fn export_to_path(state: State<'_, AppState>, dir: String) -> IpcResult<ExportSummary> {
+    state.signed()?;
     let mut store = state.store.lock().expect("store lock");
     Ok(export::export_to_folder(
         &mut store,
@@ -28,6 +29,7 @@ pub fn export_to_path(state: State<'_, AppState>, dir: String) -> IpcResult<Expo
 /// The remembered export folder and the records not exported yet.
 #[tauri::command(async)]
 pub fn get_export_status(state: State<'_, AppState>) -> IpcResult<export::Status> {
+    state.signed()?;
     let store = state.store.lock().expect("store lock");
     Ok(export::status(&store, Now::read().today())?)
 }
@@ -37,6 +39,7 @@ pub fn get_export_status(state: State<'_, AppState>) -> IpcResult<export::Status
 /// that would change (`closed_years`); stores nothing. Hand it back to [`apply_import`].
 #[tauri::command(async)]
 pub fn plan_import(state: State<'_, AppState>, paths: Vec<String>) -> IpcResult<ImportPlan> {
+    state.coordinator("importare i file degli sportelli")?;
     let mut store = state.store.lock().expect("store lock");
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
     Ok(closing::plan_import(store.conn_mut(), &paths)?)
@@ -53,6 +56,7 @@ pub fn apply_import(
     plan: ImportPlan,
     reopen_years: Option<Vec<i32>>,
 ) -> IpcResult<Vec<FileReport>> {
+    state.coordinator("importare i file degli sportelli")?;
     let mut store = state.store.lock().expect("store lock");
     let reopen = reopen_years.unwrap_or_default();
     let now = Now::read().utc();
@@ -68,6 +72,7 @@ pub fn apply_import(
 /// Per desk, the export sequence numbers received and missing, and the import log.
 #[tauri::command(async)]
 pub fn get_import_status(state: State<'_, AppState>) -> IpcResult<import::Status> {
+    state.signed()?;
     let store = state.store.lock().expect("store lock");
     Ok(import::status(store.conn(), 30)?)
 }

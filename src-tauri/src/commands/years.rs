@@ -22,14 +22,16 @@ fn operator(store: &Store) -> sportello::Result<String> {
 #[tauri::command(async)]
 pub fn report_year_state(state: State<'_, AppState>, year: i32) -> IpcResult<YearState> {
     let today = Now::read().today();
-    state.with(|s| closing::state(s.conn(), year, today))
+    state.with_coordinator("chiudere o riaprire gli anni del rapporto", |s| {
+        closing::state(s.conn(), year, today)
+    })
 }
 
 /// Closes `year` once its report is published, keeping its figures as published.
 #[tauri::command(async)]
 pub fn close_report_year(state: State<'_, AppState>, year: i32) -> IpcResult<YearState> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_coordinator("chiudere o riaprire gli anni del rapporto", |s| {
         let op = operator(s)?;
         closing::close_year(s.conn_mut(), year, &op, now)
     })
@@ -43,7 +45,7 @@ pub fn reopen_report_year(
     reason: String,
 ) -> IpcResult<YearState> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_coordinator("chiudere o riaprire gli anni del rapporto", |s| {
         let op = operator(s)?;
         yearbook::reopen(s.conn_mut(), year, &reason, &op, now.utc())?;
         closing::state(s.conn(), year, now.today())
@@ -53,7 +55,9 @@ pub fn reopen_report_year(
 /// The three texts of `year`'s report, empty ones included.
 #[tauri::command(async)]
 pub fn report_texts(state: State<'_, AppState>, year: i32) -> IpcResult<Vec<SectionText>> {
-    state.with(|s| sections::texts(s.conn(), year))
+    state.with_coordinator("chiudere o riaprire gli anni del rapporto", |s| {
+        sections::texts(s.conn(), year)
+    })
 }
 
 /// Saves one text of `year`'s report (an empty text clears it).
@@ -65,7 +69,7 @@ pub fn save_report_text(
     text: String,
 ) -> IpcResult<SectionText> {
     let now = Now::read();
-    state.with(|s| {
+    state.with_coordinator("chiudere o riaprire gli anni del rapporto", |s| {
         let op = operator(s)?;
         sections::save(s.conn_mut(), year, section, &text, &op, now.utc())
     })

@@ -130,7 +130,7 @@ pub struct Driver {
 impl Driver {
     /// Starts tauri-driver with the app's database at `db` and private XDG folders
     /// under `home`, and waits until it accepts connections.
-    pub fn start(db: &Path, home: &Path) -> Driver {
+    pub fn start(db: &Path, home: &Path, env: &[(&str, &str)]) -> Driver {
         let port = free_port();
         let native_port = free_port();
         let mut cmd = Command::new("tauri-driver");
@@ -139,6 +139,7 @@ impl Driver {
             .arg("--native-port")
             .arg(native_port.to_string())
             .env("SPORTELLO_DB", db)
+            .envs(env.iter().copied())
             .stdin(Stdio::null());
         for (var, dir) in [
             ("XDG_DATA_HOME", "data"),
@@ -257,13 +258,28 @@ where
     Fut: std::future::Future<Output = TestResult<T>> + Send + 'static,
     T: Send + 'static,
 {
+    with_app_env(db, home, &[], scenario).await
+}
+
+/// [`with_app`] with more variables in the app's environment (e.g. a short lock).
+pub async fn with_app_env<F, Fut, T>(
+    db: &Path,
+    home: &Path,
+    env: &[(&str, &str)],
+    scenario: F,
+) -> TestResult<T>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = TestResult<T>> + Send + 'static,
+    T: Send + 'static,
+{
     let app = app_binary();
     assert!(
         app.exists(),
         "build the app first (cargo build -p sportello-app): {} is missing",
         app.display()
     );
-    let driver = Driver::start(db, home);
+    let driver = Driver::start(db, home, env);
     let caps = json!({
         "browserName": "wry",
         "tauri:options": {"application": app},
@@ -435,4 +451,44 @@ pub async fn axe(client: &Client) -> TestResult<AxeResult> {
 pub fn alt(key: &str) -> String {
     use fantoccini::key::Key;
     format!("{}{key}{}", &*Key::Alt, &*Key::Null)
+}
+
+/// The operator every scenario signs in as: the first account, a coordinator.
+pub const OPERATOR: &str = "Maria Rossi";
+/// Their PIN.
+pub const PIN: &str = "246810";
+
+/// Signs in at the window's door, with the keyboard, whatever door it shows: the
+/// first-run setup (its desk as proposed, the first operator [`OPERATOR`] with
+/// [`PIN`]), the creation of the first operator on a database set up before the
+/// accounts, or the operator choice and PIN (the first name of the list). Returns when
+/// the form is sent; the scenario then waits for the view it expects.
+pub async fn sign_in(client: &Client, kb: &mut Keyboard<'_>) -> TestResult {
+    use fantoccini::key::Key;
+    wait_until(
+        client,
+        "the setup, the first operator or the sign-in",
+        "const id = document.activeElement && document.activeElement.id;
+         return ['f-operator', 'signin-list', 'f-signin-pin'].includes(id);",
+    )
+    .await?;
+    let focus = client
+        .execute("return document.activeElement.id", vec![])
+        .await?;
+    match focus.as_str() {
+        Some("f-operator") => {
+            // name, initials (proposed from the name), the PIN twice, Enter
+            kb.type_text(OPERATOR).await?;
+            kb.press(&[&Key::Tab, &Key::Tab]).await?;
+            kb.type_text(PIN).await?;
+            kb.press(&[&Key::Tab]).await?;
+            kb.type_text(PIN).await?;
+        }
+        Some("signin-list") => {
+            kb.press(&[&Key::Enter]).await?;
+            kb.type_text(PIN).await?;
+        }
+        _ => kb.type_text(PIN).await?,
+    }
+    kb.press(&[&Key::Enter]).await
 }

@@ -53,12 +53,13 @@ function whileMounted(root, handler) {
 }
 
 /** The "Consegna a Grosseto" section, mounted into `root`; returns `{refresh}`. */
-export function mount(root) {
+export function mount(root, { coordinator = true } = {}) {
   const destination = h('span', { class: 'sync-folder', id: 'outbox-destination' });
   const lines = h('div', { class: 'sync-status', id: 'outbox-lines' });
   const files = h('ul', { class: 'outbox-files' });
   const message = h('p', { class: 'sync-message', id: 'outbox-message', role: 'status', 'aria-live': 'polite' });
-  const chooseBtn = h('button', { type: 'button' }, t('outbox.chooseDestination'));
+  // the destination is a setting: a coordinator's
+  const chooseBtn = h('button', { type: 'button', disabled: !coordinator }, t('outbox.chooseDestination'));
   const exportBtn = h('button', { type: 'button', class: 'primary' }, t('outbox.exportDeliver'));
   const deliverBtn = h('button', { type: 'button' }, t('outbox.deliver'));
 

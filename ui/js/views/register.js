@@ -76,8 +76,6 @@ function formMarkup(active) {
 function pageMarkup(ctx, active) {
   return html`<header class="bar">
       <h1>${ctx.desk.name} <span class="code">(${ctx.desk.code})</span></h1>
-      <p class="operator"><span id="operator-name">${t('reg.operator', { name: ctx.operator })}</span>
-        <button type="button" id="operator-change" class="link">${t('reg.operatorChange')}</button></p>
       <label class="lang">${t('lang.label')}
         <select id="lang">
           <option value="it" ${language() === 'it' ? html`selected` : ''}>Italiano</option>
@@ -109,18 +107,7 @@ function pageMarkup(ctx, active) {
       </div>
     </dialog>
     <dialog id="help" aria-labelledby="help-title">${helpMarkup()}</dialog>
-    <dialog id="operator" aria-labelledby="operator-title">
-      <form id="operator-form" novalidate>
-        <h2 id="operator-title">${t('reg.operatorChange')}</h2>
-        <div class="field"><label for="f-operator">${t('setup.operator')}</label>
-          <input id="f-operator" type="text" maxlength="40" aria-describedby="e-operator">
-          <p class="field-error" id="e-operator"></p></div>
-        <div class="actions">
-          <button type="submit" class="primary">${t('reg.operatorSave')}</button>
-          <button type="button" id="operator-cancel">${t('reg.operatorCancel')}</button>
-        </div>
-      </form>
-    </dialog>`;
+`;
 }
 
 /** The keyboard help. */
@@ -193,7 +180,7 @@ function dayMarkup(day, editingId, label) {
       <tbody>${rows}</tbody></table></div>`}`;
 }
 
-export async function mount(root, { onLanguage, navigate } = {}) {
+export async function mount(root, { onLanguage, navigate, coordinator = true } = {}) {
   const ctx = await ipc.openRegister();
   // Another view was chosen while this one loaded: leave the page to it.
   if (!root.isConnected) return;
@@ -521,24 +508,6 @@ export async function mount(root, { onLanguage, navigate } = {}) {
       }
     });
     $('#help-open').addEventListener('click', () => $('#help').showModal());
-    $('#operator-change').addEventListener('click', () => {
-      $('#f-operator').value = ctx.operator;
-      $('#e-operator').textContent = '';
-      $('#operator').showModal();
-      $('#f-operator').select();
-    });
-    $('#operator-cancel').addEventListener('click', () => $('#operator').close());
-    $('#operator-form').addEventListener('submit', async (e) => {
-      e.preventDefault();
-      try {
-        ctx.operator = await ipc.setOperatorName($('#f-operator').value);
-        $('#operator-name').textContent = t('reg.operator', { name: ctx.operator });
-        $('#operator').close();
-        focusField('nationality');
-      } catch (err) {
-        $('#e-operator').textContent = describeError(err).text;
-      }
-    });
     $('#help').addEventListener('click', (e) => { if (e.target.id === 'help-close') $('#help').close(); });
     $('#lang').addEventListener('change', async (e) => {
       await ipc.setLanguage(e.target.value);
@@ -569,6 +538,8 @@ export async function mount(root, { onLanguage, navigate } = {}) {
   render(root, pageMarkup(ctx, active));
   document.title = `${ctx.desk.name} · Sportello`;
   $('#day').tabIndex = -1;
+  // the installation's language is a setting: a coordinator's
+  $('#lang').disabled = !coordinator;
   wire();
   setChoice(group('channel'), ctx.usual_channel ?? '');
   resetForm({ keepWhen: false });

@@ -3,6 +3,7 @@
 // the validation of the desk and the operator. setup.js mounts it; tests run it under node.
 
 import { t } from '../i18n.js';
+import { validateAccount } from './signin-model.js';
 
 /** The value of the "new desk" option. */
 export const NEW = 'NEW';
@@ -37,8 +38,9 @@ export function optionForKey(key, count) {
 }
 
 /**
- * Validates the form: the chosen desk with the fields as typed, and the operator.
- * Returns `{desk, operator}` for the core, or `{errors}`: the wrong fields, with texts.
+ * Validates the form: the chosen desk with the fields as typed, and the first operator
+ * (`operator`: the name, `initials`, `pin` twice: a coordinator). Returns `{desk,
+ * operator}` for the core, or `{errors}`: the wrong fields, with texts.
  */
 export function validateSetup(chosen, typed) {
   const desk = {
@@ -48,10 +50,12 @@ export function validateSetup(chosen, typed) {
     address: (typed.address ?? '').trim(),
     phone: (typed.phone ?? '').trim(),
   };
-  const operator = (typed.operator ?? '').trim();
+  const account = validateAccount({
+    name: typed.operator, initials: typed.initials, pin: typed.pin, pin2: typed.pin2,
+  });
   const errors = [];
   if (!/^[A-Z]{2,8}$/.test(desk.code)) errors.push(['code', t('err.code')]);
   if (!desk.name) errors.push(['name', t('err.name')]);
-  if (!operator) errors.push(['operator', t('err.operator')]);
-  return errors.length ? { errors } : { desk, operator };
+  errors.push(...(account.errors ?? []));
+  return errors.length ? { errors } : { desk, operator: { ...account.operator, role: 'coordinator' } };
 }

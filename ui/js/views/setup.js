@@ -1,11 +1,13 @@
 // The first run's page: pick this installation's desk (a preset, prefilled, or a new
-// one) and the operator's name or initials. The decisions are in setup-model.js.
+// one) and the first operator, a coordinator, with a PIN (the fields of signin.js).
+// The decisions are in setup-model.js.
 
 import * as ipc from '../ipc.js';
 import { html, render } from '../html.js';
 import { t, language, setLanguage } from '../i18n.js';
 import { $ as find, $$ } from '../dom.js';
 import { describeError } from '../errors.js';
+import { accountFields, wireAccountFields } from './signin.js';
 import { BLANK, NEW, deskFor, hoursText, optionForKey, proposedDesk, validateSetup } from './setup-model.js';
 
 export async function mount(root, { onDone }) {
@@ -50,10 +52,8 @@ export async function mount(root, { onDone }) {
         <p><strong>${t('setup.front')}:</strong> <span id="hours-front"></span></p>
         <p><strong>${t('setup.back')}:</strong> <span id="hours-back"></span></p>
       </div>
-      <div class="field"><label for="f-operator">${t('setup.operator')}</label>
-        <input id="f-operator" type="text" maxlength="40" aria-describedby="h-operator e-operator">
-        <p class="hint" id="h-operator">${t('setup.operatorHelp')}</p>
-        <p class="field-error" id="e-operator"></p></div>
+      <h2>${t('setup.account')}</h2>
+      ${accountFields()}
       <div class="actions"><button type="submit" class="primary" id="setup-save">${t('setup.save')}</button></div>
       <p id="message" role="status" aria-live="polite"></p>
     </form>
@@ -75,6 +75,7 @@ export async function mount(root, { onDone }) {
     $('#hours-back').textContent = hoursText(desk.back_office);
   };
   show(chosen);
+  wireAccountFields(root);
 
   const radios = $$('input[name=preset]', root);
   const pick = (value) => show(deskFor(value, presets));
@@ -95,6 +96,7 @@ export async function mount(root, { onDone }) {
     const got = validateSetup(chosen, {
       code: $('#f-code').value, name: $('#f-name').value, address: $('#f-address').value,
       phone: $('#f-phone').value, operator: $('#f-operator').value,
+      initials: $('#f-initials').value, pin: $('#f-pin').value, pin2: $('#f-pin2').value,
     });
     if (got.errors) {
       for (const [f, text] of got.errors) $(`#e-${f}`).textContent = text;

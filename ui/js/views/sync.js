@@ -24,6 +24,7 @@ import {
 import { closedYearBlocks, yearsToConfirm } from './years-model.js';
 
 export function mount(root, ctx = {}) {
+  const { coordinator = true } = ctx;
   const exportStatus = h('div', { class: 'sync-status', role: 'status', 'aria-live': 'polite' });
   const folderText = h('span', { class: 'sync-folder', id: 'export-folder' });
   const exportMsg = h('p', { class: 'sync-message', role: 'status', 'aria-live': 'polite' });
@@ -184,7 +185,7 @@ export function mount(root, ctx = {}) {
 
   // the outbox's own section (views/outbox.js) opens the page
   const outboxArea = h('div', { class: 'outbox-area' });
-  outboxView.mount(outboxArea);
+  outboxView.mount(outboxArea, { coordinator });
   const encryptionArea = h('div', { class: 'encryption-area' });
   encryptionView.mount(encryptionArea);
   const receiptsArea = h('div', { class: 'receipts-area' });
@@ -192,8 +193,12 @@ export function mount(root, ctx = {}) {
   // the coordinator's inbox: it opens the page once inbox folders are chosen; a desk
   // (no inbox folder) finds it below the import, out of the way
   const inboxArea = h('div', { class: 'inbox-area' });
-  inboxView.mount(inboxArea, { onResult: () => refreshDesks() });
-  getInboxFolders().then((dirs) => { if (dirs.length) root.querySelector('.sync-title').after(inboxArea); }, () => {});
+  if (coordinator) {
+    inboxView.mount(inboxArea, { onResult: () => refreshDesks() });
+    getInboxFolders().then((dirs) => {
+      if (dirs.length) root.querySelector('.sync-title').after(inboxArea);
+    }, () => {});
+  }
   const backupArea = h('div', { class: 'backup-area' });
   backupView.mount(backupArea, ctx);
   root.replaceChildren(
@@ -207,16 +212,17 @@ export function mount(root, ctx = {}) {
       exportStatus,
       h('div', { class: 'sync-actions' }, exportBtn, folderBtn),
       exportMsg),
-    h('section', { class: 'sync', 'aria-labelledby': 'sync-import-title' },
+    // importing the desks' files is a coordinator's: an operator does not see it
+    coordinator ? h('section', { class: 'sync', 'aria-labelledby': 'sync-import-title' },
       h('h2', { id: 'sync-import-title' }, t('sync.importTitle')),
       h('p', { class: 'help' }, t('sync.importHelp')),
       h('div', { class: 'sync-actions' }, filesBtn, dirBtn),
-      importArea),
-    inboxArea,
+      importArea) : '',
+    coordinator ? inboxArea : '',
     h('section', { class: 'sync', 'aria-labelledby': 'sync-desks-title' },
       h('h2', { id: 'sync-desks-title' }, t('sync.statusTitle')),
       deskStatus),
-    encryptionArea,
+    coordinator ? encryptionArea : '',
     backupArea,
   );
   refreshExport();

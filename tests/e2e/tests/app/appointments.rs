@@ -32,14 +32,7 @@ struct Booked {
 async fn scenario(client: Client, pdf: PathBuf) -> TestResult<Booked> {
     let client = &client;
     let mut kb = Keyboard::new(client);
-    wait_until(
-        client,
-        "the setup screen",
-        "return document.activeElement && document.activeElement.id === 'f-operator'",
-    )
-    .await?;
-    kb.type_text("MR").await?;
-    kb.press(&[&Key::Enter]).await?;
+    sportello_e2e::sign_in(client, &mut kb).await?;
     wait_until(
         client,
         "the register",

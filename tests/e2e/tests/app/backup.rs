@@ -28,6 +28,7 @@ async fn enter_on(client: &Client, kb: &mut Keyboard<'_>, id: &str) -> TestResul
 async fn scenario(client: Client, db: PathBuf, bad: PathBuf) -> TestResult {
     let client = &client;
     let mut kb = Keyboard::new(client);
+    sportello_e2e::sign_in(client, &mut kb).await?;
     wait_until(
         client,
         "the status line's warning: no backup, the stick not reachable",

@@ -38,9 +38,7 @@ struct Files {
 async fn scenario(client: Client, files: Files) -> TestResult<String> {
     let client = &client;
     let mut kb = Keyboard::new(client);
-    wait_until(client, "the setup screen", &focus_is("f-operator")).await?;
-    kb.type_text("MR").await?;
-    kb.press(&[&Key::Enter]).await?;
+    sportello_e2e::sign_in(client, &mut kb).await?;
     wait_until(client, "the register", &focus_is("f-nationality")).await?;
 
     // Marocco, male, 30-39, not a first access, own initiative, permit being renewed,

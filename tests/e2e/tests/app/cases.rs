@@ -42,9 +42,7 @@ pub(crate) fn focus_is(id: &str) -> String {
 async fn scenario(client: Client) -> TestResult {
     let client = &client;
     let mut kb = Keyboard::new(client);
-    wait_until(client, "the setup screen", &focus_is("f-operator")).await?;
-    kb.type_text("MR").await?;
-    kb.press(&[&Key::Enter]).await?;
+    sportello_e2e::sign_in(client, &mut kb).await?;
     wait_until(client, "the register", &focus_is("f-nationality")).await?;
 
     client
@@ -172,6 +170,39 @@ async fn full_case_opened_noted_and_archived_and_a_fast_one_with_the_keyboard() 
         (name.as_str(), phone.as_str(), notes.as_str()),
         (NAME, PHONE, NOTE),
         "the file and the note as typed"
+    );
+    // Showing the full case opened its personal file: logged with who and which case,
+    // nothing of the file; every change signed by the signed-in operator.
+    let opened: Vec<(String, String, String)> = store
+        .conn()
+        .prepare(
+            "SELECT operator, entity_id, detail FROM audit_log
+             WHERE action = 'open_personal_file' AND entity = 'case_file'",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!opened.is_empty(), "the opening of the file is logged");
+    assert!(
+        opened
+            .iter()
+            .all(|(who, _, detail)| who == sportello_e2e::OPERATOR && detail.is_empty()),
+        "{opened:?}"
+    );
+    let signers: Vec<String> = store
+        .conn()
+        .prepare("SELECT DISTINCT operator FROM audit_log WHERE entity = 'case'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        signers,
+        [sportello_e2e::OPERATOR],
+        "the signed-in operator signs"
     );
     let (ok, out) = cli(&db, &["cases", "list", "--format", "json"]);
     assert!(ok, "cases list runs: {out}");

@@ -96,6 +96,7 @@ async fn inbox_rows(client: &Client) -> TestResult<Vec<Vec<String>>> {
 /// FOL: "Esporta e consegna" in the outbox section delivers file 1 to the shared folder.
 async fn desk_exports(client: Client) -> TestResult {
     let client = &client;
+    sportello_e2e::sign_in(client, &mut Keyboard::new(client)).await?;
     wait_text(client, "Accessi del").await?;
     open_view(client, "sync").await?;
     wait_text(client, "Consegna a Grosseto").await?;
@@ -109,6 +110,7 @@ async fn desk_exports(client: Client) -> TestResult {
 /// Alt+I.
 async fn coordinator_confirms(client: Client, db: PathBuf) -> TestResult {
     let client = &client;
+    sportello_e2e::sign_in(client, &mut Keyboard::new(client)).await?;
     // a laptop's screen (1366x768), as the coordinator's computer has; a window
     // manager-less display may refuse: the default size is then kept
     let _ = client.set_window_size(1366, 768).await;
@@ -171,6 +173,7 @@ async fn coordinator_confirms(client: Client, db: PathBuf) -> TestResult {
 /// FOL again: the export page reads the receipt; the register offers the new code.
 async fn desk_reads_the_receipt(client: Client) -> TestResult {
     let client = &client;
+    sportello_e2e::sign_in(client, &mut Keyboard::new(client)).await?;
     wait_text(client, "Accessi del").await?;
     open_view(client, "sync").await?;
     let text = wait_text(client, "ha ricevuto i file 1–2").await?;

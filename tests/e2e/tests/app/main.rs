@@ -13,6 +13,7 @@ mod backup;
 mod case_file;
 mod cases;
 mod inbox;
+mod operators;
 mod register;
 mod report;
 mod sync;

@@ -38,15 +38,8 @@ async fn message(client: &Client) -> TestResult<String> {
 async fn scenario(client: &Client) -> TestResult<(usize, usize, std::path::PathBuf)> {
     let mut kb = Keyboard::new(client);
 
-    // First run: the setup screen, FOL preselected; the operator types initials.
-    wait_until(
-        client,
-        "the setup screen",
-        "return document.activeElement && document.activeElement.id === 'f-operator'",
-    )
-    .await?;
-    kb.type_text("MR").await?;
-    kb.press(&[&Key::Enter]).await?;
+    // First run: the setup screen, FOL preselected; the first operator signs up.
+    sportello_e2e::sign_in(client, &mut kb).await?;
     wait_ready_for_next(client).await?;
     let title: String = client.find(Locator::Css("h1")).await?.text().await?;
     assert!(
@@ -403,9 +396,9 @@ async fn register_from_first_run_to_export_status() {
         "the profile recorded a sixth access like the five of the batch"
     );
     let audit: Vec<(String, i64)> = conn
-        .prepare("SELECT action, COUNT(*) FROM audit_log WHERE operator = 'MR' GROUP BY action ORDER BY action")
+        .prepare("SELECT action, COUNT(*) FROM audit_log WHERE operator = ?1 AND entity = 'access' GROUP BY action ORDER BY action")
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map([sportello_e2e::OPERATOR], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();

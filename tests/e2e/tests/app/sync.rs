@@ -92,6 +92,8 @@ async fn desk_exports(
     day: NaiveDate,
 ) -> TestResult<Value> {
     let client = &client;
+    // a database set up before the accounts: the first operator is created at the door
+    sportello_e2e::sign_in(client, &mut sportello_e2e::Keyboard::new(client)).await?;
     // The register has loaded (it sets the language): the views can change now.
     wait_text(client, "Accessi del").await?;
     let first = run_async(
@@ -145,6 +147,7 @@ async fn desk_exports(
 /// GRO: previews FOL's two files (nothing stored), confirms, and sees FOL's numbers.
 async fn coordinator_imports(client: Client, db: PathBuf, files: Vec<PathBuf>) -> TestResult {
     let client = &client;
+    sportello_e2e::sign_in(client, &mut sportello_e2e::Keyboard::new(client)).await?;
     wait_text(client, "Accessi del").await?;
     open_sync_view(client).await?;
     // The files the dialog ("Scegli file…") would return, in the order they were
