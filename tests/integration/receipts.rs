@@ -395,7 +395,11 @@ fn a_receipt_carries_the_coordinators_key_and_case_services() {
 
     // a later receipt with another key replaces it; an older one changes nothing
     let other = "age1s2zdd470t08fpvj7aq6akfl6hl7mwmfzlz3mkmhcuaxvw56aey5qrq9hm9";
-    let mut older = written(&gro, 2, now() - Duration::hours(1));
+    // (the coordinator never writes one older than its last: an older one is a copy
+    // left behind, read late)
+    let mut older = written(&gro, 2, now());
+    older.header.created_at = (now() - Duration::hours(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     older.header.recipient = Some(Some(other.into()));
     let t = receipt::take(fol.conn_mut(), &older, "op", now()).unwrap();
     assert_eq!(t.recipient, None);
@@ -424,4 +428,33 @@ fn a_receipt_carries_the_coordinators_key_and_case_services() {
         )
         .unwrap();
     assert_eq!(audited, 2, "each change of the key has its audit row");
+}
+
+#[test]
+fn two_receipts_written_within_one_second_are_both_newer_in_turn() {
+    let mut fol = desk_store("FOL");
+    let gro = desk_store("GRO");
+    let at = now();
+    let first = written(&gro, 1, at);
+    let second = written(&gro, 2, at + Duration::milliseconds(300));
+    assert!(
+        second.header.created_at > first.header.created_at,
+        "{} then {}",
+        first.header.created_at,
+        second.header.created_at
+    );
+    assert!(
+        receipt::take(fol.conn_mut(), &first, "op", now())
+            .unwrap()
+            .newer
+    );
+    assert!(
+        receipt::take(fol.conn_mut(), &second, "op", now())
+            .unwrap()
+            .newer,
+        "the second import's receipt is taken, not mistaken for the first"
+    );
+    // A clock that steps back does not make a receipt older than the last one written.
+    let third = written(&gro, 3, at - Duration::hours(1));
+    assert!(third.header.created_at > second.header.created_at);
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Timelike, Utc};
 use rusqlite::Connection;
 
 use super::wire::{
@@ -139,8 +139,26 @@ pub fn write_to_folder(
     now: DateTime<Utc>,
     receipt_id: &str,
 ) -> Result<PathBuf> {
-    let receipt = build(conn, desk, now, receipt_id)?;
+    let receipt = build(conn, desk, stamp(conn, desk, now)?, receipt_id)?;
     files::write_atomically(dir, &file_name(&receipt), &encode(&receipt))
+}
+
+/// The time a new receipt for `desk` is written at: `now` in whole seconds, the spec's
+/// precision, but always past the last one written for that desk. Two imports within
+/// one second would otherwise give two receipts of the same time, and the desk takes a
+/// receipt only when it is newer than the last it took.
+fn stamp(conn: &Connection, desk: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let key = format!("receipt_written_at:{desk}");
+    let now = now.with_nanosecond(0).unwrap_or(now);
+    let last = settings::get(conn, &key)?
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let at = match last {
+        Some(last) if last >= now => last + chrono::TimeDelta::seconds(1),
+        _ => now,
+    };
+    settings::set(conn, &key, &at.to_rfc3339_opts(SecondsFormat::Secs, false))?;
+    Ok(at)
 }
 
 /// The return folder set for receipts, if any.
