@@ -2,7 +2,7 @@
 //! language, kept in the `settings` table.
 //!
 //! The operator's display name is the free-text name of installations from before the
-//! operators' accounts (`crate::operators`): old audit rows are signed with it, and it
+//! operators' accounts (the operators module): old audit rows are signed with it, and it
 //! still signs changes made on a connection where nobody signed in. The language is `it` (default) or
 //! `en`.
 
@@ -69,12 +69,12 @@ pub fn operator_name(conn: &Connection) -> Result<Option<String>> {
 }
 
 /// The name that signs a change made on `conn` in the audit log: the one the
-/// connection signs with ([`crate::operators::signer`]: the signed-in operator in the
+/// connection signs with ([`crate::store::signer`]: the signed-in operator in the
 /// app, "command line" in the command line); on a connection that names nobody (the
 /// tests, a tool), the display name of installations from before the operators'
 /// accounts, or empty.
 pub fn signing_operator(conn: &Connection) -> Result<String> {
-    if let Some(name) = crate::operators::signer::current(conn)? {
+    if let Some(name) = crate::store::signer::current(conn)? {
         return Ok(name);
     }
     Ok(operator_name(conn)?.unwrap_or_default())

@@ -15,7 +15,9 @@
 
 pub mod lock;
 pub mod pin;
-pub mod signer;
+/// Who signs a connection's changes: kept by the store, which prepares it on every
+/// connection; named here too, where the accounts are.
+pub use crate::store::signer;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};

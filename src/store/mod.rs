@@ -24,6 +24,7 @@ pub mod audit;
 pub mod backup;
 pub mod private;
 pub mod settings;
+pub mod signer;
 
 /// One embedded migration: its file name and its SQL.
 pub struct Migration {
@@ -264,7 +265,7 @@ fn configure(conn: &mut Connection) -> Result<()> {
     conn.set_transaction_behavior(TransactionBehavior::Immediate);
     // Who signs this connection's changes (the signed-in operator, "command line"):
     // a temporary table is private to the connection and never reaches the file.
-    crate::operators::signer::prepare(conn)?;
+    signer::prepare(conn)?;
     Ok(())
 }
 

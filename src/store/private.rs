@@ -79,10 +79,7 @@ pub fn secure_files(db: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm", "-journal", ".lock", ".instance"] {
         set_mode_if_present(&sibling(db, suffix), FILE_MODE)?;
     }
-    set_mode_if_present(
-        &crate::exchange::encryption::keys::identity_path(db),
-        FILE_MODE,
-    )?;
+    set_mode_if_present(&key_file(db), FILE_MODE)?;
     set_tree_private(&sibling(db, ".documents"))?;
     set_tree_private(&super::backup::default_folder(db))?;
     Ok(())
@@ -126,6 +123,15 @@ pub fn set_mode(path: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
+/// The coordinator's key file of the database at `db`: `<name>-coordinator-key.txt`
+/// beside it (the encryption of export files keeps its private identity there).
+pub fn key_file(db: &Path) -> PathBuf {
+    let stem = db
+        .file_stem()
+        .map_or_else(|| "sportello".into(), |s| s.to_string_lossy().into_owned());
+    db.with_file_name(format!("{stem}-coordinator-key.txt"))
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -160,7 +166,7 @@ mod tests {
         let docs = sibling(&db, ".documents");
         fs::create_dir(&docs).unwrap();
         fs::write(docs.join("a.pdf"), b"%PDF").unwrap();
-        let key = crate::exchange::encryption::keys::identity_path(&db);
+        let key = key_file(&db);
         fs::write(&key, b"AGE-SECRET-KEY-1").unwrap();
         let lock = sibling(&db, ".lock");
         fs::write(&lock, b"").unwrap();

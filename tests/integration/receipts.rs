@@ -398,8 +398,8 @@ fn a_receipt_carries_the_coordinators_key_and_case_services() {
     // (the coordinator never writes one older than its last: an older one is a copy
     // left behind, read late)
     let mut older = written(&gro, 2, now());
-    older.header.created_at = (now() - Duration::hours(1))
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    older.header.created_at =
+        (now() - Duration::hours(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     older.header.recipient = Some(Some(other.into()));
     let t = receipt::take(fol.conn_mut(), &older, "op", now()).unwrap();
     assert_eq!(t.recipient, None);

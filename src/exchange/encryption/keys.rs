@@ -26,12 +26,10 @@ pub const MIN_PASSPHRASE_CHARS: usize = 12;
 /// The largest key or backup file read (a key file is about 200 bytes).
 const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
 
-/// The identity file of the database at `db`: `<name>-coordinator-key.txt` beside it.
+/// The identity file of the database at `db`: `<name>-coordinator-key.txt` beside it,
+/// one of the private files the store keeps 0600.
 pub fn identity_path(db: &Path) -> PathBuf {
-    let stem = db
-        .file_stem()
-        .map_or_else(|| "sportello".into(), |s| s.to_string_lossy().into_owned());
-    db.with_file_name(format!("{stem}-coordinator-key.txt"))
+    crate::store::private::key_file(db)
 }
 
 /// The coordinator's key pair as it may be shown: the public recipient and where the

@@ -1,5 +1,7 @@
+use super::restore::take_app_lock;
 use super::*;
 use crate::Store;
+use crate::store::latest_version;
 use chrono::{NaiveDate, TimeZone};
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {

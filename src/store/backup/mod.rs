@@ -22,18 +22,25 @@
 //! later backup of the same day must not replace. Either way no copy lives more than
 //! about 13 months while backups run: the rotation window that docs/backup.md states.
 
-use std::collections::HashSet;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Utc};
-use rusqlite::{Connection, OpenFlags};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::error::FileProblem;
-use crate::store::private::{create_dir as create_private_dir, sibling};
-use crate::store::{audit, latest_version, settings};
+mod check;
+mod restore;
+mod rotation;
+
+pub use check::check_file;
+pub use restore::{AppLock, restore};
+pub use rotation::{keep, rotate};
+
+use crate::store::private::create_dir as create_private_dir;
+use crate::store::{audit, settings};
 use crate::{Error, Result};
+use check::check_open;
 
 /// The setting holding the backup folder chosen by the desk (absent: the default).
 pub const FOLDER_SETTING: &str = "backup_folder";
@@ -172,12 +179,12 @@ pub fn set_folder(
     )
 }
 
-fn stem(db: &Path) -> String {
+pub(super) fn stem(db: &Path) -> String {
     db.file_stem()
         .map_or_else(|| "sportello".into(), |s| s.to_string_lossy().into_owned())
 }
 
-fn file_name(db: &Path, kind: Kind, at: DateTime<Utc>) -> String {
+pub(super) fn file_name(db: &Path, kind: Kind, at: DateTime<Utc>) -> String {
     let time = at.format(TIME_FORMAT);
     let stem = stem(db);
     match kind {
@@ -191,7 +198,7 @@ fn file_name(db: &Path, kind: Kind, at: DateTime<Utc>) -> String {
 
 /// Reads a backup's name back: its time and kind, or `None` for any other file
 /// (another database's backups, a temporary file).
-fn parse_name(db: &Path, name: &str) -> Option<(DateTime<Utc>, Kind)> {
+pub(super) fn parse_name(db: &Path, name: &str) -> Option<(DateTime<Utc>, Kind)> {
     let rest = name
         .strip_prefix(&format!("{}-", stem(db)))?
         .strip_suffix(SUFFIX)?;
@@ -211,7 +218,7 @@ fn parse_name(db: &Path, name: &str) -> Option<(DateTime<Utc>, Kind)> {
 
 /// The folder to write into: the default one is created (0700) when missing; a chosen
 /// one must be there.
-fn ready(dir: &Path, db: &Path) -> Result<()> {
+pub(super) fn ready(dir: &Path, db: &Path) -> Result<()> {
     if dir == default_folder(db) {
         return create_private_dir(dir);
     }
@@ -321,7 +328,7 @@ fn describe(path: &Path, kind: Kind, at: DateTime<Utc>) -> Result<Backup> {
 }
 
 /// A new private (0600) empty file at `path`, for SQLite to write into.
-fn create_private_file(path: &Path) -> std::io::Result<()> {
+pub(super) fn create_private_file(path: &Path) -> std::io::Result<()> {
     let mut options = File::options();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -332,7 +339,7 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
 /// Copies the database open on `conn` to `dir/name`: a temporary file, the backup
 /// API, the checks, fsync, rename, fsync of the folder. Nothing is left under `name`
 /// unless every step passed.
-fn copy_verified(conn: &Connection, dir: &Path, name: &str) -> Result<PathBuf> {
+pub(super) fn copy_verified(conn: &Connection, dir: &Path, name: &str) -> Result<PathBuf> {
     let target = dir.join(name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let _ = fs::remove_file(&tmp);
@@ -361,7 +368,7 @@ fn copy_verified(conn: &Connection, dir: &Path, name: &str) -> Result<PathBuf> {
 /// Copies every page of `from` into `to` in one step of the backup API: the copy is
 /// of one consistent moment, and the app waits only the few milliseconds it takes. A
 /// writer holding the database (busy) is waited for, as long as the busy timeout.
-fn copy_pages(from: &Connection, to: &mut Connection) -> Result<()> {
+pub(super) fn copy_pages(from: &Connection, to: &mut Connection) -> Result<()> {
     use rusqlite::backup::StepResult;
     let backup = rusqlite::backup::Backup::new(from, to)?;
     for _ in 0..500 {
@@ -378,130 +385,13 @@ fn copy_pages(from: &Connection, to: &mut Connection) -> Result<()> {
 
 /// Flushes a folder's entries (the rename) to the disk; best effort, as some file
 /// systems (a FAT stick) cannot.
-fn sync_dir(dir: &Path) {
+pub(super) fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
     #[cfg(not(unix))]
     let _ = dir;
-}
-
-fn bad(file: &Path, problem: &'static str, message: String) -> Error {
-    Error::BadFile(Box::new(FileProblem {
-        file: file.display().to_string(),
-        line: None,
-        column: None,
-        problem,
-        detail: None,
-        message,
-    }))
-}
-
-/// The checks a backup passes and a file to restore must pass, on a connection open
-/// on it: SQLite's integrity check, then a Sportello database (its tables) of a schema
-/// this program opens. Returns the schema version. `file` names it in the messages.
-fn check_open(conn: &Connection, file: &Path) -> Result<i64> {
-    let not_db = |e: rusqlite::Error| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
-            bad(file, "damaged", format!("the database is damaged ({e})"))
-        }
-        _ => bad(
-            file,
-            "not_a_database",
-            format!("this is not a SQLite database ({e})"),
-        ),
-    };
-    let mut stmt = conn.prepare("PRAGMA integrity_check").map_err(not_db)?;
-    let problems: Vec<String> = stmt
-        .query_map([], |r| r.get(0))
-        .map_err(not_db)?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(not_db)?;
-    if problems != ["ok"] {
-        return Err(bad(
-            file,
-            "damaged",
-            format!(
-                "the database is damaged (integrity check: {})",
-                problems
-                    .iter()
-                    .take(3)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        ));
-    }
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(not_db)?;
-    let tables: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'
-             AND name IN ('desks', 'accesses', 'settings', 'codebook_entries')",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(not_db)?;
-    if version < 1 || tables < 3 {
-        return Err(bad(
-            file,
-            "not_sportello",
-            "this SQLite database is not a Sportello database (none of its tables)".into(),
-        ));
-    }
-    if version > latest_version() {
-        return Err(bad(
-            file,
-            "newer_schema",
-            format!(
-                "the database has schema version {version}, newer than this program knows ({}): update Sportello first",
-                latest_version()
-            ),
-        ));
-    }
-    Ok(version)
-}
-
-/// Checks the file at `path` as a restore would (without changing it): returns its
-/// schema version, or the problem naming what is wrong.
-pub fn check_file(path: &Path) -> Result<i64> {
-    let meta = fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if !meta.is_file() {
-        return Err(bad(path, "not_a_database", "this is not a file".into()));
-    }
-    // read-only and immutable: nothing (no -wal, no -shm) is written beside the file
-    let uri = format!(
-        "file:{}?immutable=1",
-        uri_path(&fs::canonicalize(path).map_err(|e| Error::io(path, e))?)
-    );
-    let conn = Connection::open_with_flags(
-        uri,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
-    )
-    .map_err(|e| {
-        bad(
-            path,
-            "not_a_database",
-            format!("this is not a SQLite database ({e})"),
-        )
-    })?;
-    check_open(&conn, path)
-}
-
-/// A path as a `file:` URI's path: `?`, `#` and `%` escaped.
-fn uri_path(path: &Path) -> String {
-    let mut out = String::new();
-    for c in path.to_string_lossy().chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '?' => out.push_str("%3f"),
-            '#' => out.push_str("%23"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The backups of the database at `db` in `dir`, newest first. A missing folder has
@@ -533,86 +423,6 @@ pub fn list(dir: &Path, db: &Path) -> Result<Vec<Backup>> {
     }
     found.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then(b.path.cmp(&a.path)));
     Ok(found)
-}
-
-/// The rotation rule: which of the backups taken at `times` to keep (same order).
-/// Going from the newest, a backup is kept when it is the newest of its UTC day and
-/// fewer than `daily` days were kept, or of its ISO week and fewer than `weekly`
-/// weeks were, or of its month and fewer than `monthly` months were (the rule of
-/// restic's `forget --keep-daily --keep-weekly --keep-monthly`: periods with no backup
-/// are not counted, so a desk closed for a month loses none of its last backups).
-pub fn keep(times: &[DateTime<Utc>], retention: Retention) -> Vec<bool> {
-    let mut order: Vec<usize> = (0..times.len()).collect();
-    order.sort_by(|&a, &b| times[b].cmp(&times[a]));
-    let mut kept = vec![false; times.len()];
-    let mut days = HashSet::new();
-    let mut weeks = HashSet::new();
-    let mut months = HashSet::new();
-    for i in order {
-        let t = times[i];
-        let day = t.date_naive();
-        let week = (day.iso_week().year(), day.iso_week().week());
-        let month = (day.year(), day.month());
-        for (seen, key, limit) in [
-            (&mut days, (day.year(), day.ordinal()), retention.daily),
-            (&mut weeks, (week.0, week.1), retention.weekly),
-            (&mut months, (month.0, month.1), retention.monthly),
-        ] {
-            if seen.len() < limit && seen.insert(key) {
-                kept[i] = true;
-            }
-        }
-    }
-    kept
-}
-
-/// Deletes from `dir` the backups of `db` the rotation does not keep, and the
-/// pre-migration copies and set-aside databases older than [`WINDOW_DAYS`]; sweeps
-/// temporary files left by
-/// a crash. Returns the files deleted.
-pub fn rotate(dir: &Path, db: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>> {
-    let all = list(dir, db)?;
-    let (aside, counted): (Vec<_>, Vec<_>) = all.into_iter().partition(|b| b.kind != Kind::Backup);
-    let times: Vec<_> = counted.iter().map(|b| b.taken_at).collect();
-    let mut removed = Vec::new();
-    for (b, keep) in counted.iter().zip(keep(&times, RETENTION)) {
-        if !keep {
-            removed.push(b.path.clone());
-        }
-    }
-    for b in aside {
-        if now - b.taken_at > Duration::days(WINDOW_DAYS) {
-            removed.push(b.path);
-        }
-    }
-    for path in &removed {
-        fs::remove_file(path).map_err(|e| Error::io(path, e))?;
-    }
-    sweep_temporary(dir, db, now);
-    Ok(removed)
-}
-
-/// Temporary copies of a crashed backup (older than an hour, so never one being
-/// written by another process).
-fn sweep_temporary(dir: &Path, db: &Path, now: DateTime<Utc>) {
-    let prefix = format!(".{}-", stem(db));
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !(name.starts_with(&prefix) && name.ends_with(".tmp")) {
-            continue;
-        }
-        let old = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .map(|m| now - DateTime::<Utc>::from(m) > Duration::hours(1))
-            .unwrap_or(false);
-        if old {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
 }
 
 /// The backup state of the database open on `conn` (a file at `db`) at `now`.
@@ -648,132 +458,6 @@ pub fn due(status: &Status, now: DateTime<Utc>) -> bool {
         .last
         .as_ref()
         .is_none_or(|b| now - b.taken_at >= DUE_AFTER)
-}
-
-/// Who else may hold the database while it is restored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AppLock {
-    /// The caller is the app and holds the instance lock: it closed its own store.
-    HeldByCaller,
-    /// Take the app's instance lock (`<db>.lock`) for the swap: refused while the app
-    /// is open on this database.
-    Take,
-}
-
-/// Replaces the database at `db` (closed by the caller) with the backup `file`.
-///
-/// The file is first copied beside the database and checked (integrity, a Sportello
-/// database of a schema this program opens): a bad file is refused with what is wrong
-/// and nothing changes. The current database is then copied, verified, into the
-/// default backup folder as `<stem>-<time>-before-restore.db`, and the checked copy
-/// renamed onto `db` (its WAL emptied and removed first, so no page of the old
-/// database can be replayed onto the new one). An older schema is migrated at the
-/// next open.
-pub fn restore(db: &Path, file: &Path, lock: AppLock, now: DateTime<Utc>) -> Result<Restored> {
-    let dir = db
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let _guard = match lock {
-        AppLock::HeldByCaller => None,
-        AppLock::Take => Some(take_app_lock(db)?),
-    };
-    if fs::canonicalize(file).ok() == fs::canonicalize(db).ok() && db.exists() {
-        return Err(Error::invalid(
-            "file",
-            format!("{} is the database itself: choose a backup", file.display()),
-        ));
-    }
-    let version = check_file(file)?;
-    let name = db.file_name().unwrap_or_default().to_string_lossy();
-    let candidate = dir.join(format!(".{name}.restore.{}.tmp", std::process::id()));
-    let _ = fs::remove_file(&candidate);
-    let prepared = (|| -> Result<()> {
-        create_private_file(&candidate).map_err(|e| Error::io(&candidate, e))?;
-        {
-            let source = Connection::open_with_flags(
-                format!(
-                    "file:{}?immutable=1",
-                    uri_path(&fs::canonicalize(file).map_err(|e| Error::io(file, e))?)
-                ),
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
-            )?;
-            let mut copy = Connection::open(&candidate)?;
-            copy_pages(&source, &mut copy)?;
-            let _mode: String = copy.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
-            check_open(&copy, file)?;
-        }
-        File::open(&candidate)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(&candidate, e))
-    })();
-    if let Err(e) = prepared {
-        let _ = fs::remove_file(&candidate);
-        return Err(e);
-    }
-    let swapped = (|| -> Result<Option<PathBuf>> {
-        let set_aside = if db.exists() {
-            let current = Connection::open(db)?;
-            current.busy_timeout(std::time::Duration::from_secs(5))?;
-            // everything committed is in the file itself
-            super::checkpoint_wal(&current)?;
-            let aside_dir = default_folder(db);
-            create_private_dir(&aside_dir)?;
-            let path = copy_verified(
-                &current,
-                &aside_dir,
-                &file_name(db, Kind::BeforeRestore, now),
-            )?;
-            drop(current);
-            Some(path)
-        } else {
-            None
-        };
-        for suffix in ["-wal", "-shm"] {
-            let f = sibling(db, suffix);
-            if f.exists() {
-                fs::remove_file(&f).map_err(|e| Error::io(&f, e))?;
-            }
-        }
-        fs::rename(&candidate, db).map_err(|e| Error::io(db, e))?;
-        sync_dir(dir);
-        Ok(set_aside)
-    })();
-    match swapped {
-        Ok(set_aside) => Ok(Restored { set_aside, version }),
-        Err(e) => {
-            let _ = fs::remove_file(&candidate);
-            Err(e)
-        }
-    }
-}
-
-/// The app's instance lock on `db`, or a refusal while the app is open on it.
-fn take_app_lock(db: &Path) -> Result<File> {
-    let path = sibling(db, ".lock");
-    let mut options = File::options();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let lock = options.open(&path).map_err(|e| Error::io(&path, e))?;
-    // the same lock as the app's (std's File::try_lock is flock on Unix)
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: flock on a descriptor this function owns; no memory is passed.
-        let taken = unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-        if taken != 0 {
-            let e = std::io::Error::last_os_error();
-            if e.kind() == std::io::ErrorKind::WouldBlock {
-                return Err(Error::Conflict(format!(
-                    "Sportello is open on {}: close the app, then restore (or restore from the app's settings)",
-                    db.display()
-                )));
-            }
-            return Err(Error::io(&path, e));
-        }
-    }
-    Ok(lock)
 }
 
 /// Writes the audit line of a backup or a restore.

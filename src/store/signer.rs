@@ -1,7 +1,7 @@
 //! Who signs the changes made on one database connection.
 //!
 //! The audit log's `operator` column is filled by the core functions from the
-//! connection they write on ([`crate::preferences::signing_operator`]): the desktop
+//! connection they write on (the preferences' `signing_operator`): the desktop
 //! shell names the signed-in operator here at every sign-in (and clears it at "Cambia
 //! operatore"), the command line names [`COMMAND_LINE`] when it opens the database.
 //! The name lives in a temporary table, which SQLite keeps per connection and never
@@ -15,7 +15,7 @@ use crate::Result;
 /// What the command line signs its changes with.
 pub const COMMAND_LINE: &str = "command line";
 
-/// Creates the connection's signer table (at every open, see `store::configure`).
+/// Creates the connection's signer table (at every open, see `configure`).
 pub(crate) fn prepare(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS signer (
