@@ -6,7 +6,9 @@
 //!   fields, 20,000 new ones);
 //! - `unchanged`: another export carrying the same records at the same revision (two
 //!   overlapping exports: every record compared, nothing written);
-//! - `dry run`: the plan of the `new` file, nothing stored.
+//! - `same file again`: the first file imported once more (already imported: its
+//!   export id is known, and nothing is compared);
+//! - `dry run`: the plan of the `new` file and of the `updates` file, nothing stored.
 //!
 //! Run with `cargo bench -p sportello --bench import`; the records per second are the
 //! `thrpt` figures. The file is written by this bench (`file`), so `benches/naive_import.py`
@@ -32,10 +34,19 @@ fn now() -> Now {
     )
 }
 
-/// A copy of the database at `from` (closed, checkpointed) as a new file in `dir`.
-fn copy_db(from: &Path, dir: &Path, round: &mut usize) -> Store {
-    *round += 1;
-    let to = dir.join(format!("copy{round}.db"));
+/// `dir/name`, with no database there (the previous round's is removed: a database
+/// of 200,000 accesses is about 100 MB, and the rounds are many).
+fn fresh(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+    path
+}
+
+/// A copy of the database at `from` (closed, checkpointed) as the file `copy.db` in `dir`.
+fn copy_db(from: &Path, dir: &Path) -> Store {
+    let to = fresh(dir, "copy.db");
     std::fs::copy(from, &to).unwrap();
     Store::open(&to, now().utc()).unwrap()
 }
@@ -67,17 +78,13 @@ fn bench_import(c: &mut Criterion) {
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
             .unwrap();
     }
-    let mut round = 0;
     let mut g = c.benchmark_group("import 200,000 accesses");
     g.sample_size(10);
     g.throughput(Throughput::Elements(N as u64));
     g.bench_function("new", |b| {
         let files = vec![new.clone()];
         b.iter_batched(
-            || {
-                round += 1;
-                Store::open(&dir.path().join(format!("new{round}.db")), now().utc()).unwrap()
-            },
+            || Store::open(&fresh(dir.path(), "new.db"), now().utc()).unwrap(),
             |mut store| {
                 let r = import::import_files(store.conn_mut(), &files, false, now().utc());
                 assert_eq!(r.unwrap()[0].new, N);
@@ -89,7 +96,7 @@ fn bench_import(c: &mut Criterion) {
     g.bench_function("updates", |b| {
         let files = vec![updates.clone()];
         b.iter_batched(
-            || copy_db(&loaded, dir.path(), &mut round),
+            || copy_db(&loaded, dir.path()),
             |mut store| {
                 let r = import::import_files(store.conn_mut(), &files, false, now().utc());
                 let r = &r.unwrap()[0];
@@ -102,11 +109,25 @@ fn bench_import(c: &mut Criterion) {
     g.bench_function("unchanged", |b| {
         let files = vec![unchanged.clone()];
         b.iter_batched(
-            || copy_db(&loaded, dir.path(), &mut round),
+            || copy_db(&loaded, dir.path()),
             |mut store| {
                 let r = import::import_files(store.conn_mut(), &files, false, now().utc());
                 let r = &r.unwrap()[0];
                 assert_eq!(r.unchanged, N, "{}", r.message);
+                store
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("same file again", |b| {
+        // the first file once more: its export id is known, nothing is compared
+        let files = vec![new.clone()];
+        b.iter_batched(
+            || copy_db(&loaded, dir.path()),
+            |mut store| {
+                let r = import::import_files(store.conn_mut(), &files, false, now().utc());
+                let r = &r.unwrap()[0];
+                assert_eq!(r.outcome, import::Outcome::AlreadyImported, "{}", r.message);
                 store
             },
             BatchSize::PerIteration,
@@ -122,7 +143,7 @@ fn bench_import(c: &mut Criterion) {
     });
     g.bench_function("dry run (updates)", |b| {
         let files = vec![updates.clone()];
-        let mut store = copy_db(&loaded, dir.path(), &mut round);
+        let mut store = copy_db(&loaded, dir.path());
         b.iter(|| {
             let r = import::import_files(store.conn_mut(), &files, true, now().utc());
             assert_eq!(r.unwrap()[0].updated, N / 10 * 9);

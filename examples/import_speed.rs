@@ -106,6 +106,18 @@ fn main() {
         timed("unchanged (whole)", || {
             import(&s, unchanged, false, "unchanged")
         });
+        // the very file imported again: its export id is known, nothing is compared
+        let again = copy("again.db");
+        timed("same file again (whole)", || {
+            let mut store = Store::open(&again, Utc::now()).unwrap();
+            let r = import::import_paths(
+                store.conn_mut(),
+                std::slice::from_ref(new),
+                false,
+                Utc::now(),
+            );
+            assert_eq!(r.unwrap()[0].outcome, import::Outcome::AlreadyImported);
+        });
     }
     if wanted("dry") {
         timed("dry run new (whole)", || {
