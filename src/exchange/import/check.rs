@@ -107,8 +107,9 @@ pub(super) enum Checked {
 /// (the older files dropped first), and applying takes its file out.
 static PARSED: Mutex<Vec<(String, Arc<ExportFile>)>> = Mutex::new(Vec::new());
 
-/// The most records [`PARSED`] holds, over all its files.
-const PARSED_RECORDS: usize = 1_000_000;
+/// The most records [`PARSED`] holds, over all its files: a file of this size is about
+/// 150 MB in memory, held from its preview until it is applied or another is planned.
+const PARSED_RECORDS: usize = 250_000;
 
 /// Keeps `file` (of bytes whose SHA-256 is `sha`) for [`check_again`].
 fn keep_parsed(sha: String, file: &Arc<ExportFile>) {
