@@ -35,6 +35,32 @@ pub fn access_line(a: StoredAccess) -> AccessLine {
     }
 }
 
+/// Whether `line` is the line of the stored access `a`: `access_line(a.clone()) ==
+/// *line`, without the copy (the import compares every line of a file with its stored
+/// record).
+pub fn is_access_line(a: &StoredAccess, line: &AccessLine) -> bool {
+    fn list(live: bool, v: &Vec<String>) -> Option<&Vec<String>> {
+        (live || !v.is_empty()).then_some(v)
+    }
+    let live = !a.deleted;
+    a.id == line.id
+        && a.revision == line.revision
+        && a.deleted == line.deleted
+        && a.date == line.date
+        && a.hour == line.hour
+        && a.channel == line.channel
+        && a.nationality == line.nationality
+        && a.sex == line.sex
+        && a.age_band == line.age_band
+        && a.first_access == line.first_access
+        && a.referred_by == line.referred_by
+        && list(live, &a.reasons) == line.reasons.as_ref()
+        && a.permit == line.permit
+        && list(live, &a.actions) == line.actions.as_ref()
+        && a.accompaniment == line.accompaniment
+        && a.mediation == line.mediation
+}
+
 /// The row to store for an access line received from `desk`.
 pub fn received_access(line: &AccessLine, desk: &str) -> StoredAccess {
     StoredAccess {
@@ -131,6 +157,47 @@ mod tests {
 
     fn day(s: &str) -> chrono::NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn is_access_line_says_what_comparing_the_stored_access_line_says() {
+        let live = live_access();
+        let tomb = StoredAccess {
+            deleted: true,
+            actions: vec![],
+            ..live_access()
+        };
+        let bare = StoredAccess {
+            reasons: vec![],
+            actions: vec![],
+            ..tomb.clone()
+        };
+        for stored in [&live, &tomb, &bare] {
+            let line = access_line(stored.clone());
+            let mut others = vec![line.clone()];
+            let mut other = line.clone();
+            other.reasons = Some(vec!["lavoro".into(), "casa".into()]);
+            others.push(other);
+            let mut other = line.clone();
+            other.actions = None;
+            others.push(other);
+            let mut other = line.clone();
+            other.actions = Some(vec![]);
+            others.push(other);
+            let mut other = line.clone();
+            other.hour = None;
+            others.push(other);
+            let mut other = line.clone();
+            other.revision += 1;
+            others.push(other);
+            for l in &others {
+                assert_eq!(
+                    is_access_line(stored, l),
+                    access_line(stored.clone()) == *l,
+                    "{stored:?} / {l:?}"
+                );
+            }
+        }
     }
 
     #[test]

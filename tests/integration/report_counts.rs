@@ -279,6 +279,9 @@ enum Op {
     },
     /// The bulk path (the demo, a first load) adds new accesses of another desk.
     Bulk { fields: Vec<Fields> },
+    /// An import of a large file writes its new and updated accesses at once
+    /// (`stored::write_received`, which keeps the counts itself, set-wise).
+    ImportBatch { lines: Vec<Line> },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -290,7 +293,106 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (proptest::option::of(any::<usize>()), fields(), any::<bool>(), proptest::option::of(any::<bool>()))
             .prop_map(|(pick, fields, other_desk, tombstone)| Op::Import { pick, fields, other_desk, tombstone }),
         1 => proptest::collection::vec(fields(), 1..4).prop_map(|fields| Op::Bulk { fields }),
+        2 => proptest::collection::vec(line(), 1..8).prop_map(|lines| Op::ImportBatch { lines }),
     ]
+}
+
+/// One line of an import: see [`Op::Import`].
+type Line = (Option<usize>, Fields, bool, Option<bool>);
+
+fn line() -> impl Strategy<Value = Line> {
+    (
+        proptest::option::of(any::<usize>()),
+        fields(),
+        any::<bool>(),
+        proptest::option::of(any::<bool>()),
+    )
+}
+
+/// The version of an access an import line writes: a new access of GRO, or the next
+/// revision of a received one (`pick`), maybe moved to the other desk (`other_desk`),
+/// withdrawn with its fields (`Some(true)`) or without (`Some(false)`); and whether its
+/// id is stored already.
+fn version(
+    conn: &Connection,
+    received: &[String],
+    pick: Option<usize>,
+    fields: &Fields,
+    other_desk: bool,
+    tombstone: Option<bool>,
+    new_id: &mut impl FnMut() -> String,
+) -> (StoredAccess, bool) {
+    let stored = match pick {
+        Some(p) if !received.is_empty() => {
+            stored::by_id(conn, &received[p % received.len()]).unwrap()
+        }
+        _ => None,
+    };
+    let (id, desk, revision) = match &stored {
+        Some(s) => (s.id.clone(), s.desk.clone(), s.revision + 1),
+        None => (new_id(), "GRO".to_string(), 1),
+    };
+    let desk = match (other_desk, desk.as_str()) {
+        (false, d) => d.to_string(),
+        (true, "GRO") => "SCA".to_string(),
+        (true, _) => "GRO".to_string(),
+    };
+    let mut a = fields.received(id, &desk, revision);
+    match tombstone {
+        None => {}
+        Some(true) => a.deleted = true,
+        // a tombstone as another desk may send it: no fields, no codes
+        Some(false) => {
+            a = StoredAccess {
+                deleted: true,
+                hour: None,
+                channel: None,
+                nationality: None,
+                sex: None,
+                age_band: None,
+                first_access: None,
+                referred_by: None,
+                reasons: vec![],
+                permit: None,
+                actions: vec![],
+                accompaniment: None,
+                mediation: None,
+                ..a
+            }
+        }
+    }
+    (a, stored.is_some())
+}
+
+/// The accesses an import of `lines` writes at once: (new, replaced), each id once.
+fn batch(
+    conn: &Connection,
+    received: &[String],
+    lines: &[Line],
+    new_id: &mut impl FnMut() -> String,
+) -> (Vec<StoredAccess>, Vec<StoredAccess>) {
+    let mut seen = std::collections::HashSet::new();
+    let (mut new, mut replaced) = (vec![], vec![]);
+    for (pick, fields, other_desk, tombstone) in lines {
+        let (a, was_stored) = version(
+            conn,
+            received,
+            *pick,
+            fields,
+            *other_desk,
+            *tombstone,
+            new_id,
+        );
+        if !seen.insert(a.id.clone()) {
+            continue;
+        }
+        if was_stored {
+            replaced.push(a);
+        } else {
+            new.push(a);
+        }
+    }
+    (new, replaced)
 }
 
 /// The database the writes go to, and what the test remembers of it.
@@ -379,51 +481,28 @@ impl Register {
                 other_desk,
                 tombstone,
             } => {
-                let stored = match pick {
-                    Some(p) if !received.is_empty() => {
-                        stored::by_id(conn, &received[p % received.len()]).unwrap()
-                    }
-                    _ => None,
-                };
-                let (id, desk, revision) = match &stored {
-                    Some(s) => (s.id.clone(), s.desk.clone(), s.revision + 1),
-                    None => (new_id(), "GRO".to_string(), 1),
-                };
-                let desk = match (other_desk, desk.as_str()) {
-                    (false, d) => d.to_string(),
-                    (true, "GRO") => "SCA".to_string(),
-                    (true, _) => "GRO".to_string(),
-                };
-                let mut a = fields.received(id.clone(), &desk, revision);
-                match tombstone {
-                    None => {}
-                    Some(true) => a.deleted = true,
-                    // a tombstone as another desk may send it: no fields, no codes
-                    Some(false) => {
-                        a = StoredAccess {
-                            deleted: true,
-                            hour: None,
-                            channel: None,
-                            nationality: None,
-                            sex: None,
-                            age_band: None,
-                            first_access: None,
-                            referred_by: None,
-                            reasons: vec![],
-                            permit: None,
-                            actions: vec![],
-                            accompaniment: None,
-                            mediation: None,
-                            ..a
-                        }
-                    }
-                }
+                let (a, was_stored) = version(
+                    conn,
+                    received,
+                    *pick,
+                    fields,
+                    *other_desk,
+                    *tombstone,
+                    &mut new_id,
+                );
                 let tx = conn.transaction().unwrap();
                 stored::write_imported(&tx, &a, "2024-03-05T09:00:00Z").unwrap();
                 tx.commit().unwrap();
-                if stored.is_none() {
-                    received.push(id);
+                if !was_stored {
+                    received.push(a.id);
                 }
+            }
+            Op::ImportBatch { lines } => {
+                let (new, replaced) = batch(conn, received, lines, &mut new_id);
+                let tx = conn.transaction().unwrap();
+                stored::write_received(&tx, &new, &replaced, "2024-03-05T09:00:00Z").unwrap();
+                tx.commit().unwrap();
+                received.extend(new.into_iter().map(|a| a.id));
             }
             Op::Bulk { fields } => {
                 let rows: Vec<StoredAccess> = fields
@@ -449,6 +528,75 @@ proptest! {
         for (i, op) in ops.iter().enumerate() {
             register.apply(op);
             assert_exact(register.store.conn(), 2022..=2024, &format!("after write {i}, {op:?}"));
+        }
+    }
+}
+
+/// Every row of the tables an import writes, in order: the accesses, their codes and
+/// the report's three count tables.
+fn dump(conn: &Connection) -> Vec<String> {
+    let mut out = vec![];
+    for sql in [
+        "SELECT id, desk, revision, deleted, date, hour, channel, nationality, sex, age_band,
+                first_access, referred_by, permit, accompaniment, mediation, updated_at,
+                change_seq FROM accesses ORDER BY id",
+        "SELECT access_id, code FROM access_reasons ORDER BY 1, 2",
+        "SELECT access_id, code FROM access_actions ORDER BY 1, 2",
+        "SELECT * FROM access_counts ORDER BY 1, 2, 3, 4, 5, 6",
+        "SELECT * FROM access_nationality_counts ORDER BY 1, 2, 3",
+        "SELECT * FROM access_reason_counts ORDER BY 1, 2, 3",
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect();
+                Ok(cells.join("|"))
+            })
+            .unwrap();
+        out.push(format!("-- {sql}"));
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The import's bulk path (`write_received`) and its one-by-one path
+    /// (`write_imported`, every trigger firing) leave the same database, counts included.
+    #[test]
+    fn the_bulk_import_path_stores_what_the_one_by_one_path_stores(
+        first in proptest::collection::vec(line(), 1..12),
+        second in proptest::collection::vec(line(), 1..16),
+    ) {
+        let mut one = Register::new();
+        let mut bulk = Register::new();
+        for lines in [&first, &second] {
+            // the same versions for both, drawn over the same stored records
+            let mut next = one.next_id;
+            let mut new_id = || {
+                next += 1;
+                format!("01860000-0000-7000-8000-{next:012x}")
+            };
+            let (new, replaced) = batch(one.store.conn(), &one.received, lines, &mut new_id);
+            one.next_id = next;
+            bulk.next_id = next;
+            let tx = one.store.conn_mut().transaction().unwrap();
+            for a in new.iter().chain(&replaced) {
+                stored::write_imported(&tx, a, "2024-03-05T09:00:00Z").unwrap();
+            }
+            tx.commit().unwrap();
+            let tx = bulk.store.conn_mut().transaction().unwrap();
+            stored::write_received(&tx, &new, &replaced, "2024-03-05T09:00:00Z").unwrap();
+            tx.commit().unwrap();
+            for reg in [&mut one, &mut bulk] {
+                reg.received.extend(new.iter().map(|a| a.id.clone()));
+            }
+            prop_assert_eq!(dump(one.store.conn()), dump(bulk.store.conn()));
+            assert_exact(bulk.store.conn(), 2022..=2024, "after a bulk import");
         }
     }
 }

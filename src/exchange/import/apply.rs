@@ -18,7 +18,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
-use super::check::{Checked, check};
+use super::check::{Checked, check_again};
 use super::closed;
 use super::decrypt::{self, Decryption};
 use super::log::log_outcome;
@@ -135,8 +135,6 @@ fn apply_file(
     batch: &mut Batch<'_>,
     read: &impl Fn(&Path) -> std::io::Result<Vec<u8>>,
 ) -> Result<(FileReport, String)> {
-    let now = batch.now;
-    let name = planned.report.file.as_str();
     let bytes = match read(&planned.path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -160,10 +158,27 @@ fn apply_file(
             return Ok((report, sha));
         }
     };
+    let before = large_cache(conn, &opened.plain)?;
+    let applied = apply_opened(conn, planned, batch, opened, sha);
+    // a failure leaves a larger cache, which only costs memory
+    let _ = conn.pragma_update(None, "cache_size", before);
+    applied
+}
+
+/// [`apply_file`] once the file is read and opened, with `sha` its SHA-256 as read.
+fn apply_opened(
+    conn: &mut Connection,
+    planned: &PlannedFile,
+    batch: &mut Batch<'_>,
+    opened: decrypt::Opened,
+    sha: String,
+) -> Result<(FileReport, String)> {
+    let now = batch.now;
+    let name = planned.report.file.as_str();
     let bytes = opened.plain;
     let tx = conn.transaction()?;
     // on error or refusal the transaction is dropped, hence rolled back: nothing stored
-    let file = match check(&tx, name, &bytes, &batch.codebook, &Default::default())? {
+    let file = match check_again(&tx, name, &bytes, &batch.codebook, &Default::default())? {
         Checked::Apply(file) => file,
         Checked::Done(_) => return Ok((stale(planned), sha)),
     };
@@ -171,7 +186,7 @@ fn apply_file(
     // in the plan: their changes of it need the same confirmation
     let mut closed = yearbook::closed_years(&tx)?;
     closed.extend(&batch.reopened);
-    let Ok((records, touched)) = plan_records(&tx, &mut Overlay::protecting(closed), &file)? else {
+    let Ok((records, touched)) = plan_records(&tx, &mut Overlay::once(closed), &file)? else {
         // the plan found the file fine: the database moved on since
         return Ok((stale(planned), sha));
     };
@@ -198,6 +213,22 @@ fn apply_file(
         Err(e) => refused(planned, K::NotStored, e.to_string()),
     };
     Ok((report, sha))
+}
+
+/// Sets a page cache sized for importing `file`, returning the connection's own setting
+/// to put back after. SQLite's default cache (2 MiB) is far smaller than what an import
+/// of a large file changes: the transaction would spill pages to the write-ahead log and
+/// read them back, again and again, while it writes. About four times the file's size,
+/// never less than the cache set, at most 1 GiB (a file is at most 256 MiB).
+fn large_cache(conn: &Connection, file: &[u8]) -> Result<i64> {
+    let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    // negative: KiB; positive: pages (of 4 KiB, SQLite's default page size)
+    let before_kib = if before < 0 { -before } else { before * 4 };
+    let wanted_kib = (file.len() as i64 * 4 / 1024).clamp(2048, 1024 * 1024);
+    if wanted_kib > before_kib {
+        conn.pragma_update(None, "cache_size", -wanted_kib)?;
+    }
+    Ok(before)
 }
 
 /// Reopens the years of `touched` that are still closed, for the import of `planned`.
@@ -254,14 +285,13 @@ fn stale(planned: &PlannedFile) -> FileReport {
     )
 }
 
-/// How many new accesses of a file are held before they are written.
-const NEW_ACCESSES_AT_ONCE: usize = 1024;
-
 /// Writes the new and updated records of `file` as `records` plans them (inside the
-/// caller's transaction), adding its desk if it is new here. New accesses go through
-/// the register's bulk path, many rows a statement (what the report's counting triggers
-/// cost is paid per statement); anything else is written in file order, after the new
-/// accesses before it.
+/// caller's transaction), adding its desk if it is new here. The accesses are written
+/// together through the register's bulk path ([`register::stored::write_received`]:
+/// many rows a statement, the report's counts kept set-wise), each as
+/// [`register::stored::write_imported`] would write it alone; cases one by one. The
+/// records of a file have distinct ids, so the order they are written in does not
+/// change what is stored, nor the report's counts.
 pub(super) fn write_records(
     conn: &Connection,
     file: &ExportFile,
@@ -272,22 +302,14 @@ pub(super) fn write_records(
     let ts = ids::timestamp(now);
     desk::ensure_known(conn, desk, now)?;
     let mut new_accesses = Vec::new();
+    let mut updated_accesses = Vec::new();
     for ((_, record), planned) in file.records.iter().zip(records) {
-        if let (Action::New, Record::Access(a)) = (planned.action, record) {
-            new_accesses.push(records::received_access(a, desk));
-            if new_accesses.len() >= NEW_ACCESSES_AT_ONCE {
-                register::stored::insert_received(conn, &new_accesses, &ts)?;
-                new_accesses.clear();
-            }
-            continue;
-        }
-        if !new_accesses.is_empty() {
-            register::stored::insert_received(conn, &new_accesses, &ts)?;
-            new_accesses.clear();
-        }
         match (planned.action, record) {
+            (Action::New, Record::Access(a)) => {
+                new_accesses.push(records::received_access(a, desk));
+            }
             (Action::Updated, Record::Access(a)) => {
-                register::stored::write_imported(conn, &records::received_access(a, desk), &ts)?
+                updated_accesses.push(records::received_access(a, desk));
             }
             (Action::New | Action::Updated, Record::Case(c)) => {
                 cases::stored::write_imported(conn, &records::received_case(c, desk), &ts)?
@@ -295,8 +317,7 @@ pub(super) fn write_records(
             _ => {}
         }
     }
-    register::stored::insert_received(conn, &new_accesses, &ts)?;
-    Ok(())
+    register::stored::write_received(conn, &new_accesses, &updated_accesses, &ts)
 }
 
 /// Writes `file`'s records as `records` plans them, with its log row and conflicts.

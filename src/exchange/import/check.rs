@@ -1,13 +1,14 @@
 //! Checks of a parsed file against this database: every code in the codebook, not this
 //! installation's own desk, not an export imported before (or an altered copy of one).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension};
 
 use super::{ExportFile, FileReport, Outcome, Rejection, RejectionKind, UnknownCode, err, parse};
 use crate::codebook::{Codebook, List};
-use crate::exchange::wire::Record;
+use crate::exchange::wire::{Record, sha256_hex};
 use crate::{Result, desk};
 
 use RejectionKind as K;
@@ -15,10 +16,21 @@ use RejectionKind as K;
 /// Checks every code of `file` against `codebook` (active or retired entries); the
 /// error names every unknown code with its line.
 pub fn check_codes(file: &ExportFile, codebook: &Codebook) -> Result<(), Rejection> {
+    // every (list, code) of the codebook, for a lookup per code of the file
+    let known: HashSet<(List, &str)> = List::ALL
+        .iter()
+        .flat_map(|&list| {
+            codebook
+                .lists
+                .get(list)
+                .iter()
+                .map(move |e| (list, e.code.as_str()))
+        })
+        .collect();
     let mut unknown: Vec<UnknownCode> = Vec::new();
-    let mut check = |line: usize, list: List, field: &str, code: &Option<String>| {
+    let mut check = |line: usize, list: List, field: &str, code: Option<&String>| {
         if let Some(code) = code
-            && codebook.entry(list, code).is_none()
+            && !known.contains(&(list, code.as_str()))
         {
             unknown.push(UnknownCode {
                 line,
@@ -30,20 +42,30 @@ pub fn check_codes(file: &ExportFile, codebook: &Codebook) -> Result<(), Rejecti
     for (line, record) in &file.records {
         match record {
             Record::Access(a) => {
-                check(*line, List::Channel, "channel", &a.channel);
-                check(*line, List::Nationality, "nationality", &a.nationality);
-                check(*line, List::Sex, "sex", &a.sex);
-                check(*line, List::AgeBand, "age_band", &a.age_band);
-                check(*line, List::ReferredBy, "referred_by", &a.referred_by);
-                check(*line, List::Permit, "permit", &a.permit);
+                check(*line, List::Channel, "channel", a.channel.as_ref());
+                check(
+                    *line,
+                    List::Nationality,
+                    "nationality",
+                    a.nationality.as_ref(),
+                );
+                check(*line, List::Sex, "sex", a.sex.as_ref());
+                check(*line, List::AgeBand, "age_band", a.age_band.as_ref());
+                check(
+                    *line,
+                    List::ReferredBy,
+                    "referred_by",
+                    a.referred_by.as_ref(),
+                );
+                check(*line, List::Permit, "permit", a.permit.as_ref());
                 for code in a.reasons.iter().flatten() {
-                    check(*line, List::Reason, "reasons", &Some(code.clone()));
+                    check(*line, List::Reason, "reasons", Some(code));
                 }
                 for code in a.actions.iter().flatten() {
-                    check(*line, List::Action, "actions", &Some(code.clone()));
+                    check(*line, List::Action, "actions", Some(code));
                 }
             }
-            Record::Case(c) => check(*line, List::Reason, "reason", &c.reason),
+            Record::Case(c) => check(*line, List::Reason, "reason", c.reason.as_ref()),
         }
     }
     if unknown.is_empty() {
@@ -75,13 +97,43 @@ pub fn check_codes(file: &ExportFile, codebook: &Codebook) -> Result<(), Rejecti
 
 /// Everything decided before the records: the parsed file to plan, or the report to give.
 pub(super) enum Checked {
-    Apply(Box<ExportFile>),
+    Apply(Arc<ExportFile>),
     Done(Box<FileReport>),
+}
+
+/// The files the plan parsed and found good, by the SHA-256 of their (plain) bytes, for
+/// applying the plan without parsing them again: parsing is a function of the bytes
+/// alone, so the same bytes read the same. Bounded: [`PARSED_RECORDS`] records at most
+/// (the older files dropped first), and applying takes its file out.
+static PARSED: Mutex<Vec<(String, Arc<ExportFile>)>> = Mutex::new(Vec::new());
+
+/// The most records [`PARSED`] holds, over all its files: a file of this size is about
+/// 150 MB in memory, held from its preview until it is applied or another is planned.
+const PARSED_RECORDS: usize = 250_000;
+
+/// Keeps `file` (of bytes whose SHA-256 is `sha`) for [`check_again`].
+fn keep_parsed(sha: String, file: &Arc<ExportFile>) {
+    let Ok(mut parsed) = PARSED.lock() else {
+        return;
+    };
+    parsed.retain(|(s, _)| *s != sha);
+    parsed.push((sha, Arc::clone(file)));
+    while parsed.iter().map(|(_, f)| f.records.len()).sum::<usize>() > PARSED_RECORDS {
+        parsed.remove(0);
+    }
+}
+
+/// The file kept by the plan for these bytes (of SHA-256 `sha`), taken out.
+fn take_parsed(sha: &str) -> Option<Arc<ExportFile>> {
+    let mut parsed = PARSED.lock().ok()?;
+    let at = parsed.iter().position(|(s, _)| s == sha)?;
+    Some(parsed.remove(at).1)
 }
 
 /// Parses `bytes` and checks the file as a whole. `batch` maps the export ids planned
 /// for import earlier in the same batch to their file's SHA-256: the plan sees them as
-/// imported already, as the import itself will.
+/// imported already, as the import itself will. A file found good is kept for
+/// [`check_again`].
 pub(super) fn check(
     conn: &Connection,
     name: &str,
@@ -89,8 +141,38 @@ pub(super) fn check(
     codebook: &Codebook,
     batch: &HashMap<String, String>,
 ) -> Result<Checked> {
-    let file = match parse(bytes) {
-        Ok(f) => f,
+    let checked = check_parsed(conn, name, parse(bytes), codebook, batch)?;
+    if let Checked::Apply(file) = &checked {
+        keep_parsed(sha256_hex(bytes), file);
+    }
+    Ok(checked)
+}
+
+/// [`check`], when applying a plan: the same checks, over the file the plan parsed
+/// from these very bytes when it kept it, else parsed again.
+pub(super) fn check_again(
+    conn: &Connection,
+    name: &str,
+    bytes: &[u8],
+    codebook: &Codebook,
+    batch: &HashMap<String, String>,
+) -> Result<Checked> {
+    let parsed = match take_parsed(&sha256_hex(bytes)) {
+        Some(file) => Ok(file),
+        None => parse(bytes).map(Arc::new),
+    };
+    check_parsed(conn, name, parsed, codebook, batch)
+}
+
+fn check_parsed(
+    conn: &Connection,
+    name: &str,
+    parsed: std::result::Result<impl Into<Arc<ExportFile>>, Rejection>,
+    codebook: &Codebook,
+    batch: &HashMap<String, String>,
+) -> Result<Checked> {
+    let file: Arc<ExportFile> = match parsed {
+        Ok(f) => f.into(),
         Err(e) => {
             return Ok(Checked::Done(Box::new(FileReport::rejected(name, e, None))));
         }
@@ -160,5 +242,5 @@ pub(super) fn check(
             Some(h),
         ))));
     }
-    Ok(Checked::Apply(Box::new(file)))
+    Ok(Checked::Apply(file))
 }

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use super::fields::{Obj, json_line};
 use super::{Rejection, RejectionKind, err};
-use crate::exchange::wire::{TRAILER_KEYS, sha256_hex};
+use sha2::{Digest, Sha256};
+
+use crate::exchange::wire::TRAILER_KEYS;
 
 use RejectionKind as K;
 
@@ -58,6 +60,15 @@ pub(crate) fn header_line(bytes: &[u8], words: &Words) -> Result<Value, Rejectio
 /// The lines between the header and the trailer, once the file ends with a newline and
 /// a trailer whose count and SHA-256 match. The first of them is line 2.
 pub(crate) fn body_lines<'a>(bytes: &'a [u8], words: &Words) -> Result<Vec<&'a [u8]>, Rejection> {
+    body_lines_hashed(bytes, words).map(|(lines, _)| lines)
+}
+
+/// [`body_lines`], with the SHA-256 of the whole file (lowercase hex), computed in the
+/// same pass as the trailer's.
+pub(crate) fn body_lines_hashed<'a>(
+    bytes: &'a [u8],
+    words: &Words,
+) -> Result<(Vec<&'a [u8]>, String), Rejection> {
     if !bytes.ends_with(b"\n") {
         return Err(err(
             K::Truncated,
@@ -102,7 +113,10 @@ pub(crate) fn body_lines<'a>(bytes: &'a [u8], words: &Words) -> Result<Vec<&'a [
     trailer.only(TRAILER_KEYS)?;
     let count = trailer.int("count", trailer.req("count")?, 0, i64::MAX)?;
     let sha = trailer.string("sha256")?;
-    if sha != sha256_hex(&bytes[..trailer_start]) {
+    let mut hasher = Sha256::new();
+    hasher.update(&bytes[..trailer_start]);
+    let whole = hasher.clone();
+    if sha != hex::encode(hasher.finalize()) {
         return Err(trailer.e(
             K::ChecksumMismatch,
             "sha256",
@@ -124,5 +138,7 @@ pub(crate) fn body_lines<'a>(bytes: &'a [u8], words: &Words) -> Result<Vec<&'a [
             ),
         ));
     }
-    Ok(between)
+    let mut whole = whole;
+    whole.update(&bytes[trailer_start..]);
+    Ok((between, hex::encode(whole.finalize())))
 }

@@ -10,13 +10,13 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::fields::{Obj, json_line};
+use super::fields::{Obj, json_line, parse_date};
 use super::frame::{self, Words};
-use super::{ExportFile, MAX_FILE_BYTES, Rejection, RejectionKind, too_large};
+use super::{ExportFile, MAX_FILE_BYTES, Rejection, RejectionKind, err, too_large};
 use crate::cases::CaseType;
 use crate::exchange::wire::{
     ACCESS_KEYS, AccessLine, CASE_KEYS, CaseLine, FORMAT, FORMAT_VERSION, HEADER_KEYS, Header,
-    PERIOD_KEYS, Period, Record, sha256_hex,
+    PERIOD_KEYS, Period, Record,
 };
 
 use RejectionKind as K;
@@ -213,28 +213,23 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, Rejection> {
     // a future version is named as such rather than as a pile of unknown fields.
     let header_value = frame::header_line(bytes, &WORDS)?;
     let header = parse_header(&Obj::new(1, &header_value)?)?;
-    let record_lines = frame::body_lines(bytes, &WORDS)?;
+    let (record_lines, file_sha256) = frame::body_lines_hashed(bytes, &WORDS)?;
     let mut records = Vec::with_capacity(record_lines.len());
-    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut ids: HashMap<u128, usize, BuildIdHasher> =
+        HashMap::with_capacity_and_hasher(record_lines.len(), BuildIdHasher);
     for (i, raw) in record_lines.iter().enumerate() {
         let n = i + 2;
-        let value = json_line(n, raw)?;
-        let obj = Obj::new(n, &value)?;
-        let record = match record_kind(&obj)? {
-            "access" => Record::Access(parse_access(&obj)?),
-            "case" => Record::Case(parse_case(&obj)?),
-            other => {
-                return Err(obj.e(
-                    K::UnknownRecord,
-                    "record",
-                    format!("'{other}' is not a record line (access or case)"),
-                ));
-            }
+        let record = match fast::access(raw) {
+            Some(access) => Record::Access(access),
+            None => slow_line(n, raw)?,
         };
-        if let Some(first) = ids.insert(record.id().to_string(), n) {
-            return Err(obj.e(
+        // the id is a canonical UUID (both readers write it so): its 128 bits name it
+        let key = uuid::Uuid::parse_str(record.id()).map_or(0, |u| u.as_u128());
+        if let Some(first) = ids.insert(key, n) {
+            return Err(err(
                 K::DuplicateId,
-                "id",
+                Some(n),
+                Some("id"),
                 format!("{} appears twice (also on line {first})", record.id()),
             ));
         }
@@ -243,13 +238,202 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, Rejection> {
     Ok(ExportFile {
         header,
         records,
-        file_sha256: sha256_hex(bytes),
+        file_sha256,
     })
+}
+
+/// A record line read field by field, every error naming its field: the reader of any
+/// line the fast one ([`fast::access`]) does not take.
+fn slow_line(n: usize, raw: &[u8]) -> Result<Record, Rejection> {
+    let value = json_line(n, raw)?;
+    let obj = Obj::new(n, &value)?;
+    Ok(match record_kind(&obj)? {
+        "access" => Record::Access(parse_access(&obj)?),
+        "case" => Record::Case(parse_case(&obj)?),
+        other => {
+            return Err(obj.e(
+                K::UnknownRecord,
+                "record",
+                format!("'{other}' is not a record line (access or case)"),
+            ));
+        }
+    })
+}
+
+/// Hashes a UUID's 128 bits: they are random already (v4) or a time and random bits
+/// (v7), so folding them is as good as SipHash here, and much cheaper.
+#[derive(Clone, Copy, Default)]
+struct BuildIdHasher;
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::BuildHasher for BuildIdHasher {
+    type Hasher = IdHasher;
+    fn build_hasher(&self) -> IdHasher {
+        IdHasher(0)
+    }
+}
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        // a multiplicative mix, so that ids differing only in high bits spread too
+        self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0 ^ u64::from_le_bytes(word)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 ^= (n as u64) ^ ((n >> 64) as u64).rotate_left(32);
+    }
+}
+
+/// The fast reader of the common line: a live or deleted access written as this
+/// program writes it (keys without escapes, a canonical lowercase id). It takes a line
+/// only when the field-by-field reader would take it and read the same record; on
+/// anything else (a case, an unknown or repeated key, a string with an escape, a value
+/// out of range, a missing field...) it gives up, and the field-by-field reader reads
+/// the line again and names what is wrong. So it changes how fast a good file is read,
+/// never what is accepted, refused or stored.
+mod fast {
+    use serde::Deserialize;
+
+    use super::parse_date;
+    use crate::exchange::wire::AccessLine;
+
+    /// An access line as serde reads it, strings borrowed from the file. serde's derive
+    /// refuses an unknown key (`deny_unknown_fields`) and a repeated one (a duplicate
+    /// field), as the field-by-field reader does; `null` and a missing key are both
+    /// `None` here, and the checks below send a live access missing one to the slow
+    /// reader.
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Line<'a> {
+        record: &'a str,
+        id: &'a str,
+        revision: i64,
+        deleted: bool,
+        date: &'a str,
+        hour: Option<i64>,
+        #[serde(borrow)]
+        channel: Option<&'a str>,
+        #[serde(borrow)]
+        nationality: Option<&'a str>,
+        #[serde(borrow)]
+        sex: Option<&'a str>,
+        #[serde(borrow)]
+        age_band: Option<&'a str>,
+        first_access: Option<bool>,
+        #[serde(borrow)]
+        referred_by: Option<&'a str>,
+        #[serde(borrow)]
+        reasons: Option<Vec<&'a str>>,
+        #[serde(borrow)]
+        permit: Option<&'a str>,
+        #[serde(borrow)]
+        actions: Option<Vec<&'a str>>,
+        accompaniment: Option<bool>,
+        mediation: Option<bool>,
+    }
+
+    /// Whether `s` is a UUID as the slow reader writes it back (lowercase, hyphenated).
+    fn canonical_uuid(s: &str) -> bool {
+        let b = s.as_bytes();
+        b.len() == 36
+            && b.iter().enumerate().all(|(i, c)| match i {
+                8 | 13 | 18 | 23 => *c == b'-',
+                _ => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
+            })
+    }
+
+    /// A code the slow reader takes: 1 to 32 bytes.
+    fn code(s: &str) -> bool {
+        !s.is_empty() && s.len() <= 32
+    }
+
+    /// A list of codes the slow reader takes: each a code, none twice.
+    fn codes(list: &[&str]) -> bool {
+        list.iter().all(|c| code(c)) && list.iter().enumerate().all(|(i, c)| !list[..i].contains(c))
+    }
+
+    /// The access of line `raw`, if the fast reader takes it (see the module).
+    pub(super) fn access(raw: &[u8]) -> Option<AccessLine> {
+        // a JSON object, not a list that serde would map onto the fields in order
+        if raw.first() != Some(&b'{') {
+            return None;
+        }
+        let l: Line<'_> = serde_json::from_slice(raw).ok()?;
+        if l.record != "access" || !canonical_uuid(l.id) || l.revision < 1 {
+            return None;
+        }
+        let date = parse_date(l.date)?;
+        // a live access carries every field; a tombstone may leave any out
+        let all = l.hour.is_some()
+            && l.channel.is_some()
+            && l.nationality.is_some()
+            && l.sex.is_some()
+            && l.age_band.is_some()
+            && l.first_access.is_some()
+            && l.referred_by.is_some()
+            && l.reasons.is_some()
+            && l.permit.is_some()
+            && l.actions.is_some()
+            && l.accompaniment.is_some()
+            && l.mediation.is_some();
+        if !l.deleted && !all {
+            return None;
+        }
+        if l.hour.is_some_and(|h| !(0..=23).contains(&h)) {
+            return None;
+        }
+        let singles = [
+            l.channel,
+            l.nationality,
+            l.sex,
+            l.age_band,
+            l.referred_by,
+            l.permit,
+        ];
+        if !singles.iter().flatten().all(|c| code(c)) {
+            return None;
+        }
+        if !l.reasons.as_deref().is_none_or(codes) || !l.actions.as_deref().is_none_or(codes) {
+            return None;
+        }
+        if !l.deleted && l.reasons.as_ref().is_some_and(Vec::is_empty) {
+            return None;
+        }
+        let owned = |s: Option<&str>| s.map(str::to_string);
+        let list = |v: Option<Vec<&str>>| v.map(|v| v.into_iter().map(str::to_string).collect());
+        Some(AccessLine {
+            id: l.id.to_string(),
+            revision: l.revision,
+            deleted: l.deleted,
+            date,
+            hour: l.hour,
+            channel: owned(l.channel),
+            nationality: owned(l.nationality),
+            sex: owned(l.sex),
+            age_band: owned(l.age_band),
+            first_access: l.first_access,
+            referred_by: owned(l.referred_by),
+            reasons: list(l.reasons),
+            permit: owned(l.permit),
+            actions: list(l.actions),
+            accompaniment: l.accompaniment,
+            mediation: l.mediation,
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exchange::wire::sha256_hex;
 
     const HEADER: &str = r#"{"record":"header","format":"sportello-export","format_version":1,"export_id":"01900000-0000-7000-8000-000000000001","desk":"FOL","sequence":3,"created_at":"2024-11-26T18:00:00+01:00","period":{"from":"2024-11-26","to":"2024-11-26"},"codebook_version":1}"#;
 
@@ -267,6 +451,138 @@ mod tests {
         ));
         out.push('\n');
         out.into_bytes()
+    }
+
+    /// A live access line as the desk writes it, with `edit` applied to its keys: each
+    /// `(key, Some(raw JSON))` sets (or adds) a key, `(key, None)` drops it.
+    fn access_line(edit: &[(&str, Option<&str>)]) -> String {
+        let mut fields: Vec<(String, String)> = [
+            ("record", r#""access""#),
+            ("id", r#""01900000-0000-7000-8000-0000000000a1""#),
+            ("revision", "2"),
+            ("deleted", "false"),
+            ("date", r#""2024-11-25""#),
+            ("hour", "9"),
+            ("channel", r#""sportello""#),
+            ("nationality", r#""MA""#),
+            ("sex", r#""maschio""#),
+            ("age_band", r#""18-29""#),
+            ("first_access", "true"),
+            ("referred_by", r#""comune""#),
+            ("reasons", r#"["lavoro","casa"]"#),
+            ("permit", r#""lavoro_subordinato""#),
+            ("actions", r#"["informazione"]"#),
+            ("accompaniment", "false"),
+            ("mediation", "false"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for (key, value) in edit {
+            let at = fields.iter().position(|(k, _)| k == key);
+            match (at, value) {
+                (Some(i), Some(v)) => fields[i].1 = v.to_string(),
+                (None, Some(v)) => fields.push((key.to_string(), v.to_string())),
+                (Some(i), None) => {
+                    fields.remove(i);
+                }
+                (None, None) => {}
+            }
+        }
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v)| format!(r#""{k}":{v}"#))
+            .collect();
+        format!("{{{}}}", body.join(","))
+    }
+
+    /// The fast reader takes a line only as the field-by-field reader reads it.
+    fn agrees(line: &str) {
+        let slow = slow_line(2, line.as_bytes());
+        if let Some(fast) = fast::access(line.as_bytes()) {
+            assert_eq!(slow, Ok(Record::Access(fast)), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_fast_reader_takes_the_common_line_and_leaves_the_rest_to_the_slow_one() {
+        let plain = access_line(&[]);
+        assert!(fast::access(plain.as_bytes()).is_some(), "{plain}");
+        agrees(&plain);
+        let tombstone = access_line(&[
+            ("deleted", Some("true")),
+            ("hour", None),
+            ("channel", Some("null")),
+            ("reasons", Some("[]")),
+        ]);
+        assert!(fast::access(tombstone.as_bytes()).is_some());
+        agrees(&tombstone);
+        let refused: Vec<String> = vec![
+            format!("[{}]", &plain[1..plain.len() - 1]),
+            format!(" {plain}"),
+            plain.replace(r#""hour":9"#, r#""hour":9,"hour":10"#),
+            plain.replace(r#""hour":9"#, r#""hour":9,"color":"red""#),
+            plain.replace(r#""MA""#, r#""M\u0041""#),
+            access_line(&[("record", Some(r#""case""#))]),
+            access_line(&[("id", Some(r#""01900000-0000-7000-8000-0000000000A1""#))]),
+            access_line(&[("id", Some(r#""{01900000-0000-7000-8000-0000000000a1}""#))]),
+            access_line(&[("id", Some(r#""019000000000700080000000000000a1""#))]),
+            access_line(&[("revision", Some("0"))]),
+            access_line(&[("revision", Some("2.0"))]),
+            access_line(&[("revision", Some(r#""2""#))]),
+            access_line(&[("hour", Some("24"))]),
+            access_line(&[("hour", Some("-1"))]),
+            access_line(&[("hour", None)]),
+            access_line(&[("sex", Some("null"))]),
+            access_line(&[("date", Some(r#""2024-2-30""#))]),
+            access_line(&[("date", Some(r#""2024-02-30""#))]),
+            access_line(&[("channel", Some(r#""""#))]),
+            access_line(&[("channel", Some(&format!(r#""{}""#, "x".repeat(33))))]),
+            access_line(&[("reasons", Some("[]"))]),
+            access_line(&[("reasons", Some(r#"["casa","casa"]"#))]),
+            access_line(&[("reasons", Some(r#""casa""#))]),
+            access_line(&[("actions", Some(r#"[{"a":1}]"#))]),
+            access_line(&[("mediation", Some("0"))]),
+        ];
+        for line in &refused {
+            assert_eq!(fast::access(line.as_bytes()), None, "{line}");
+        }
+        // what a whole file of them says is the field-by-field reader's word
+        for line in refused.iter().chain([&plain, &tombstone]) {
+            agrees(line);
+            let via_file = parse(&file(&[line.as_str()]));
+            let alone = slow_line(2, line.as_bytes());
+            assert_eq!(
+                via_file.map(|f| f.records[0].1.clone()).map_err(|e| e.kind),
+                alone.map_err(|e| e.kind),
+                "{line}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any mix of edits: whatever the fast reader takes, the slow one reads alike.
+        #[test]
+        fn the_fast_reader_never_reads_a_line_otherwise(
+            edits in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "record", "id", "revision", "deleted", "date", "hour", "channel",
+                        "sex", "first_access", "reasons", "actions", "mediation", "extra",
+                    ]),
+                    proptest::option::of(proptest::sample::select(vec![
+                        "null", "true", "false", "0", "1", "23", "24", "-3", "1.5", "[]",
+                        r#"["casa"]"#, r#"["casa","casa"]"#, r#"["casa","lavoro"]"#, r#""""#,
+                        r#""access""#, r#""case""#, r#""2024-01-31""#, r#""2024-1-31""#,
+                        r#""01900000-0000-7000-8000-0000000000b2""#, r#""x\u0079""#, "{}",
+                    ])),
+                ),
+                0..5,
+            )
+        ) {
+            let edits: Vec<(&str, Option<&str>)> = edits.into_iter().collect();
+            agrees(&access_line(&edits));
+        }
     }
 
     #[test]

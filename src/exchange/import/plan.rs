@@ -23,6 +23,7 @@ use super::{
 };
 use crate::exchange::records;
 use crate::exchange::wire::{AccessLine, CaseLine, Record, sha256_hex};
+use crate::register::stored::StoredAccess;
 use crate::{Result, cases, codebook, register, yearbook};
 
 /// What importing one record would do.
@@ -101,6 +102,9 @@ pub(super) struct Overlay {
     pub(super) imported: HashMap<String, String>,
     /// The closed years, whose changes the plan notes.
     pub(super) closed: BTreeSet<i32>,
+    /// Whether the records planned are kept for the files planned after (false for an
+    /// overlay used once, by one file, as applying does).
+    pub(super) remember: bool,
 }
 
 impl Overlay {
@@ -108,7 +112,16 @@ impl Overlay {
     pub(super) fn protecting(closed: BTreeSet<i32>) -> Overlay {
         Overlay {
             closed,
+            remember: true,
             ..Overlay::default()
+        }
+    }
+
+    /// [`Overlay::protecting`], for one file only: what it would write is not kept.
+    pub(super) fn once(closed: BTreeSet<i32>) -> Overlay {
+        Overlay {
+            remember: false,
+            ..Overlay::protecting(closed)
         }
     }
 }
@@ -161,43 +174,113 @@ pub(super) fn differing(stored: &Fields, line: &Fields, line_deleted: bool) -> V
         .collect()
 }
 
-/// The stored copy of `record`, as the overlay or else the database has it.
-fn stored(conn: &Connection, overlay: &Overlay, record: &Record) -> Result<Option<Stored>> {
-    if let Some(s) = overlay
+/// The stored accesses of `file`'s access lines, by id, read at once
+/// ([`register::stored::by_ids`]): what [`stored`] finds in the database.
+fn stored_accesses(conn: &Connection, file: &ExportFile) -> Result<HashMap<String, StoredAccess>> {
+    let ids: Vec<&str> = file
         .records
-        .get(&(record.kind(), record.id().to_string()))
+        .iter()
+        .filter_map(|(_, r)| match r {
+            Record::Access(a) => Some(a.id.as_str()),
+            Record::Case(_) => None,
+        })
+        .collect();
+    Ok(register::stored::by_ids(conn, &ids)?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect())
+}
+
+/// A stored copy as found: in the overlay (fields ready), or an access of the database
+/// whose fields are made only when they are compared.
+enum Found {
+    Stored(Stored),
+    Access(Box<StoredAccess>),
+}
+
+impl Found {
+    fn desk(&self) -> &str {
+        match self {
+            Found::Stored(s) => &s.desk,
+            Found::Access(a) => &a.desk,
+        }
+    }
+
+    fn revision(&self) -> i64 {
+        match self {
+            Found::Stored(s) => s.revision,
+            Found::Access(a) => a.revision,
+        }
+    }
+
+    /// The fields of the copy, for comparison.
+    fn fields(&self) -> Fields {
+        match self {
+            Found::Stored(s) => s.fields.clone(),
+            Found::Access(a) => access_fields(&records::access_line((**a).clone())),
+        }
+    }
+
+    /// Whether `line` is this very copy, field for field (then nothing differs).
+    fn is(&self, line: &Record) -> bool {
+        match (self, line) {
+            (Found::Access(a), Record::Access(l)) => records::is_access_line(a, l),
+            _ => false,
+        }
+    }
+}
+
+/// The stored copy of `record`, as the overlay or else the database has it; the
+/// database's accesses are those of `accesses` ([`stored_accesses`] of the file).
+fn stored(
+    conn: &Connection,
+    overlay: &Overlay,
+    accesses: &mut HashMap<String, StoredAccess>,
+    record: &Record,
+) -> Result<Option<Found>> {
+    if !overlay.records.is_empty()
+        && let Some(s) = overlay
+            .records
+            .get(&(record.kind(), record.id().to_string()))
     {
-        return Ok(Some(s.clone()));
+        return Ok(Some(Found::Stored(s.clone())));
     }
     Ok(match record {
-        Record::Access(a) => register::stored::by_id(conn, &a.id)?.map(|s| Stored {
-            desk: s.desk.clone(),
-            revision: s.revision,
-            fields: access_fields(&records::access_line(s)),
-        }),
-        Record::Case(c) => cases::stored::by_id(conn, &c.id)?.map(|s| Stored {
-            desk: s.desk.clone(),
-            revision: s.revision,
-            fields: case_fields(&records::case_line(s)),
+        Record::Access(a) => accesses.remove(&a.id).map(|a| Found::Access(Box::new(a))),
+        Record::Case(c) => cases::stored::by_id(conn, &c.id)?.map(|s| {
+            Found::Stored(Stored {
+                desk: s.desk.clone(),
+                revision: s.revision,
+                fields: case_fields(&records::case_line(s)),
+            })
         }),
     })
 }
 
-fn decide(
-    stored: Option<&Stored>,
-    desk: &str,
-    revision: i64,
-    line: &Fields,
-    deleted: bool,
-) -> (Action, Vec<String>) {
+/// The fields of a record line.
+fn line_fields(record: &Record) -> Fields {
+    match record {
+        Record::Access(a) => access_fields(a),
+        Record::Case(c) => case_fields(c),
+    }
+}
+
+/// What importing `record` (of `desk`) over the stored copy `stored` does, and for a
+/// conflict the fields that differ. The fields are compared only at the same revision.
+fn decide(stored: Option<&Found>, desk: &str, record: &Record) -> (Action, Vec<String>) {
+    let (revision, deleted) = match record {
+        Record::Access(a) => (a.revision, a.deleted),
+        Record::Case(c) => (c.revision, c.deleted),
+    };
     match stored {
         None => (Action::New, vec![]),
         // an id is one record of one desk: a clash across desks is never overwritten
-        Some(s) if s.desk != desk => (Action::Conflict, vec!["desk".into()]),
-        Some(s) if s.revision < revision => (Action::Updated, vec![]),
-        Some(s) if s.revision > revision => (Action::Unchanged, vec![]),
+        Some(s) if s.desk() != desk => (Action::Conflict, vec!["desk".into()]),
+        Some(s) if s.revision() < revision => (Action::Updated, vec![]),
+        Some(s) if s.revision() > revision => (Action::Unchanged, vec![]),
+        Some(s) if s.is(record) => (Action::Unchanged, vec![]),
         Some(s) => {
-            let diff = differing(&s.fields, line, deleted);
+            let diff = differing(&s.fields(), &line_fields(record), deleted);
             if diff.is_empty() {
                 (Action::Unchanged, vec![])
             } else {
@@ -231,13 +314,14 @@ pub(super) fn plan_records(
     // written to the overlay once the whole file is planned (ids are unique in a file,
     // so no line of it reads another's entry)
     let mut writes = Vec::new();
+    let mut accesses = stored_accesses(conn, file)?;
     for (line, record) in &file.records {
-        let (revision, deleted, fields) = match record {
-            Record::Access(a) => (a.revision, a.deleted, access_fields(a)),
-            Record::Case(c) => (c.revision, c.deleted, case_fields(c)),
+        let revision = match record {
+            Record::Access(a) => a.revision,
+            Record::Case(c) => c.revision,
         };
-        let old = stored(conn, overlay, record)?;
-        let base = old.as_ref().map_or(0, |s| s.revision);
+        let old = stored(conn, overlay, &mut accesses, record)?;
+        let base = old.as_ref().map_or(0, Found::revision);
         if revision - base > MAX_REVISION_STEP {
             let message = format!(
                 "revision {revision} of {} {} is {} above the {} ({base}): a damaged or \
@@ -258,20 +342,32 @@ pub(super) fn plan_records(
                 message,
             )));
         }
-        let (action, differ) = decide(old.as_ref(), desk, revision, &fields, deleted);
+        let (action, differ) = decide(old.as_ref(), desk, record);
         if matches!(action, Action::New | Action::Updated) {
-            let old = old.as_ref().map(|s| &s.fields);
-            for year in closed::years_touched(record, old, &fields, &overlay.closed) {
-                *touched.entry(year).or_default() += 1;
+            // the fields are made only for what needs them: the closed years, and the
+            // overlay that later files of the batch are planned over
+            let fields =
+                (!overlay.closed.is_empty() || overlay.remember).then(|| line_fields(record));
+            if let Some(fields) = &fields
+                && !overlay.closed.is_empty()
+            {
+                let old = old.as_ref().map(Found::fields);
+                for year in closed::years_touched(record, old.as_ref(), fields, &overlay.closed) {
+                    *touched.entry(year).or_default() += 1;
+                }
             }
-            writes.push((
-                (record.kind(), record.id().to_string()),
-                Stored {
-                    desk: desk.clone(),
-                    revision,
-                    fields,
-                },
-            ));
+            if let Some(fields) = fields
+                && overlay.remember
+            {
+                writes.push((
+                    (record.kind(), record.id().to_string()),
+                    Stored {
+                        desk: desk.clone(),
+                        revision,
+                        fields,
+                    },
+                ));
+            }
         }
         out.push(PlannedRecord {
             record: record.kind().to_string(),
