@@ -1,0 +1,317 @@
+//! Received accesses written many at a time: a batch of an import replaces or adds its
+//! rows set-wise, keeping the report's counts exact without the per-row triggers, and
+//! new records go in multi-row inserts.
+
+use rusqlite::ToSql;
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, params, params_from_iter};
+
+use super::*;
+
+/// The triggers that keep the report's counts (migration 0005) on the tables an
+/// import writes: [`write_received`] does their work itself, set-wise, and only while
+/// these are all the triggers there are.
+const COUNT_TRIGGERS: [&str; 6] = [
+    "access_reasons_counts_delete",
+    "access_reasons_counts_insert",
+    "access_reasons_counts_update",
+    "accesses_counts_delete",
+    "accesses_counts_insert",
+    "accesses_counts_update",
+];
+
+/// Writes many accesses received from another desk in one go, inside the caller's
+/// transaction: `new` ones added as [`insert_received`] adds them (their ids not
+/// stored), `replaced` ones as [`replace_received`] replaces them (their ids stored).
+///
+/// The report's counts (migration 0005) come out exactly as the triggers would leave
+/// them, but are kept set-wise rather than row by row: the stored versions of these
+/// accesses are counted out, the rows written with the connection's triggers switched
+/// off, the written versions counted in, and the counts brought to zero removed; the
+/// sums are the same as the triggers' one step per row, at a fraction of the cost. Done
+/// so only while the triggers on these tables are the counting ones
+/// ([`COUNT_TRIGGERS`]); with any other trigger there, the rows are written with every
+/// trigger firing.
+pub fn write_received(
+    conn: &Connection,
+    new: &[StoredAccess],
+    replaced: &[StoredAccess],
+    updated_at: &str,
+) -> Result<()> {
+    if new.is_empty() && replaced.is_empty() {
+        return Ok(());
+    }
+    let mut triggers: Vec<String> = conn
+        .prepare_cached(
+            "SELECT name FROM sqlite_schema WHERE type = 'trigger'
+               AND tbl_name IN ('accesses', 'access_reasons', 'access_actions')
+             UNION ALL
+             SELECT name FROM sqlite_temp_schema WHERE type = 'trigger'",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    triggers.sort();
+    if triggers != COUNT_TRIGGERS {
+        insert_received(conn, new, updated_at)?;
+        return replace_received(conn, replaced, updated_at);
+    }
+    if !replaced.is_empty() {
+        // the stored versions of the replaced accesses (new ones are not stored)
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS written_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+             DELETE FROM temp.written_ids;",
+        )?;
+        let mut ids: Vec<&str> = replaced.iter().map(|a| a.id.as_str()).collect();
+        ids.sort_unstable();
+        let rows: Vec<[&dyn ToSql; 1]> = ids.iter().map(|id| [id as &dyn ToSql]).collect();
+        insert_batched(conn, "temp.written_ids (id)", &rows)?;
+        count_out(conn)?;
+        conn.execute("DELETE FROM temp.written_ids", [])?;
+    }
+    let enabled = conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    let written = insert_received(conn, new, updated_at)
+        .and_then(|()| replace_received(conn, replaced, updated_at));
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, enabled)?;
+    written?;
+    count_in(conn, new.iter().chain(replaced))?;
+    conn.execute_batch(
+        "DELETE FROM access_counts WHERE count = 0;
+         DELETE FROM access_nationality_counts WHERE count = 0;
+         DELETE FROM access_reason_counts WHERE count = 0;",
+    )?;
+    Ok(())
+}
+
+/// Adds the live accesses of `written` (as just written, codes included) to the
+/// report's counts: what the counting triggers add for each row, summed here first,
+/// then one upsert per key of migration 0005's three tables.
+fn count_in<'a>(conn: &Connection, written: impl Iterator<Item = &'a StoredAccess>) -> Result<()> {
+    add_counts(conn, written, 1)
+}
+
+/// Adds `step` (1 or -1) times the live accesses of `accesses` to the report's counts,
+/// summed per key of migration 0005's three tables, one upsert per key.
+fn add_counts<'a>(
+    conn: &Connection,
+    accesses: impl Iterator<Item = &'a StoredAccess>,
+    step: i64,
+) -> Result<()> {
+    use std::collections::HashMap;
+    type Key<'a> = (String, &'a str, &'a str, &'a str, &'a str, bool);
+    let mut counts: HashMap<Key<'a>, i64> = HashMap::new();
+    let mut nationalities: HashMap<(String, &'a str, &'a str), i64> = HashMap::new();
+    let mut reasons: HashMap<(String, &'a str, &'a str), i64> = HashMap::new();
+    // a live access has every characteristic (the table's CHECK)
+    let text = |v: &'a Option<String>| v.as_deref().unwrap_or_default();
+    for a in accesses.filter(|a| !a.deleted) {
+        let date = a.date.to_string();
+        let month = date[..7].to_string();
+        let key = (
+            month.clone(),
+            a.desk.as_str(),
+            text(&a.channel),
+            text(&a.sex),
+            text(&a.age_band),
+            a.first_access.unwrap_or_default(),
+        );
+        *counts.entry(key).or_default() += step;
+        *nationalities
+            .entry((date, a.desk.as_str(), text(&a.nationality)))
+            .or_default() += step;
+        for code in &a.reasons {
+            *reasons
+                .entry((month.clone(), a.desk.as_str(), code.as_str()))
+                .or_default() += step;
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO access_counts (month, desk, channel, sex, age_band, first_access, count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT DO UPDATE SET count = count + excluded.count",
+    )?;
+    for ((month, desk, channel, sex, age_band, first), n) in &counts {
+        stmt.execute(params![month, desk, channel, sex, age_band, first, n])?;
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO access_nationality_counts (date, desk, nationality, count)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO UPDATE SET count = count + excluded.count",
+    )?;
+    for ((date, desk, nationality), n) in &nationalities {
+        stmt.execute(params![date, desk, nationality, n])?;
+    }
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO access_reason_counts (month, desk, reason, count)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT DO UPDATE SET count = count + excluded.count",
+    )?;
+    for ((month, desk, reason), n) in &reasons {
+        stmt.execute(params![month, desk, reason, n])?;
+    }
+    Ok(())
+}
+
+/// Takes the live accesses of `temp.written_ids`, as stored now, out of the report's
+/// counts: what the counting triggers take out for each row replaced, summed. Each
+/// stored access is read once (its reasons with it), and summed here.
+fn count_out(conn: &Connection) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.date, a.desk, a.channel, a.sex, a.age_band, a.first_access, a.nationality,
+                (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id)
+         FROM temp.written_ids t CROSS JOIN accesses a ON a.id = t.id
+         WHERE a.deleted = 0",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut stored = Vec::new();
+    while let Some(r) = rows.next()? {
+        let date: String = r.get(0)?;
+        let reasons: String = r.get(7)?;
+        stored.push(StoredAccess {
+            id: String::new(),
+            desk: r.get(1)?,
+            revision: 0,
+            deleted: false,
+            date: date.parse().map_err(|_| {
+                Error::invalid("date", format!("stored date '{date}' is not a date"))
+            })?,
+            hour: None,
+            channel: r.get(2)?,
+            nationality: r.get(6)?,
+            sex: r.get(3)?,
+            age_band: r.get(4)?,
+            first_access: r.get(5)?,
+            referred_by: None,
+            reasons: serde_json::from_str(&reasons)?,
+            permit: None,
+            actions: vec![],
+            accompaniment: None,
+            mediation: None,
+            change_seq: None,
+        });
+    }
+    add_counts(conn, stored.iter(), -1)
+}
+
+/// `DELETE FROM {table} WHERE access_id IN (...)` for `ids`, [`BULK_ROWS`] a statement.
+pub(super) fn delete_batched(
+    conn: &Connection,
+    table: &str,
+    ids: &[[&dyn ToSql; 1]],
+) -> Result<()> {
+    let sql = |n: usize| {
+        format!(
+            "DELETE FROM {table} WHERE access_id IN ({})",
+            vec!["?"; n].join(", ")
+        )
+    };
+    let mut batches = ids.chunks_exact(BULK_ROWS);
+    if batches.len() > 0 {
+        let mut stmt = conn.prepare_cached(&sql(BULK_ROWS))?;
+        for batch in &mut batches {
+            stmt.execute(params_from_iter(batch.iter().flatten()))?;
+        }
+    }
+    let mut stmt = conn.prepare_cached(&sql(1))?;
+    for one in batches.remainder() {
+        stmt.execute(params_from_iter(one.iter()))?;
+    }
+    Ok(())
+}
+
+/// Adds many accesses received from another desk at once, with their codes, all
+/// stamped `updated_at`; like [`write_imported`], with no change number. Every id must
+/// be new (a stored one is an error): it is the bulk path of a first load, so it
+/// neither clears nor replaces codes, and writes [`BULK_ROWS`] rows a statement: the
+/// rows first, then their reasons, then their actions. Runs inside the caller's
+/// transaction, which decides what is written together.
+pub fn insert_received(
+    conn: &Connection,
+    accesses: &[StoredAccess],
+    updated_at: &str,
+) -> Result<()> {
+    if accesses.is_empty() {
+        return Ok(());
+    }
+    let dates: Vec<String> = accesses.iter().map(|a| a.date.to_string()).collect();
+    let rows: Vec<[&dyn ToSql; 17]> = accesses
+        .iter()
+        .zip(&dates)
+        .map(|(a, date)| -> [&dyn ToSql; 17] {
+            [
+                &a.id,
+                &a.desk,
+                &a.revision,
+                &a.deleted,
+                date,
+                &a.hour,
+                &a.channel,
+                &a.nationality,
+                &a.sex,
+                &a.age_band,
+                &a.first_access,
+                &a.referred_by,
+                &a.permit,
+                &a.accompaniment,
+                &a.mediation,
+                &updated_at,
+                &updated_at,
+            ]
+        })
+        .collect();
+    insert_batched(
+        conn,
+        "accesses (id, desk, revision, deleted, date, hour, channel, nationality, sex,
+            age_band, first_access, referred_by, permit, accompaniment, mediation,
+            created_at, updated_at)",
+        &rows,
+    )?;
+    let codes = |of: fn(&StoredAccess) -> &Vec<String>| -> Vec<[&dyn ToSql; 2]> {
+        accesses
+            .iter()
+            .flat_map(|a| of(a).iter().map(move |code| [&a.id as &dyn ToSql, code]))
+            .collect()
+    };
+    insert_batched(
+        conn,
+        "access_reasons (access_id, code)",
+        &codes(|a| &a.reasons),
+    )?;
+    insert_batched(
+        conn,
+        "access_actions (access_id, code)",
+        &codes(|a| &a.actions),
+    )
+}
+
+/// How many rows one statement of [`insert_received`] writes. A write that fires
+/// triggers (the report's counts) has SQLite keep a copy of every page it changes, so
+/// that the statement alone can be undone: one statement of many rows copies each page
+/// once, not once per row.
+pub const BULK_ROWS: usize = 256;
+
+/// `INSERT INTO {into} VALUES ...` for `rows`: [`BULK_ROWS`] rows a statement, the last
+/// ones one a statement (two statements to prepare, whatever the number of rows).
+pub(super) fn insert_batched<const N: usize>(
+    conn: &Connection,
+    into: &str,
+    rows: &[[&dyn ToSql; N]],
+) -> Result<()> {
+    let row = format!("({})", vec!["?"; N].join(", "));
+    let mut batches = rows.chunks_exact(BULK_ROWS);
+    if batches.len() > 0 {
+        let sql = format!(
+            "INSERT INTO {into} VALUES {}",
+            vec![row.as_str(); BULK_ROWS].join(", ")
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        for batch in &mut batches {
+            stmt.execute(params_from_iter(batch.iter().flatten()))?;
+        }
+    }
+    let mut stmt = conn.prepare_cached(&format!("INSERT INTO {into} VALUES {row}"))?;
+    for one in batches.remainder() {
+        stmt.execute(params_from_iter(one.iter()))?;
+    }
+    Ok(())
+}
