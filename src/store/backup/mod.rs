@@ -37,7 +37,7 @@ pub use check::check_file;
 pub use restore::{AppLock, restore};
 pub use rotation::{keep, rotate};
 
-use crate::store::private::create_dir as create_private_dir;
+use crate::store::private::{create_dir as create_private_dir, sibling};
 use crate::store::{audit, settings};
 use crate::{Error, Result};
 use check::check_open;
@@ -248,6 +248,10 @@ pub fn take(
     };
     ready(&dir, db)?;
     let path = copy_verified(conn, &dir, &file_name(db, Kind::Backup, now))?;
+    if let Err(e) = copy_documents(db, &path) {
+        let _ = fs::remove_file(&path);
+        return Err(e);
+    }
     rotate(&dir, db, now)?;
     if dir != default_folder(db) && default_folder(db).is_dir() {
         // pre-migration copies and set-aside databases live in the default folder
@@ -315,6 +319,70 @@ pub(crate) fn adopt_legacy_copies(db: &Path) -> Result<()> {
         super::private::set_mode(&target, super::private::FILE_MODE)?;
     }
     Ok(())
+}
+
+/// The case documents' folder of the database at `db` (`<db>.documents/`).
+pub(super) fn documents_of(db: &Path) -> PathBuf {
+    sibling(db, ".documents")
+}
+
+/// The copy of the case documents that goes with the backup file `backup`:
+/// `<backup>.documents/` beside it. A backup taken when there were none has no copy.
+pub fn documents_copy(backup: &Path) -> PathBuf {
+    sibling(backup, ".documents")
+}
+
+/// Copies the case documents of `db` beside the backup file `backup`
+/// ([`documents_copy`]); nothing when there are none.
+pub(super) fn copy_documents(db: &Path, backup: &Path) -> Result<()> {
+    copy_folder(&documents_of(db), &documents_copy(backup))
+}
+
+/// Copies the files of the folder `from` into a new folder `target`, as private as
+/// the originals: into a hidden temporary folder beside `target`, each file flushed,
+/// then renamed onto it. Nothing is written when `from` has no file (or is missing).
+pub(super) fn copy_folder(from: &Path, target: &Path) -> Result<()> {
+    let files: Vec<PathBuf> = match fs::read_dir(from) {
+        Ok(entries) => entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(from, e)),
+    };
+    if files.is_empty() {
+        return Ok(());
+    }
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        target.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    let _ = fs::remove_dir_all(&tmp);
+    let done = (|| -> Result<()> {
+        create_private_dir(&tmp)?;
+        for file in &files {
+            let to = tmp.join(file.file_name().unwrap_or_default());
+            create_private_file(&to).map_err(|e| Error::io(&to, e))?;
+            let mut out = File::options()
+                .write(true)
+                .open(&to)
+                .map_err(|e| Error::io(&to, e))?;
+            let mut input = File::open(file).map_err(|e| Error::io(file, e))?;
+            std::io::copy(&mut input, &mut out).map_err(|e| Error::io(&to, e))?;
+            out.sync_all().map_err(|e| Error::io(&to, e))?;
+        }
+        sync_dir(&tmp);
+        fs::rename(&tmp, target).map_err(|e| Error::io(target, e))?;
+        sync_dir(dir);
+        Ok(())
+    })();
+    if done.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    done
 }
 
 fn describe(path: &Path, kind: Kind, at: DateTime<Utc>) -> Result<Backup> {

@@ -9,8 +9,8 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::check::{check_file, check_open, uri_path};
 use super::{
-    Kind, Restored, copy_pages, copy_verified, create_private_file, default_folder, file_name,
-    sync_dir,
+    Kind, Restored, copy_folder, copy_pages, copy_verified, create_private_file, default_folder,
+    documents_copy, documents_of, file_name, sync_dir,
 };
 use crate::store::checkpoint_wal;
 use crate::store::private::{create_dir as create_private_dir, sibling};
@@ -106,12 +106,36 @@ pub fn restore(db: &Path, file: &Path, lock: AppLock, now: DateTime<Utc>) -> Res
         Ok(set_aside)
     })();
     match swapped {
-        Ok(set_aside) => Ok(Restored { set_aside, version }),
+        Ok(set_aside) => {
+            restore_documents(db, file, set_aside.as_deref())?;
+            Ok(Restored { set_aside, version })
+        }
         Err(e) => {
             let _ = fs::remove_file(&candidate);
             Err(e)
         }
     }
+}
+
+/// After the database was swapped: when the backup `file` has a copy of the case
+/// documents, the current documents go aside with the database set aside (or beside
+/// the database when there was none) and the backup's are copied into place. A backup
+/// without a copy leaves the documents as they are.
+fn restore_documents(db: &Path, file: &Path, set_aside: Option<&Path>) -> Result<()> {
+    let copy = documents_copy(file);
+    if !copy.is_dir() {
+        return Ok(());
+    }
+    let current = documents_of(db);
+    if current.exists() {
+        let aside = match set_aside {
+            Some(path) => documents_copy(path),
+            None => sibling(db, ".documents.before-restore"),
+        };
+        let _ = fs::remove_dir_all(&aside);
+        fs::rename(&current, &aside).map_err(|e| Error::io(&current, e))?;
+    }
+    copy_folder(&copy, &current)
 }
 
 /// The app's instance lock on `db`, or a refusal while the app is open on it.

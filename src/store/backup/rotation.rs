@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 
-use super::{Kind, RETENTION, Retention, WINDOW_DAYS, list, stem};
+use super::{Kind, RETENTION, Retention, WINDOW_DAYS, documents_copy, list, stem};
 use crate::{Error, Result};
 
 /// The rotation rule: which of the backups taken at `times` to keep (same order).
@@ -63,6 +63,10 @@ pub fn rotate(dir: &Path, db: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>>
     }
     for path in &removed {
         fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+        let documents = documents_copy(path);
+        if documents.is_dir() {
+            fs::remove_dir_all(&documents).map_err(|e| Error::io(&documents, e))?;
+        }
     }
     sweep_temporary(dir, db, now);
     Ok(removed)
@@ -86,7 +90,8 @@ fn sweep_temporary(dir: &Path, db: &Path, now: DateTime<Utc>) {
             .map(|m| now - DateTime::<Utc>::from(m) > Duration::hours(1))
             .unwrap_or(false);
         if old {
-            let _ = fs::remove_file(entry.path());
+            // a crashed copy of the documents is a folder
+            let _ = fs::remove_file(entry.path()).or_else(|_| fs::remove_dir_all(entry.path()));
         }
     }
 }

@@ -388,3 +388,110 @@ fn legacy_pre_migration_copies_join_the_backup_folder() {
         Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap()
     );
 }
+
+/// The case documents' folder of `db` with `files` (name, bytes) in it.
+fn documents(db: &Path, files: &[(&str, &[u8])]) -> PathBuf {
+    let dir = documents_of(db);
+    crate::store::private::create_dir(&dir).unwrap();
+    for (name, bytes) in files {
+        fs::write(dir.join(name), bytes).unwrap();
+    }
+    dir
+}
+
+fn folder_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_backup_carries_the_case_documents_and_the_rotation_takes_them_with_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, db) = file_store(tmp.path());
+    let none = take(store.conn(), &db, None, at(2026, 1, 1, 12)).unwrap();
+    assert!(
+        !documents_copy(&none.path).exists(),
+        "no documents, no copy"
+    );
+    documents(&db, &[("a1.pdf", b"permesso"), ("b2.jpg", b"passaporto")]);
+    let b = take(store.conn(), &db, None, at(2026, 1, 2, 12)).unwrap();
+    let copy = documents_copy(&b.path);
+    assert_eq!(
+        folder_files(&copy),
+        [
+            ("a1.pdf".to_string(), b"permesso".to_vec()),
+            ("b2.jpg".to_string(), b"passaporto".to_vec())
+        ]
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&copy), 0o700);
+        assert_eq!(mode(&copy.join("a1.pdf")), 0o600);
+    }
+    let listed = list(&default_folder(&db), &db).unwrap();
+    assert_eq!(listed.len(), 2, "the copy is not a backup of its own");
+    // forty days later only the newest of each day, week and month is kept: the
+    // documents of a backup the rotation deletes go with it
+    for n in 2..40 {
+        take(
+            store.conn(),
+            &db,
+            None,
+            at(2026, 1, 1, 12) + Duration::days(n),
+        )
+        .unwrap();
+    }
+    assert!(!b.path.exists(), "rotated away");
+    assert!(!copy.exists(), "and its documents with it");
+    let names: Vec<String> = fs::read_dir(default_folder(&db))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with('.')),
+        "no temporary left: {names:?}"
+    );
+}
+
+#[test]
+fn restore_brings_back_the_documents_of_the_backup_and_sets_the_current_ones_aside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, db) = file_store(tmp.path());
+    let dir = documents(&db, &[("a1.pdf", b"before")]);
+    let b = take(store.conn(), &db, None, at(2026, 11, 29, 2)).unwrap();
+    fs::write(dir.join("a1.pdf"), b"after").unwrap();
+    fs::write(dir.join("c3.png"), b"added later").unwrap();
+    drop(store);
+    let r = restore(&db, &b.path, AppLock::Take, at(2026, 11, 30, 2)).unwrap();
+    assert_eq!(
+        folder_files(&dir),
+        [("a1.pdf".to_string(), b"before".to_vec())],
+        "the backup's documents, as they were"
+    );
+    let aside = documents_copy(&r.set_aside.unwrap());
+    assert_eq!(
+        folder_files(&aside),
+        [
+            ("a1.pdf".to_string(), b"after".to_vec()),
+            ("c3.png".to_string(), b"added later".to_vec())
+        ],
+        "the replaced documents go aside with the replaced database"
+    );
+    assert_eq!(
+        folder_files(&documents_copy(&b.path)),
+        [("a1.pdf".to_string(), b"before".to_vec())],
+        "the backup itself is untouched"
+    );
+}
