@@ -209,6 +209,19 @@ pub fn load(conn: &Connection) -> Result<Codebook> {
     })
 }
 
+/// The first active entry of `list` in the codebook's order, if any: what a form
+/// proposes before the desk has records of its own.
+pub fn first_active(conn: &Connection, list: List) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT code FROM codebook_entries WHERE list = ?1 AND active = 1
+             ORDER BY sort_order, code LIMIT 1",
+            [list.name()],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Whether `code` exists in `list`: `Some(active)`, or `None` when unknown.
 pub fn lookup(conn: &Connection, list: List, code: &str) -> Result<Option<bool>> {
     Ok(conn

@@ -65,17 +65,10 @@ pub fn usual_channel(conn: &Connection, desk: &str, since: NaiveDate) -> Result<
             |r| r.get(0),
         )
         .optional()?;
-    if most_used.is_some() {
-        return Ok(most_used);
+    match most_used {
+        Some(code) => Ok(Some(code)),
+        None => codebook::first_active(conn, codebook::List::Channel),
     }
-    Ok(conn
-        .query_row(
-            "SELECT code FROM codebook_entries WHERE list = 'channel' AND active = 1
-             ORDER BY sort_order, code LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?)
 }
 
 /// The action this desk records most among its live accesses dated from `since` on,
@@ -93,17 +86,10 @@ pub fn usual_action(conn: &Connection, desk: &str, since: NaiveDate) -> Result<O
             |r| r.get(0),
         )
         .optional()?;
-    if most_used.is_some() {
-        return Ok(most_used);
+    match most_used {
+        Some(code) => Ok(Some(code)),
+        None => codebook::first_active(conn, codebook::List::Action),
     }
-    Ok(conn
-        .query_row(
-            "SELECT code FROM codebook_entries WHERE list = 'action' AND active = 1
-             ORDER BY sort_order, code LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?)
 }
 
 /// One channel's count in a day.

@@ -110,21 +110,17 @@ function unknown(err, area) {
  * interface cannot name keeps the core's Italian name; an unnamed closure is "chiusura".
  */
 export function closedDayText(closed) {
-  if (closed && typeof closed === 'object') {
-    if (closed.kind === 'holiday') {
-      const key = `holiday.${closed.code}`;
-      const text = t(key);
-      return text === key ? closed.name : text;
-    }
-    return closed.reason ? closed.reason : t('appt.closure.unnamed');
-  }
-  const code = typeof closed === 'string' && closed.startsWith('holiday:') ? closed.slice(8) : null;
-  if (code !== null) {
-    const key = `holiday.${code}`;
+  const isObject = closed && typeof closed === 'object';
+  const holiday = isObject
+    ? (closed.kind === 'holiday' ? closed.code : null)
+    : (typeof closed === 'string' && closed.startsWith('holiday:') ? closed.slice(8) : null);
+  if (holiday !== null) {
+    const key = `holiday.${holiday}`;
     const text = t(key);
-    return text === key ? code : text;
+    return text === key ? (isObject ? closed.name : holiday) : text;
   }
-  return closed ? closed : t('appt.closure.unnamed');
+  const reason = isObject ? closed.reason : closed;
+  return reason || t('appt.closure.unnamed');
 }
 
 /**

@@ -238,25 +238,9 @@ pub fn insert_received(
         .iter()
         .zip(&dates)
         .map(|(a, date)| -> [&dyn ToSql; 17] {
-            [
-                &a.id,
-                &a.desk,
-                &a.revision,
-                &a.deleted,
-                date,
-                &a.hour,
-                &a.channel,
-                &a.nationality,
-                &a.sex,
-                &a.age_band,
-                &a.first_access,
-                &a.referred_by,
-                &a.permit,
-                &a.accompaniment,
-                &a.mediation,
-                &updated_at,
-                &updated_at,
-            ]
+            // the row's values, then created_at and updated_at
+            let values = row_values(a, date);
+            std::array::from_fn(|i| values.get(i).copied().unwrap_or(&updated_at))
         })
         .collect();
     insert_batched(

@@ -290,6 +290,28 @@ pub fn write_imported(conn: &Connection, access: &StoredAccess, updated_at: &str
     insert_codes(conn, &access.id, &access.reasons, &access.actions)
 }
 
+/// The values of an access's row for a multi-row statement, in the table's column
+/// order (id to mediation); `date` is its date as stored.
+fn row_values<'a>(a: &'a StoredAccess, date: &'a dyn ToSql) -> [&'a dyn ToSql; 15] {
+    [
+        &a.id,
+        &a.desk,
+        &a.revision,
+        &a.deleted,
+        date,
+        &a.hour,
+        &a.channel,
+        &a.nationality,
+        &a.sex,
+        &a.age_band,
+        &a.first_access,
+        &a.referred_by,
+        &a.permit,
+        &a.accompaniment,
+        &a.mediation,
+    ]
+}
+
 /// Replaces many stored accesses with the versions received from another desk, as
 /// [`write_imported`] replaces each (desk, revision, every characteristic and code; no
 /// change number), [`BULK_ROWS`] rows a statement: the rows, then their old codes out,
@@ -307,25 +329,7 @@ pub fn replace_received(
     let rows: Vec<[&dyn ToSql; 15]> = accesses
         .iter()
         .zip(&dates)
-        .map(|(a, date)| -> [&dyn ToSql; 15] {
-            [
-                &a.id,
-                &a.desk,
-                &a.revision,
-                &a.deleted,
-                date,
-                &a.hour,
-                &a.channel,
-                &a.nationality,
-                &a.sex,
-                &a.age_band,
-                &a.first_access,
-                &a.referred_by,
-                &a.permit,
-                &a.accompaniment,
-                &a.mediation,
-            ]
-        })
+        .map(|(a, date)| row_values(a, date))
         .collect();
     // an UPDATE ... FROM a VALUES list: each stored row once, with every trigger of an
     // update, as write_imported's upsert does on a stored id
