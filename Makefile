@@ -87,10 +87,10 @@ bench:
 	cargo bench -p sportello
 
 ## Fuzz the parsers for a bounded time each (not part of `make test`): the import file,
-## the receipt and the ISTAT CSVs of the context tables. Needs the nightly toolchain
+## the receipt, the ISTAT CSVs of the context tables and sealed values. Needs the nightly toolchain
 ## and cargo-fuzz, installed here when missing.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= import_parser age_import receipt_parser context_csv
+FUZZ_TARGETS ?= import_parser age_import receipt_parser context_csv sealed
 fuzz:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked

@@ -96,13 +96,46 @@ pub enum Error {
     #[error("{0}")]
     BadFile(Box<FileProblem>),
 
+    /// Personal data is sealed and its key is not in memory: the personal areas are
+    /// locked, or this account has no key yet, or this is the command line.
+    #[error("{PERSONAL_DATA_LOCKED}")]
+    PersonalDataLocked,
+
+    /// A sealed value (`place`: its column) did not open: altered, moved to another
+    /// record, or sealed under another key. Nothing was changed.
+    #[error("{place}: {message}")]
+    Sealed { place: String, message: String },
+
     /// SQLite reported an error.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 
     /// JSON could not be produced or read.
     #[error("JSON error: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+/// The message of [`Error::PersonalDataLocked`], also what the sealing functions raise
+/// inside a statement (`store::vault`), by which it is recognised again.
+pub const PERSONAL_DATA_LOCKED: &str = "personal data is locked: sign in with a PIN to open it";
+
+impl From<rusqlite::Error> for Error {
+    /// SQLite's errors, except the two that the sealing functions raise inside a
+    /// statement (`store::vault`), which keep their own codes.
+    fn from(e: rusqlite::Error) -> Error {
+        if let rusqlite::Error::SqliteFailure(_, Some(message)) = &e {
+            if message == PERSONAL_DATA_LOCKED {
+                return Error::PersonalDataLocked;
+            }
+            if let Some((place, rest)) = message.split_once(": sealed value ") {
+                return Error::Sealed {
+                    place: place.to_string(),
+                    message: format!("sealed value {rest}"),
+                };
+            }
+        }
+        Error::Sqlite(e)
+    }
 }
 
 impl Error {
@@ -122,6 +155,8 @@ impl Error {
             Error::CoordinatorOnly { .. } => "coordinator_only",
             Error::Io { .. } => "io",
             Error::BadFile(_) => "bad_file",
+            Error::PersonalDataLocked => "personal_locked",
+            Error::Sealed { .. } => "sealed",
             Error::Sqlite(_) => "database",
             Error::Json(_) => "json",
         }

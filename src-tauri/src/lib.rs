@@ -91,6 +91,8 @@ pub fn run() {
             commands::desk::set_up_desk,
             commands::operators::session_state,
             commands::operators::sign_in,
+            commands::operators::recover_with_key,
+            commands::operators::new_recovery_key,
             commands::operators::create_first_operator,
             commands::operators::sign_out,
             commands::operators::note_activity,

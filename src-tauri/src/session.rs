@@ -8,16 +8,24 @@
 //! `SPORTELLO_LOCK_SECONDS`, read at start, shortens it for the end-to-end tests) and
 //! reopen with the PIN; the register, which holds nothing personal, stays usable.
 //!
+//! Where personal data is sealed (`sportello::store::vault`), the data key is in memory
+//! only while the personal areas are open: the lock, "Cambia operatore" and a new
+//! database drop it, and empty the folder where copies of documents were opened for the
+//! system's viewer ([`views_of`]). A sign-in or an unlock puts it back
+//! (`commands::operators`).
+//!
 //! The demo database holds made-up people only: the app signs in its built-in demo
 //! coordinator ([`DEMO_NAME`]) there by itself, with no PIN and no lock, so "Prova con
 //! dati dimostrativi" needs no account.
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use sportello::Store;
 use sportello::operators::lock::{self, IdleLock};
 use sportello::operators::{Operator, Role, signer};
+use sportello::store::vault::Vault;
 
 use crate::error::{IpcError, IpcResult};
 
@@ -79,6 +87,18 @@ impl Signed {
 pub struct Session {
     who: Option<Signed>,
     lock: IdleLock,
+    /// The data key of the open database's personal data.
+    vault: Vault,
+    /// Where copies of documents are opened in clear for the viewer.
+    views: Option<PathBuf>,
+}
+
+/// The folder where the copies of documents of database `db` are written in clear for
+/// the system's viewer while a case is open: beside the database, in its private data
+/// folder, emptied whenever the key is dropped and at every start.
+pub fn views_of(db: &Path) -> PathBuf {
+    let name = db.file_name().unwrap_or_default().to_string_lossy();
+    db.with_file_name(format!("{name}.views"))
 }
 
 /// The idle time before the lock: `SPORTELLO_LOCK_SECONDS` when set (tests), else the
@@ -104,7 +124,10 @@ impl Session {
         let mut session = Session {
             who: None,
             lock: IdleLock::new(idle_time(store), Instant::now()),
+            vault: store.vault().clone(),
+            views: store.path().map(views_of),
         };
+        session.drop_key();
         if sportello::demo::is_demo(store.conn()).unwrap_or(false) {
             let demo = Signed::demo();
             let _ = signer::sign_as(store.conn(), &demo.name);
@@ -125,21 +148,48 @@ impl Session {
         })
     }
 
-    /// The signed-in operator if the personal areas are open, or `locked`.
+    /// The signed-in operator if the personal areas are open, or `locked`; `no_key`
+    /// when this account cannot open sealed personal data yet.
     pub fn personal(&mut self) -> IpcResult<Signed> {
         let who = self.signed()?;
-        if !who.demo && self.lock.is_locked(Instant::now()) {
+        if self.is_locked() {
             return Err(IpcError::new(
                 "locked",
                 "L'area dei dati personali è bloccata: scrivi il PIN per riaprirla.".into(),
             ));
         }
+        if !self.vault.is_open() {
+            return Err(no_key());
+        }
         Ok(who)
     }
 
-    /// Whether the personal areas are locked now.
+    /// Whether the personal areas are locked now; the key is dropped once they are.
     pub fn is_locked(&mut self) -> bool {
-        self.who.as_ref().is_some_and(|w| !w.demo) && self.lock.is_locked(Instant::now())
+        let locked =
+            self.who.as_ref().is_some_and(|w| !w.demo) && self.lock.is_locked(Instant::now());
+        if locked {
+            self.drop_key();
+        }
+        locked
+    }
+
+    /// Whether the signed-in account holds no key to the sealed personal data.
+    pub fn has_no_key(&mut self) -> bool {
+        self.who.is_some() && !self.is_locked() && !self.vault.is_open()
+    }
+
+    /// Drops the data key from memory and erases the documents opened for viewing.
+    fn drop_key(&mut self) {
+        self.vault.lock();
+        if let Some(views) = &self.views {
+            let _ = sportello::cases::documents::clear_views(views);
+        }
+    }
+
+    /// The folder for copies opened for viewing (`None` for a database in memory).
+    pub fn views(&self) -> Option<&Path> {
+        self.views.as_deref()
     }
 
     /// The idle time before the lock.
@@ -164,6 +214,7 @@ impl Session {
     pub fn sign_out(&mut self, store: &Store) -> sportello::Result<()> {
         signer::clear(store.conn())?;
         self.who = None;
+        self.drop_key();
         Ok(())
     }
 
@@ -175,6 +226,7 @@ impl Session {
     /// Locks at once.
     pub fn lock_now(&mut self) {
         self.lock.lock();
+        self.drop_key();
     }
 
     /// Reopens (the PIN was checked).
@@ -190,6 +242,17 @@ impl Session {
             self.lock.lock();
         }
     }
+}
+
+/// The signed-in account has no key to the sealed personal data: its wrap was made
+/// before the data was sealed, or removed.
+pub fn no_key() -> IpcError {
+    IpcError::new(
+        "no_key",
+        "Il tuo account non ha ancora la chiave dei dati personali: chiedi a un coordinatore \
+         di reimpostarti il PIN (Operatori → Nuovo PIN)."
+            .into(),
+    )
 }
 
 /// A coordinator-only action refused: `what` says which, in Italian.

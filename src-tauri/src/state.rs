@@ -203,9 +203,11 @@ mod tests {
         let hasher = PinHasher::light();
         state
             .with_open(|s| {
+                let vault = s.vault().clone();
                 let first = operators::create_first(
                     s.conn_mut(),
                     &hasher,
+                    &vault,
                     &NewOperator {
                         name: "Maria Rossi".into(),
                         initials: "MR".into(),
@@ -220,6 +222,7 @@ mod tests {
                     operators::create(
                         s.conn_mut(),
                         &hasher,
+                        &vault,
                         &first,
                         &NewOperator {
                             name: "Luca Bianchi".into(),

@@ -55,7 +55,7 @@ fn map_overlap(e: rusqlite::Error) -> Error {
         rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.contains("slot already taken") => {
             slot_taken()
         }
-        _ => Error::Sqlite(e),
+        _ => Error::from(e),
     }
 }
 
@@ -136,7 +136,8 @@ pub fn book(
         let inserted = tx.execute(
             "INSERT INTO appointments (id, desk, kind, day, starts, ends, booking_code, person_name,
                  phone, language, status, access_id, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'booked', ?11, ?12, ?12)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, seal('appointments.person_name', ?1, ?8),
+                 seal('appointments.phone', ?1, ?9), ?10, 'booked', ?11, ?12, ?12)
              ON CONFLICT (booking_code) DO NOTHING",
             params![
                 id,
@@ -315,7 +316,8 @@ fn set_status(
 
 const SELECT: &str =
     "SELECT a.id, a.desk, a.kind, k.label_it, a.day, a.starts, a.ends, a.booking_code,
-        a.person_name, a.phone, a.language, a.status, a.access_id, a.created_at, a.updated_at,
+        unseal('appointments.person_name', a.id, a.person_name),
+        unseal('appointments.phone', a.id, a.phone), a.language, a.status, a.access_id, a.created_at, a.updated_at,
         a.purged_at
     FROM appointments a JOIN appointment_kinds k ON k.code = a.kind";
 

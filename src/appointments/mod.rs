@@ -50,7 +50,7 @@ pub use closures::{ClosedDay, add_closure, closed_day, closed_reason, closures, 
 pub use kinds::{kind, kinds, set_documents, set_slot_minutes};
 pub use retention::{
     Count, DEFAULT_RETENTION_DAYS, PurgeReport, RETENTION_SETTING, counts, purge, retention_days,
-    set_retention_days,
+    seal_stored, set_retention_days,
 };
 
 /// The languages a slip can be asked in, Italian first: a booking stores one of these

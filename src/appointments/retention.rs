@@ -96,6 +96,18 @@ pub fn purge(conn: &mut Connection, operator: &str, now: Now) -> Result<PurgeRep
     })
 }
 
+/// Seals the names and phones stored in clear, inside the caller's transaction, when
+/// this installation's personal data is first sealed (`operators::keys::setup`, with
+/// the key already in the connection's vault). Returns how many appointments it sealed.
+pub fn seal_stored(conn: &Connection) -> Result<usize> {
+    Ok(conn.execute(
+        "UPDATE appointments SET person_name = seal('appointments.person_name', id, person_name),
+             phone = seal('appointments.phone', id, phone)
+         WHERE person_name IS NOT NULL OR phone IS NOT NULL",
+        [],
+    )?)
+}
+
 /// Appointments of this desk from `from` to `to` (inclusive) counted by kind and status:
 /// anonymous, and still complete after the purge.
 pub fn counts(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Count>> {

@@ -7,6 +7,11 @@
 //! A file over [`MAX_BYTES`] or of a type other than a scan, a photo or a PDF is refused
 //! with a message naming it, and nothing is kept of a batch that had one.
 //!
+//! Where personal data is sealed (`store::vault`), the copy is stored sealed
+//! (XChaCha20-Poly1305 under the data key, bound to the copy's id) and its original
+//! name too: opening one writes the clear bytes into a viewing folder the app empties
+//! when the personal areas lock ([`view_copy`], [`clear_views`]).
+//!
 //! The copy is written before its row, so a row never points at a missing file; a crash
 //! in between leaves a file no row names, which [`sweep`] erases. Removing a copy (or
 //! erasing the personal file) deletes the row first, then overwrites the file with
@@ -159,20 +164,41 @@ fn check(path: &Path) -> Result<(String, u64)> {
     Ok((ext, size))
 }
 
-/// Copies `from` to `to` (a new file, 0600), at most [`MAX_BYTES`] (a file that grew
-/// meanwhile is refused), and flushes it; returns the bytes copied.
-fn copy_private(from: &Path, to: &Path) -> Result<u64> {
+/// The place a copy's bytes are sealed for (with the copy's id).
+const FILE_PLACE: &str = "case_documents.file";
+
+/// Writes `bytes` as a new private file (0600) at `to` and flushes it.
+fn write_private(to: &Path, bytes: &[u8]) -> Result<()> {
     let mut options = File::options();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let copied = (|| -> std::io::Result<u64> {
+    (|| -> std::io::Result<()> {
         let mut out = options.open(to)?;
-        let n = std::io::copy(&mut File::open(from)?.take(MAX_BYTES + 1), &mut out)?;
-        out.sync_all()?;
-        Ok(n)
+        out.write_all(bytes)?;
+        out.sync_all()
     })()
-    .map_err(|e| Error::io(from, e))?;
+    .map_err(|e| Error::io(to, e))
+}
+
+/// Bytes sealed for copy `id` (as they are where personal data is not sealed).
+fn seal_file(conn: &Connection, id: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+    Ok(conn.query_row(
+        "SELECT seal_bytes(?1, ?2, ?3)",
+        params![FILE_PLACE, id, bytes],
+        |r| r.get(0),
+    )?)
+}
+
+/// Copies `from` to `to` as copy `id` (a new file, 0600, sealed where personal data is),
+/// at most [`MAX_BYTES`] (a file that grew meanwhile is refused), and flushes it;
+/// returns the size of the original.
+fn copy_private(conn: &Connection, id: &str, from: &Path, to: &Path) -> Result<u64> {
+    let mut bytes = Vec::new();
+    File::open(from)
+        .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::io(from, e))?;
+    let copied = bytes.len() as u64;
     if copied > MAX_BYTES {
         return Err(refused(
             Refusal::TooLarge,
@@ -184,6 +210,7 @@ fn copy_private(from: &Path, to: &Path) -> Result<u64> {
             ),
         ));
     }
+    write_private(to, &seal_file(conn, id, &bytes)?)?;
     Ok(copied)
 }
 
@@ -215,10 +242,10 @@ pub fn attach(
             let id = ids::new_id();
             let target = dir.join(file_name(&id, ext));
             written.push(target.clone());
-            let size = copy_private(path, &target)?;
+            let size = copy_private(&tx, &id, path, &target)?;
             tx.execute(
                 "INSERT INTO case_documents (id, case_id, name, kind, extension, size, added_on, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 VALUES (?1, ?2, seal('case_documents.name', ?1, ?3), ?4, ?5, ?6, ?7, ?8)",
                 params![
                     id,
                     case_id,
@@ -265,7 +292,8 @@ pub fn attach(
 /// The copies attached to a case, oldest first.
 pub fn list(conn: &Connection, case_id: &str) -> Result<Vec<Document>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, case_id, name, kind, size, added_on FROM case_documents
+        "SELECT id, case_id, unseal('case_documents.name', id, name), kind, size, added_on
+         FROM case_documents
          WHERE case_id = ?1 ORDER BY added_at, rowid",
     )?;
     let rows = stmt.query_map([case_id], |r| {
@@ -281,7 +309,7 @@ pub fn list(conn: &Connection, case_id: &str) -> Result<Vec<Document>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The file of copy `id`, to open with the system's viewer.
+/// The stored file of copy `id` (sealed where personal data is).
 pub fn path_of(conn: &Connection, id: &str) -> Result<PathBuf> {
     let ext: String = conn
         .query_row(
@@ -302,6 +330,102 @@ pub fn path_of(conn: &Connection, id: &str) -> Result<PathBuf> {
         return Err(Error::io(&path, std::io::ErrorKind::NotFound.into()));
     }
     Ok(path)
+}
+
+/// The clear bytes of copy `id`: refused while personal data is locked, and if the file
+/// was altered or is not this copy's.
+pub fn read_copy(conn: &Connection, id: &str) -> Result<Vec<u8>> {
+    let path = path_of(conn, id)?;
+    let stored = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    Ok(conn.query_row(
+        "SELECT unseal_bytes(?1, ?2, ?3)",
+        params![FILE_PLACE, id, stored],
+        |r| r.get(0),
+    )?)
+}
+
+/// Writes the clear bytes of copy `id` into the private folder `views` (made 0700),
+/// for the system's viewer, and returns the file's path. [`clear_views`] erases them.
+pub fn view_copy(conn: &Connection, id: &str, views: &Path) -> Result<PathBuf> {
+    let bytes = read_copy(conn, id)?;
+    let stored = path_of(conn, id)?;
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(views).map_err(|e| Error::io(views, e))?;
+    let name = stored.file_name().expect("a copy's file has a name");
+    let path = views.join(name);
+    shred_paths(std::slice::from_ref(&path))?;
+    write_private(&path, &bytes)?;
+    Ok(path)
+}
+
+/// Erases (zeros, then removes) every file of the viewing folder `views`.
+pub fn clear_views(views: &Path) -> Result<usize> {
+    let entries = match fs::read_dir(views) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(Error::io(views, e)),
+    };
+    let paths = entries
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(|e| Error::io(views, e))?;
+    shred_paths(&paths)?;
+    Ok(paths.len())
+}
+
+/// Seals the copies stored in clear, when this installation's personal data is first
+/// sealed (`operators::keys::setup`, after its commit; again at every later setup
+/// of the key, which finds nothing to do unless a crash interrupted it). Each file is
+/// replaced atomically: the sealed copy is written beside it and renamed over it, and
+/// the clear one, kept under a second name until then, is zeroed and removed.
+pub fn seal_files(conn: &Connection) -> Result<usize> {
+    let Some(dir) = folder(conn) else {
+        return Ok(0);
+    };
+    let leftovers: Vec<PathBuf> = match fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| matches!(p.extension(), Some(e) if e == "clear" || e == "sealing"))
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(Error::io(&dir, e)),
+    };
+    shred_paths(&leftovers)?;
+    let rows: Vec<(String, String)> = conn
+        .prepare("SELECT id, extension FROM case_documents ORDER BY rowid")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut sealed = 0;
+    for (id, ext) in rows {
+        let path = dir.join(file_name(&id, &ext));
+        let bytes = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        if bytes.starts_with(crate::store::vault::BYTES_MAGIC) {
+            continue;
+        }
+        let next = seal_file(conn, &id, &bytes)?;
+        if next == bytes {
+            continue; // not sealed on this installation
+        }
+        let sealing = path.with_extension(format!("{ext}.sealing"));
+        let clear = path.with_extension(format!("{ext}.clear"));
+        write_private(&sealing, &next)?;
+        fs::hard_link(&path, &clear).map_err(|e| Error::io(&clear, e))?;
+        fs::rename(&sealing, &path).map_err(|e| Error::io(&path, e))?;
+        shred_paths(&[clear])?;
+        sealed += 1;
+    }
+    #[cfg(unix)]
+    File::open(&dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(&dir, e))?;
+    Ok(sealed)
 }
 
 /// Removes copy `id` from its case: the row, then the file overwritten and removed.
@@ -351,11 +475,16 @@ pub(super) fn shred(conn: &Connection, names: &[String]) -> Result<()> {
     let Some(dir) = folder(conn) else {
         return Ok(());
     };
-    for name in names {
-        let path = dir.join(name);
+    shred_paths(&names.iter().map(|n| dir.join(n)).collect::<Vec<_>>())
+}
+
+/// Overwrites each file with zeros, flushes it and removes it; one already gone is fine.
+fn shred_paths(paths: &[PathBuf]) -> Result<()> {
+    for path in paths {
+        let path = path.as_path();
         let done = (|| -> std::io::Result<()> {
-            let len = fs::metadata(&path)?.len();
-            let mut f = File::options().write(true).open(&path)?;
+            let len = fs::metadata(path)?.len();
+            let mut f = File::options().write(true).open(path)?;
             let zeros = vec![0u8; 64 * 1024];
             let mut left = len;
             while left > 0 {
@@ -365,12 +494,12 @@ pub(super) fn shred(conn: &Connection, names: &[String]) -> Result<()> {
             }
             f.sync_all()?;
             drop(f);
-            fs::remove_file(&path)
+            fs::remove_file(path)
         })();
         match done {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(&path, e)),
+            Err(e) => return Err(Error::io(path, e)),
         }
     }
     Ok(())

@@ -156,7 +156,8 @@ pub fn add(
     tx.execute(
         "INSERT INTO case_notes (case_id, written_at, operator, body, done_on, with_whom,
                                  next_step, due_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, seal('case_notes.body', ?1, ?4), ?5,
+                 seal('case_notes.with_whom', ?1, ?6), seal('case_notes.next_step', ?1, ?7), ?8)",
         params![
             case_id,
             ts,
@@ -193,7 +194,9 @@ pub fn add(
 /// The follow-ups of a case, by day then order of writing (oldest first).
 pub fn list(conn: &Connection, case_id: &str) -> Result<Vec<FollowUp>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, done_on, written_at, operator, body, with_whom, next_step, due_on
+        "SELECT id, done_on, written_at, operator, unseal('case_notes.body', case_id, body),
+             unseal('case_notes.with_whom', case_id, with_whom),
+             unseal('case_notes.next_step', case_id, next_step), due_on
          FROM case_notes WHERE case_id = ?1 ORDER BY done_on, id",
     )?;
     let rows = stmt.query_map([case_id], |r| {
@@ -219,7 +222,8 @@ pub(super) fn progress_by_case(
 ) -> Result<std::collections::HashMap<String, Progress>> {
     // the latest follow-up and the latest next step of each case, in one pass
     let mut stmt = conn.prepare(
-        "SELECT case_id, done_on, next_step, due_on FROM case_notes ORDER BY case_id, done_on, id",
+        "SELECT case_id, done_on, unseal('case_notes.next_step', case_id, next_step), due_on
+         FROM case_notes ORDER BY case_id, done_on, id",
     )?;
     let rows = stmt.query_map([], |r| {
         let due: Option<String> = r.get(3)?;

@@ -265,6 +265,7 @@ impl Counts {
 }
 
 pub use read::{Filter, counts, counts_by_desk, get, list, of_year, overview};
+pub use retention::seal_stored;
 pub use write::{add_note, close, correct, delete, notes, open, reopen};
 
 #[cfg(test)]

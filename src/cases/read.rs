@@ -18,8 +18,11 @@ pub(super) fn parse_date(s: &str) -> rusqlite::Result<NaiveDate> {
 
 const SELECT: &str = "SELECT c.id, c.desk, c.revision, c.deleted, c.case_type, c.opened_on,
         c.closed_on, c.reason, c.created_at, c.updated_at,
-        f.person_name, f.phone, f.documents, f.description,
-        k.outcome, k.note, e.erased_at, e.cause, a.access_id
+        unseal('case_files.person_name', c.id, f.person_name),
+        unseal('case_files.phone', c.id, f.phone),
+        unseal('case_files.documents', c.id, f.documents),
+        unseal('case_files.description', c.id, f.description),
+        k.outcome, unseal('case_closings.note', c.id, k.note), e.erased_at, e.cause, a.access_id
     FROM cases c LEFT JOIN case_files f ON f.case_id = c.id
         LEFT JOIN case_accesses a ON a.case_id = c.id
         LEFT JOIN case_closings k ON k.case_id = c.id

@@ -108,7 +108,8 @@ fn write_personal(
         Some(p) => {
             tx.execute(
                 "INSERT INTO case_files (case_id, person_name, phone, documents, description, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 VALUES (?1, seal('case_files.person_name', ?1, ?2), seal('case_files.phone', ?1, ?3),
+                     seal('case_files.documents', ?1, ?4), seal('case_files.description', ?1, ?5), ?6)
                  ON CONFLICT (case_id) DO UPDATE SET person_name = excluded.person_name,
                      phone = excluded.phone, documents = excluded.documents,
                      description = excluded.description, updated_at = excluded.updated_at",
@@ -347,7 +348,8 @@ pub fn close(
     }
     change.set_closed_on(Some(closing.closed_on))?;
     change.tx.execute(
-        "INSERT INTO case_closings (case_id, outcome, note, closed_at) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO case_closings (case_id, outcome, note, closed_at)
+         VALUES (?1, ?2, seal('case_closings.note', ?1, ?3), ?4)
          ON CONFLICT (case_id) DO UPDATE SET outcome = excluded.outcome, note = excluded.note,
              closed_at = excluded.closed_at",
         params![id, closing.outcome.as_str(), closing.note.trim(), change.ts],

@@ -13,6 +13,7 @@
 //!
 //! Listing never returns a hash; only this module reads the `pin_hash` column.
 
+pub mod keys;
 pub mod lock;
 pub mod pin;
 /// Who signs a connection's changes: kept by the store, which prepares it on every
@@ -24,6 +25,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::store::audit;
+use crate::store::vault::Vault;
 use crate::{Error, Result, ids};
 
 pub use pin::PinHasher;
@@ -203,6 +205,7 @@ pub fn check_new(new: &NewOperator) -> Result<()> {
 fn insert(
     conn: &mut Connection,
     hasher: &PinHasher,
+    vault: &Vault,
     new: &NewOperator,
     by: Option<&str>,
     now: DateTime<Utc>,
@@ -233,6 +236,7 @@ fn insert(
         params![name, initials, new.role.as_str(), hash, ids::timestamp(now)],
     )?;
     let id = tx.last_insert_rowid();
+    keys::rewrap(&tx, hasher, vault, id, &new.pin)?;
     audit::log(
         &tx,
         now,
@@ -253,6 +257,7 @@ fn insert(
 pub fn create_first(
     conn: &mut Connection,
     hasher: &PinHasher,
+    vault: &Vault,
     new: &NewOperator,
     now: DateTime<Utc>,
 ) -> Result<Operator> {
@@ -265,19 +270,20 @@ pub fn create_first(
         role: Role::Coordinator,
         ..new.clone()
     };
-    insert(conn, hasher, &first, None, now)
+    insert(conn, hasher, vault, &first, None, now)
 }
 
 /// A coordinator creates an account.
 pub fn create(
     conn: &mut Connection,
     hasher: &PinHasher,
+    vault: &Vault,
     by: &Operator,
     new: &NewOperator,
     now: DateTime<Utc>,
 ) -> Result<Operator> {
     require_coordinator(by, "create an account")?;
-    insert(conn, hasher, new, Some(&by.name), now)
+    insert(conn, hasher, vault, new, Some(&by.name), now)
 }
 
 /// Checks `pin` against account `id`'s. A wrong PIN counts, is logged (not the PIN)
@@ -358,9 +364,22 @@ fn stored(conn: &Connection, id: i64) -> Result<(Operator, String, u32, Option<S
     Ok((operator, hash, failures, last))
 }
 
+/// Stores the hash of account `id`'s new PIN and forgets its wrong attempts, inside
+/// the caller's transaction.
+fn store_pin(conn: &Connection, hasher: &PinHasher, id: i64, new_pin: &str) -> Result<()> {
+    let hash = hasher.hash(new_pin)?;
+    conn.execute(
+        "UPDATE operators SET pin_hash = ?2, failures = 0, last_failure_at = NULL WHERE id = ?1",
+        params![id, hash],
+    )?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
 fn set_pin(
     conn: &Connection,
     hasher: &PinHasher,
+    vault: &Vault,
     id: i64,
     new_pin: &str,
     by: &str,
@@ -368,12 +387,9 @@ fn set_pin(
     now: DateTime<Utc>,
 ) -> Result<()> {
     pin::check(new_pin, "new_pin")?;
-    let hash = hasher.hash(new_pin)?;
     let tx = conn.unchecked_transaction()?;
-    tx.execute(
-        "UPDATE operators SET pin_hash = ?2, failures = 0, last_failure_at = NULL WHERE id = ?1",
-        params![id, hash],
-    )?;
+    store_pin(&tx, hasher, id, new_pin)?;
+    keys::rewrap(&tx, hasher, vault, id, new_pin)?;
     audit::log(&tx, now, by, action, "operator", &id.to_string(), None, "")?;
     tx.commit()?;
     Ok(())
@@ -384,6 +400,7 @@ fn set_pin(
 pub fn change_own_pin(
     conn: &Connection,
     hasher: &PinHasher,
+    vault: &Vault,
     id: i64,
     current: &str,
     new_pin: &str,
@@ -391,7 +408,16 @@ pub fn change_own_pin(
 ) -> Result<()> {
     pin::check(new_pin, "new_pin")?;
     let me = verify(conn, hasher, id, current, now)?;
-    set_pin(conn, hasher, id, new_pin, &me.name, "change_pin", now)
+    set_pin(
+        conn,
+        hasher,
+        vault,
+        id,
+        new_pin,
+        &me.name,
+        "change_pin",
+        now,
+    )
 }
 
 /// A coordinator sets a new PIN for another operator (who forgot theirs); the wrong
@@ -399,6 +425,7 @@ pub fn change_own_pin(
 pub fn reset_pin(
     conn: &Connection,
     hasher: &PinHasher,
+    vault: &Vault,
     by: &Operator,
     id: i64,
     new_pin: &str,
@@ -409,7 +436,7 @@ pub fn reset_pin(
     if !target.active {
         return Err(Error::invalid("operator", "this account was retired"));
     }
-    set_pin(conn, hasher, id, new_pin, &by.name, "reset_pin", now)
+    set_pin(conn, hasher, vault, id, new_pin, &by.name, "reset_pin", now)
 }
 
 /// A coordinator retires an account: it can no longer sign in, and stays in the list
@@ -435,6 +462,7 @@ pub fn retire(conn: &Connection, by: &Operator, id: i64, now: DateTime<Utc>) -> 
         "UPDATE operators SET active = 0, retired_at = ?2 WHERE id = ?1",
         params![id, ids::timestamp(now)],
     )?;
+    keys::drop_wrap(&tx, id)?;
     audit::log(
         &tx,
         now,
@@ -513,6 +541,7 @@ mod tests {
         let first = create_first(
             store.conn_mut(),
             &h,
+            &Vault::new(),
             &new("Maria Rossi", Role::Operator, "246810"),
             t0(),
         )
@@ -577,6 +606,7 @@ mod tests {
         let again = create_first(
             store.conn_mut(),
             &h,
+            &Vault::new(),
             &new("Luca Bianchi", Role::Coordinator, "135790"),
             t0(),
         );
@@ -618,12 +648,13 @@ mod tests {
             },
         ];
         for b in bad {
-            let err = create(store.conn_mut(), &h, &boss, &b, t0()).unwrap_err();
+            let err = create(store.conn_mut(), &h, &Vault::new(), &boss, &b, t0()).unwrap_err();
             assert_eq!(err.code(), "invalid", "{b:?}");
         }
         let luca = create(
             store.conn_mut(),
             &h,
+            &Vault::new(),
             &boss,
             &new(" Luca Bianchi ", Role::Operator, "135790"),
             t0(),
@@ -636,6 +667,7 @@ mod tests {
         let err = create(
             store.conn_mut(),
             &h,
+            &Vault::new(),
             &luca,
             &new("Anna Verdi", Role::Operator, "111111"),
             t0(),
@@ -700,6 +732,7 @@ mod tests {
             let boss = create_first(
                 store.conn_mut(),
                 &h,
+                &Vault::new(),
                 &new("Maria Rossi", Role::Coordinator, "246810"),
                 t0(),
             )
@@ -726,6 +759,7 @@ mod tests {
         let luca = create(
             store.conn_mut(),
             &h,
+            &Vault::new(),
             &boss,
             &new("Luca Bianchi", Role::Operator, "135790"),
             t0(),
@@ -734,23 +768,23 @@ mod tests {
         let c = store.conn();
         // a wrong current PIN is a failed attempt
         assert_eq!(
-            change_own_pin(c, &h, luca.id, "000000", "222222", t0())
+            change_own_pin(c, &h, &Vault::new(), luca.id, "000000", "222222", t0())
                 .unwrap_err()
                 .code(),
             "wrong_pin"
         );
         assert_eq!(
-            change_own_pin(c, &h, luca.id, "135790", "22", t0())
+            change_own_pin(c, &h, &Vault::new(), luca.id, "135790", "22", t0())
                 .unwrap_err()
                 .code(),
             "invalid"
         );
-        change_own_pin(c, &h, luca.id, "135790", "222222", t0()).unwrap();
+        change_own_pin(c, &h, &Vault::new(), luca.id, "135790", "222222", t0()).unwrap();
         assert!(verify(c, &h, luca.id, "222222", t0()).is_ok());
         assert!(verify(c, &h, luca.id, "135790", t0()).is_err());
         // an operator cannot reset anyone's PIN; a coordinator can, and clears the delay
         assert_eq!(
-            reset_pin(c, &h, &luca, boss.id, "333333", t0())
+            reset_pin(c, &h, &Vault::new(), &luca, boss.id, "333333", t0())
                 .unwrap_err()
                 .code(),
             "coordinator_only"
@@ -758,7 +792,7 @@ mod tests {
         for _ in 0..6 {
             let _ = verify(c, &h, luca.id, "999999", t0());
         }
-        reset_pin(c, &h, &boss, luca.id, "444444", t0()).unwrap();
+        reset_pin(c, &h, &Vault::new(), &boss, luca.id, "444444", t0()).unwrap();
         assert!(
             verify(c, &h, luca.id, "444444", t0()).is_ok(),
             "no wait after a reset"
@@ -774,6 +808,7 @@ mod tests {
         let luca = create(
             store.conn_mut(),
             &h,
+            &Vault::new(),
             &boss,
             &new("Luca Bianchi", Role::Operator, "135790"),
             t0(),
@@ -801,6 +836,7 @@ mod tests {
         let again = create(
             store.conn_mut(),
             &h,
+            &Vault::new(),
             &boss,
             &new("Luca Bianchi", Role::Operator, "135790"),
             t0(),

@@ -93,6 +93,26 @@ impl PinHasher {
             .map_err(|e| Error::invalid("pin", format!("the PIN could not be hashed: {e}")))
     }
 
+    /// The 32-byte key Argon2id derives from `pin` and `salt` with these parameters: the
+    /// key that wraps the data key for one operator (`keys`). Its salt is not the PHC
+    /// hash's, so the stored hash says nothing about this key.
+    pub fn derive_key(&self, pin: &str, salt: &[u8]) -> Result<zeroize::Zeroizing<[u8; 32]>> {
+        let mut out = zeroize::Zeroizing::new([0u8; 32]);
+        self.argon2()
+            .hash_password_into(pin.as_bytes(), salt, out.as_mut())
+            .map_err(|e| Error::invalid("pin", format!("no key could be derived: {e}")))?;
+        Ok(out)
+    }
+
+    /// The parameters (memory in KiB, passes, lanes), kept beside what they derived.
+    pub fn params(&self) -> (u32, u32, u32) {
+        (
+            self.params.m_cost(),
+            self.params.t_cost(),
+            self.params.p_cost(),
+        )
+    }
+
     /// Whether `pin` matches the stored PHC string (whose own parameters are used). A
     /// malformed hash matches nothing.
     pub fn verify(&self, phc: &str, pin: &str) -> bool {

@@ -25,6 +25,7 @@ pub mod backup;
 pub mod private;
 pub mod settings;
 pub mod signer;
+pub mod vault;
 
 /// One embedded migration: its file name and its SQL.
 pub struct Migration {
@@ -87,6 +88,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0013_operators.sql",
         sql: include_str!("../../migrations/0013_operators.sql"),
     },
+    Migration {
+        name: "0014_key_wraps.sql",
+        sql: include_str!("../../migrations/0014_key_wraps.sql"),
+    },
 ];
 
 /// The schema version this program writes.
@@ -99,6 +104,7 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     backup: Option<PathBuf>,
+    vault: vault::Vault,
 }
 
 /// The desktop app's own database: `sportello.db` in the platform's app-data folder
@@ -124,7 +130,8 @@ impl Store {
                 .map(|m| m.len() > 0)
                 .unwrap_or(false);
         let mut conn = Connection::open(path)?;
-        configure(&mut conn)?;
+        let vault = vault::Vault::new();
+        configure(&mut conn, &vault)?;
         // the -wal and -shm SQLite just made take the database's mode; an older
         // installation's are set here
         private::secure_files(path)?;
@@ -132,6 +139,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             backup: None,
+            vault,
         };
         let version = store.schema_version()?;
         if version > latest_version() {
@@ -152,19 +160,23 @@ impl Store {
             )?);
         }
         store.migrate()?;
+        store.vault.load(&store.conn)?;
         Ok(store)
     }
 
     /// A fresh in-memory database with every migration applied (for tests).
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        configure(&mut conn)?;
+        let vault = vault::Vault::new();
+        configure(&mut conn, &vault)?;
         let mut store = Store {
             conn,
             path: None,
             backup: None,
+            vault,
         };
         store.migrate()?;
+        store.vault.load(&store.conn)?;
         Ok(store)
     }
 
@@ -176,6 +188,12 @@ impl Store {
     /// The backup written before migrating at this open, if one was needed.
     pub fn backup_taken(&self) -> Option<&Path> {
         self.backup.as_deref()
+    }
+
+    /// The data key of this database's personal data ([`vault`]): the session opens and
+    /// locks it.
+    pub fn vault(&self) -> &vault::Vault {
+        &self.vault
     }
 
     /// The connection, for reads.
@@ -239,7 +257,7 @@ pub fn checkpoint_wal(conn: &Connection) -> Result<bool> {
 }
 
 /// Per-connection settings; PRAGMAs are not part of the schema, so they live here.
-fn configure(conn: &mut Connection) -> Result<()> {
+fn configure(conn: &mut Connection, vault: &vault::Vault) -> Result<()> {
     // WAL: readers never block the writer, and a crash mid-write never corrupts the file.
     // In-memory databases report "memory" and that is fine.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -266,6 +284,8 @@ fn configure(conn: &mut Connection) -> Result<()> {
     // Who signs this connection's changes (the signed-in operator, "command line"):
     // a temporary table is private to the connection and never reaches the file.
     signer::prepare(conn)?;
+    // Sealing and opening personal data with the key in this process's memory.
+    vault.register(conn)?;
     Ok(())
 }
 

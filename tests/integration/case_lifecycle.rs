@@ -14,7 +14,7 @@ use crate::cli::sportello;
 use crate::export_import::{case_on, day, desk_store, export_to, now};
 
 /// 10:00 at the desk (UTC+1) on `d`.
-fn on(d: &str) -> Now {
+pub(crate) fn on(d: &str) -> Now {
     Now::new(
         Utc.from_utc_datetime(&day(d).and_hms_opt(9, 0, 0).unwrap())
             .fixed_offset(),
@@ -220,7 +220,7 @@ fn the_export_carries_a_reopening_as_closed_on_null_with_a_higher_revision() {
     assert!(!text.contains("unreachable") && !text.contains("PII"));
 }
 
-const MARKERS: [&str; 6] = [
+pub(crate) const MARKERS: [&str; 6] = [
     "ZQMARKNAME",
     "ZQMARKPHONE",
     "ZQMARKDOC",
@@ -230,7 +230,7 @@ const MARKERS: [&str; 6] = [
 ];
 
 /// The bytes of the database file and its write-ahead log.
-fn file_bytes(db: &std::path::Path) -> Vec<u8> {
+pub(crate) fn file_bytes(db: &std::path::Path) -> Vec<u8> {
     let mut bytes = std::fs::read(db).unwrap();
     let wal = db.with_file_name(format!("{}-wal", db.file_name().unwrap().to_string_lossy()));
     if let Ok(more) = std::fs::read(wal) {
@@ -239,12 +239,12 @@ fn file_bytes(db: &std::path::Path) -> Vec<u8> {
     bytes
 }
 
-fn holds(bytes: &[u8], marker: &str) -> bool {
+pub(crate) fn holds(bytes: &[u8], marker: &str) -> bool {
     bytes.windows(marker.len()).any(|w| w == marker.as_bytes())
 }
 
 /// A case of `store` full of markers, closed on `closed` (open when `None`).
-fn marked_case(store: &mut Store, tag: &str, closed: Option<&str>) -> String {
+pub(crate) fn marked_case(store: &mut Store, tag: &str, closed: Option<&str>) -> String {
     let mut input = case_on("2018-01-10", None, CaseType::Full);
     let m = |i: usize| format!("{}{tag}", MARKERS[i]);
     input.personal = Some(PersonalFile {
@@ -379,7 +379,7 @@ fn cli_sets_the_retention_and_purges() {
 }
 
 /// A desk database file of GRO in `dir`.
-fn gro_file(dir: &std::path::Path) -> (std::path::PathBuf, Store) {
+pub(crate) fn gro_file(dir: &std::path::Path) -> (std::path::PathBuf, Store) {
     let db = dir.join("desk.db");
     let mut store = Store::open(&db, now()).unwrap();
     let gro = desk::presets()

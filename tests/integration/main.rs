@@ -23,6 +23,7 @@ mod report_counts;
 mod report_csv;
 mod report_html;
 mod report_xlsx;
+mod sealed;
 mod store;
 mod sync_cli;
 mod ui_limits;

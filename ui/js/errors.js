@@ -18,7 +18,7 @@ import { t, formatNumber } from './i18n.js';
 // Invalid fields with a message of their own, by area (`err.<field>`, `appt.err.<field>`).
 const RECORD_FIELDS = new Set(['date', 'hour', 'channel', 'nationality', 'sex', 'age_band',
   'first_access', 'referred_by', 'reasons', 'permit', 'actions', 'count', 'operator', 'code',
-  'name', 'initials', 'pin']);
+  'name', 'initials', 'pin', 'new_pin', 'recovery_key']);
 const APPOINTMENT_FIELDS = new Set(['phone', 'person_name', 'language', 'kind', 'access_id', 'status']);
 
 const APPOINTMENT_FIELD_KEYS = { status: 'appt.err.status' };
@@ -27,6 +27,9 @@ const APPOINTMENT_FIELD_KEYS = { status: 'appt.err.status' };
 const SESSION_TEXTS = {
   coordinator_only: () => t('err.coordinator_only'),
   locked: () => t('err.locked'),
+  personal_locked: () => t('err.locked'),
+  no_key: () => t('err.no_key'),
+  sealed: () => t('err.sealed'),
   signed_out: () => t('err.signed_out'),
   wrong_pin: (err) => (err.retry_after > 0
     ? t('err.wrong_pin_wait', { seconds: err.retry_after }) : t('err.wrong_pin')),

@@ -19,6 +19,8 @@ export const setUpDesk = (desk, operator) => invoke('set_up_desk', { desk, opera
 // 'retry_later', retry_after}` (seconds before the next attempt).
 export const sessionState = () => invoke('session_state');
 export const signIn = (id, pin) => invoke('sign_in', { id, pin });
+export const recoverWithKey = (id, recoveryKey, newPin) => invoke('recover_with_key', { id, recoveryKey, newPin });
+export const newRecoveryKey = () => invoke('new_recovery_key');
 export const createFirstOperator = (operator) => invoke('create_first_operator', { operator });
 export const signOut = () => invoke('sign_out');
 export const noteActivity = () => invoke('note_activity');

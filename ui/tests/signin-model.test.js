@@ -2,7 +2,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { setLanguage } from '../js/i18n.js';
 import {
-  activityEvery, initialsOf, lockTime, isIdle, moveChoice, pinRefusal, validateAccount,
+  activityEvery, initialsOf, lockTime, isIdle, moveChoice, pinRefusal, recoveryKeyShaped,
+  validateAccount,
 } from '../js/views/signin-model.js';
 
 test('initials are proposed from the name', () => {
@@ -51,4 +52,24 @@ test('the idle time reads in minutes, or seconds when shorter', () => {
   assert.equal(lockTime(300), '5 minuti');
   assert.equal(lockTime(60), '1 minuto');
   assert.equal(lockTime(4), '4 secondi');
+});
+
+test('a recovery key is 32 hexadecimal digits, however it is grouped or typed', () => {
+  assert.equal(recoveryKeyShaped('1F3A-9C2B-0000-ABCD-1234-5678-9ABC-DEF0'), true);
+  assert.equal(recoveryKeyShaped('1f3a 9c2b oooo abcd 1234 5678 9abc def0'), true, 'O read as zero');
+  assert.equal(recoveryKeyShaped('1F3A9C2B0000ABCD123456789ABCDEF0'), true);
+  assert.equal(recoveryKeyShaped('1F3A-9C2B-0000-ABCD-1234-5678-9ABC-DEF'), false, 'one digit short');
+  assert.equal(recoveryKeyShaped('1F3A-9C2B-0000-ABCD-1234-5678-9ABC-DEFG'), false, 'G is no digit');
+  assert.equal(recoveryKeyShaped(''), false);
+  assert.equal(recoveryKeyShaped(undefined), false);
+});
+
+test('the errors of a recovery are told in Italian by their field', async () => {
+  const { describeError } = await import('../js/errors.js');
+  setLanguage('it');
+  assert.match(describeError({ code: 'invalid', field: 'recovery_key', message: 'x' }).text,
+    /non apre questo archivio/);
+  assert.equal(describeError({ code: 'invalid', field: 'recovery_key' }).field, 'recovery_key');
+  assert.match(describeError({ code: 'no_key', message: 'x' }).text, /reimpostarti il PIN/);
+  assert.match(describeError({ code: 'personal_locked', message: 'x' }).text, /bloccati/);
 });

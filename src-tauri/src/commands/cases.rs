@@ -219,11 +219,17 @@ pub fn case_documents(state: State<'_, AppState>, case_id: String) -> IpcResult<
     state.with_personal(|s, _| documents::list(s.conn(), &case_id))
 }
 
-/// Opens a copy with the system's viewer.
+/// Opens a copy with the system's viewer (in clear, in the viewing folder).
 #[tauri::command(async)]
 pub fn open_case_document(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    let views = state.session().views().map(std::path::Path::to_path_buf);
     state.with_personal(|s, _| {
-        let path = documents::path_of(s.conn(), &id)?;
+        let views = views.ok_or_else(|| {
+            sportello::Error::invalid("documents", "a database in memory holds no copies")
+        })?;
+        // sealed copies are opened in clear in the private viewing folder, which is
+        // emptied when the personal areas lock
+        let path = documents::view_copy(s.conn(), &id, &views)?;
         crate::viewer::open(&path).map_err(|e| sportello::Error::io(&path, e))
     })
 }

@@ -23,15 +23,16 @@ pub fn list_desk_presets() -> Vec<Desk> {
 
 /// First-run setup: this installation's desk and its first operator, a coordinator
 /// (when no account exists yet), who is signed in; the window takes the desk's name.
+/// Answers the recovery key of the personal data, sealed from the start (shown once).
 #[tauri::command(async)]
 pub fn set_up_desk(
     state: State<'_, AppState>,
     window: WebviewWindow,
     desk: Desk,
     operator: NewOperator,
-) -> IpcResult<()> {
+) -> IpcResult<Option<String>> {
     let now = Now::read();
-    state.with_open(|s| {
+    let recovery_key = state.with_open(|s| {
         if desk::own(s.conn())?.is_some() {
             return Err(sportello::Error::Conflict(
                 "this installation is set up already".into(),
@@ -44,13 +45,16 @@ pub fn set_up_desk(
         }
         register::first_run(s.conn_mut(), &desk, &operator.name, now)?;
         if first {
-            let op = operators::create_first(s.conn_mut(), &state.hasher, &operator, now.utc())?;
-            state.session().sign_in(s, &op)?;
-            operators::note(s.conn(), &op, "sign_in", now.utc())?;
+            let vault = s.vault().clone();
+            let op =
+                operators::create_first(s.conn_mut(), &state.hasher, &vault, &operator, now.utc())?;
+            let signed = super::operators::signed_in(&state, s, &op, &operator.pin, now.utc())?;
+            return Ok(signed.recovery_key);
         }
-        Ok(())
+        Ok(None)
     })?;
-    retitle(&state, &window)
+    retitle(&state, &window)?;
+    Ok(recovery_key)
 }
 
 /// The window's title for the open database.

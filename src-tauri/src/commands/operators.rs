@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sportello::Now;
-use sportello::operators::{self, NewOperator, Operator, lock};
+use sportello::operators::keys::{self, Opened};
+use sportello::operators::{self, NewOperator, Operator, PinHasher, lock};
 use sportello::store::settings;
+use sportello::{Now, Store, demo};
 use tauri::State;
 
 use crate::AppState;
@@ -21,6 +22,8 @@ pub struct SessionView {
     operators: Vec<Operator>,
     signed_in: Option<Signed>,
     locked: bool,
+    /// Signed in, but this account cannot open the sealed personal data yet.
+    no_key: bool,
     /// Seconds without input before the personal areas lock.
     lock_seconds: u64,
 }
@@ -36,19 +39,107 @@ pub fn session_state(state: State<'_, AppState>) -> IpcResult<SessionView> {
         operators,
         signed_in: session.who().cloned(),
         locked: session.is_locked(),
+        no_key: session.has_no_key(),
         lock_seconds: session.idle().as_secs(),
+    })
+}
+
+/// A sign-in as the window sees it: the operator, what became of the data key, and the
+/// recovery key when this sign-in sealed the personal data (shown once).
+#[derive(Serialize)]
+pub struct SignedIn {
+    #[serde(flatten)]
+    signed: Signed,
+    key: Opened,
+    pub(crate) recovery_key: Option<String>,
+}
+
+/// After `op` signed in with `pin` on `s`: puts the data key in memory, or, on an
+/// installation whose personal data is not sealed yet, seals it if `op` is a
+/// coordinator (the demo's made-up data is never sealed). A setup that fails leaves
+/// the data as it was, to be sealed at the next coordinator's sign-in.
+pub(crate) fn open_key(
+    hasher: &PinHasher,
+    s: &mut Store,
+    op: &Operator,
+    pin: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> sportello::Result<(Opened, Option<String>)> {
+    let vault = s.vault().clone();
+    match keys::open(s.conn(), &vault, op.id, pin)? {
+        Opened::Plain if op.is_coordinator() && !demo::is_demo(s.conn())? => {
+            match keys::setup(s.conn_mut(), hasher, &vault, op, pin, now) {
+                Ok(recovery) => Ok((Opened::Open, Some(recovery.to_string()))),
+                Err(e) => {
+                    eprintln!("personal data not sealed yet: {e}");
+                    Ok((Opened::Plain, None))
+                }
+            }
+        }
+        other => Ok((other, None)),
+    }
+}
+
+/// Signs `op` in on `s` (checked already) and opens the data key with `pin`.
+pub(crate) fn signed_in(
+    state: &AppState,
+    s: &mut Store,
+    op: &Operator,
+    pin: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> sportello::Result<SignedIn> {
+    let signed = state.session().sign_in(s, op)?;
+    operators::note(s.conn(), op, "sign_in", now)?;
+    let (key, recovery_key) = open_key(&state.hasher, s, op, pin, now)?;
+    Ok(SignedIn {
+        signed,
+        key,
+        recovery_key,
     })
 }
 
 /// Signs operator `id` in with `pin`: from now on they sign every change.
 #[tauri::command(async)]
-pub fn sign_in(state: State<'_, AppState>, id: i64, pin: String) -> IpcResult<Signed> {
+pub fn sign_in(state: State<'_, AppState>, id: i64, pin: String) -> IpcResult<SignedIn> {
     let now = Now::read().utc();
     let op = state.with_open(|s| operators::verify(s.conn(), &state.hasher, id, &pin, now))?;
+    state.with_open(|s| signed_in(&state, s, &op, &pin, now))
+}
+
+/// "Ho dimenticato il PIN": the recovery key opens the installation and sets a new PIN
+/// for account `id`, who is then signed in.
+#[tauri::command(async)]
+pub fn recover_with_key(
+    state: State<'_, AppState>,
+    id: i64,
+    recovery_key: String,
+    new_pin: String,
+) -> IpcResult<SignedIn> {
+    let now = Now::read().utc();
     state.with_open(|s| {
-        let signed = state.session().sign_in(s, &op)?;
-        operators::note(s.conn(), &op, "sign_in", now)?;
-        Ok::<_, sportello::Error>(signed)
+        let vault = s.vault().clone();
+        let op = keys::recover(
+            s.conn(),
+            &state.hasher,
+            &vault,
+            &recovery_key,
+            id,
+            &new_pin,
+            now,
+        )?;
+        signed_in(&state, s, &op, &new_pin, now)
+    })
+}
+
+/// A coordinator makes a new recovery key (the old one stops opening anything); shown
+/// once.
+#[tauri::command(async)]
+pub fn new_recovery_key(state: State<'_, AppState>) -> IpcResult<String> {
+    let who = state.coordinator("creare una nuova chiave di recupero")?;
+    let now = Now::read().utc();
+    state.with_personal(|s, _| {
+        let vault = s.vault().clone();
+        keys::new_recovery_key(s.conn(), &vault, &who.as_operator(), now).map(|k| k.to_string())
     })
 }
 
@@ -58,13 +149,12 @@ pub fn sign_in(state: State<'_, AppState>, id: i64, pin: String) -> IpcResult<Si
 pub fn create_first_operator(
     state: State<'_, AppState>,
     operator: NewOperator,
-) -> IpcResult<Signed> {
+) -> IpcResult<SignedIn> {
     let now = Now::read().utc();
     state.with_open(|s| {
-        let op = operators::create_first(s.conn_mut(), &state.hasher, &operator, now)?;
-        let signed = state.session().sign_in(s, &op)?;
-        operators::note(s.conn(), &op, "sign_in", now)?;
-        Ok::<_, sportello::Error>(signed)
+        let vault = s.vault().clone();
+        let op = operators::create_first(s.conn_mut(), &state.hasher, &vault, &operator, now)?;
+        signed_in(&state, s, &op, &operator.pin, now)
     })
 }
 
@@ -111,6 +201,8 @@ pub fn unlock(state: State<'_, AppState>, pin: String) -> IpcResult<()> {
     state.with_open(|s| {
         let op = operators::verify(s.conn(), &state.hasher, id, &pin, now)?;
         operators::note(s.conn(), &op, "unlock", now)?;
+        let vault = s.vault().clone();
+        keys::open(s.conn(), &vault, op.id, &pin)?;
         state.session().unlock();
         Ok::<_, sportello::Error>(())
     })
@@ -130,7 +222,10 @@ pub fn change_own_pin(
         ));
     };
     let now = Now::read().utc();
-    state.with(|s| operators::change_own_pin(s.conn(), &state.hasher, id, &current, &new_pin, now))
+    state.with(|s| {
+        let vault = s.vault().clone();
+        operators::change_own_pin(s.conn(), &state.hasher, &vault, id, &current, &new_pin, now)
+    })
 }
 
 /// Every account, retired ones too (a coordinator's list).
@@ -145,9 +240,11 @@ pub fn create_operator(state: State<'_, AppState>, operator: NewOperator) -> Ipc
     let who = state.signed()?;
     let now = Now::read().utc();
     state.with_coordinator("creare un operatore", |s| {
+        let vault = s.vault().clone();
         operators::create(
             s.conn_mut(),
             &state.hasher,
+            &vault,
             &who.as_operator(),
             &operator,
             now,
@@ -161,9 +258,11 @@ pub fn reset_operator_pin(state: State<'_, AppState>, id: i64, new_pin: String) 
     let who = state.signed()?;
     let now = Now::read().utc();
     state.with_coordinator("reimpostare il PIN di un altro operatore", |s| {
+        let vault = s.vault().clone();
         operators::reset_pin(
             s.conn(),
             &state.hasher,
+            &vault,
             &who.as_operator(),
             id,
             &new_pin,

@@ -35,7 +35,7 @@ mod rotation;
 
 pub use check::check_file;
 pub use restore::{AppLock, restore};
-pub use rotation::{keep, rotate};
+pub use rotation::{keep, replace_after_sealing, rotate};
 
 use crate::store::private::{create_dir as create_private_dir, sibling};
 use crate::store::{audit, settings};
@@ -335,7 +335,13 @@ pub fn documents_copy(backup: &Path) -> PathBuf {
 /// Copies the case documents of `db` beside the backup file `backup`
 /// ([`documents_copy`]); nothing when there are none.
 pub(super) fn copy_documents(db: &Path, backup: &Path) -> Result<()> {
-    copy_folder(&documents_of(db), &documents_copy(backup))
+    // a second backup within the same second replaced the first one's file: its
+    // documents' copy goes with it
+    let target = documents_copy(backup);
+    if target.is_dir() {
+        fs::remove_dir_all(&target).map_err(|e| Error::io(&target, e))?;
+    }
+    copy_folder(&documents_of(db), &target)
 }
 
 /// Copies the files of the folder `from` into a new folder `target`, as private as

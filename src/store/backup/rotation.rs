@@ -72,6 +72,40 @@ pub fn rotate(dir: &Path, db: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>>
     Ok(removed)
 }
 
+/// Once personal data is sealed (`operators::keys::setup`): every earlier backup holds
+/// it in clear, so a new verified backup is taken of the sealed database, then every
+/// other backup of it (and its documents' copy) in the backup folder and in the
+/// default folder (pre-migration copies, set-aside databases) is deleted. A backup
+/// folder that cannot be reached now (a USB stick not plugged in) keeps its older
+/// backups until the rotation removes them. Returns the files deleted.
+pub fn replace_after_sealing(
+    conn: &rusqlite::Connection,
+    db: &Path,
+    now: DateTime<Utc>,
+) -> Result<Vec<PathBuf>> {
+    let fresh = super::take(conn, db, None, now)?;
+    let mut removed = Vec::new();
+    let mut folders = vec![super::default_folder(db)];
+    if let Some(dir) = fresh.path.parent() {
+        folders.push(dir.to_path_buf());
+    }
+    folders.dedup();
+    for dir in folders {
+        for b in list(&dir, db)? {
+            if b.path == fresh.path {
+                continue;
+            }
+            fs::remove_file(&b.path).map_err(|e| Error::io(&b.path, e))?;
+            let documents = documents_copy(&b.path);
+            if documents.is_dir() {
+                fs::remove_dir_all(&documents).map_err(|e| Error::io(&documents, e))?;
+            }
+            removed.push(b.path);
+        }
+    }
+    Ok(removed)
+}
+
 /// Temporary copies of a crashed backup (older than an hour, so never one being
 /// written by another process).
 fn sweep_temporary(dir: &Path, db: &Path, now: DateTime<Utc>) {

@@ -458,12 +458,40 @@ pub const OPERATOR: &str = "Maria Rossi";
 /// Their PIN.
 pub const PIN: &str = "246810";
 
+/// The app's database once a scenario is over, with the personal data's key opened by
+/// [`OPERATOR`]'s [`PIN`], as the app opens it at the sign-in: personal values read as
+/// typed, while the file holds them sealed.
+pub fn open_signed_in(db: &Path) -> sportello::Store {
+    let store = sportello::Store::open(db, chrono::Utc::now()).expect("the app's database");
+    let id: i64 = store
+        .conn()
+        .query_row(
+            "SELECT id FROM operators WHERE name = ?1",
+            [OPERATOR],
+            |r| r.get(0),
+        )
+        .expect("the first operator's account");
+    let vault = store.vault().clone();
+    sportello::operators::keys::open(store.conn(), &vault, id, PIN)
+        .expect("the PIN opens the data key");
+    store
+}
+
 /// Signs in at the window's door, with the keyboard, whatever door it shows: the
 /// first-run setup (its desk as proposed, the first operator [`OPERATOR`] with
 /// [`PIN`]), the creation of the first operator on a database set up before the
 /// accounts, or the operator choice and PIN (the first name of the list). Returns when
 /// the form is sent; the scenario then waits for the view it expects.
 pub async fn sign_in(client: &Client, kb: &mut Keyboard<'_>) -> TestResult {
+    sign_in_keeping_key(client, kb).await.map(|_| ())
+}
+
+/// [`sign_in`], answering the recovery key the app showed if this sign-in sealed the
+/// personal data (the first coordinator's): the dialog is confirmed with the keyboard.
+pub async fn sign_in_keeping_key(
+    client: &Client,
+    kb: &mut Keyboard<'_>,
+) -> TestResult<Option<String>> {
     use fantoccini::key::Key;
     wait_until(
         client,
@@ -490,5 +518,42 @@ pub async fn sign_in(client: &Client, kb: &mut Keyboard<'_>) -> TestResult {
         }
         _ => kb.type_text(PIN).await?,
     }
-    kb.press(&[&Key::Enter]).await
+    kb.press(&[&Key::Enter]).await?;
+    confirm_recovery_key(client, kb).await
+}
+
+/// Once a sign-in (or the first-run setup) was sent: waits until it is over, and if the
+/// app shows the recovery key, reads it and confirms it was written down (Space on the
+/// check box, Tab, Enter).
+pub async fn confirm_recovery_key(
+    client: &Client,
+    kb: &mut Keyboard<'_>,
+) -> TestResult<Option<String>> {
+    use fantoccini::key::Key;
+    wait_until(
+        client,
+        "the sign-in to end, or the recovery key",
+        "return !!document.querySelector('#recovery-key[open]')
+             || !document.querySelector('#signin-form, #first-form, #setup-form');",
+    )
+    .await?;
+    let key = client
+        .execute(
+            "const k = document.querySelector('#recovery-key[open] #rk-key');
+             return k ? k.textContent.trim() : null;",
+            vec![],
+        )
+        .await?;
+    let Some(key) = key.as_str().map(str::to_string) else {
+        return Ok(None);
+    };
+    screenshot(client, "recovery-key").await?;
+    kb.press(&[&Key::Space, &Key::Tab, &Key::Enter]).await?;
+    wait_until(
+        client,
+        "the recovery key's dialog to close",
+        "return !document.querySelector('#recovery-key');",
+    )
+    .await?;
+    Ok(Some(key))
 }

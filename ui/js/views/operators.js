@@ -10,6 +10,7 @@ import { $ as find, $$, h } from '../dom.js';
 import { describeError } from '../errors.js';
 import { accountFields, showAccountErrors, wireAccountFields } from './signin.js';
 import { PIN_MIN, pinRefusal } from './signin-model.js';
+import { showRecoveryKey } from './recovery.js';
 
 /** Opens the dialog; it removes itself when closed and gives the focus back. */
 export async function open({ session }) {
@@ -47,7 +48,8 @@ export async function open({ session }) {
           <input id="f-lock-minutes" type="number" min="1" max="60"
             value="${Math.max(1, Math.round(session.lock_seconds / 60))}"></div>
         <div class="actions"><button type="submit">${t('ops.lockSave')}</button></div>
-      </form>` : ''}
+      </form>
+      <div class="actions"><button type="button" id="ops-recovery">${t('recovery.new')}</button></div>` : ''}
       <form id="ops-own-form" novalidate autocomplete="off">
         <h3>${t('ops.ownPin')}</h3>
         <div class="row">
@@ -89,6 +91,13 @@ export async function open({ session }) {
         await ipc.setLockMinutes(minutes);
         session.lock_seconds = minutes * 60;
         say(t('ops.lockDone', { minutes }));
+      } catch (err) { say(describeError(err).text); }
+    });
+    $('#ops-recovery').addEventListener('click', async () => {
+      try {
+        const key = await ipc.newRecoveryKey();
+        await showRecoveryKey(key);
+        $('#ops-recovery').focus();
       } catch (err) { say(describeError(err).text); }
     });
     let resetting = null;

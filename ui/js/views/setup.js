@@ -8,6 +8,7 @@ import { t, language, setLanguage } from '../i18n.js';
 import { $ as find, $$ } from '../dom.js';
 import { describeError } from '../errors.js';
 import { accountFields, wireAccountFields } from './signin.js';
+import { showRecoveryKey } from './recovery.js';
 import { BLANK, NEW, deskFor, hoursText, optionForKey, proposedDesk, validateSetup } from './setup-model.js';
 
 export async function mount(root, { onDone }) {
@@ -104,7 +105,8 @@ export async function mount(root, { onDone }) {
       return;
     }
     try {
-      await ipc.setUpDesk(got.desk, got.operator);
+      const recoveryKey = await ipc.setUpDesk(got.desk, got.operator);
+      if (recoveryKey) await showRecoveryKey(recoveryKey);
       onDone();
     } catch (err) {
       const { field, text } = describeError(err);

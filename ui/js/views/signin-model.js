@@ -30,6 +30,13 @@ export function validateAccount(typed) {
   return errors.length ? { errors } : { operator: { name, initials, pin } };
 }
 
+/** Whether `typed` has the shape of a recovery key: 32 hexadecimal digits once spaces and
+ *  dashes are left out (an O is read as a zero, as the core does). */
+export function recoveryKeyShaped(typed) {
+  const digits = String(typed ?? '').replace(/[\s-]/g, '').replace(/o/gi, '0');
+  return /^[0-9a-f]{32}$/i.test(digits);
+}
+
 /** The operator an arrow key (or Home, End) moves to from `index` among `count`; -1 if none. */
 export function moveChoice(key, index, count) {
   if (count === 0) return -1;

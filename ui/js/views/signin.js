@@ -8,6 +8,7 @@ import { t } from '../i18n.js';
 import { $ as find, $$ } from '../dom.js';
 import { describeError } from '../errors.js';
 import { initialsOf, moveChoice, pinRefusal, validateAccount } from './signin-model.js';
+import { afterSignIn, mountRecovery } from './recovery.js';
 
 /** The fields of a new account (name, initials, PIN twice): the setup uses them too. */
 export function accountFields() {
@@ -20,15 +21,20 @@ export function accountFields() {
         <input id="f-initials" type="text" size="5" maxlength="4" autocomplete="off" aria-describedby="e-initials">
         <p class="field-error" id="e-initials"></p></div>
     </div>
-    <div class="row">
+    ${pinFields('h-pin e-pin')}
+    <p class="hint" id="h-pin">${t('setup.pinHelp')}</p>`;
+}
+
+/** A new PIN typed twice (`#f-pin`, `#f-pin2`); `describedBy`: the first field's help. */
+export function pinFields(describedBy = 'e-pin') {
+  return html`<div class="row">
       <div class="field"><label for="f-pin">${t('setup.pin')}</label>
-        <input id="f-pin" type="password" maxlength="128" autocomplete="new-password" aria-describedby="h-pin e-pin">
+        <input id="f-pin" type="password" maxlength="128" autocomplete="new-password" aria-describedby="${describedBy}">
         <p class="field-error" id="e-pin"></p></div>
       <div class="field"><label for="f-pin2">${t('setup.pin2')}</label>
         <input id="f-pin2" type="password" maxlength="128" autocomplete="new-password" aria-describedby="e-pin2">
         <p class="field-error" id="e-pin2"></p></div>
-    </div>
-    <p class="hint" id="h-pin">${t('setup.pinHelp')}</p>`;
+    </div>`;
 }
 
 /** Proposes the initials while the name is typed, until the initials are edited. */
@@ -69,7 +75,7 @@ export async function mountFirst(root, { onDone }) {
     const got = check();
     if (got.errors) { showAccountErrors(root, got.errors); return; }
     try {
-      await ipc.createFirstOperator({ ...got.operator, role: 'coordinator' });
+      await afterSignIn(await ipc.createFirstOperator({ ...got.operator, role: 'coordinator' }));
       onDone();
     } catch (err) {
       $('#message').textContent = describeError(err).text;
@@ -95,7 +101,8 @@ export async function mount(root, { operators, onDone }) {
         <input id="f-signin-pin" type="password" maxlength="128" autocomplete="current-password"
           aria-describedby="e-signin-pin">
         <p class="field-error" id="e-signin-pin" role="alert"></p></div>
-      <div class="actions"><button type="submit" class="primary" id="signin-enter">${t('signin.enter')}</button></div>
+      <div class="actions"><button type="submit" class="primary" id="signin-enter">${t('signin.enter')}</button>
+        <button type="button" id="signin-forgot" aria-keyshortcuts="Alt+R">${t('signin.forgot')} <kbd>Alt+R</kbd></button></div>
     </form></section>`);
   const $ = (s) => find(s, root);
   const list = $('#signin-list');
@@ -139,7 +146,8 @@ export async function mount(root, { operators, onDone }) {
     if (!pin) { $('#f-signin-pin').focus(); return; }
     $('#signin-enter').disabled = true;
     try {
-      await ipc.signIn(operators[chosen].id, pin);
+      const answer = await ipc.signIn(operators[chosen].id, pin);
+      await afterSignIn(answer);
       onDone();
     } catch (err) {
       $('#f-signin-pin').value = '';
@@ -148,6 +156,18 @@ export async function mount(root, { operators, onDone }) {
     } finally {
       $('#signin-enter').disabled = false;
     }
+  });
+  // "Ho dimenticato il PIN": the recovery key sets a new one for the chosen account
+  const forgot = () => {
+    mountRecovery(root, {
+      operator: operators[chosen],
+      onDone,
+      onCancel: () => mount(root, { operators, onDone }),
+    });
+  };
+  $('#signin-forgot').addEventListener('click', forgot);
+  $('#signin-form').addEventListener('keydown', (e) => {
+    if (e.altKey && !e.ctrlKey && e.key.toLowerCase() === 'r') { e.preventDefault(); forgot(); }
   });
   // one account: straight to the PIN; several: the list first
   (items.length === 1 ? $('#f-signin-pin') : list).focus();

@@ -10,11 +10,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use chrono::Utc;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
-use sportello::{Store, appointments, desk};
+use sportello::{appointments, desk};
 use sportello_e2e::{
     Keyboard, TestResult, alt, no_page_errors, run_async, screenshot, target_dir, wait_until,
     with_app,
@@ -193,7 +192,7 @@ async fn appointment_booked_from_an_access_and_slip_saved_as_pdf() {
     .expect("the appointment scenario");
 
     // The core: the one access, its one appointment, as picked in the page.
-    let store = Store::open(&db, Utc::now()).expect("the app's database");
+    let store = sportello_e2e::open_signed_in(&db);
     let conn = store.conn();
     let (access_id, actions): (String, String) = conn
         .query_row(

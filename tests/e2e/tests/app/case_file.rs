@@ -13,11 +13,10 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::cases::{archive_shown_case, focus_is};
-use chrono::{Days, Local, Utc};
+use chrono::{Days, Local};
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::json;
-use sportello::Store;
 use sportello::cases::{self, documents, follow_ups, notices};
 use sportello::store::audit;
 use sportello_e2e::{
@@ -215,7 +214,7 @@ async fn a_case_from_an_access_followed_closed_reopened_and_its_notice_printed_i
     .await
     .expect("the case scenario");
 
-    let store = Store::open(&db, Utc::now()).expect("the app's database");
+    let store = sportello_e2e::open_signed_in(&db);
     let conn = store.conn();
     let case = cases::get(conn, &case_id).expect("the case");
     let access_id: String = conn
@@ -238,8 +237,14 @@ async fn a_case_from_an_access_followed_closed_reopened_and_its_notice_printed_i
     let docs = documents::list(conn, &case_id).expect("its copies");
     assert_eq!(docs.len(), 1, "one copy attached");
     assert_eq!(
-        std::fs::read(documents::path_of(conn, &docs[0].id).expect("the copy's file")).unwrap(),
+        documents::read_copy(conn, &docs[0].id).expect("the copy opens with the key"),
         b"%PDF-1.4 a scan"
+    );
+    let stored =
+        std::fs::read(documents::path_of(conn, &docs[0].id).expect("the copy's file")).unwrap();
+    assert!(
+        !stored.windows(6).any(|w| w == b"a scan"),
+        "the copy is sealed on disk"
     );
     let steps = follow_ups::list(conn, &case_id).expect("its follow-ups");
     assert_eq!(

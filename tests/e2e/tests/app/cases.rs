@@ -7,11 +7,9 @@
 //! outcome. The command line then counts one case, archived, and one fast accompaniment, and its list carries no
 //! personal data, which the core did store.
 
-use chrono::Utc;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
-use sportello::Store;
 use sportello_e2e::{
     Keyboard, TestResult, alt, cli, no_page_errors, screenshot, wait_until, with_app,
 };
@@ -155,17 +153,28 @@ async fn full_case_opened_noted_and_archived_and_a_fast_one_with_the_keyboard() 
         assert_eq!(counts[what], want, "{what} in {counts}");
     }
 
-    // The core holds the personal file and the note; the command line shows neither.
-    let store = Store::open(&db, Utc::now()).expect("the app's database");
-    let (name, phone, notes): (String, String, String) = store
+    // The file holds the personal file and the note sealed; the PIN opens them as
+    // typed; the command line shows neither.
+    let raw = std::fs::read(&db).expect("the database file");
+    for typed in [NAME, PHONE, NOTE] {
+        assert!(
+            !raw.windows(typed.len()).any(|w| w == typed.as_bytes()),
+            "{typed} is sealed in the file"
+        );
+    }
+    let store = sportello_e2e::open_signed_in(&db);
+    let (sealed, name, phone, notes): (String, String, String, String) = store
         .conn()
         .query_row(
-            "SELECT f.person_name, f.phone, group_concat(n.body)
+            "SELECT f.person_name, unseal('case_files.person_name', f.case_id, f.person_name),
+                 unseal('case_files.phone', f.case_id, f.phone),
+                 group_concat(unseal('case_notes.body', n.case_id, n.body))
              FROM case_files f JOIN case_notes n ON n.case_id = f.case_id",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .expect("one personal file with its note");
+    assert!(sealed.starts_with("s1:"), "stored sealed: {sealed}");
     assert_eq!(
         (name.as_str(), phone.as_str(), notes.as_str()),
         (NAME, PHONE, NOTE),
