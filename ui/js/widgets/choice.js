@@ -95,6 +95,12 @@ export function wireChoice(fieldset, { onPicked, onChange }) {
       fieldset.querySelector('.options').scrollIntoView?.({ block: 'nearest' });
     }
   });
+  // A click on a compact group's legend or margins opens it, without picking anything.
+  fieldset.addEventListener('click', (e) => {
+    if (fieldset.classList.contains('compact') && !e.target.closest('.option')) {
+      inputs(fieldset).find((i) => i.tabIndex === 0)?.focus();
+    }
+  });
   fieldset.addEventListener('keydown', (e) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const all = inputs(fieldset);
