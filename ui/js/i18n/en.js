@@ -176,7 +176,7 @@ export default {
 
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close (Esc)',
-  'help.fields': 'In the choice fields press the key shown next to an option (1-9, 0, then a-z): a single choice moves on to the next field by itself; in multiple choices the key adds or removes the option and Tab moves on. “Actions” starts from the desk\'s usual action: the first key there replaces it, the next ones add or remove. Arrows move between options, Space selects.',
+  'help.fields': 'In the choice fields press the key shown next to an option (1-9, 0, then a-z): a single choice moves on to the next field by itself; in multiple choices the key adds or removes the option and Tab moves on. “Actions” starts from the desk\'s usual action: the first key there replaces it, the next ones add or remove. Arrows move between options, Space selects. The long lists (referred by, permit, reason, action) show their first row and, beside their name, what is chosen: they open whole when the cursor reaches them, and the same keys pick the same options.',
   'help.nationality': 'Nationality: type the start of the name (the desk\'s frequent ones come first) and press Enter or Tab, or press 1-9 for a numbered entry.',
   'help.key.enter': 'Enter',
   'help.key.tab': 'Tab, Shift+Tab',

@@ -180,7 +180,7 @@ export default {
 
   'help.title': 'Scorciatoie da tastiera',
   'help.close': 'Chiudi (Esc)',
-  'help.fields': 'Nei campi a scelta premi il tasto indicato accanto alla voce (1-9, 0, poi a-z): la scelta singola passa da sola al campo successivo; nelle scelte multiple il tasto mette o toglie la voce, Tab va avanti. «Attivato» parte dall\'azione abituale dello sportello: il primo tasto lì la sostituisce, i successivi aggiungono o tolgono. Le frecce muovono tra le voci, Spazio seleziona.',
+  'help.fields': 'Nei campi a scelta premi il tasto indicato accanto alla voce (1-9, 0, poi a-z): la scelta singola passa da sola al campo successivo; nelle scelte multiple il tasto mette o toglie la voce, Tab va avanti. «Attivato» parte dall\'azione abituale dello sportello: il primo tasto lì la sostituisce, i successivi aggiungono o tolgono. Le frecce muovono tra le voci, Spazio seleziona. Le liste lunghe (inviante, titolo, causale, attivato) mostrano la prima riga e, accanto al nome, la voce scelta: si aprono intere quando il cursore ci arriva, e gli stessi tasti scelgono le stesse voci.',
   'help.nationality': 'Nazionalità: scrivi l\'inizio del nome (le più frequenti dello sportello vengono prima) e premi Invio o Tab, oppure premi 1-9 per la voce numerata.',
   'help.key.enter': 'Invio',
   'help.key.tab': 'Tab, Maiusc+Tab',
