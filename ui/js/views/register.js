@@ -20,8 +20,8 @@ import {
 function formMarkup(active) {
   const yesNo = [{ value: 'yes', label: t('yes'), key: t('key.yes') },
     { value: 'no', label: t('no'), key: t('key.no') }];
-  const choice = (field, multiple = false, wide = false) => choiceMarkup({
-    field, legend: t(`reg.${field}`), multiple, wide,
+  const choice = (field, multiple = false, compact = false) => choiceMarkup({
+    field, legend: t(`reg.${field}`), multiple, wide: compact, compact,
     options: active(LISTS[field]).map((e) => ({ value: e.code, label: entryLabel(e) })),
   });
   return html`<form id="access-form" novalidate autocomplete="off">

@@ -19,26 +19,37 @@ import {
 } from './report-model.js';
 import { mountReportYear } from './report-texts.js';
 
+/**
+ * A command of the bar: its whole name (with its key) on a wide window, the short one
+ * on a narrow or zoomed one, where the keys line below still names every key.
+ */
+function command(id, key, name, short, primary = false) {
+  return html`<button type="button" id="${id}" class="${primary ? 'primary' : ''}"
+    aria-label="${t(name)}" aria-keyshortcuts="Alt+${key}"><span class="long">${t(name)}</span><span
+    class="short" aria-hidden="true">${t(short)}</span></button>`;
+}
+
 function pageMarkup(year) {
   return html`<header class="bar report-bar">
       <h1>${t('report.title')}</h1>
       <div class="report-year" role="group" aria-label="${t('report.year')}">
-        <button type="button" id="report-prev">${t('report.prevYear')}</button>
+        ${command('report-prev', 'A', 'report.prevYear', 'report.prevShort')}
         <label for="report-year">${t('report.year')}</label>
         <input id="report-year" type="text" inputmode="numeric" size="5" value="${year}">
-        <button type="button" id="report-next">${t('report.nextYear')}</button>
+        ${command('report-next', 'S', 'report.nextYear', 'report.nextShort')}
       </div>
-      <label class="report-desk">${t('report.desk')}
-        <select id="report-desk"></select></label>
+      <label class="report-desk"><span class="long">${t('report.desk')}</span><span
+        class="short" aria-hidden="true">${t('report.deskShort')}</span>
+        <select id="report-desk" aria-keyshortcuts="Alt+D"></select></label>
       <div class="actions">
-        <button type="button" id="report-csv" class="primary">${t('report.saveCsv')}</button>
-        <button type="button" id="report-csv-exact">${t('report.saveExactCsv')}</button>
-        <button type="button" id="report-xlsx">${t('report.saveXlsx')}</button>
-        <button type="button" id="report-pdf">${t('report.savePdf')}</button>
+        ${command('report-csv', 'C', 'report.saveCsv', 'report.saveCsvShort', true)}
+        ${command('report-csv-exact', 'E', 'report.saveExactCsv', 'report.saveExactCsvShort')}
+        ${command('report-xlsx', 'X', 'report.saveXlsx', 'report.saveXlsxShort')}
+        ${command('report-pdf', 'P', 'report.savePdf', 'report.savePdfShort')}
       </div>
     </header>
-    <p class="hint">${t('report.exactNote')}</p>
-    <p class="hint">${t('report.keys')}</p>
+    <p class="hint report-note">${t('report.exactNote')}</p>
+    <p class="hint report-keys">${t('report.keys')}</p>
     <section id="report-completeness" class="report-completeness"
       aria-labelledby="report-completeness-title" hidden></section>
     <div id="report-tables" class="report-tables"></div>

@@ -218,15 +218,36 @@ async fn scenario(client: Client, out: PathBuf) -> TestResult {
         .await?;
     screenshot(client, "report-year").await?;
     page_fits(client, "at 100%").await?;
-    // 200% zoom, as a user with low vision sets it: the tables scroll in their boxes.
-    client
-        .execute("document.body.style.zoom = '2'; return null;", vec![])
-        .await?;
+    // 200% zoom, as a user with low vision sets it (Ctrl+= zooms the whole window): the
+    // tables scroll in their boxes, and the header (selectors, commands and their notes)
+    // leaves them most of the window.
+    let header = run_async(
+        client,
+        "await window.__TAURI__.webview.getCurrentWebview().setZoom(2);
+         await new Promise((r) => setTimeout(r, 300));
+         const bar = document.querySelector('.report-bar');
+         bar.scrollIntoView();
+         const top = bar.getBoundingClientRect().top;
+         const bottom = document.querySelector('.report-keys').getBoundingClientRect().bottom;
+         return [bottom - top, innerHeight];",
+    )
+    .await?;
     screenshot(client, "report-zoom").await?;
     page_fits(client, "at 200%").await?;
-    client
-        .execute("document.body.style.zoom = '1'; return null;", vec![])
-        .await?;
+    let (tall, window) = (
+        header[0].as_f64().unwrap_or(f64::NAN),
+        header[1].as_f64().unwrap_or(f64::NAN),
+    );
+    println!("report header at 200%: {tall} of {window} px");
+    assert!(
+        tall <= window / 2.0,
+        "at 200% the report's header takes {tall} of the window's {window} px"
+    );
+    run_async(
+        client,
+        "await window.__TAURI__.webview.getCurrentWebview().setZoom(1);",
+    )
+    .await?;
     no_page_errors(client).await?;
 
     // Back to the real database: still to be set up, the banner gone.
