@@ -82,6 +82,8 @@ pub fn run() {
             // The coordinator's inbox is looked at now, and every few minutes after.
             inbox::start_background(app.handle());
             purge::every_day(app.handle().clone());
+            // the data key leaves memory as soon as the personal areas lock
+            session::watch_idle(app.handle().clone());
             backup::every_hour(app.handle().clone());
             Ok(())
         })

@@ -244,6 +244,19 @@ impl Session {
     }
 }
 
+/// Looks every few seconds whether the idle time is over, so that the data key leaves
+/// memory when the personal areas lock even if nothing at the window asks anything.
+pub fn watch_idle(app: tauri::AppHandle) {
+    use tauri::Manager;
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_secs(5));
+            let state = app.state::<crate::AppState>();
+            state.session().is_locked();
+        }
+    });
+}
+
 /// The signed-in account has no key to the sealed personal data: its wrap was made
 /// before the data was sealed, or removed.
 pub fn no_key() -> IpcError {
