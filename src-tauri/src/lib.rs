@@ -209,6 +209,13 @@ pub fn run() {
             commands::backup::check_backup_file,
             commands::backup::restore_backup,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running the Sportello app");
+        .build(tauri::generate_context!())
+        .expect("error while running the Sportello app")
+        .run(|app, event| {
+            // closing: the data key leaves memory and the copies opened for viewing
+            // are erased (the process's end would not run the session's destructor)
+            if let (tauri::RunEvent::Exit, Some(state)) = (event, app.try_state::<AppState>()) {
+                state.session().sign_out_at_exit();
+            }
+        });
 }

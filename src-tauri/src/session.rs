@@ -93,6 +93,13 @@ pub struct Session {
     views: Option<PathBuf>,
 }
 
+impl Drop for Session {
+    /// Another database, or the app closing: the key and the opened copies go.
+    fn drop(&mut self) {
+        self.drop_key();
+    }
+}
+
 /// The folder where the copies of documents of database `db` are written in clear for
 /// the system's viewer while a case is open: beside the database, in its private data
 /// folder, emptied whenever the key is dropped and at every start.
@@ -203,6 +210,9 @@ impl Session {
 
     /// `op` signed in on `store`: it signs the changes, the lock starts open.
     pub fn sign_in(&mut self, store: &Store, op: &Operator) -> sportello::Result<Signed> {
+        // whoever was signed in before leaves their key behind: the new account opens
+        // its own, or none
+        self.drop_key();
         signer::sign_as(store.conn(), &op.name)?;
         let signed = Signed::of(op);
         self.who = Some(signed.clone());
@@ -216,6 +226,11 @@ impl Session {
         self.who = None;
         self.drop_key();
         Ok(())
+    }
+
+    /// The app closes: the key and the copies opened for viewing go.
+    pub fn sign_out_at_exit(&mut self) {
+        self.drop_key();
     }
 
     /// Input at the window.

@@ -103,7 +103,8 @@ pub fn seal_stored(conn: &Connection) -> Result<usize> {
     Ok(conn.execute(
         "UPDATE appointments SET person_name = seal('appointments.person_name', id, person_name),
              phone = seal('appointments.phone', id, phone)
-         WHERE person_name IS NOT NULL OR phone IS NOT NULL",
+         WHERE (person_name IS NOT NULL OR phone IS NOT NULL)
+           AND coalesce(person_name, '') NOT GLOB 's1:*' AND coalesce(phone, '') NOT GLOB 's1:*'",
         [],
     )?)
 }

@@ -377,10 +377,13 @@ pub fn clear_views(views: &Path) -> Result<usize> {
 }
 
 /// Seals the copies stored in clear, when this installation's personal data is first
-/// sealed (`operators::keys::setup`, after its commit; again at every later setup
-/// of the key, which finds nothing to do unless a crash interrupted it). Each file is
-/// replaced atomically: the sealed copy is written beside it and renamed over it, and
-/// the clear one, kept under a second name until then, is zeroed and removed.
+/// sealed (`operators::keys::finish_sealing`, after the setup's commit and again at
+/// every opening of the key until it is done). Each file is replaced atomically: the
+/// sealed copy is written beside it (`.sealing`) and renamed over it, and the clear
+/// one, kept under a second name (`.clear`, a hard link) until then, is zeroed and
+/// removed. After a crash: a `.sealing` holds sealed bytes only and is removed; a
+/// `.clear` beside a copy not sealed yet is the same file as the copy (the rename did
+/// not happen), so only that second name is removed, never its bytes.
 pub fn seal_files(conn: &Connection) -> Result<usize> {
     let Some(dir) = folder(conn) else {
         return Ok(0);
@@ -393,7 +396,18 @@ pub fn seal_files(conn: &Connection) -> Result<usize> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(Error::io(&dir, e)),
     };
-    shred_paths(&leftovers)?;
+    for leftover in leftovers {
+        let copy = leftover.with_extension("");
+        let sealed_copy = fs::read(&copy)
+            .map(|b| b.starts_with(crate::store::vault::BYTES_MAGIC))
+            .unwrap_or(false);
+        if leftover.extension().is_some_and(|e| e == "clear") && sealed_copy {
+            // the rename happened: this name is the last one of the clear bytes
+            shred_paths(std::slice::from_ref(&leftover))?;
+        } else {
+            fs::remove_file(&leftover).map_err(|e| Error::io(&leftover, e))?;
+        }
+    }
     let rows: Vec<(String, String)> = conn
         .prepare("SELECT id, extension FROM case_documents ORDER BY rowid")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -479,7 +493,10 @@ pub(super) fn shred(conn: &Connection, names: &[String]) -> Result<()> {
 }
 
 /// Overwrites each file with zeros, flushes it and removes it; one already gone is fine.
+/// A file that cannot be erased (a viewer holding it open) does not stop the others:
+/// the first error is returned once all were tried.
 fn shred_paths(paths: &[PathBuf]) -> Result<()> {
+    let mut first_error = None;
     for path in paths {
         let path = path.as_path();
         let done = (|| -> std::io::Result<()> {
@@ -499,10 +516,12 @@ fn shred_paths(paths: &[PathBuf]) -> Result<()> {
         match done {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(path, e)),
+            Err(e) => {
+                first_error.get_or_insert(Error::io(path, e));
+            }
         }
     }
-    Ok(())
+    first_error.map_or(Ok(()), Err)
 }
 
 /// Erases the files of the folder that no row names (left by a crash between a copy

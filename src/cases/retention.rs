@@ -116,28 +116,32 @@ pub fn keep_from(today: NaiveDate, years: u32) -> NaiveDate {
 /// notes, the names of copies), inside the caller's transaction, when this
 /// installation's personal data is first sealed (`operators::keys::setup`, with the key
 /// already in the connection's vault); the copies' bytes follow after the commit
-/// (`documents::seal_files`). Returns how many rows it sealed.
+/// (`documents::seal_files`). A value sealed already is left as it is. Returns how
+/// many rows it sealed.
 pub fn seal_stored(conn: &Connection) -> Result<usize> {
     let mut n = conn.execute(
         "UPDATE case_files SET person_name = seal('case_files.person_name', case_id, person_name),
              phone = seal('case_files.phone', case_id, phone),
              documents = seal('case_files.documents', case_id, documents),
-             description = seal('case_files.description', case_id, description)",
+             description = seal('case_files.description', case_id, description)
+         WHERE person_name NOT GLOB 's1:*'",
         [],
     )?;
     n += conn.execute(
         "UPDATE case_notes SET body = seal('case_notes.body', case_id, body),
              with_whom = seal('case_notes.with_whom', case_id, with_whom),
-             next_step = seal('case_notes.next_step', case_id, next_step)",
+             next_step = seal('case_notes.next_step', case_id, next_step)
+         WHERE body NOT GLOB 's1:*'",
         [],
     )?;
     n += conn.execute(
         "UPDATE case_closings SET note = seal('case_closings.note', case_id, note)
-         WHERE note <> ''",
+         WHERE note <> '' AND note NOT GLOB 's1:*'",
         [],
     )?;
     n += conn.execute(
-        "UPDATE case_documents SET name = seal('case_documents.name', id, name)",
+        "UPDATE case_documents SET name = seal('case_documents.name', id, name)
+         WHERE name NOT GLOB 's1:*'",
         [],
     )?;
     Ok(n)

@@ -236,7 +236,7 @@ fn insert(
         params![name, initials, new.role.as_str(), hash, ids::timestamp(now)],
     )?;
     let id = tx.last_insert_rowid();
-    keys::rewrap(&tx, hasher, vault, id, &new.pin)?;
+    keys::rewrap(&tx, hasher, vault, id, &new.pin, None)?;
     audit::log(
         &tx,
         now,
@@ -375,21 +375,29 @@ fn store_pin(conn: &Connection, hasher: &PinHasher, id: i64, new_pin: &str) -> R
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Who sets a new PIN: the account itself (with its current PIN) or a coordinator.
+enum Setter<'a> {
+    Own { name: &'a str, current: &'a str },
+    Coordinator(&'a str),
+}
+
 fn set_pin(
     conn: &Connection,
     hasher: &PinHasher,
     vault: &Vault,
     id: i64,
     new_pin: &str,
-    by: &str,
-    action: &str,
+    setter: Setter<'_>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     pin::check(new_pin, "new_pin")?;
+    let (by, action, current) = match setter {
+        Setter::Own { name, current } => (name, "change_pin", Some(current)),
+        Setter::Coordinator(name) => (name, "reset_pin", None),
+    };
     let tx = conn.unchecked_transaction()?;
     store_pin(&tx, hasher, id, new_pin)?;
-    keys::rewrap(&tx, hasher, vault, id, new_pin)?;
+    keys::rewrap(&tx, hasher, vault, id, new_pin, current)?;
     audit::log(&tx, now, by, action, "operator", &id.to_string(), None, "")?;
     tx.commit()?;
     Ok(())
@@ -408,16 +416,11 @@ pub fn change_own_pin(
 ) -> Result<()> {
     pin::check(new_pin, "new_pin")?;
     let me = verify(conn, hasher, id, current, now)?;
-    set_pin(
-        conn,
-        hasher,
-        vault,
-        id,
-        new_pin,
-        &me.name,
-        "change_pin",
-        now,
-    )
+    let own = Setter::Own {
+        name: &me.name,
+        current,
+    };
+    set_pin(conn, hasher, vault, id, new_pin, own, now)
 }
 
 /// A coordinator sets a new PIN for another operator (who forgot theirs); the wrong
@@ -436,7 +439,15 @@ pub fn reset_pin(
     if !target.active {
         return Err(Error::invalid("operator", "this account was retired"));
     }
-    set_pin(conn, hasher, vault, id, new_pin, &by.name, "reset_pin", now)
+    set_pin(
+        conn,
+        hasher,
+        vault,
+        id,
+        new_pin,
+        Setter::Coordinator(&by.name),
+        now,
+    )
 }
 
 /// A coordinator retires an account: it can no longer sign in, and stays in the list

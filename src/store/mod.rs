@@ -130,7 +130,7 @@ impl Store {
                 .map(|m| m.len() > 0)
                 .unwrap_or(false);
         let mut conn = Connection::open(path)?;
-        let vault = vault::Vault::new();
+        let vault = vault::Vault::new_locked();
         configure(&mut conn, &vault)?;
         // the -wal and -shm SQLite just made take the database's mode; an older
         // installation's are set here
@@ -167,7 +167,7 @@ impl Store {
     /// A fresh in-memory database with every migration applied (for tests).
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        let vault = vault::Vault::new();
+        let vault = vault::Vault::new_locked();
         configure(&mut conn, &vault)?;
         let mut store = Store {
             conn,

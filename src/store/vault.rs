@@ -182,6 +182,26 @@ pub fn open_bytes(
     decrypt(key, &place(place_, id), body)
 }
 
+/// See [`Vault::open_until_committed`].
+pub(crate) struct Sealing {
+    vault: Vault,
+    committed: bool,
+}
+
+impl Sealing {
+    pub(crate) fn committed(mut self) {
+        self.committed = true;
+    }
+}
+
+impl Drop for Sealing {
+    fn drop(&mut self) {
+        if !self.committed {
+            *self.vault.state() = KeyState::Plain;
+        }
+    }
+}
+
 /// Whether personal data is sealed on this installation, and whether the key is here.
 #[derive(Debug, Clone)]
 pub enum KeyState {
@@ -210,8 +230,27 @@ impl std::fmt::Debug for Vault {
 }
 
 impl Vault {
+    /// A vault of an installation whose data is not sealed (for tests).
+    #[cfg(test)]
     pub(crate) fn new() -> Vault {
         Vault(Arc::new(Mutex::new(KeyState::Plain)))
+    }
+
+    /// A vault that opens nothing until [`Vault::load`] has read the database: a
+    /// connection never writes in clear before it knows.
+    pub(crate) fn new_locked() -> Vault {
+        Vault(Arc::new(Mutex::new(KeyState::Locked)))
+    }
+
+    /// Puts the key in memory while the transaction that seals the data runs: unless
+    /// [`Sealing::committed`] is called, the vault goes back to plain when the guard is
+    /// dropped (an error, or a panic unwinding), as the database does.
+    pub(crate) fn open_until_committed(&self, key: DataKey) -> Sealing {
+        self.open(key);
+        Sealing {
+            vault: self.clone(),
+            committed: false,
+        }
     }
 
     fn state(&self) -> MutexGuard<'_, KeyState> {

@@ -252,3 +252,84 @@ fn sealed_personal_data_is_unreadable_in_the_files_and_opens_with_a_pin_or_the_r
         b"%PDF-1.4 ZQDOCBYTES"
     );
 }
+
+#[test]
+fn an_interrupted_sealing_loses_no_copy_and_finishes_when_the_backup_folder_returns() {
+    use sportello::store::{backup, settings};
+    let dir = tempfile::tempdir().unwrap();
+    let scans = tempfile::tempdir().unwrap();
+    let (db, mut store) = gro_file(dir.path());
+    let h = PinHasher::light();
+    let maria = coordinator(&mut store, &h);
+    let case = marked_case(&mut store, "I", None);
+    let scan = scans.path().join("passaporto.pdf");
+    std::fs::write(&scan, b"%PDF-1.4 ZQPASSPORT").unwrap();
+    let doc = documents::attach(
+        store.conn_mut(),
+        &case,
+        &[scan],
+        DocumentKind::Passport,
+        "op",
+        on("2024-01-10"),
+    )
+    .unwrap()
+    .remove(0);
+    // a clear backup in the default folder, and a chosen folder that is not there
+    let local = backup::default_folder(&db);
+    backup::take(store.conn(), &db, Some(&local), Now::read().utc()).unwrap();
+    let stick = dir.path().join("usb");
+    settings::set(
+        store.conn(),
+        backup::FOLDER_SETTING,
+        &stick.to_string_lossy(),
+    )
+    .unwrap();
+    // a sealing interrupted before: the copy's second name was made, not the rename
+    let copy = documents::path_of(store.conn(), &doc.id).unwrap();
+    let clear = copy.with_extension("pdf.clear");
+    std::fs::hard_link(&copy, &clear).unwrap();
+
+    let v = store.vault().clone();
+    let recovery = keys::setup(
+        store.conn_mut(),
+        &h,
+        &v,
+        &maria,
+        "246810",
+        Now::read().utc(),
+    );
+    assert!(
+        recovery.is_ok(),
+        "the recovery key is given whatever comes after the commit"
+    );
+    // the copy: sealed, whole, its second name gone
+    assert!(!clear.exists());
+    assert!(!holds(&std::fs::read(&copy).unwrap(), "ZQPASSPORT"));
+    assert_eq!(
+        documents::read_copy(store.conn(), &doc.id).unwrap(),
+        b"%PDF-1.4 ZQPASSPORT"
+    );
+    // the local folder holds one sealed backup; the stick is still to do
+    let here = backup::list(&local, &db).unwrap();
+    assert_eq!(here.len(), 1, "{here:?}");
+    assert!(!holds(
+        &std::fs::read(&here[0].path).unwrap(),
+        "ZQMARKNAMEI"
+    ));
+    assert!(
+        settings::get(store.conn(), keys::PENDING)
+            .unwrap()
+            .is_some()
+    );
+
+    // the stick is back: the next opening of the key finishes the sealing there
+    std::fs::create_dir(&stick).unwrap();
+    assert!(keys::finish_sealing(store.conn(), Now::read().utc()).unwrap());
+    assert_eq!(settings::get(store.conn(), keys::PENDING).unwrap(), None);
+    let there = backup::list(&stick, &db).unwrap();
+    assert_eq!(there.len(), 1);
+    assert!(!holds(
+        &std::fs::read(&there[0].path).unwrap(),
+        "ZQMARKNAMEI"
+    ));
+}

@@ -67,6 +67,10 @@ pub(crate) fn open_key(
 ) -> sportello::Result<(Opened, Option<String>)> {
     let vault = s.vault().clone();
     match keys::open(s.conn(), &vault, op.id, pin)? {
+        Opened::Open => {
+            finish_sealing(s, now);
+            Ok((Opened::Open, None))
+        }
         Opened::Plain if op.is_coordinator() && !demo::is_demo(s.conn())? => {
             match keys::setup(s.conn_mut(), hasher, &vault, op, pin, now) {
                 Ok(recovery) => Ok((Opened::Open, Some(recovery.to_string()))),
@@ -77,6 +81,14 @@ pub(crate) fn open_key(
             }
         }
         other => Ok((other, None)),
+    }
+}
+
+/// The sealing's last steps, if a failure or a crash left them to do (logged, tried
+/// again at the next opening of the key).
+fn finish_sealing(s: &Store, now: chrono::DateTime<chrono::Utc>) {
+    if let Err(e) = keys::finish_sealing(s.conn(), now) {
+        eprintln!("the sealing is not finished yet: {e}");
     }
 }
 
@@ -202,7 +214,9 @@ pub fn unlock(state: State<'_, AppState>, pin: String) -> IpcResult<()> {
         let op = operators::verify(s.conn(), &state.hasher, id, &pin, now)?;
         operators::note(s.conn(), &op, "unlock", now)?;
         let vault = s.vault().clone();
-        keys::open(s.conn(), &vault, op.id, &pin)?;
+        if keys::open(s.conn(), &vault, op.id, &pin)? == Opened::Open {
+            finish_sealing(s, now);
+        }
         state.session().unlock();
         Ok::<_, sportello::Error>(())
     })
@@ -237,7 +251,8 @@ pub fn list_operators(state: State<'_, AppState>) -> IpcResult<Vec<Operator>> {
 /// A coordinator creates an account.
 #[tauri::command(async)]
 pub fn create_operator(state: State<'_, AppState>, operator: NewOperator) -> IpcResult<Operator> {
-    let who = state.signed()?;
+    // the new account's key is the signed-in one's: not while their areas are locked
+    let who = state.session().personal()?;
     let now = Now::read().utc();
     state.with_coordinator("creare un operatore", |s| {
         let vault = s.vault().clone();
@@ -255,7 +270,8 @@ pub fn create_operator(state: State<'_, AppState>, operator: NewOperator) -> Ipc
 /// A coordinator sets a new PIN for another operator.
 #[tauri::command(async)]
 pub fn reset_operator_pin(state: State<'_, AppState>, id: i64, new_pin: String) -> IpcResult<()> {
-    let who = state.signed()?;
+    // the new PIN gets the signed-in one's key: not while their areas are locked
+    let who = state.session().personal()?;
     let now = Now::read().utc();
     state.with_coordinator("reimpostare il PIN di un altro operatore", |s| {
         let vault = s.vault().clone();

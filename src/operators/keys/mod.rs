@@ -35,6 +35,11 @@ use crate::store::vault::{self, DataKey, Vault};
 use crate::store::{audit, settings};
 use crate::{Error, Result, ids};
 
+/// The largest Argon2id parameters a stored wrap may ask for: 1 GiB, 10 passes, 4 lanes.
+const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+const MAX_PASSES: u32 = 10;
+const MAX_LANES: u32 = 4;
+
 /// The holder of the recovery key's wrap.
 pub const RECOVERY: &str = "recovery";
 
@@ -172,12 +177,42 @@ pub(super) fn rewrap(
     vault: &Vault,
     id: i64,
     pin: &str,
+    current: Option<&str>,
 ) -> Result<()> {
     if !vault.is_sealed() {
         return Ok(());
     }
-    let key = vault.key().ok_or(Error::PersonalDataLocked)?;
-    wrap_for(conn, hasher, id, pin, &key)
+    // an operator changing their own PIN while their areas are locked: the current
+    // PIN (just verified) opens their own wrap
+    let key = match (vault.key(), current) {
+        (Some(k), _) => Some(k),
+        (None, Some(pin)) => unwrap_own(conn, id, pin)?,
+        (None, None) => None,
+    };
+    match key {
+        Some(k) => wrap_for(conn, hasher, id, pin, &k),
+        // an account with no wrap (older than the sealing) keeps none
+        None if current.is_some() && !has_wrap(conn, id)? => Ok(()),
+        None => Err(Error::PersonalDataLocked),
+    }
+}
+
+fn has_wrap(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM key_wraps WHERE holder = ?1)",
+        [holder(id)],
+        |r| r.get(0),
+    )?)
+}
+
+/// The data key from account `id`'s wrap and `pin`, without putting it in memory
+/// for the app; `None` when the account has no wrap.
+fn unwrap_own(conn: &Connection, id: i64, pin: &str) -> Result<Option<DataKey>> {
+    let probe = Vault::new_locked();
+    match open(conn, &probe, id, pin)? {
+        Opened::Open => Ok(probe.key()),
+        _ => Ok(None),
+    }
 }
 
 /// Deletes account `id`'s wrap (the account is retired), inside the caller's
@@ -223,13 +258,26 @@ pub fn open(conn: &Connection, vault: &Vault, id: i64, pin: &str) -> Result<Open
         )
         .optional()?;
     let Some((salt, m, t, p, wrapped)) = row else {
+        vault.lock();
         return Ok(Opened::NoKey);
     };
+    // parameters read from the file: an altered row must not make the sign-in
+    // allocate without bound
+    if m > MAX_MEMORY_KIB || t > MAX_PASSES || p > MAX_LANES {
+        vault.lock();
+        return Err(Error::Sealed {
+            place: "key_wraps".into(),
+            message: "sealed value is malformed (key derivation parameters out of range)".into(),
+        });
+    }
     let kwk = DataKey::from_bytes(*PinHasher::with_params(m, t, p).derive_key(pin, &salt)?);
-    let key = unwrap_with(&kwk, &holder(id), &wrapped).ok_or_else(|| Error::Sealed {
-        place: "key_wraps".into(),
-        message: "sealed value does not open with this PIN (the wrap was altered)".into(),
-    })?;
+    let Some(key) = unwrap_with(&kwk, &holder(id), &wrapped) else {
+        vault.lock();
+        return Err(Error::Sealed {
+            place: "key_wraps".into(),
+            message: "sealed value does not open with this PIN (the wrap was altered)".into(),
+        });
+    };
     vault.open(key);
     Ok(Opened::Open)
 }
@@ -256,46 +304,61 @@ pub fn setup(
     wrap_for(&tx, hasher, by.id, pin, &key)?;
     wrap_recovery(&tx, &recovery, &key)?;
     settings::set(&tx, vault::SETTING, "1")?;
-    // the connection's functions seal from here on: back to plain if anything fails
-    vault.open(key);
-    let sealed = (|| {
-        let n = crate::appointments::seal_stored(&tx)? + crate::cases::seal_stored(&tx)?;
-        audit::log(
-            &tx,
-            now,
-            &by.name,
-            "seal_personal_data",
-            "installation",
-            "",
-            None,
-            &format!("{n} records sealed"),
-        )?;
-        tx.commit()?;
-        Ok::<_, Error>(())
-    })();
-    if let Err(e) = sealed {
-        vault.load(conn)?;
-        return Err(e);
+    settings::set(&tx, PENDING, &ids::timestamp(now))?;
+    // the connection's functions seal from here on; until the commit, any way out
+    // (an error, a panic) puts the vault back to plain
+    let guard = vault.open_until_committed(key);
+    let n = crate::appointments::seal_stored(&tx)? + crate::cases::seal_stored(&tx)?;
+    audit::log(
+        &tx,
+        now,
+        &by.name,
+        "seal_personal_data",
+        "installation",
+        "",
+        None,
+        &format!("{n} records sealed"),
+    )?;
+    tx.commit()?;
+    guard.committed();
+    // From here the sealing holds: what is left is done again at every opening of
+    // the key until it is all done, and never takes the recovery key away.
+    if let Err(e) = finish_sealing(conn, now) {
+        eprintln!("the sealing is not finished yet (done again at the next sign-in): {e}");
     }
-    // the clear values just overwritten must not survive in the log's older pages
-    crate::store::checkpoint_wal(conn)?;
+    Ok(recovery)
+}
+
+/// The setting that says the sealing's last steps are still to do (its time).
+pub const PENDING: &str = "personal_data.sealing_pending";
+
+/// The steps of the sealing that come after its commit, done again at every opening
+/// of the key until all succeed: the write-ahead log emptied (no clear page may
+/// survive there), the copies' files sealed, and one sealed backup in place of every
+/// earlier one (they held the data in clear). Returns whether anything was pending.
+pub fn finish_sealing(conn: &Connection, now: DateTime<Utc>) -> Result<bool> {
+    if settings::get(conn, PENDING)?.is_none() {
+        return Ok(false);
+    }
+    if !crate::store::checkpoint_wal(conn)? {
+        return Err(Error::Conflict(
+            "another program is reading the database: its log could not be emptied yet".into(),
+        ));
+    }
     crate::cases::documents::seal_files(conn)?;
-    // the backups taken so far hold the personal data in clear: one sealed backup
-    // replaces them (a failure, e.g. a backup folder that cannot be written, leaves
-    // them to the rotation and the hourly check, and does not undo the sealing)
     if let Some(db) = conn
         .path()
         .filter(|p| !p.is_empty())
         .map(std::path::PathBuf::from)
     {
-        if let Err(e) = crate::store::backup::replace_after_sealing(conn, &db, now) {
-            eprintln!("backups made before the sealing are still there: {e}");
-        }
+        crate::store::backup::replace_after_sealing(conn, &db, now)?;
     }
-    Ok(recovery)
+    conn.execute("DELETE FROM settings WHERE key = ?1", [PENDING])?;
+    Ok(true)
 }
 
-/// A coordinator makes a new recovery key (the old one stops opening anything).
+/// A coordinator makes a new recovery key: the old one no longer opens this database
+/// (backups made before keep the old wrap, see docs/operators.md).
 pub fn new_recovery_key(
     conn: &Connection,
     vault: &Vault,
@@ -346,14 +409,23 @@ pub fn recover(
             |r| r.get(0),
         )
         .optional()?;
-    let key = wrapped
-        .and_then(|w| unwrap_with(&recovery.wrapping_key(), RECOVERY, &w))
-        .ok_or_else(|| {
-            Error::invalid(
-                "recovery_key",
-                "this recovery key does not open this installation",
-            )
-        })?;
+    let Some(key) = wrapped.and_then(|w| unwrap_with(&recovery.wrapping_key(), RECOVERY, &w))
+    else {
+        audit::log(
+            conn,
+            now,
+            &account.name,
+            "wrong_recovery_key",
+            "operator",
+            &id.to_string(),
+            None,
+            "",
+        )?;
+        return Err(Error::invalid(
+            "recovery_key",
+            "this recovery key does not open this installation",
+        ));
+    };
     let tx = conn.unchecked_transaction()?;
     super::store_pin(&tx, hasher, id, new_pin)?;
     wrap_for(&tx, hasher, id, new_pin, &key)?;
@@ -369,6 +441,9 @@ pub fn recover(
     )?;
     tx.commit()?;
     vault.open(key);
+    if let Err(e) = finish_sealing(conn, now) {
+        eprintln!("the sealing is not finished yet: {e}");
+    }
     Ok(account)
 }
 

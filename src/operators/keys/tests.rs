@@ -252,3 +252,104 @@ fn recovery_keys_read_back_as_written() {
         assert!(RecoveryKey::parse(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn an_operator_changes_their_own_pin_while_locked_and_keeps_the_key() {
+    let (mut store, h, maria, luca, _) = sealed();
+    let v = store.vault().clone();
+    let anna = operators::create(
+        store.conn_mut(),
+        &h,
+        &v,
+        &maria,
+        &new("Anna Verdi", Role::Operator, "112233"),
+        t0(),
+    )
+    .unwrap();
+    v.lock();
+    // the current PIN opens Anna's own wrap: the new one is wrapped, the key stays out
+    operators::change_own_pin(store.conn(), &h, &v, anna.id, "112233", "998877", t0()).unwrap();
+    assert!(!v.is_open());
+    assert_eq!(
+        open(store.conn(), &v, anna.id, "998877").unwrap(),
+        Opened::Open
+    );
+    // Luca has no wrap: his PIN changes, and he still needs a coordinator's reset
+    v.lock();
+    operators::change_own_pin(store.conn(), &h, &v, luca.id, "135790", "102938", t0()).unwrap();
+    assert_eq!(
+        open(store.conn(), &v, luca.id, "102938").unwrap(),
+        Opened::NoKey
+    );
+}
+
+#[test]
+fn wrong_recovery_keys_are_logged_and_a_tampered_wrap_is_refused_without_deriving() {
+    let (store, h, maria, _luca, _) = sealed();
+    let v = store.vault().clone();
+    let wrong = RecoveryKey::generate().to_string();
+    assert!(recover(store.conn(), &h, &v, &wrong, maria.id, "777777", t0()).is_err());
+    let logged: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'wrong_recovery_key'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 1);
+    // a wrap asking for 4 TiB of memory is not derived
+    store
+        .conn()
+        .execute(
+            "UPDATE key_wraps SET m_cost = 4294967295 WHERE holder = ?1",
+            [holder(maria.id)],
+        )
+        .unwrap();
+    v.lock();
+    assert_eq!(
+        open(store.conn(), &v, maria.id, "246810")
+            .unwrap_err()
+            .code(),
+        "sealed"
+    );
+    assert!(!v.is_open());
+}
+
+#[test]
+fn the_sealing_finishes_once_and_then_has_nothing_left() {
+    let (store, _h, _maria, _luca, _) = sealed();
+    // in memory: nothing to checkpoint, copy or back up; the setup finished it
+    assert_eq!(settings::get(store.conn(), PENDING).unwrap(), None);
+    settings::set(store.conn(), PENDING, "2026-03-02T09:00:00Z").unwrap();
+    assert!(finish_sealing(store.conn(), t0()).unwrap());
+    assert!(!finish_sealing(store.conn(), t0()).unwrap());
+}
+
+#[test]
+fn a_failed_sealing_leaves_the_installation_plain() {
+    let (mut store, h, maria, _luca) = accounts();
+    let v = store.vault().clone();
+    // the sealing fails at its last statement, after the values were sealed
+    store
+        .conn()
+        .execute_batch(
+            "CREATE TEMP TRIGGER fail BEFORE INSERT ON audit_log
+             WHEN NEW.action = 'seal_personal_data'
+             BEGIN SELECT RAISE(ABORT, 'the disk is full'); END;",
+        )
+        .unwrap();
+    assert!(setup(store.conn_mut(), &h, &v, &maria, "246810", t0()).is_err());
+    assert!(!v.is_sealed(), "back to plain, as the database");
+    assert_eq!(settings::get(store.conn(), vault::SETTING).unwrap(), None);
+    let wraps: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM key_wraps", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(wraps, 0);
+    assert_eq!(
+        sealed_value(&store),
+        "Nome",
+        "the functions pass values through again"
+    );
+}

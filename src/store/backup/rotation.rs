@@ -72,20 +72,29 @@ pub fn rotate(dir: &Path, db: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>>
     Ok(removed)
 }
 
-/// Once personal data is sealed (`operators::keys::setup`): every earlier backup holds
-/// it in clear, so a new verified backup is taken of the sealed database, then every
-/// other backup of it (and its documents' copy) in the backup folder and in the
-/// default folder (pre-migration copies, set-aside databases) is deleted. A backup
-/// folder that cannot be reached now (a USB stick not plugged in) keeps its older
-/// backups until the rotation removes them. Returns the files deleted.
+/// Once personal data is sealed (`operators::keys::finish_sealing`): every earlier
+/// backup holds it in clear, so a new verified backup is taken of the sealed database,
+/// then every other backup of it (and its documents' copy) in that folder and in the
+/// default folder (pre-migration copies, set-aside databases) is deleted. When the
+/// chosen backup folder cannot be reached (a USB stick not plugged in), the default
+/// folder is still done, with a sealed backup of its own, and the error is returned so
+/// that the caller tries again later. Nothing is deleted unless a verified sealed
+/// backup was written first into the same folder. Returns the files deleted.
 pub fn replace_after_sealing(
     conn: &rusqlite::Connection,
     db: &Path,
     now: DateTime<Utc>,
 ) -> Result<Vec<PathBuf>> {
-    let fresh = super::take(conn, db, None, now)?;
+    let local = super::default_folder(db);
+    let (fresh, unreachable) = match super::take(conn, db, None, now) {
+        Ok(b) => (b, None),
+        Err(e) if super::folder(conn, db)? != local => {
+            (super::take(conn, db, Some(&local), now)?, Some(e))
+        }
+        Err(e) => return Err(e),
+    };
     let mut removed = Vec::new();
-    let mut folders = vec![super::default_folder(db)];
+    let mut folders = vec![local];
     if let Some(dir) = fresh.path.parent() {
         folders.push(dir.to_path_buf());
     }
@@ -103,7 +112,10 @@ pub fn replace_after_sealing(
             removed.push(b.path);
         }
     }
-    Ok(removed)
+    match unreachable {
+        Some(e) => Err(e),
+        None => Ok(removed),
+    }
 }
 
 /// Temporary copies of a crashed backup (older than an hour, so never one being

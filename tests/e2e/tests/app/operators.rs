@@ -273,6 +273,7 @@ async fn operators_sign_in_and_the_cases_lock_and_reopen_with_the_pin() {
             "wrong_pin",
             "unlock",
             "sign_out",
+            "wrong_recovery_key",
             "recover",
             "sign_in",
             "unlock"
