@@ -64,13 +64,36 @@ fn book_marked(store: &mut Store, at: Now) -> String {
     .id
 }
 
-#[test]
-fn sealed_personal_data_is_unreadable_in_the_files_and_opens_with_a_pin_or_the_recovery_key() {
+/// The coordinator's sign-in seals the personal data.
+fn seal(
+    store: &mut Store,
+    h: &PinHasher,
+    maria: &operators::Operator,
+) -> sportello::Result<keys::RecoveryKey> {
+    let v = store.vault().clone();
+    keys::setup(store.conn_mut(), h, &v, maria, "246810", Now::read().utc())
+}
+
+/// A desk file database with its coordinator, a folder of scans, the light hasher.
+fn desk_with_coordinator() -> (
+    tempfile::TempDir,
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Store,
+    PinHasher,
+    operators::Operator,
+) {
     let dir = tempfile::tempdir().unwrap();
     let scans = tempfile::tempdir().unwrap();
     let (db, mut store) = gro_file(dir.path());
     let h = PinHasher::light();
     let maria = coordinator(&mut store, &h);
+    (dir, scans, db, store, h, maria)
+}
+
+#[test]
+fn sealed_personal_data_is_unreadable_in_the_files_and_opens_with_a_pin_or_the_recovery_key() {
+    let (dir, scans, db, mut store, h, maria) = desk_with_coordinator();
 
     // personal data written before the setup, in clear
     let case = marked_case(&mut store, "S", Some("2018-06-30"));
@@ -101,16 +124,8 @@ fn sealed_personal_data_is_unreadable_in_the_files_and_opens_with_a_pin_or_the_r
     assert!(holds(&copies_bytes(&store), "ZQDOCBYTES"));
 
     // the setup seals all of it
+    let recovery = seal(&mut store, &h, &maria).unwrap();
     let v = store.vault().clone();
-    let recovery = keys::setup(
-        store.conn_mut(),
-        &h,
-        &v,
-        &maria,
-        "246810",
-        Now::read().utc(),
-    )
-    .unwrap();
     let check_gone = |store: &Store, when: &str| {
         let bytes = file_bytes(&db);
         for m in MARKERS {
@@ -256,11 +271,7 @@ fn sealed_personal_data_is_unreadable_in_the_files_and_opens_with_a_pin_or_the_r
 #[test]
 fn an_interrupted_sealing_loses_no_copy_and_finishes_when_the_backup_folder_returns() {
     use sportello::store::{backup, settings};
-    let dir = tempfile::tempdir().unwrap();
-    let scans = tempfile::tempdir().unwrap();
-    let (db, mut store) = gro_file(dir.path());
-    let h = PinHasher::light();
-    let maria = coordinator(&mut store, &h);
+    let (dir, scans, db, mut store, h, maria) = desk_with_coordinator();
     let case = marked_case(&mut store, "I", None);
     let scan = scans.path().join("passaporto.pdf");
     std::fs::write(&scan, b"%PDF-1.4 ZQPASSPORT").unwrap();
@@ -289,15 +300,7 @@ fn an_interrupted_sealing_loses_no_copy_and_finishes_when_the_backup_folder_retu
     let clear = copy.with_extension("pdf.clear");
     std::fs::hard_link(&copy, &clear).unwrap();
 
-    let v = store.vault().clone();
-    let recovery = keys::setup(
-        store.conn_mut(),
-        &h,
-        &v,
-        &maria,
-        "246810",
-        Now::read().utc(),
-    );
+    let recovery = seal(&mut store, &h, &maria);
     assert!(
         recovery.is_ok(),
         "the recovery key is given whatever comes after the commit"

@@ -50,6 +50,20 @@ fn accounts() -> (Store, PinHasher, Operator, Operator) {
     (store, h, maria, luca)
 }
 
+/// Anna, an operator (PIN 112233) created by Maria with the key as it stands.
+fn anna(store: &mut Store, h: &PinHasher, maria: &Operator) -> Operator {
+    let v = store.vault().clone();
+    operators::create(
+        store.conn_mut(),
+        h,
+        &v,
+        maria,
+        &new("Anna Verdi", Role::Operator, "112233"),
+        t0(),
+    )
+    .unwrap()
+}
+
 /// [`accounts`], sealed by Maria: Luca's account is older than the setup.
 fn sealed() -> (Store, PinHasher, Operator, Operator, RecoveryKey) {
     let (mut store, h, maria, luca) = accounts();
@@ -137,15 +151,7 @@ fn an_account_older_than_the_setup_needs_a_reset_and_a_new_one_opens_at_once() {
     );
 
     // an account created with the key in memory opens with its own PIN
-    let anna = operators::create(
-        store.conn_mut(),
-        &h,
-        &v,
-        &maria,
-        &new("Anna Verdi", Role::Operator, "112233"),
-        t0(),
-    )
-    .unwrap();
+    let anna = anna(&mut store, &h, &maria);
     v.lock();
     assert_eq!(
         open(store.conn(), &v, anna.id, "112233").unwrap(),
@@ -257,15 +263,7 @@ fn recovery_keys_read_back_as_written() {
 fn an_operator_changes_their_own_pin_while_locked_and_keeps_the_key() {
     let (mut store, h, maria, luca, _) = sealed();
     let v = store.vault().clone();
-    let anna = operators::create(
-        store.conn_mut(),
-        &h,
-        &v,
-        &maria,
-        &new("Anna Verdi", Role::Operator, "112233"),
-        t0(),
-    )
-    .unwrap();
+    let anna = anna(&mut store, &h, &maria);
     v.lock();
     // the current PIN opens Anna's own wrap: the new one is wrapped, the key stays out
     operators::change_own_pin(store.conn(), &h, &v, anna.id, "112233", "998877", t0()).unwrap();
