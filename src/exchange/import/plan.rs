@@ -9,15 +9,17 @@
 //! applying it will do, and planning stores nothing. A file's report also names the
 //! closed years its records would change, and how many of them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use super::basis::{self, Basis};
 use super::check::{Checked, check};
 use super::closed;
-use super::decrypt::{self, Decryption, Opened};
+use super::decrypt::{self, Decryption};
 use super::{
     ConflictReport, ExportFile, FileReport, Outcome, Rejection, RejectionKind, err, expand_paths,
 };
@@ -27,7 +29,7 @@ use crate::register::stored::StoredAccess;
 use crate::{Result, cases, codebook, register, yearbook};
 
 /// What importing one record would do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// No record with this id is stored: it is added.
@@ -42,7 +44,7 @@ pub enum Action {
 }
 
 /// One record line of a planned file and what importing it would do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PlannedRecord {
     /// `access` or `case`.
     pub record: String,
@@ -185,9 +187,10 @@ fn stored_accesses(conn: &Connection, file: &ExportFile) -> Result<HashMap<Strin
             Record::Case(_) => None,
         })
         .collect();
+    // the id moves into the key, and back when the access is taken ([`stored`])
     Ok(register::stored::by_ids(conn, &ids)?
         .into_iter()
-        .map(|a| (a.id.clone(), a))
+        .map(|mut a| (std::mem::take(&mut a.id), a))
         .collect())
 }
 
@@ -246,7 +249,10 @@ fn stored(
         return Ok(Some(Found::Stored(s.clone())));
     }
     Ok(match record {
-        Record::Access(a) => accesses.remove(&a.id).map(|a| Found::Access(Box::new(a))),
+        Record::Access(a) => accesses.remove_entry(&a.id).map(|(id, mut a)| {
+            a.id = id;
+            Found::Access(Box::new(a))
+        }),
         Record::Case(c) => cases::stored::by_id(conn, &c.id)?.map(|s| {
             Found::Stored(Stored {
                 desk: s.desk.clone(),
@@ -425,6 +431,9 @@ pub fn plan_files(conn: &Connection, files: &[(String, Vec<u8>)]) -> Result<Impo
     plan_files_with(conn, files, &Decryption::of_database(conn)?)
 }
 
+/// A file's plain bytes (borrowed when it is plain), or why it cannot be opened.
+type Opening<'a> = std::result::Result<Cow<'a, [u8]>, Rejection>;
+
 /// The plan of `files` (display name, bytes), stored nowhere. An encrypted file is
 /// decrypted with `keys` first ([`decrypt::open`]), and planned as the plain file it
 /// holds; one that cannot be opened is rejected. Each desk's files are planned in export
@@ -437,20 +446,21 @@ pub fn plan_files_with(
     keys: &Decryption,
 ) -> Result<ImportPlan> {
     crate::demo::refuse_in_demo(conn, "import")?;
+    let start = Basis::of(conn)?;
     let codebook = codebook::load(conn)?;
-    // (name, SHA-256 of the file as read, its plain bytes or why it cannot be opened)
-    let mut ordered: Vec<(&str, String, std::result::Result<Opened, Rejection>)> = files
+    // (name, the file as read, its plain bytes or why it cannot be opened)
+    let mut ordered: Vec<(&str, &[u8], Opening<'_>)> = files
         .iter()
         .map(|(name, bytes)| {
             (
                 name.as_str(),
-                sha256_hex(bytes),
-                decrypt::open(bytes.clone(), keys),
+                bytes.as_slice(),
+                decrypt::open_slice(bytes, keys),
             )
         })
         .collect();
     ordered.sort_by_cached_key(|(_, _, opened)| {
-        match opened.as_ref().ok().and_then(|o| export_order(&o.plain)) {
+        match opened.as_ref().ok().and_then(|plain| export_order(plain)) {
             Some(key) => (false, key),
             None => (true, (String::new(), 0)),
         }
@@ -459,10 +469,14 @@ pub fn plan_files_with(
     // the export id of each (desk, sequence) planned in this batch
     let mut sequences: HashMap<(String, i64), String> = HashMap::new();
     let mut plan = ImportPlan::default();
-    for (name, sha256, opened) in ordered {
+    // the files planned over the database alone (before any other of the batch would
+    // be imported), with their per-year counts: their plan may be kept ([`basis`])
+    let mut alone = Vec::new();
+    for (name, read, opened) in ordered {
         let opened = match opened {
             Ok(opened) => opened,
             Err(rejection) => {
+                let sha256 = sha256_hex(read);
                 let mut report = FileReport::rejected(name, rejection, None);
                 report.message = format!("{name}: {}", report.message);
                 plan.files.push(PlannedFile {
@@ -474,11 +488,22 @@ pub fn plan_files_with(
                 continue;
             }
         };
-        let bytes = &opened.plain;
-        let (mut report, records) = match check(conn, name, bytes, &codebook, &overlay.imported)? {
+        let encrypted = matches!(opened, Cow::Owned(_));
+        let bytes: &[u8] = &opened;
+        let first = overlay.records.is_empty() && overlay.imported.is_empty();
+        let checked = check(conn, name, bytes, &codebook, &overlay.imported)?;
+        // the SHA-256 of the file as read: of a plain file parsed, the parse's own
+        let sha256 = match &checked {
+            Checked::Apply(file) if !encrypted => file.file_sha256.clone(),
+            _ => sha256_hex(read),
+        };
+        let (mut report, records) = match checked {
             Checked::Done(report) => (*report, vec![]),
             Checked::Apply(file) => match plan_records(conn, &mut overlay, &file)? {
                 Ok((records, touched)) => {
+                    if first {
+                        alone.push((plan.files.len(), touched.clone()));
+                    }
                     overlay
                         .imported
                         .insert(file.header.export_id.clone(), file.file_sha256.clone());
@@ -500,7 +525,7 @@ pub fn plan_files_with(
                 ),
             },
         };
-        report.encrypted = opened.encrypted;
+        report.encrypted = encrypted;
         if report.outcome == Outcome::Rejected {
             report.message = format!("{name}: {}", report.message);
         }
@@ -510,6 +535,14 @@ pub fn plan_files_with(
             sha256,
             records,
         });
+    }
+    if let (Some(start), Some(end)) = (start, Basis::of(conn)?)
+        && start.same_data(&end)
+    {
+        for (index, touched) in alone {
+            let file = &plan.files[index];
+            basis::keep(end, &file.sha256, &file.records, &touched);
+        }
     }
     Ok(plan)
 }
