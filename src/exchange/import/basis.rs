@@ -79,6 +79,11 @@ impl Basis {
             == (later.token, later.data_version, later.schema_version)
     }
 
+    /// Whether `other` was taken on the same connection.
+    pub(crate) fn same_connection(&self, other: &Basis) -> bool {
+        self.token == other.token
+    }
+
     /// The counts of `conn` now, in or out of a transaction.
     fn now(conn: &Connection) -> Result<Basis> {
         Ok(Basis {

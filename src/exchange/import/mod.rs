@@ -62,6 +62,7 @@ mod parse;
 mod plan;
 
 pub use apply::{apply, apply_decrypting, apply_reopening};
+pub(crate) use basis::Basis;
 pub use basis::plans_reused;
 pub use check::check_codes;
 pub use closed::rehearse;
