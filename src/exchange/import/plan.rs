@@ -23,10 +23,12 @@ use super::decrypt::{self, Decryption};
 use super::{
     ConflictReport, ExportFile, FileReport, Outcome, Rejection, RejectionKind, err, expand_paths,
 };
-use crate::exchange::records;
 use crate::exchange::wire::{AccessLine, CaseLine, Record, sha256_hex};
-use crate::register::stored::StoredAccess;
-use crate::{Result, cases, codebook, register, yearbook};
+use crate::{Result, codebook, yearbook};
+
+mod found;
+
+use found::{Found, stored, stored_accesses};
 
 /// What importing one record would do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -174,93 +176,6 @@ pub(super) fn differing(stored: &Fields, line: &Fields, line_deleted: bool) -> V
         .filter(|((_, s), (_, l))| !(line_deleted && l.is_none()) && s != l)
         .map(|((name, _), _)| name.to_string())
         .collect()
-}
-
-/// The stored accesses of `file`'s access lines, by id, read at once
-/// ([`register::stored::by_ids`]): what [`stored`] finds in the database.
-fn stored_accesses(conn: &Connection, file: &ExportFile) -> Result<HashMap<String, StoredAccess>> {
-    let ids: Vec<&str> = file
-        .records
-        .iter()
-        .filter_map(|(_, r)| match r {
-            Record::Access(a) => Some(a.id.as_str()),
-            Record::Case(_) => None,
-        })
-        .collect();
-    // the id moves into the key, and back when the access is taken ([`stored`])
-    Ok(register::stored::by_ids(conn, &ids)?
-        .into_iter()
-        .map(|mut a| (std::mem::take(&mut a.id), a))
-        .collect())
-}
-
-/// A stored copy as found: in the overlay (fields ready), or an access of the database
-/// whose fields are made only when they are compared.
-enum Found {
-    Stored(Stored),
-    Access(Box<StoredAccess>),
-}
-
-impl Found {
-    fn desk(&self) -> &str {
-        match self {
-            Found::Stored(s) => &s.desk,
-            Found::Access(a) => &a.desk,
-        }
-    }
-
-    fn revision(&self) -> i64 {
-        match self {
-            Found::Stored(s) => s.revision,
-            Found::Access(a) => a.revision,
-        }
-    }
-
-    /// The fields of the copy, for comparison.
-    fn fields(&self) -> Fields {
-        match self {
-            Found::Stored(s) => s.fields.clone(),
-            Found::Access(a) => access_fields(&records::access_line((**a).clone())),
-        }
-    }
-
-    /// Whether `line` is this very copy, field for field (then nothing differs).
-    fn is(&self, line: &Record) -> bool {
-        match (self, line) {
-            (Found::Access(a), Record::Access(l)) => records::is_access_line(a, l),
-            _ => false,
-        }
-    }
-}
-
-/// The stored copy of `record`, as the overlay or else the database has it; the
-/// database's accesses are those of `accesses` ([`stored_accesses`] of the file).
-fn stored(
-    conn: &Connection,
-    overlay: &Overlay,
-    accesses: &mut HashMap<String, StoredAccess>,
-    record: &Record,
-) -> Result<Option<Found>> {
-    if !overlay.records.is_empty()
-        && let Some(s) = overlay
-            .records
-            .get(&(record.kind(), record.id().to_string()))
-    {
-        return Ok(Some(Found::Stored(s.clone())));
-    }
-    Ok(match record {
-        Record::Access(a) => accesses.remove_entry(&a.id).map(|(id, mut a)| {
-            a.id = id;
-            Found::Access(Box::new(a))
-        }),
-        Record::Case(c) => cases::stored::by_id(conn, &c.id)?.map(|s| {
-            Found::Stored(Stored {
-                desk: s.desk.clone(),
-                revision: s.revision,
-                fields: case_fields(&records::case_line(s)),
-            })
-        }),
-    })
 }
 
 /// The fields of a record line.
