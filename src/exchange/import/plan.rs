@@ -235,13 +235,13 @@ pub(super) fn plan_records(
     // written to the overlay once the whole file is planned (ids are unique in a file,
     // so no line of it reads another's entry)
     let mut writes = Vec::new();
-    let mut accesses = stored_accesses(conn, file)?;
-    for (line, record) in &file.records {
+    let mut accesses = stored_accesses(conn, file, overlay.closed.is_empty())?;
+    for (place, (line, record)) in file.records.iter().enumerate() {
         let revision = match record {
             Record::Access(a) => a.revision,
             Record::Case(c) => c.revision,
         };
-        let old = stored(conn, overlay, &mut accesses, record)?;
+        let old = stored(conn, overlay, &mut accesses, (place, record))?;
         let base = old.as_ref().map_or(0, Found::revision);
         if revision - base > MAX_REVISION_STEP {
             let message = format!(
