@@ -387,7 +387,11 @@ pub fn plan_files_with(
     // the files planned over the database alone (before any other of the batch would
     // be imported), with their per-year counts: their plan may be kept ([`basis`])
     let mut alone = Vec::new();
-    for (name, read, opened) in ordered {
+    let count = ordered.len();
+    for (index, (name, read, opened)) in ordered.into_iter().enumerate() {
+        // what a file would write is kept for the files planned after it: the last
+        // one's is kept for none
+        overlay.remember = index + 1 < count;
         let opened = match opened {
             Ok(opened) => opened,
             Err(rejection) => {
