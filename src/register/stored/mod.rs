@@ -247,6 +247,19 @@ pub fn replace_received(
     accesses: &[StoredAccess],
     updated_at: &str,
 ) -> Result<()> {
+    replace_rows(conn, accesses, updated_at, false)
+}
+
+/// [`replace_received`]; with `split`, each row is written by two statements, the
+/// second setting its desk and date only where they change, so that the index on them
+/// is rewritten only for those rows: for a connection whose triggers are switched off
+/// (each trigger of an update would fire twice).
+pub(super) fn replace_rows(
+    conn: &Connection,
+    accesses: &[StoredAccess],
+    updated_at: &str,
+    split: bool,
+) -> Result<()> {
     if accesses.is_empty() {
         return Ok(());
     }
@@ -259,32 +272,50 @@ pub fn replace_received(
     // an UPDATE ... FROM a VALUES list: each stored row once, with every trigger of an
     // update, as write_imported's upsert does on a stored id
     let row = format!("({})", vec!["?"; 15].join(", "));
-    let update = |n: usize| {
+    let indexed = "desk = v.column2, date = v.column5,";
+    let update = |n: usize, set: &str, only: &str| {
         format!(
-            "UPDATE accesses SET desk = v.column2, revision = v.column3, deleted = v.column4,
-                 date = v.column5, hour = v.column6, channel = v.column7,
+            "UPDATE accesses SET {set} revision = v.column3, deleted = v.column4,
+                 hour = v.column6, channel = v.column7,
                  nationality = v.column8, sex = v.column9, age_band = v.column10,
                  first_access = v.column11, referred_by = v.column12, permit = v.column13,
                  accompaniment = v.column14, mediation = v.column15, updated_at = ?1,
                  change_seq = NULL
-             FROM (VALUES {}) AS v WHERE accesses.id = v.column1",
+             FROM (VALUES {}) AS v WHERE accesses.id = v.column1 {only}",
+            vec![row.as_str(); n].join(", ")
+        )
+    };
+    let moved = |n: usize| {
+        format!(
+            "UPDATE accesses SET {indexed} updated_at = ?1
+             FROM (VALUES {}) AS v WHERE accesses.id = v.column1
+               AND (accesses.desk IS NOT v.column2 OR accesses.date IS NOT v.column5)",
             vec![row.as_str(); n].join(", ")
         )
     };
     let mut changed = 0;
     for chunk in [BULK_ROWS, 1] {
-        let mut stmt = conn.prepare_cached(&update(chunk))?;
+        let mut stmt = conn.prepare_cached(&update(chunk, if split { "" } else { indexed }, ""))?;
+        let mut second = if split {
+            Some(conn.prepare_cached(&moved(chunk))?)
+        } else {
+            None
+        };
         let mut batches = rows[changed..].chunks_exact(chunk);
         for batch in &mut batches {
             // ?1 is the time, the rows' values are numbered after it
-            let args =
-                std::iter::once(&updated_at as &dyn ToSql).chain(batch.iter().flatten().copied());
-            let n = stmt.execute(params_from_iter(args))?;
+            let args = || {
+                std::iter::once(&updated_at as &dyn ToSql).chain(batch.iter().flatten().copied())
+            };
+            let n = stmt.execute(params_from_iter(args()))?;
             if n != chunk {
                 return Err(Error::invalid(
                     "id",
                     "an access to replace is not stored".to_string(),
                 ));
+            }
+            if let Some(second) = &mut second {
+                second.execute(params_from_iter(args()))?;
             }
             changed += chunk;
         }
