@@ -93,7 +93,7 @@ fn import_path(store: &mut Store, path: &Path) -> FileReport {
 }
 
 /// Every travelling record of a database, as text: equal snapshots, equal data.
-fn snapshot(store: &Store) -> String {
+pub fn snapshot(store: &Store) -> String {
     let mut out = String::new();
     for sql in [
         "SELECT id || '|' || desk || '|' || revision || '|' || deleted || '|' || date || '|' ||

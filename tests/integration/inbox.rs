@@ -242,3 +242,111 @@ fn the_inbox_through_the_command_line() {
     assert!(out.status.success(), "{out:?}");
     assert!(stdout(&out).contains("new desk SCA"), "{}", stdout(&out));
 }
+
+/// `file` encrypted to `identity`, written into `dir` under its name with `.age`.
+fn sealed(file: &Path, identity: &age::x25519::Identity, dir: &Path) -> PathBuf {
+    let plain = std::fs::read(file).unwrap();
+    let bytes = sportello::exchange::encryption::encrypt(&identity.to_public(), &plain).unwrap();
+    let name = format!("{}.age", file.file_name().unwrap().to_string_lossy());
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn a_rescan_neither_decrypts_nor_plans_again_the_files_it_has_seen() {
+    let identity = age::x25519::Identity::generate();
+    let keys = Decryption::with(identity.clone(), "the test key");
+    let mut fol = desk_store("FOL");
+    let mut gro = desk_store("GRO");
+    let shared = tempfile::tempdir().unwrap();
+    let plain = tempfile::tempdir().unwrap();
+    inbox::set_folders(gro.conn(), &[shared.path().to_path_buf()]).unwrap();
+    let first = export_one(&mut fol, "2024-03-11", plain.path());
+    let second = export_one(&mut fol, "2024-03-12", plain.path());
+    sealed(&first, &identity, shared.path());
+    sealed(&second, &identity, shared.path());
+    // the first export came in by hand: its encrypted copy is known by its plain bytes
+    sportello::exchange::import::import_paths(gro.conn_mut(), &[first], false, now()).unwrap();
+
+    let decrypted = sportello::exchange::import::decrypt::decryptions();
+    let scan = inbox::scan(gro.conn(), &keys).unwrap();
+    assert_eq!((scan.known, scan.plan.files.len()), (1, 1), "{scan:?}");
+    assert!(sportello::exchange::import::decrypt::decryptions() > decrypted);
+
+    let decrypted = sportello::exchange::import::decrypt::decryptions();
+    let reused = inbox::plans_reused();
+    let again = inbox::scan(gro.conn(), &keys).unwrap();
+    assert_eq!(
+        again, scan,
+        "the same files over the same database: the same scan"
+    );
+    assert_eq!(
+        sportello::exchange::import::decrypt::decryptions(),
+        decrypted,
+        "no file decrypted again"
+    );
+    assert_eq!(
+        inbox::plans_reused(),
+        reused + 1,
+        "the plan taken as it was"
+    );
+
+    // the second export imported by hand: its encrypted copy is known now, undecrypted
+    sportello::exchange::import::import_paths(gro.conn_mut(), &[second], false, now()).unwrap();
+    let after = inbox::scan(gro.conn(), &keys).unwrap();
+    assert_eq!((after.known, after.plan.files.len()), (2, 0), "{after:?}");
+    assert_eq!(
+        sportello::exchange::import::decrypt::decryptions(),
+        decrypted,
+        "what the file holds was remembered"
+    );
+}
+
+#[test]
+fn a_file_waiting_in_the_inbox_is_planned_again_after_an_import_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gro.db");
+    let mut gro = Store::open(&db, now()).unwrap();
+    let presets = desk::presets();
+    let own = presets
+        .iter()
+        .find(|p| p.code == "GRO")
+        .unwrap_or(&presets[0]);
+    desk::set_own(gro.conn_mut(), own, now()).unwrap();
+    let mut fol = desk_store("FOL");
+    let shared = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    inbox::set_folders(gro.conn(), &[shared.path().to_path_buf()]).unwrap();
+    export_one(&mut fol, "2024-03-11", shared.path());
+    let scan = inbox::scan(gro.conn(), &keys(&gro)).unwrap();
+    let r = &scan.plan.files[0].report;
+    assert_eq!((r.new, r.unchanged, r.new_desk), (1, 0, true), "{r:?}");
+    let reused = inbox::plans_reused();
+    assert_eq!(inbox::scan(gro.conn(), &keys(&gro)).unwrap(), scan);
+    assert_eq!(inbox::plans_reused(), reused + 1);
+
+    // another connection imports an export of the same day (another export id)
+    let range = export::export(
+        fol.conn_mut(),
+        Selection::Range {
+            from: "2024-03-11".parse().unwrap(),
+            to: "2024-03-11".parse().unwrap(),
+        },
+        elsewhere.path(),
+        clock(),
+    )
+    .unwrap()
+    .path;
+    let mut other = Store::open(&db, now()).unwrap();
+    sportello::exchange::import::import_paths(other.conn_mut(), &[range], false, now()).unwrap();
+
+    let after = inbox::scan(gro.conn(), &keys(&gro)).unwrap();
+    assert_eq!(inbox::plans_reused(), reused + 1, "planned again");
+    let r = &after.plan.files[0].report;
+    assert_eq!(
+        (r.new, r.unchanged, r.new_desk),
+        (0, 1, false),
+        "the access is stored now, and the desk known: {r:?}"
+    );
+}

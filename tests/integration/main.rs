@@ -12,6 +12,7 @@ mod crash;
 mod demo;
 mod encryption;
 mod export_import;
+mod import_basis;
 mod import_plan;
 mod inbox;
 mod outbox;

@@ -12,12 +12,14 @@
 //! ([`RejectionKind::ClosedYear`], nothing stored or logged) unless the caller confirmed
 //! reopening that year; then the year is reopened in the file's transaction.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 
+use super::basis;
 use super::check::{Checked, check_again};
 use super::closed;
 use super::decrypt::{self, Decryption};
@@ -176,23 +178,39 @@ fn apply_opened(
     let now = batch.now;
     let name = planned.report.file.as_str();
     let bytes = opened.plain;
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // the database provably as the plan found it: its comparison holds as it is
+    let reused = basis::reuse(&tx, &sha, &planned.records)?;
     // on error or refusal the transaction is dropped, hence rolled back: nothing stored
-    let file = match check_again(&tx, name, &bytes, &batch.codebook, &Default::default())? {
+    // the SHA-256 of the plain bytes: of the file as read, unless it was decrypted
+    let plain_sha = if opened.encrypted {
+        sha256_hex(&bytes)
+    } else {
+        sha.clone()
+    };
+    let read = (bytes.as_slice(), plain_sha.as_str());
+    let file = match check_again(&tx, name, read, &batch.codebook, &Default::default())? {
         Checked::Apply(file) => file,
         Checked::Done(_) => return Ok((stale(planned), sha)),
     };
-    // a year this batch reopened still counts as closed for its later files, as it did
-    // in the plan: their changes of it need the same confirmation
-    let mut closed = yearbook::closed_years(&tx)?;
-    closed.extend(&batch.reopened);
-    let Ok((records, touched)) = plan_records(&tx, &mut Overlay::once(closed), &file)? else {
-        // the plan found the file fine: the database moved on since
-        return Ok((stale(planned), sha));
+    let (records, touched) = match reused {
+        Some(touched) => (Cow::Borrowed(planned.records.as_slice()), touched),
+        None => {
+            // a year this batch reopened still counts as closed for its later files, as
+            // it did in the plan: their changes of it need the same confirmation
+            let mut closed = yearbook::closed_years(&tx)?;
+            closed.extend(&batch.reopened);
+            let Ok((records, touched)) = plan_records(&tx, &mut Overlay::once(closed), &file)?
+            else {
+                // the plan found the file fine: the database moved on since
+                return Ok((stale(planned), sha));
+            };
+            if records != planned.records {
+                return Ok((stale(planned), sha));
+            }
+            (Cow::Owned(records), touched)
+        }
     };
-    if records != planned.records {
-        return Ok((stale(planned), sha));
-    }
     let closed_years = closed::changes(&touched, &planned.report.closed_years);
     if touched.keys().any(|y| !batch.reopen.contains(y)) {
         return Ok((held_back(planned, closed_years), sha));

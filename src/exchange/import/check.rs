@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::{ExportFile, FileReport, Outcome, Rejection, RejectionKind, UnknownCode, err, parse};
 use crate::codebook::{Codebook, List};
-use crate::exchange::wire::{Record, sha256_hex};
+use crate::exchange::wire::Record;
 use crate::{Result, desk};
 
 use RejectionKind as K;
@@ -143,21 +143,22 @@ pub(super) fn check(
 ) -> Result<Checked> {
     let checked = check_parsed(conn, name, parse(bytes), codebook, batch)?;
     if let Checked::Apply(file) = &checked {
-        keep_parsed(sha256_hex(bytes), file);
+        // the SHA-256 of the file as parsed is that of `bytes`
+        keep_parsed(file.file_sha256.clone(), file);
     }
     Ok(checked)
 }
 
 /// [`check`], when applying a plan: the same checks, over the file the plan parsed
-/// from these very bytes when it kept it, else parsed again.
+/// from these very bytes (of SHA-256 `sha`) when it kept it, else parsed again.
 pub(super) fn check_again(
     conn: &Connection,
     name: &str,
-    bytes: &[u8],
+    (bytes, sha): (&[u8], &str),
     codebook: &Codebook,
     batch: &HashMap<String, String>,
 ) -> Result<Checked> {
-    let parsed = match take_parsed(&sha256_hex(bytes)) {
+    let parsed = match take_parsed(sha) {
         Some(file) => Ok(file),
         None => parse(bytes).map(Arc::new),
     };

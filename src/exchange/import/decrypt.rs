@@ -4,6 +4,7 @@
 //! key, damaged, truncated, plain refused) and what to do; bad input never panics, and
 //! the plaintext is held to the size limit of a plain file ([`MAX_FILE_BYTES`]).
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
@@ -68,6 +69,18 @@ impl Decryption {
         Ok(d)
     }
 
+    /// What tells these keys apart from others: their public keys, and whether plain
+    /// files are refused. Two [`Decryption`]s of one fingerprint open every file alike.
+    pub fn fingerprint(&self) -> String {
+        let mut keys: Vec<String> = self
+            .identities
+            .iter()
+            .map(|i| i.to_public().to_string())
+            .collect();
+        keys.push(self.required.to_string());
+        keys.join(" ")
+    }
+
     /// Also refuses plain files.
     pub fn requiring(mut self, required: bool) -> Decryption {
         self.required = required;
@@ -88,7 +101,29 @@ pub struct Opened {
 /// file passes as it is (refused when encryption is required). Never panics; every
 /// failure is a [`Rejection`] that says why and what to do.
 pub fn open(bytes: Vec<u8>, keys: &Decryption) -> std::result::Result<Opened, Rejection> {
-    if !is_encrypted(&bytes) {
+    let decrypted = match open_slice(&bytes, keys)? {
+        Cow::Owned(plain) => Some(plain),
+        Cow::Borrowed(_) => None,
+    };
+    Ok(match decrypted {
+        Some(plain) => Opened {
+            plain,
+            encrypted: true,
+        },
+        None => Opened {
+            plain: bytes,
+            encrypted: false,
+        },
+    })
+}
+
+/// [`open`], borrowing a plain file's bytes rather than taking them: the plain bytes,
+/// borrowed when the file is plain, owned when it was decrypted.
+pub(crate) fn open_slice<'a>(
+    bytes: &'a [u8],
+    keys: &Decryption,
+) -> std::result::Result<Cow<'a, [u8]>, Rejection> {
+    if !is_encrypted(bytes) {
         if keys.required {
             return Err(err(
                 RejectionKind::PlainRefused,
@@ -98,10 +133,7 @@ pub fn open(bytes: Vec<u8>, keys: &Decryption) -> std::result::Result<Opened, Re
                  ask the desk to set the coordinator's public key and export again",
             ));
         }
-        return Ok(Opened {
-            plain: bytes,
-            encrypted: false,
-        });
+        return Ok(Cow::Borrowed(bytes));
     }
     if keys.identities.is_empty() {
         return Err(err(
@@ -112,13 +144,22 @@ pub fn open(bytes: Vec<u8>, keys: &Decryption) -> std::result::Result<Opened, Re
              on the coordinator's computer, or give the key file (--identity FILE)",
         ));
     }
-    decrypt(&bytes, keys).map(|plain| Opened {
-        plain,
-        encrypted: true,
-    })
+    decrypt(bytes, keys).map(Cow::Owned)
+}
+
+thread_local! {
+    static DECRYPTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many encrypted files this thread tried to decrypt: for the tests, which see a
+/// decryption avoided without timing it.
+#[doc(hidden)]
+pub fn decryptions() -> usize {
+    DECRYPTED.with(std::cell::Cell::get)
 }
 
 fn decrypt(bytes: &[u8], keys: &Decryption) -> std::result::Result<Vec<u8>, Rejection> {
+    DECRYPTED.with(|d| d.set(d.get() + 1));
     use age::DecryptError as D;
     let damaged = |what: String| {
         err(

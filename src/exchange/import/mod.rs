@@ -50,6 +50,7 @@ use crate::yearbook::ClosedYearChange;
 use crate::{Error, Result};
 
 mod apply;
+mod basis;
 mod check;
 mod closed;
 pub mod decrypt;
@@ -61,6 +62,8 @@ mod parse;
 mod plan;
 
 pub use apply::{apply, apply_decrypting, apply_reopening};
+pub(crate) use basis::Basis;
+pub use basis::plans_reused;
 pub use check::check_codes;
 pub use closed::rehearse;
 pub use decrypt::{Decryption, Opened, open};
@@ -192,7 +195,11 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 pub(crate) fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
+    // the whole file at once: no copy of what was read each time the buffer grows
+    let size = file
+        .metadata()
+        .map_or(0, |m| m.len().min(MAX_FILE_BYTES + 1));
+    let mut bytes = Vec::with_capacity(size as usize + 1);
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(std::io::Error::from(std::io::ErrorKind::FileTooLarge));

@@ -9,25 +9,29 @@
 //! applying it will do, and planning stores nothing. A file's report also names the
 //! closed years its records would change, and how many of them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use super::basis::{self, Basis};
 use super::check::{Checked, check};
 use super::closed;
-use super::decrypt::{self, Decryption, Opened};
+use super::decrypt::{self, Decryption};
 use super::{
     ConflictReport, ExportFile, FileReport, Outcome, Rejection, RejectionKind, err, expand_paths,
 };
-use crate::exchange::records;
 use crate::exchange::wire::{AccessLine, CaseLine, Record, sha256_hex};
-use crate::register::stored::StoredAccess;
-use crate::{Result, cases, codebook, register, yearbook};
+use crate::{Result, codebook, yearbook};
+
+mod found;
+
+use found::{Found, stored, stored_accesses};
 
 /// What importing one record would do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// No record with this id is stored: it is added.
@@ -42,7 +46,7 @@ pub enum Action {
 }
 
 /// One record line of a planned file and what importing it would do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct PlannedRecord {
     /// `access` or `case`.
     pub record: String,
@@ -174,89 +178,6 @@ pub(super) fn differing(stored: &Fields, line: &Fields, line_deleted: bool) -> V
         .collect()
 }
 
-/// The stored accesses of `file`'s access lines, by id, read at once
-/// ([`register::stored::by_ids`]): what [`stored`] finds in the database.
-fn stored_accesses(conn: &Connection, file: &ExportFile) -> Result<HashMap<String, StoredAccess>> {
-    let ids: Vec<&str> = file
-        .records
-        .iter()
-        .filter_map(|(_, r)| match r {
-            Record::Access(a) => Some(a.id.as_str()),
-            Record::Case(_) => None,
-        })
-        .collect();
-    Ok(register::stored::by_ids(conn, &ids)?
-        .into_iter()
-        .map(|a| (a.id.clone(), a))
-        .collect())
-}
-
-/// A stored copy as found: in the overlay (fields ready), or an access of the database
-/// whose fields are made only when they are compared.
-enum Found {
-    Stored(Stored),
-    Access(Box<StoredAccess>),
-}
-
-impl Found {
-    fn desk(&self) -> &str {
-        match self {
-            Found::Stored(s) => &s.desk,
-            Found::Access(a) => &a.desk,
-        }
-    }
-
-    fn revision(&self) -> i64 {
-        match self {
-            Found::Stored(s) => s.revision,
-            Found::Access(a) => a.revision,
-        }
-    }
-
-    /// The fields of the copy, for comparison.
-    fn fields(&self) -> Fields {
-        match self {
-            Found::Stored(s) => s.fields.clone(),
-            Found::Access(a) => access_fields(&records::access_line((**a).clone())),
-        }
-    }
-
-    /// Whether `line` is this very copy, field for field (then nothing differs).
-    fn is(&self, line: &Record) -> bool {
-        match (self, line) {
-            (Found::Access(a), Record::Access(l)) => records::is_access_line(a, l),
-            _ => false,
-        }
-    }
-}
-
-/// The stored copy of `record`, as the overlay or else the database has it; the
-/// database's accesses are those of `accesses` ([`stored_accesses`] of the file).
-fn stored(
-    conn: &Connection,
-    overlay: &Overlay,
-    accesses: &mut HashMap<String, StoredAccess>,
-    record: &Record,
-) -> Result<Option<Found>> {
-    if !overlay.records.is_empty()
-        && let Some(s) = overlay
-            .records
-            .get(&(record.kind(), record.id().to_string()))
-    {
-        return Ok(Some(Found::Stored(s.clone())));
-    }
-    Ok(match record {
-        Record::Access(a) => accesses.remove(&a.id).map(|a| Found::Access(Box::new(a))),
-        Record::Case(c) => cases::stored::by_id(conn, &c.id)?.map(|s| {
-            Found::Stored(Stored {
-                desk: s.desk.clone(),
-                revision: s.revision,
-                fields: case_fields(&records::case_line(s)),
-            })
-        }),
-    })
-}
-
 /// The fields of a record line.
 fn line_fields(record: &Record) -> Fields {
     match record {
@@ -314,13 +235,13 @@ pub(super) fn plan_records(
     // written to the overlay once the whole file is planned (ids are unique in a file,
     // so no line of it reads another's entry)
     let mut writes = Vec::new();
-    let mut accesses = stored_accesses(conn, file)?;
-    for (line, record) in &file.records {
+    let mut accesses = stored_accesses(conn, file, overlay.closed.is_empty())?;
+    for (place, (line, record)) in file.records.iter().enumerate() {
         let revision = match record {
             Record::Access(a) => a.revision,
             Record::Case(c) => c.revision,
         };
-        let old = stored(conn, overlay, &mut accesses, record)?;
+        let old = stored(conn, overlay, &mut accesses, (place, record))?;
         let base = old.as_ref().map_or(0, Found::revision);
         if revision - base > MAX_REVISION_STEP {
             let message = format!(
@@ -425,6 +346,9 @@ pub fn plan_files(conn: &Connection, files: &[(String, Vec<u8>)]) -> Result<Impo
     plan_files_with(conn, files, &Decryption::of_database(conn)?)
 }
 
+/// A file's plain bytes (borrowed when it is plain), or why it cannot be opened.
+type Opening<'a> = std::result::Result<Cow<'a, [u8]>, Rejection>;
+
 /// The plan of `files` (display name, bytes), stored nowhere. An encrypted file is
 /// decrypted with `keys` first ([`decrypt::open`]), and planned as the plain file it
 /// holds; one that cannot be opened is rejected. Each desk's files are planned in export
@@ -437,20 +361,21 @@ pub fn plan_files_with(
     keys: &Decryption,
 ) -> Result<ImportPlan> {
     crate::demo::refuse_in_demo(conn, "import")?;
+    let start = Basis::of(conn)?;
     let codebook = codebook::load(conn)?;
-    // (name, SHA-256 of the file as read, its plain bytes or why it cannot be opened)
-    let mut ordered: Vec<(&str, String, std::result::Result<Opened, Rejection>)> = files
+    // (name, the file as read, its plain bytes or why it cannot be opened)
+    let mut ordered: Vec<(&str, &[u8], Opening<'_>)> = files
         .iter()
         .map(|(name, bytes)| {
             (
                 name.as_str(),
-                sha256_hex(bytes),
-                decrypt::open(bytes.clone(), keys),
+                bytes.as_slice(),
+                decrypt::open_slice(bytes, keys),
             )
         })
         .collect();
     ordered.sort_by_cached_key(|(_, _, opened)| {
-        match opened.as_ref().ok().and_then(|o| export_order(&o.plain)) {
+        match opened.as_ref().ok().and_then(|plain| export_order(plain)) {
             Some(key) => (false, key),
             None => (true, (String::new(), 0)),
         }
@@ -459,10 +384,18 @@ pub fn plan_files_with(
     // the export id of each (desk, sequence) planned in this batch
     let mut sequences: HashMap<(String, i64), String> = HashMap::new();
     let mut plan = ImportPlan::default();
-    for (name, sha256, opened) in ordered {
+    // the files planned over the database alone (before any other of the batch would
+    // be imported), with their per-year counts: their plan may be kept ([`basis`])
+    let mut alone = Vec::new();
+    let count = ordered.len();
+    for (index, (name, read, opened)) in ordered.into_iter().enumerate() {
+        // what a file would write is kept for the files planned after it: the last
+        // one's is kept for none
+        overlay.remember = index + 1 < count;
         let opened = match opened {
             Ok(opened) => opened,
             Err(rejection) => {
+                let sha256 = sha256_hex(read);
                 let mut report = FileReport::rejected(name, rejection, None);
                 report.message = format!("{name}: {}", report.message);
                 plan.files.push(PlannedFile {
@@ -474,11 +407,22 @@ pub fn plan_files_with(
                 continue;
             }
         };
-        let bytes = &opened.plain;
-        let (mut report, records) = match check(conn, name, bytes, &codebook, &overlay.imported)? {
+        let encrypted = matches!(opened, Cow::Owned(_));
+        let bytes: &[u8] = &opened;
+        let first = overlay.records.is_empty() && overlay.imported.is_empty();
+        let checked = check(conn, name, bytes, &codebook, &overlay.imported)?;
+        // the SHA-256 of the file as read: of a plain file parsed, the parse's own
+        let sha256 = match &checked {
+            Checked::Apply(file) if !encrypted => file.file_sha256.clone(),
+            _ => sha256_hex(read),
+        };
+        let (mut report, records) = match checked {
             Checked::Done(report) => (*report, vec![]),
             Checked::Apply(file) => match plan_records(conn, &mut overlay, &file)? {
                 Ok((records, touched)) => {
+                    if first {
+                        alone.push((plan.files.len(), touched.clone()));
+                    }
                     overlay
                         .imported
                         .insert(file.header.export_id.clone(), file.file_sha256.clone());
@@ -500,7 +444,7 @@ pub fn plan_files_with(
                 ),
             },
         };
-        report.encrypted = opened.encrypted;
+        report.encrypted = encrypted;
         if report.outcome == Outcome::Rejected {
             report.message = format!("{name}: {}", report.message);
         }
@@ -510,6 +454,14 @@ pub fn plan_files_with(
             sha256,
             records,
         });
+    }
+    if let (Some(start), Some(end)) = (start, Basis::of(conn)?)
+        && start.same_data(&end)
+    {
+        for (index, touched) in alone {
+            let file = &plan.files[index];
+            basis::keep(end, &file.sha256, &file.records, &touched);
+        }
     }
     Ok(plan)
 }

@@ -32,6 +32,10 @@ use crate::exchange::wire::sha256_hex;
 use crate::store::settings;
 use crate::{Error, Result, desk};
 
+mod seen;
+
+pub use seen::plans_reused;
+
 /// The setting that holds the inbox folders, as a JSON list of paths.
 pub const FOLDERS_SETTING: &str = "inbox.folders";
 
@@ -171,6 +175,7 @@ fn logged(conn: &Connection) -> Result<Logged> {
 /// [`Scan::folders`], not an error.
 pub fn scan(conn: &Connection, keys: &Decryption) -> Result<Scan> {
     let logged = logged(conn)?;
+    let keys_id = keys.fingerprint();
     let mut out = Scan::default();
     let mut candidates = Vec::new();
     for dir in folders(conn)? {
@@ -193,29 +198,29 @@ pub fn scan(conn: &Connection, keys: &Decryption) -> Result<Scan> {
         for path in files {
             // unreadable or too large: the plan says so
             let Ok(bytes) = import::read_limited(&path) else {
-                candidates.push(path);
+                candidates.push((path, None));
                 continue;
             };
-            if logged.taken.contains(&sha256_hex(&bytes)) {
+            let sha = sha256_hex(&bytes);
+            if logged.taken.contains(&sha) {
                 out.known += 1;
                 continue;
             }
             // an encrypted file is logged by its plain bytes when imported
-            if let Ok(opened) = import::open(bytes, keys)
-                && opened.encrypted
-                && logged.taken.contains(&sha256_hex(&opened.plain))
+            if seen::plain_sha(bytes, &sha, keys, &keys_id)
+                .is_some_and(|plain| logged.taken.contains(&plain))
             {
                 out.known += 1;
                 continue;
             }
-            candidates.push(path);
+            candidates.push((path, Some(sha)));
         }
     }
     if candidates.is_empty() {
         return Ok(out);
     }
     let own = desk::own_code(conn).ok();
-    let plan = import::plan_with(conn, &candidates, keys)?;
+    let plan = seen::plan(conn, candidates, keys, &keys_id)?;
     for file in plan.files {
         let r = &file.report;
         let kind = r.rejection.as_ref().map(|r| r.kind);

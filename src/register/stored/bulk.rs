@@ -71,7 +71,7 @@ pub fn write_received(
     let enabled = conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
     let written = insert_received(conn, new, updated_at)
-        .and_then(|()| replace_received(conn, replaced, updated_at));
+        .and_then(|()| super::replace_rows(conn, replaced, updated_at, true));
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, enabled)?;
     written?;
     count_in(conn, new.iter().chain(replaced))?;

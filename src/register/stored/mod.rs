@@ -16,9 +16,11 @@ use rusqlite::{Connection, params, params_from_iter};
 use super::accesses::{action_codes, clear_codes, insert_codes, reason_codes};
 
 mod bulk;
+pub mod lookup;
 use crate::{Error, Result};
 pub use bulk::{BULK_ROWS, insert_received, write_received};
 use bulk::{delete_batched, insert_batched};
+pub use lookup::{LookedUp, by_ids, each_by_ids};
 
 /// An access row with its codes, as stored, for the exchange between desks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,83 +132,6 @@ pub fn by_id(conn: &Connection, id: &str) -> Result<Option<StoredAccess>> {
     Ok(select(conn, "WHERE id = ?1", &[Sql::from(id.to_string())])?
         .into_iter()
         .next())
-}
-
-/// The stored accesses whose id is one of `ids` (of any desk, deleted or not), as
-/// [`by_id`] reads each, in no particular order: one statement for them all, over the
-/// ids held in a temporary table (in memory, this connection's own: nothing is stored),
-/// for the import's plan of a large file.
-pub fn by_ids(conn: &Connection, ids: &[&str]) -> Result<Vec<StoredAccess>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS lookup_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
-         DELETE FROM temp.lookup_ids;",
-    )?;
-    // in id order: the temporary index grows at its end, and the probes below walk the
-    // accesses' index forward
-    let mut sorted = ids.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let rows: Vec<[&dyn ToSql; 1]> = sorted.iter().map(|id| [id as &dyn ToSql]).collect();
-    insert_batched(conn, "temp.lookup_ids (id)", &rows)?;
-    let found = read_looked_up(conn);
-    conn.execute("DELETE FROM temp.lookup_ids", [])?;
-    found
-}
-
-fn read_looked_up(conn: &Connection) -> Result<Vec<StoredAccess>> {
-    // CROSS JOIN: the ids are the outer loop, each a probe of the accesses' key
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.desk, a.revision, a.deleted, a.date, a.hour, a.channel, a.nationality,
-                a.sex, a.age_band, a.first_access, a.referred_by, a.permit, a.accompaniment,
-                a.mediation, a.change_seq,
-                (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id),
-                (SELECT json_group_array(code) FROM access_actions WHERE access_id = a.id)
-         FROM temp.lookup_ids t CROSS JOIN accesses a ON a.id = t.id",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let id: String = r.get(0)?;
-        let date: String = r.get(4)?;
-        let date = date.parse().map_err(|_| {
-            Error::invalid(
-                "date",
-                format!("stored date '{date}' of access {id} is not a date"),
-            )
-        })?;
-        // in code order, as `reason_codes` and `action_codes` read them (byte order,
-        // SQLite's BINARY collation)
-        let codes = |i: usize| -> Result<Vec<String>> {
-            let text: String = r.get(i)?;
-            let mut codes: Vec<String> = serde_json::from_str(&text)?;
-            codes.sort_unstable();
-            Ok(codes)
-        };
-        out.push(StoredAccess {
-            desk: r.get(1)?,
-            revision: r.get(2)?,
-            deleted: r.get(3)?,
-            date,
-            hour: r.get(5)?,
-            channel: r.get(6)?,
-            nationality: r.get(7)?,
-            sex: r.get(8)?,
-            age_band: r.get(9)?,
-            first_access: r.get(10)?,
-            referred_by: r.get(11)?,
-            reasons: codes(16)?,
-            permit: r.get(12)?,
-            actions: codes(17)?,
-            accompaniment: r.get(13)?,
-            mediation: r.get(14)?,
-            change_seq: r.get(15)?,
-            id,
-        });
-    }
-    Ok(out)
 }
 
 /// How many accesses of `desk` were written here after change number `mark`, by date
@@ -322,6 +247,19 @@ pub fn replace_received(
     accesses: &[StoredAccess],
     updated_at: &str,
 ) -> Result<()> {
+    replace_rows(conn, accesses, updated_at, false)
+}
+
+/// [`replace_received`]; with `split`, each row is written by two statements, the
+/// second setting its desk and date only where they change, so that the index on them
+/// is rewritten only for those rows: for a connection whose triggers are switched off
+/// (each trigger of an update would fire twice).
+pub(super) fn replace_rows(
+    conn: &Connection,
+    accesses: &[StoredAccess],
+    updated_at: &str,
+    split: bool,
+) -> Result<()> {
     if accesses.is_empty() {
         return Ok(());
     }
@@ -334,32 +272,50 @@ pub fn replace_received(
     // an UPDATE ... FROM a VALUES list: each stored row once, with every trigger of an
     // update, as write_imported's upsert does on a stored id
     let row = format!("({})", vec!["?"; 15].join(", "));
-    let update = |n: usize| {
+    let indexed = "desk = v.column2, date = v.column5,";
+    let update = |n: usize, set: &str, only: &str| {
         format!(
-            "UPDATE accesses SET desk = v.column2, revision = v.column3, deleted = v.column4,
-                 date = v.column5, hour = v.column6, channel = v.column7,
+            "UPDATE accesses SET {set} revision = v.column3, deleted = v.column4,
+                 hour = v.column6, channel = v.column7,
                  nationality = v.column8, sex = v.column9, age_band = v.column10,
                  first_access = v.column11, referred_by = v.column12, permit = v.column13,
                  accompaniment = v.column14, mediation = v.column15, updated_at = ?1,
                  change_seq = NULL
-             FROM (VALUES {}) AS v WHERE accesses.id = v.column1",
+             FROM (VALUES {}) AS v WHERE accesses.id = v.column1 {only}",
+            vec![row.as_str(); n].join(", ")
+        )
+    };
+    let moved = |n: usize| {
+        format!(
+            "UPDATE accesses SET {indexed} updated_at = ?1
+             FROM (VALUES {}) AS v WHERE accesses.id = v.column1
+               AND (accesses.desk IS NOT v.column2 OR accesses.date IS NOT v.column5)",
             vec![row.as_str(); n].join(", ")
         )
     };
     let mut changed = 0;
     for chunk in [BULK_ROWS, 1] {
-        let mut stmt = conn.prepare_cached(&update(chunk))?;
+        let mut stmt = conn.prepare_cached(&update(chunk, if split { "" } else { indexed }, ""))?;
+        let mut second = if split {
+            Some(conn.prepare_cached(&moved(chunk))?)
+        } else {
+            None
+        };
         let mut batches = rows[changed..].chunks_exact(chunk);
         for batch in &mut batches {
             // ?1 is the time, the rows' values are numbered after it
-            let args =
-                std::iter::once(&updated_at as &dyn ToSql).chain(batch.iter().flatten().copied());
-            let n = stmt.execute(params_from_iter(args))?;
+            let args = || {
+                std::iter::once(&updated_at as &dyn ToSql).chain(batch.iter().flatten().copied())
+            };
+            let n = stmt.execute(params_from_iter(args()))?;
             if n != chunk {
                 return Err(Error::invalid(
                     "id",
                     "an access to replace is not stored".to_string(),
                 ));
+            }
+            if let Some(second) = &mut second {
+                second.execute(params_from_iter(args()))?;
             }
             changed += chunk;
         }

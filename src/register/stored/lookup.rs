@@ -1,0 +1,149 @@
+//! The stored accesses of many ids at once, for the import's plan of a large file: the
+//! ids go into a temporary table (in memory, this connection's own: nothing is stored),
+//! and one statement reads them all.
+
+use rusqlite::{Connection, Row, ToSql};
+
+use super::StoredAccess;
+use super::bulk::insert_batched;
+use crate::{Error, Result};
+
+/// A stored access as the lookup reads it, borrowed from its row: compared in place, or
+/// made into a [`StoredAccess`] ([`LookedUp::access`]).
+pub struct LookedUp<'r>(&'r Row<'r>);
+
+/// The lookup's columns, in the order of [`LOOKUP`].
+pub mod col {
+    pub const ID: usize = 0;
+    pub const DESK: usize = 1;
+    pub const REVISION: usize = 2;
+    pub const DELETED: usize = 3;
+    pub const DATE: usize = 4;
+    pub const HOUR: usize = 5;
+    pub const CHANNEL: usize = 6;
+    pub const NATIONALITY: usize = 7;
+    pub const SEX: usize = 8;
+    pub const AGE_BAND: usize = 9;
+    pub const FIRST_ACCESS: usize = 10;
+    pub const REFERRED_BY: usize = 11;
+    pub const PERMIT: usize = 12;
+    pub const ACCOMPANIMENT: usize = 13;
+    pub const MEDIATION: usize = 14;
+    pub const CHANGE_SEQ: usize = 15;
+    /// The codes as a JSON array of strings, in the order of the codes' key (byte order).
+    pub const REASONS: usize = 16;
+    pub const ACTIONS: usize = 17;
+}
+
+// CROSS JOIN: the ids are the outer loop, each a probe of the accesses' key
+const LOOKUP: &str = "SELECT a.id, a.desk, a.revision, a.deleted, a.date, a.hour, a.channel,
+        a.nationality, a.sex, a.age_band, a.first_access, a.referred_by, a.permit,
+        a.accompaniment, a.mediation, a.change_seq,
+        (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id),
+        (SELECT json_group_array(code) FROM access_actions WHERE access_id = a.id)
+ FROM temp.lookup_ids t CROSS JOIN accesses a ON a.id = t.id";
+
+impl LookedUp<'_> {
+    /// The text of column `i` (see [`col`]), borrowed; `None` when it is NULL.
+    pub fn text(&self, i: usize) -> Result<Option<&str>> {
+        Ok(self
+            .0
+            .get_ref(i)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?)
+    }
+
+    /// The integer of column `i`; `None` when it is NULL.
+    pub fn int(&self, i: usize) -> Result<Option<i64>> {
+        Ok(self
+            .0
+            .get_ref(i)?
+            .as_i64_or_null()
+            .map_err(rusqlite::Error::from)?)
+    }
+
+    /// The stored access, made.
+    pub fn access(&self) -> Result<StoredAccess> {
+        let r = self.0;
+        let id: String = r.get(col::ID)?;
+        let date: String = r.get(col::DATE)?;
+        let date = date.parse().map_err(|_| {
+            Error::invalid(
+                "date",
+                format!("stored date '{date}' of access {id} is not a date"),
+            )
+        })?;
+        // in code order, as `reason_codes` and `action_codes` read them (byte order,
+        // SQLite's BINARY collation)
+        let codes = |i: usize| -> Result<Vec<String>> {
+            let text: String = r.get(i)?;
+            let mut codes: Vec<String> = serde_json::from_str(&text)?;
+            codes.sort_unstable();
+            Ok(codes)
+        };
+        Ok(StoredAccess {
+            desk: r.get(col::DESK)?,
+            revision: r.get(col::REVISION)?,
+            deleted: r.get(col::DELETED)?,
+            date,
+            hour: r.get(col::HOUR)?,
+            channel: r.get(col::CHANNEL)?,
+            nationality: r.get(col::NATIONALITY)?,
+            sex: r.get(col::SEX)?,
+            age_band: r.get(col::AGE_BAND)?,
+            first_access: r.get(col::FIRST_ACCESS)?,
+            referred_by: r.get(col::REFERRED_BY)?,
+            reasons: codes(col::REASONS)?,
+            permit: r.get(col::PERMIT)?,
+            actions: codes(col::ACTIONS)?,
+            accompaniment: r.get(col::ACCOMPANIMENT)?,
+            mediation: r.get(col::MEDIATION)?,
+            change_seq: r.get(col::CHANGE_SEQ)?,
+            id,
+        })
+    }
+}
+
+/// The stored accesses whose id is one of `ids` (of any desk, deleted or not), as
+/// [`super::by_id`] reads each, in no particular order: one statement for them all.
+pub fn by_ids(conn: &Connection, ids: &[&str]) -> Result<Vec<StoredAccess>> {
+    let mut out = Vec::new();
+    each_by_ids(conn, ids, |a| {
+        out.push(a.access()?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Calls `each` with every stored access whose id is one of `ids`, borrowed from its row
+/// (nothing is made of it unless `each` makes it), in no particular order.
+pub fn each_by_ids(
+    conn: &Connection,
+    ids: &[&str],
+    mut each: impl FnMut(&LookedUp<'_>) -> Result<()>,
+) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS lookup_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+         DELETE FROM temp.lookup_ids;",
+    )?;
+    // in id order: the temporary index grows at its end, and the probes below walk the
+    // accesses' index forward
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let rows: Vec<[&dyn ToSql; 1]> = sorted.iter().map(|id| [id as &dyn ToSql]).collect();
+    insert_batched(conn, "temp.lookup_ids (id)", &rows)?;
+    let read = (|| {
+        let mut stmt = conn.prepare_cached(LOOKUP)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            each(&LookedUp(r))?;
+        }
+        Ok(())
+    })();
+    conn.execute("DELETE FROM temp.lookup_ids", [])?;
+    read
+}
