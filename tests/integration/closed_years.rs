@@ -549,3 +549,37 @@ fn closing(on: &str) -> cases::Closing {
         note: String::new(),
     }
 }
+
+#[test]
+fn the_same_export_twice_in_a_batch_held_back_for_a_closed_year_stays_importable() {
+    let mut d = desks();
+    accesses::record(d.fol.conn_mut(), &access_on("2023-11-20"), "op", clock()).unwrap();
+    let (path, _) = d.preview();
+    let twin = d.dir.path().join("copia.jsonl");
+    std::fs::copy(&path, &twin).unwrap();
+    let plan = closing::plan_import(d.gro.conn_mut(), &[path.clone(), twin.clone()]).unwrap();
+    let before = dump(&d.gro);
+    let reports = import::apply(d.gro.conn_mut(), &plan, now()).unwrap();
+    assert_eq!(reports[0].outcome, Outcome::Rejected, "{:?}", reports[0]);
+    assert_eq!(
+        (
+            reports[1].outcome,
+            reports[1].rejection.as_ref().map(|r| r.kind)
+        ),
+        (Outcome::Rejected, Some(RejectionKind::ClosedYear)),
+        "the copy is held back with the file it copies, not called imported: {:?}",
+        reports[1]
+    );
+    assert!(
+        reports[1]
+            .message
+            .contains("copia.jsonl: it would change the closed year 2023"),
+        "{}",
+        reports[1].message
+    );
+    assert_eq!(dump(&d.gro), before, "nothing stored, nothing logged");
+    // confirmed later, the file goes in
+    let plan = closing::plan_import(d.gro.conn_mut(), &[path]).unwrap();
+    let reports = import::apply_reopening(d.gro.conn_mut(), &plan, &[2023], now()).unwrap();
+    assert_eq!(reports[0].outcome, Outcome::Imported, "{:?}", reports[0]);
+}

@@ -13,7 +13,7 @@
 //! reopening that year; then the year is reopened in the file's transaction.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -103,20 +103,50 @@ pub(super) fn apply_with(
         keys,
     };
     let mut reports = Vec::with_capacity(plan.files.len());
+    // the files held back for a closed year, by export id: a copy of one later in the
+    // batch was planned as "already imported" on the assumption that it would go in
+    let mut held_back: HashMap<String, FileReport> = HashMap::new();
     for planned in &plan.files {
         let (report, sha) = if planned.report.outcome == Outcome::Imported {
             apply_file(conn, planned, &mut batch, &read)?
+        } else if planned.report.outcome == Outcome::AlreadyImported
+            && let Some(first) = planned
+                .report
+                .export_id
+                .as_ref()
+                .and_then(|id| held_back.get(id))
+        {
+            (held_like(planned, first), planned.sha256.clone())
         } else {
             // rejected or already imported when planned: nothing to store, only the log
             (planned.report.clone(), planned.sha256.clone())
         };
         let held = report.rejection.as_ref().map(|r| r.kind) == Some(K::ClosedYear);
+        if held && let Some(id) = &report.export_id {
+            held_back
+                .entry(id.clone())
+                .or_insert_with(|| report.clone());
+        }
         if report.outcome != Outcome::Imported && !held {
             log_outcome(conn, &report, &sha, now)?;
         }
         reports.push(report);
     }
     Ok(reports)
+}
+
+/// A copy of the export `first` held back for a closed year: held back as it was, under
+/// its own file name (nothing of it is logged, so it stays importable).
+fn held_like(planned: &PlannedFile, first: &FileReport) -> FileReport {
+    let mut report = first.clone();
+    let name = &planned.report.file;
+    let reason = first
+        .message
+        .strip_prefix(&format!("{}: ", first.file))
+        .unwrap_or(&first.message);
+    report.message = format!("{name}: {reason}");
+    report.file = name.clone();
+    report
 }
 
 /// The report of a planned file refused on apply: the planned desk and sequence, and a
