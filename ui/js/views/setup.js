@@ -106,6 +106,8 @@ export async function mount(root, { onDone }) {
     }
     try {
       const recoveryKey = await ipc.setUpDesk(got.desk, got.operator);
+      // set up: Alt+D (the demo) no longer applies, least of all over the key's dialog
+      document.onkeydown = null;
       if (recoveryKey) await showRecoveryKey(recoveryKey);
       onDone();
     } catch (err) {
