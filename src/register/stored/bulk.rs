@@ -97,11 +97,11 @@ fn add_counts<'a>(
     accesses: impl Iterator<Item = &'a StoredAccess>,
     step: i64,
 ) -> Result<()> {
-    use std::collections::HashMap;
+    use foldhash::HashMap;
     type Key<'a> = (String, &'a str, &'a str, &'a str, &'a str, bool);
-    let mut counts: HashMap<Key<'a>, i64> = HashMap::new();
-    let mut nationalities: HashMap<(String, &'a str, &'a str), i64> = HashMap::new();
-    let mut reasons: HashMap<(String, &'a str, &'a str), i64> = HashMap::new();
+    let mut counts: HashMap<Key<'a>, i64> = HashMap::default();
+    let mut nationalities: HashMap<(String, &'a str, &'a str), i64> = HashMap::default();
+    let mut reasons: HashMap<(String, &'a str, &'a str), i64> = HashMap::default();
     // a live access has every characteristic (the table's CHECK)
     let text = |v: &'a Option<String>| v.as_deref().unwrap_or_default();
     for a in accesses.filter(|a| !a.deleted) {
