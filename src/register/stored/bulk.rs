@@ -250,10 +250,23 @@ pub fn insert_received(
             created_at, updated_at)",
         &rows,
     )?;
+    insert_code_rows(conn, accesses)
+}
+
+/// Inserts the reasons and actions of `accesses`, [`BULK_ROWS`] rows a statement, in
+/// the order of their tables' keys (access id, code): both tables are `WITHOUT ROWID`,
+/// so the order changes nothing they hold, and rows in key order go in side by side in
+/// the tree's pages instead of one page each.
+pub(super) fn insert_code_rows(conn: &Connection, accesses: &[StoredAccess]) -> Result<()> {
     let codes = |of: fn(&StoredAccess) -> &Vec<String>| -> Vec<[&dyn ToSql; 2]> {
-        accesses
+        let mut pairs: Vec<(&String, &String)> = accesses
             .iter()
-            .flat_map(|a| of(a).iter().map(move |code| [&a.id as &dyn ToSql, code]))
+            .flat_map(|a| of(a).iter().map(move |code| (&a.id, code)))
+            .collect();
+        pairs.sort_unstable();
+        pairs
+            .into_iter()
+            .map(|(id, code)| [id as &dyn ToSql, code])
             .collect()
     };
     insert_batched(

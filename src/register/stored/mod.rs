@@ -19,7 +19,7 @@ mod bulk;
 pub mod lookup;
 use crate::{Error, Result};
 pub use bulk::{BULK_ROWS, insert_received, write_received};
-use bulk::{delete_batched, insert_batched};
+use bulk::{delete_batched, insert_code_rows};
 pub use lookup::{LookedUp, by_ids, each_by_ids};
 
 /// An access row with its codes, as stored, for the exchange between desks.
@@ -320,26 +320,14 @@ pub(super) fn replace_rows(
             changed += chunk;
         }
     }
-    let ids: Vec<[&dyn ToSql; 1]> = accesses.iter().map(|a| [&a.id as &dyn ToSql]).collect();
+    // in key order, as the codes are inserted (both tables are WITHOUT ROWID)
+    let mut ids: Vec<&String> = accesses.iter().map(|a| &a.id).collect();
+    ids.sort_unstable();
+    let ids: Vec<[&dyn ToSql; 1]> = ids.into_iter().map(|id| [id as &dyn ToSql]).collect();
     for table in ["access_reasons", "access_actions"] {
         delete_batched(conn, table, &ids)?;
     }
-    let codes = |of: fn(&StoredAccess) -> &Vec<String>| -> Vec<[&dyn ToSql; 2]> {
-        accesses
-            .iter()
-            .flat_map(|a| of(a).iter().map(move |code| [&a.id as &dyn ToSql, code]))
-            .collect()
-    };
-    insert_batched(
-        conn,
-        "access_reasons (access_id, code)",
-        &codes(|a| &a.reasons),
-    )?;
-    insert_batched(
-        conn,
-        "access_actions (access_id, code)",
-        &codes(|a| &a.actions),
-    )
+    insert_code_rows(conn, accesses)
 }
 
 /// How many access rows this database holds, of any desk, deleted ones too: zero only
