@@ -55,23 +55,24 @@ pub fn write_received(
         insert_received(conn, new, updated_at)?;
         return replace_received(conn, replaced, updated_at);
     }
+    let mut moved = Vec::new();
     if !replaced.is_empty() {
         // the stored versions of the replaced accesses (new ones are not stored)
         conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS written_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
              DELETE FROM temp.written_ids;",
         )?;
-        let mut ids: Vec<&str> = replaced.iter().map(|a| a.id.as_str()).collect();
-        ids.sort_unstable();
-        let rows: Vec<[&dyn ToSql; 1]> = ids.iter().map(|id| [id as &dyn ToSql]).collect();
+        let mut sorted: Vec<&StoredAccess> = replaced.iter().collect();
+        sorted.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        let rows: Vec<[&dyn ToSql; 1]> = sorted.iter().map(|a| [&a.id as &dyn ToSql]).collect();
         insert_batched(conn, "temp.written_ids (id)", &rows)?;
-        count_out(conn)?;
+        moved = count_out(conn, &sorted)?;
         conn.execute("DELETE FROM temp.written_ids", [])?;
     }
     let enabled = conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
     let written = insert_received(conn, new, updated_at)
-        .and_then(|()| super::replace_rows(conn, replaced, updated_at, true));
+        .and_then(|()| super::replace_rows(conn, replaced, updated_at, Some(&moved)));
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, enabled)?;
     written?;
     count_in(conn, new.iter().chain(replaced))?;
@@ -154,33 +155,58 @@ fn add_counts<'a>(
 
 /// Takes the live accesses of `temp.written_ids`, as stored now, out of the report's
 /// counts: what the counting triggers take out for each row replaced, summed. Each
-/// stored access is read once (its reasons with it), and summed here.
-fn count_out(conn: &Connection) -> Result<()> {
+/// stored access is read once (its reasons with it), and summed here. `replacing` are
+/// the accesses to be written over them, in the order of their ids (those of
+/// `temp.written_ids`); the answer is those of them whose stored desk or date is not
+/// theirs, live or deleted, in the same order.
+fn count_out<'a>(
+    conn: &Connection,
+    replacing: &[&'a StoredAccess],
+) -> Result<Vec<&'a StoredAccess>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.date, a.desk, a.channel, a.sex, a.age_band, a.first_access, a.nationality,
-                (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id)
+        "SELECT a.id, a.deleted, a.date, a.desk, a.channel, a.sex, a.age_band, a.first_access,
+                a.nationality,
+                CASE WHEN a.deleted = 0 THEN
+                    (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id)
+                END
          FROM temp.written_ids t CROSS JOIN accesses a ON a.id = t.id
-         WHERE a.deleted = 0",
+         ORDER BY t.id",
     )?;
     let mut rows = stmt.query([])?;
     let mut stored = Vec::new();
+    let mut moved = Vec::new();
+    let mut next = replacing.iter().copied().peekable();
     while let Some(r) = rows.next()? {
-        let date: String = r.get(0)?;
-        let reasons: String = r.get(7)?;
+        let date: String = r.get(2)?;
+        let desk: String = r.get(3)?;
+        {
+            let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            // the accesses with no stored row before this one are not stored at all
+            while next.next_if(|a| a.id.as_str() < id).is_some() {}
+            while let Some(a) = next.next_if(|a| a.id == id) {
+                if a.desk != desk || a.date.to_string() != date {
+                    moved.push(a);
+                }
+            }
+        }
+        if r.get::<_, bool>(1)? {
+            continue;
+        }
+        let reasons: String = r.get(9)?;
         stored.push(StoredAccess {
             id: String::new(),
-            desk: r.get(1)?,
+            desk,
             revision: 0,
             deleted: false,
             date: date.parse().map_err(|_| {
                 Error::invalid("date", format!("stored date '{date}' is not a date"))
             })?,
             hour: None,
-            channel: r.get(2)?,
-            nationality: r.get(6)?,
-            sex: r.get(3)?,
-            age_band: r.get(4)?,
-            first_access: r.get(5)?,
+            channel: r.get(4)?,
+            nationality: r.get(8)?,
+            sex: r.get(5)?,
+            age_band: r.get(6)?,
+            first_access: r.get(7)?,
             referred_by: None,
             reasons: serde_json::from_str(&reasons)?,
             permit: None,
@@ -190,7 +216,8 @@ fn count_out(conn: &Connection) -> Result<()> {
             change_seq: None,
         });
     }
-    add_counts(conn, stored.iter(), -1)
+    add_counts(conn, stored.iter(), -1)?;
+    Ok(moved)
 }
 
 /// `DELETE FROM {table} WHERE access_id IN (...)` for `ids`, [`BULK_ROWS`] a statement.

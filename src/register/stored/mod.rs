@@ -247,78 +247,55 @@ pub fn replace_received(
     accesses: &[StoredAccess],
     updated_at: &str,
 ) -> Result<()> {
-    replace_rows(conn, accesses, updated_at, false)
+    replace_rows(conn, accesses, updated_at, None)
 }
 
-/// [`replace_received`]; with `split`, each row is written by two statements, the
-/// second setting its desk and date only where they change, so that the index on them
-/// is rewritten only for those rows: for a connection whose triggers are switched off
-/// (each trigger of an update would fire twice).
+/// [`replace_received`]; with `moved`, the rows are written without their desk and
+/// date, which are then set only for the accesses of `moved` (those whose stored desk or
+/// date differs from the one received, or a superset of them) and only where they
+/// change, so that the index on them is rewritten only for those rows: for a
+/// connection whose triggers are switched off (each trigger of an update would fire
+/// twice).
 pub(super) fn replace_rows(
     conn: &Connection,
     accesses: &[StoredAccess],
     updated_at: &str,
-    split: bool,
+    moved: Option<&[&StoredAccess]>,
 ) -> Result<()> {
     if accesses.is_empty() {
         return Ok(());
     }
-    let dates: Vec<String> = accesses.iter().map(|a| a.date.to_string()).collect();
-    let rows: Vec<[&dyn ToSql; 15]> = accesses
-        .iter()
-        .zip(&dates)
-        .map(|(a, date)| row_values(a, date))
-        .collect();
     // an UPDATE ... FROM a VALUES list: each stored row once, with every trigger of an
     // update, as write_imported's upsert does on a stored id
     let row = format!("({})", vec!["?"; 15].join(", "));
-    let indexed = "desk = v.column2, date = v.column5,";
-    let update = |n: usize, set: &str, only: &str| {
+    let indexed = if moved.is_some() {
+        ""
+    } else {
+        "desk = v.column2, date = v.column5,"
+    };
+    let update = |n: usize| {
         format!(
-            "UPDATE accesses SET {set} revision = v.column3, deleted = v.column4,
+            "UPDATE accesses SET {indexed} revision = v.column3, deleted = v.column4,
                  hour = v.column6, channel = v.column7,
                  nationality = v.column8, sex = v.column9, age_band = v.column10,
                  first_access = v.column11, referred_by = v.column12, permit = v.column13,
                  accompaniment = v.column14, mediation = v.column15, updated_at = ?1,
                  change_seq = NULL
-             FROM (VALUES {}) AS v WHERE accesses.id = v.column1 {only}",
+             FROM (VALUES {}) AS v WHERE accesses.id = v.column1",
             vec![row.as_str(); n].join(", ")
         )
     };
-    let moved = |n: usize| {
-        format!(
-            "UPDATE accesses SET {indexed} updated_at = ?1
-             FROM (VALUES {}) AS v WHERE accesses.id = v.column1
-               AND (accesses.desk IS NOT v.column2 OR accesses.date IS NOT v.column5)",
-            vec![row.as_str(); n].join(", ")
-        )
-    };
-    let mut changed = 0;
-    for chunk in [BULK_ROWS, 1] {
-        let mut stmt = conn.prepare_cached(&update(chunk, if split { "" } else { indexed }, ""))?;
-        let mut second = if split {
-            Some(conn.prepare_cached(&moved(chunk))?)
-        } else {
-            None
+    update_batched(conn, accesses.iter(), updated_at, update, true)?;
+    if let Some(moved) = moved {
+        let set_indexed = |n: usize| {
+            format!(
+                "UPDATE accesses SET desk = v.column2, date = v.column5, updated_at = ?1
+                 FROM (VALUES {}) AS v WHERE accesses.id = v.column1
+                   AND (accesses.desk IS NOT v.column2 OR accesses.date IS NOT v.column5)",
+                vec![row.as_str(); n].join(", ")
+            )
         };
-        let mut batches = rows[changed..].chunks_exact(chunk);
-        for batch in &mut batches {
-            // ?1 is the time, the rows' values are numbered after it
-            let args = || {
-                std::iter::once(&updated_at as &dyn ToSql).chain(batch.iter().flatten().copied())
-            };
-            let n = stmt.execute(params_from_iter(args()))?;
-            if n != chunk {
-                return Err(Error::invalid(
-                    "id",
-                    "an access to replace is not stored".to_string(),
-                ));
-            }
-            if let Some(second) = &mut second {
-                second.execute(params_from_iter(args()))?;
-            }
-            changed += chunk;
-        }
+        update_batched(conn, moved.iter().copied(), updated_at, set_indexed, false)?;
     }
     // in key order, as the codes are inserted (both tables are WITHOUT ROWID)
     let mut ids: Vec<&String> = accesses.iter().map(|a| &a.id).collect();
@@ -328,6 +305,47 @@ pub(super) fn replace_rows(
         delete_batched(conn, table, &ids)?;
     }
     insert_code_rows(conn, accesses)
+}
+
+/// Runs the `UPDATE ... FROM (VALUES ...)` that `sql` writes for a number of rows, with
+/// the time as ?1 and the rows of `accesses` after it, [`BULK_ROWS`] rows a statement,
+/// the last ones one a statement; with `all`, every row must be stored.
+fn update_batched<'a>(
+    conn: &Connection,
+    accesses: impl Iterator<Item = &'a StoredAccess>,
+    updated_at: &str,
+    sql: impl Fn(usize) -> String,
+    all: bool,
+) -> Result<()> {
+    let accesses: Vec<&StoredAccess> = accesses.collect();
+    if accesses.is_empty() {
+        return Ok(());
+    }
+    let dates: Vec<String> = accesses.iter().map(|a| a.date.to_string()).collect();
+    let rows: Vec<[&dyn ToSql; 15]> = accesses
+        .iter()
+        .zip(&dates)
+        .map(|(a, date)| row_values(a, date))
+        .collect();
+    let mut changed = 0;
+    for chunk in [BULK_ROWS, 1] {
+        let mut stmt = conn.prepare_cached(&sql(chunk))?;
+        let mut batches = rows[changed..].chunks_exact(chunk);
+        for batch in &mut batches {
+            // ?1 is the time, the rows' values are numbered after it
+            let args =
+                std::iter::once(&updated_at as &dyn ToSql).chain(batch.iter().flatten().copied());
+            let n = stmt.execute(params_from_iter(args))?;
+            if all && n != chunk {
+                return Err(Error::invalid(
+                    "id",
+                    "an access to replace is not stored".to_string(),
+                ));
+            }
+            changed += chunk;
+        }
+    }
+    Ok(())
 }
 
 /// How many access rows this database holds, of any desk, deleted ones too: zero only
