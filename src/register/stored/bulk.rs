@@ -55,7 +55,7 @@ pub fn write_received(
         insert_received(conn, new, updated_at)?;
         return replace_received(conn, replaced, updated_at);
     }
-    let mut moved = Vec::new();
+    let mut rewrite = Rewrite::default();
     if !replaced.is_empty() {
         // the stored versions of the replaced accesses (new ones are not stored)
         conn.execute_batch(
@@ -66,13 +66,13 @@ pub fn write_received(
         sorted.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         let rows: Vec<[&dyn ToSql; 1]> = sorted.iter().map(|a| [&a.id as &dyn ToSql]).collect();
         insert_batched(conn, "temp.written_ids (id)", &rows)?;
-        moved = count_out(conn, &sorted)?;
+        rewrite = count_out(conn, &sorted)?;
         conn.execute("DELETE FROM temp.written_ids", [])?;
     }
     let enabled = conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
     let written = insert_received(conn, new, updated_at)
-        .and_then(|()| super::replace_rows(conn, replaced, updated_at, Some(&moved)));
+        .and_then(|()| super::replace_rows(conn, replaced, updated_at, Some(&rewrite)));
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, enabled)?;
     written?;
     count_in(conn, new.iter().chain(replaced))?;
@@ -155,44 +155,51 @@ fn add_counts<'a>(
 
 /// Takes the live accesses of `temp.written_ids`, as stored now, out of the report's
 /// counts: what the counting triggers take out for each row replaced, summed. Each
-/// stored access is read once (its reasons with it), and summed here. `replacing` are
+/// stored access is read once (its codes with it), and summed here. `replacing` are
 /// the accesses to be written over them, in the order of their ids (those of
-/// `temp.written_ids`); the answer is those of them whose stored desk or date is not
-/// theirs, live or deleted, in the same order.
-fn count_out<'a>(
-    conn: &Connection,
-    replacing: &[&'a StoredAccess],
-) -> Result<Vec<&'a StoredAccess>> {
+/// `temp.written_ids`); the answer says which of them are to be written beyond their
+/// other columns ([`Rewrite`]), compared with what is stored, live or deleted.
+fn count_out<'a>(conn: &Connection, replacing: &[&'a StoredAccess]) -> Result<Rewrite<'a>> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.deleted, a.date, a.desk, a.channel, a.sex, a.age_band, a.first_access,
                 a.nationality,
-                CASE WHEN a.deleted = 0 THEN
-                    (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id)
-                END
+                (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id),
+                (SELECT json_group_array(code) FROM access_actions WHERE access_id = a.id)
          FROM temp.written_ids t CROSS JOIN accesses a ON a.id = t.id
          ORDER BY t.id",
     )?;
     let mut rows = stmt.query([])?;
     let mut stored = Vec::new();
-    let mut moved = Vec::new();
+    let mut rewrite = Rewrite::default();
     let mut next = replacing.iter().copied().peekable();
     while let Some(r) = rows.next()? {
         let date: String = r.get(2)?;
         let desk: String = r.get(3)?;
+        let mut reasons: Vec<String> = serde_json::from_str(&r.get::<_, String>(9)?)?;
+        let mut actions: Vec<String> = serde_json::from_str(&r.get::<_, String>(10)?)?;
+        reasons.sort_unstable();
+        actions.sort_unstable();
         {
             let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
             // the accesses with no stored row before this one are not stored at all
-            while next.next_if(|a| a.id.as_str() < id).is_some() {}
+            while let Some(a) = next.next_if(|a| a.id.as_str() < id) {
+                rewrite.all(a);
+            }
             while let Some(a) = next.next_if(|a| a.id == id) {
                 if a.desk != desk || a.date.to_string() != date {
-                    moved.push(a);
+                    rewrite.moved.push(a);
+                }
+                if !same_codes(&a.reasons, &reasons) {
+                    rewrite.reasons.push(a);
+                }
+                if !same_codes(&a.actions, &actions) {
+                    rewrite.actions.push(a);
                 }
             }
         }
         if r.get::<_, bool>(1)? {
             continue;
         }
-        let reasons: String = r.get(9)?;
         stored.push(StoredAccess {
             id: String::new(),
             desk,
@@ -208,7 +215,7 @@ fn count_out<'a>(
             age_band: r.get(6)?,
             first_access: r.get(7)?,
             referred_by: None,
-            reasons: serde_json::from_str(&reasons)?,
+            reasons,
             permit: None,
             actions: vec![],
             accompaniment: None,
@@ -216,8 +223,20 @@ fn count_out<'a>(
             change_seq: None,
         });
     }
+    next.for_each(|a| rewrite.all(a));
     add_counts(conn, stored.iter(), -1)?;
-    Ok(moved)
+    Ok(rewrite)
+}
+
+/// Whether writing `codes` over the `stored` ones (sorted, each once, as a table of
+/// codes holds them) would leave them as they are: the same codes, each once.
+fn same_codes(codes: &[String], stored: &[String]) -> bool {
+    codes.len() == stored.len() && {
+        let mut sorted: Vec<&String> = codes.iter().collect();
+        sorted.sort_unstable();
+        // a code twice is refused by the table's key: written, it fails as it should
+        sorted.windows(2).all(|w| w[0] != w[1]) && sorted.iter().zip(stored).all(|(a, b)| *a == b)
+    }
 }
 
 /// `DELETE FROM {table} WHERE access_id IN (...)` for `ids`, [`BULK_ROWS`] a statement.
@@ -277,17 +296,23 @@ pub fn insert_received(
             created_at, updated_at)",
         &rows,
     )?;
-    insert_code_rows(conn, accesses)
+    insert_code_rows(conn, accesses.iter(), accesses.iter())
 }
 
-/// Inserts the reasons and actions of `accesses`, [`BULK_ROWS`] rows a statement, in
-/// the order of their tables' keys (access id, code): both tables are `WITHOUT ROWID`,
-/// so the order changes nothing they hold, and rows in key order go in side by side in
-/// the tree's pages instead of one page each.
-pub(super) fn insert_code_rows(conn: &Connection, accesses: &[StoredAccess]) -> Result<()> {
-    let codes = |of: fn(&StoredAccess) -> &Vec<String>| -> Vec<[&dyn ToSql; 2]> {
+/// Inserts the reasons of `reasons` and the actions of `actions`, [`BULK_ROWS`] rows a
+/// statement, in the order of their tables' keys (access id, code): both tables are
+/// `WITHOUT ROWID`, so the order changes nothing they hold, and rows in key order go in
+/// side by side in the tree's pages instead of one page each.
+pub(super) fn insert_code_rows<'a>(
+    conn: &Connection,
+    reasons: impl Iterator<Item = &'a StoredAccess>,
+    actions: impl Iterator<Item = &'a StoredAccess>,
+) -> Result<()> {
+    fn codes<'a>(
+        accesses: impl Iterator<Item = &'a StoredAccess>,
+        of: fn(&StoredAccess) -> &Vec<String>,
+    ) -> Vec<[&'a dyn ToSql; 2]> {
         let mut pairs: Vec<(&String, &String)> = accesses
-            .iter()
             .flat_map(|a| of(a).iter().map(move |code| (&a.id, code)))
             .collect();
         pairs.sort_unstable();
@@ -295,16 +320,16 @@ pub(super) fn insert_code_rows(conn: &Connection, accesses: &[StoredAccess]) -> 
             .into_iter()
             .map(|(id, code)| [id as &dyn ToSql, code])
             .collect()
-    };
+    }
     insert_batched(
         conn,
         "access_reasons (access_id, code)",
-        &codes(|a| &a.reasons),
+        &codes(reasons, |a| &a.reasons),
     )?;
     insert_batched(
         conn,
         "access_actions (access_id, code)",
-        &codes(|a| &a.actions),
+        &codes(actions, |a| &a.actions),
     )
 }
 

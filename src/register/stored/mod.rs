@@ -250,17 +250,37 @@ pub fn replace_received(
     replace_rows(conn, accesses, updated_at, None)
 }
 
-/// [`replace_received`]; with `moved`, the rows are written without their desk and
-/// date, which are then set only for the accesses of `moved` (those whose stored desk or
-/// date differs from the one received, or a superset of them) and only where they
-/// change, so that the index on them is rewritten only for those rows: for a
-/// connection whose triggers are switched off (each trigger of an update would fire
-/// twice).
+/// What [`replace_rows`] writes of each access beyond its other columns, when the
+/// caller knows what is stored: desk and date only for `moved` (those whose stored desk
+/// or date differs from the one received, or a superset of them), and the reasons and
+/// the actions only of the accesses listed (those whose stored codes are not exactly
+/// the ones received, or a superset of them).
+#[derive(Default)]
+pub(super) struct Rewrite<'a> {
+    pub(super) moved: Vec<&'a StoredAccess>,
+    pub(super) reasons: Vec<&'a StoredAccess>,
+    pub(super) actions: Vec<&'a StoredAccess>,
+}
+
+impl<'a> Rewrite<'a> {
+    /// `a` written in full: moved, its reasons and its actions.
+    pub(super) fn all(&mut self, a: &'a StoredAccess) {
+        self.moved.push(a);
+        self.reasons.push(a);
+        self.actions.push(a);
+    }
+}
+
+/// [`replace_received`]; with `rewrite`, the rows are written without their desk and
+/// date, which are then set only for its `moved` accesses and only where they change,
+/// so that the index on them is rewritten only for those rows (for a connection whose
+/// triggers are switched off: each trigger of an update would fire twice); and the
+/// codes of a table are deleted and inserted only for the accesses it lists.
 pub(super) fn replace_rows(
     conn: &Connection,
     accesses: &[StoredAccess],
     updated_at: &str,
-    moved: Option<&[&StoredAccess]>,
+    rewrite: Option<&Rewrite>,
 ) -> Result<()> {
     if accesses.is_empty() {
         return Ok(());
@@ -268,7 +288,7 @@ pub(super) fn replace_rows(
     // an UPDATE ... FROM a VALUES list: each stored row once, with every trigger of an
     // update, as write_imported's upsert does on a stored id
     let row = format!("({})", vec!["?"; 15].join(", "));
-    let indexed = if moved.is_some() {
+    let indexed = if rewrite.is_some() {
         ""
     } else {
         "desk = v.column2, date = v.column5,"
@@ -286,7 +306,7 @@ pub(super) fn replace_rows(
         )
     };
     update_batched(conn, accesses.iter(), updated_at, update, true)?;
-    if let Some(moved) = moved {
+    if let Some(Rewrite { moved, .. }) = rewrite {
         let set_indexed = |n: usize| {
             format!(
                 "UPDATE accesses SET desk = v.column2, date = v.column5, updated_at = ?1
@@ -298,13 +318,22 @@ pub(super) fn replace_rows(
         update_batched(conn, moved.iter().copied(), updated_at, set_indexed, false)?;
     }
     // in key order, as the codes are inserted (both tables are WITHOUT ROWID)
-    let mut ids: Vec<&String> = accesses.iter().map(|a| &a.id).collect();
-    ids.sort_unstable();
-    let ids: Vec<[&dyn ToSql; 1]> = ids.into_iter().map(|id| [id as &dyn ToSql]).collect();
-    for table in ["access_reasons", "access_actions"] {
-        delete_batched(conn, table, &ids)?;
+    fn ids<'a>(of: &[&'a StoredAccess]) -> Vec<[&'a dyn ToSql; 1]> {
+        let mut ids: Vec<&String> = of.iter().map(|a| &a.id).collect();
+        ids.sort_unstable();
+        ids.into_iter().map(|id| [id as &dyn ToSql]).collect()
     }
-    insert_code_rows(conn, accesses)
+    let all: Vec<&StoredAccess>;
+    let (reasons, actions) = match rewrite {
+        Some(w) => (&w.reasons, &w.actions),
+        None => {
+            all = accesses.iter().collect();
+            (&all, &all)
+        }
+    };
+    delete_batched(conn, "access_reasons", &ids(reasons))?;
+    delete_batched(conn, "access_actions", &ids(actions))?;
+    insert_code_rows(conn, reasons.iter().copied(), actions.iter().copied())
 }
 
 /// Runs the `UPDATE ... FROM (VALUES ...)` that `sql` writes for a number of rows, with
