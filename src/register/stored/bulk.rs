@@ -268,7 +268,8 @@ pub(super) fn delete_batched(
 /// Adds many accesses received from another desk at once, with their codes, all
 /// stamped `updated_at`; like [`write_imported`], with no change number. Every id must
 /// be new (a stored one is an error): it is the bulk path of a first load, so it
-/// neither clears nor replaces codes, and writes [`BULK_ROWS`] rows a statement: the
+/// neither clears nor replaces codes, and writes [`BULK_ROWS`] rows a statement (the
+/// access rows one a statement while the connection's triggers are switched off): the
 /// rows first, then their reasons, then their actions. Runs inside the caller's
 /// transaction, which decides what is written together.
 pub fn insert_received(
@@ -289,13 +290,23 @@ pub fn insert_received(
             std::array::from_fn(|i| values.get(i).copied().unwrap_or(&updated_at))
         })
         .collect();
-    insert_batched(
-        conn,
-        "accesses (id, desk, revision, deleted, date, hour, channel, nationality, sex,
+    let into = "accesses (id, desk, revision, deleted, date, hour, channel, nationality, sex,
             age_band, first_access, referred_by, permit, accompaniment, mediation,
-            created_at, updated_at)",
-        &rows,
-    )?;
+            created_at, updated_at)";
+    if conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)? {
+        insert_batched(conn, into, &rows)?;
+    } else {
+        // no trigger can fire: a statement of one row needs no copy of the pages it
+        // changes (a statement of many keeps one, to be undone alone if a row fails,
+        // and the rows' dates scatter them over the desk and date index)
+        let mut stmt = conn.prepare_cached(&format!(
+            "INSERT INTO {into} VALUES ({})",
+            vec!["?"; 17].join(", ")
+        ))?;
+        for row in &rows {
+            stmt.execute(params_from_iter(row.iter()))?;
+        }
+    }
     insert_code_rows(conn, accesses.iter(), accesses.iter())
 }
 
