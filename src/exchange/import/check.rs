@@ -7,6 +7,8 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::{ExportFile, FileReport, Outcome, Rejection, RejectionKind, UnknownCode, err, parse};
+use foldhash::fast::RandomState;
+
 use crate::codebook::{Codebook, List};
 use crate::exchange::wire::Record;
 use crate::{Result, desk};
@@ -17,7 +19,7 @@ use RejectionKind as K;
 /// error names every unknown code with its line.
 pub fn check_codes(file: &ExportFile, codebook: &Codebook) -> Result<(), Rejection> {
     // every (list, code) of the codebook, for a lookup per code of the file
-    let known: HashSet<(List, &str)> = List::ALL
+    let known: HashSet<(List, &str), RandomState> = List::ALL
         .iter()
         .flat_map(|&list| {
             codebook

@@ -55,23 +55,24 @@ pub fn write_received(
         insert_received(conn, new, updated_at)?;
         return replace_received(conn, replaced, updated_at);
     }
+    let mut rewrite = Rewrite::default();
     if !replaced.is_empty() {
         // the stored versions of the replaced accesses (new ones are not stored)
         conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS written_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
              DELETE FROM temp.written_ids;",
         )?;
-        let mut ids: Vec<&str> = replaced.iter().map(|a| a.id.as_str()).collect();
-        ids.sort_unstable();
-        let rows: Vec<[&dyn ToSql; 1]> = ids.iter().map(|id| [id as &dyn ToSql]).collect();
+        let mut sorted: Vec<&StoredAccess> = replaced.iter().collect();
+        sorted.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        let rows: Vec<[&dyn ToSql; 1]> = sorted.iter().map(|a| [&a.id as &dyn ToSql]).collect();
         insert_batched(conn, "temp.written_ids (id)", &rows)?;
-        count_out(conn)?;
+        rewrite = count_out(conn, &sorted)?;
         conn.execute("DELETE FROM temp.written_ids", [])?;
     }
     let enabled = conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
     let written = insert_received(conn, new, updated_at)
-        .and_then(|()| super::replace_rows(conn, replaced, updated_at, true));
+        .and_then(|()| super::replace_rows(conn, replaced, updated_at, Some(&rewrite)));
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, enabled)?;
     written?;
     count_in(conn, new.iter().chain(replaced))?;
@@ -97,11 +98,11 @@ fn add_counts<'a>(
     accesses: impl Iterator<Item = &'a StoredAccess>,
     step: i64,
 ) -> Result<()> {
-    use std::collections::HashMap;
+    use foldhash::HashMap;
     type Key<'a> = (String, &'a str, &'a str, &'a str, &'a str, bool);
-    let mut counts: HashMap<Key<'a>, i64> = HashMap::new();
-    let mut nationalities: HashMap<(String, &'a str, &'a str), i64> = HashMap::new();
-    let mut reasons: HashMap<(String, &'a str, &'a str), i64> = HashMap::new();
+    let mut counts: HashMap<Key<'a>, i64> = HashMap::default();
+    let mut nationalities: HashMap<(String, &'a str, &'a str), i64> = HashMap::default();
+    let mut reasons: HashMap<(String, &'a str, &'a str), i64> = HashMap::default();
     // a live access has every characteristic (the table's CHECK)
     let text = |v: &'a Option<String>| v.as_deref().unwrap_or_default();
     for a in accesses.filter(|a| !a.deleted) {
@@ -154,35 +155,67 @@ fn add_counts<'a>(
 
 /// Takes the live accesses of `temp.written_ids`, as stored now, out of the report's
 /// counts: what the counting triggers take out for each row replaced, summed. Each
-/// stored access is read once (its reasons with it), and summed here.
-fn count_out(conn: &Connection) -> Result<()> {
+/// stored access is read once (its codes with it), and summed here. `replacing` are
+/// the accesses to be written over them, in the order of their ids (those of
+/// `temp.written_ids`); the answer says which of them are to be written beyond their
+/// other columns ([`Rewrite`]), compared with what is stored, live or deleted.
+fn count_out<'a>(conn: &Connection, replacing: &[&'a StoredAccess]) -> Result<Rewrite<'a>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.date, a.desk, a.channel, a.sex, a.age_band, a.first_access, a.nationality,
-                (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id)
+        "SELECT a.id, a.deleted, a.date, a.desk, a.channel, a.sex, a.age_band, a.first_access,
+                a.nationality,
+                (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id),
+                (SELECT json_group_array(code) FROM access_actions WHERE access_id = a.id)
          FROM temp.written_ids t CROSS JOIN accesses a ON a.id = t.id
-         WHERE a.deleted = 0",
+         ORDER BY t.id",
     )?;
     let mut rows = stmt.query([])?;
     let mut stored = Vec::new();
+    let mut rewrite = Rewrite::default();
+    let mut next = replacing.iter().copied().peekable();
     while let Some(r) = rows.next()? {
-        let date: String = r.get(0)?;
-        let reasons: String = r.get(7)?;
+        let date: String = r.get(2)?;
+        let desk: String = r.get(3)?;
+        let mut reasons: Vec<String> = serde_json::from_str(&r.get::<_, String>(9)?)?;
+        let mut actions: Vec<String> = serde_json::from_str(&r.get::<_, String>(10)?)?;
+        reasons.sort_unstable();
+        actions.sort_unstable();
+        {
+            let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            // the accesses with no stored row before this one are not stored at all
+            while let Some(a) = next.next_if(|a| a.id.as_str() < id) {
+                rewrite.all(a);
+            }
+            while let Some(a) = next.next_if(|a| a.id == id) {
+                if a.desk != desk || a.date.to_string() != date {
+                    rewrite.moved.push(a);
+                }
+                if !same_codes(&a.reasons, &reasons) {
+                    rewrite.reasons.push(a);
+                }
+                if !same_codes(&a.actions, &actions) {
+                    rewrite.actions.push(a);
+                }
+            }
+        }
+        if r.get::<_, bool>(1)? {
+            continue;
+        }
         stored.push(StoredAccess {
             id: String::new(),
-            desk: r.get(1)?,
+            desk,
             revision: 0,
             deleted: false,
             date: date.parse().map_err(|_| {
                 Error::invalid("date", format!("stored date '{date}' is not a date"))
             })?,
             hour: None,
-            channel: r.get(2)?,
-            nationality: r.get(6)?,
-            sex: r.get(3)?,
-            age_band: r.get(4)?,
-            first_access: r.get(5)?,
+            channel: r.get(4)?,
+            nationality: r.get(8)?,
+            sex: r.get(5)?,
+            age_band: r.get(6)?,
+            first_access: r.get(7)?,
             referred_by: None,
-            reasons: serde_json::from_str(&reasons)?,
+            reasons,
             permit: None,
             actions: vec![],
             accompaniment: None,
@@ -190,7 +223,20 @@ fn count_out(conn: &Connection) -> Result<()> {
             change_seq: None,
         });
     }
-    add_counts(conn, stored.iter(), -1)
+    next.for_each(|a| rewrite.all(a));
+    add_counts(conn, stored.iter(), -1)?;
+    Ok(rewrite)
+}
+
+/// Whether writing `codes` over the `stored` ones (sorted, each once, as a table of
+/// codes holds them) would leave them as they are: the same codes, each once.
+fn same_codes(codes: &[String], stored: &[String]) -> bool {
+    codes.len() == stored.len() && {
+        let mut sorted: Vec<&String> = codes.iter().collect();
+        sorted.sort_unstable();
+        // a code twice is refused by the table's key: written, it fails as it should
+        sorted.windows(2).all(|w| w[0] != w[1]) && sorted.iter().zip(stored).all(|(a, b)| *a == b)
+    }
 }
 
 /// `DELETE FROM {table} WHERE access_id IN (...)` for `ids`, [`BULK_ROWS`] a statement.
@@ -222,7 +268,8 @@ pub(super) fn delete_batched(
 /// Adds many accesses received from another desk at once, with their codes, all
 /// stamped `updated_at`; like [`write_imported`], with no change number. Every id must
 /// be new (a stored one is an error): it is the bulk path of a first load, so it
-/// neither clears nor replaces codes, and writes [`BULK_ROWS`] rows a statement: the
+/// neither clears nor replaces codes, and writes [`BULK_ROWS`] rows a statement (the
+/// access rows one a statement while the connection's triggers are switched off): the
 /// rows first, then their reasons, then their actions. Runs inside the caller's
 /// transaction, which decides what is written together.
 pub fn insert_received(
@@ -243,28 +290,57 @@ pub fn insert_received(
             std::array::from_fn(|i| values.get(i).copied().unwrap_or(&updated_at))
         })
         .collect();
-    insert_batched(
-        conn,
-        "accesses (id, desk, revision, deleted, date, hour, channel, nationality, sex,
+    let into = "accesses (id, desk, revision, deleted, date, hour, channel, nationality, sex,
             age_band, first_access, referred_by, permit, accompaniment, mediation,
-            created_at, updated_at)",
-        &rows,
-    )?;
-    let codes = |of: fn(&StoredAccess) -> &Vec<String>| -> Vec<[&dyn ToSql; 2]> {
-        accesses
-            .iter()
-            .flat_map(|a| of(a).iter().map(move |code| [&a.id as &dyn ToSql, code]))
+            created_at, updated_at)";
+    if conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)? {
+        insert_batched(conn, into, &rows)?;
+    } else {
+        // no trigger can fire: a statement of one row needs no copy of the pages it
+        // changes (a statement of many keeps one, to be undone alone if a row fails,
+        // and the rows' dates scatter them over the desk and date index)
+        let mut stmt = conn.prepare_cached(&format!(
+            "INSERT INTO {into} VALUES ({})",
+            vec!["?"; 17].join(", ")
+        ))?;
+        for row in &rows {
+            stmt.execute(params_from_iter(row.iter()))?;
+        }
+    }
+    insert_code_rows(conn, accesses.iter(), accesses.iter())
+}
+
+/// Inserts the reasons of `reasons` and the actions of `actions`, [`BULK_ROWS`] rows a
+/// statement, in the order of their tables' keys (access id, code): both tables are
+/// `WITHOUT ROWID`, so the order changes nothing they hold, and rows in key order go in
+/// side by side in the tree's pages instead of one page each.
+pub(super) fn insert_code_rows<'a>(
+    conn: &Connection,
+    reasons: impl Iterator<Item = &'a StoredAccess>,
+    actions: impl Iterator<Item = &'a StoredAccess>,
+) -> Result<()> {
+    fn codes<'a>(
+        accesses: impl Iterator<Item = &'a StoredAccess>,
+        of: fn(&StoredAccess) -> &Vec<String>,
+    ) -> Vec<[&'a dyn ToSql; 2]> {
+        let mut pairs: Vec<(&String, &String)> = accesses
+            .flat_map(|a| of(a).iter().map(move |code| (&a.id, code)))
+            .collect();
+        pairs.sort_unstable();
+        pairs
+            .into_iter()
+            .map(|(id, code)| [id as &dyn ToSql, code])
             .collect()
-    };
+    }
     insert_batched(
         conn,
         "access_reasons (access_id, code)",
-        &codes(|a| &a.reasons),
+        &codes(reasons, |a| &a.reasons),
     )?;
     insert_batched(
         conn,
         "access_actions (access_id, code)",
-        &codes(|a| &a.actions),
+        &codes(actions, |a| &a.actions),
     )
 }
 

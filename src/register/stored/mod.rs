@@ -19,7 +19,7 @@ mod bulk;
 pub mod lookup;
 use crate::{Error, Result};
 pub use bulk::{BULK_ROWS, insert_received, write_received};
-use bulk::{delete_batched, insert_batched};
+use bulk::{delete_batched, insert_code_rows};
 pub use lookup::{LookedUp, by_ids, each_by_ids};
 
 /// An access row with its codes, as stored, for the exchange between desks.
@@ -247,19 +247,106 @@ pub fn replace_received(
     accesses: &[StoredAccess],
     updated_at: &str,
 ) -> Result<()> {
-    replace_rows(conn, accesses, updated_at, false)
+    replace_rows(conn, accesses, updated_at, None)
 }
 
-/// [`replace_received`]; with `split`, each row is written by two statements, the
-/// second setting its desk and date only where they change, so that the index on them
-/// is rewritten only for those rows: for a connection whose triggers are switched off
-/// (each trigger of an update would fire twice).
+/// What [`replace_rows`] writes of each access beyond its other columns, when the
+/// caller knows what is stored: desk and date only for `moved` (those whose stored desk
+/// or date differs from the one received, or a superset of them), and the reasons and
+/// the actions only of the accesses listed (those whose stored codes are not exactly
+/// the ones received, or a superset of them).
+#[derive(Default)]
+pub(super) struct Rewrite<'a> {
+    pub(super) moved: Vec<&'a StoredAccess>,
+    pub(super) reasons: Vec<&'a StoredAccess>,
+    pub(super) actions: Vec<&'a StoredAccess>,
+}
+
+impl<'a> Rewrite<'a> {
+    /// `a` written in full: moved, its reasons and its actions.
+    pub(super) fn all(&mut self, a: &'a StoredAccess) {
+        self.moved.push(a);
+        self.reasons.push(a);
+        self.actions.push(a);
+    }
+}
+
+/// [`replace_received`]; with `rewrite`, the rows are written without their desk and
+/// date, which are then set only for its `moved` accesses and only where they change,
+/// so that the index on them is rewritten only for those rows (for a connection whose
+/// triggers are switched off: each trigger of an update would fire twice); and the
+/// codes of a table are deleted and inserted only for the accesses it lists.
 pub(super) fn replace_rows(
     conn: &Connection,
     accesses: &[StoredAccess],
     updated_at: &str,
-    split: bool,
+    rewrite: Option<&Rewrite>,
 ) -> Result<()> {
+    if accesses.is_empty() {
+        return Ok(());
+    }
+    // an UPDATE ... FROM a VALUES list: each stored row once, with every trigger of an
+    // update, as write_imported's upsert does on a stored id
+    let row = format!("({})", vec!["?"; 15].join(", "));
+    let indexed = if rewrite.is_some() {
+        ""
+    } else {
+        "desk = v.column2, date = v.column5,"
+    };
+    let update = |n: usize| {
+        format!(
+            "UPDATE accesses SET {indexed} revision = v.column3, deleted = v.column4,
+                 hour = v.column6, channel = v.column7,
+                 nationality = v.column8, sex = v.column9, age_band = v.column10,
+                 first_access = v.column11, referred_by = v.column12, permit = v.column13,
+                 accompaniment = v.column14, mediation = v.column15, updated_at = ?1,
+                 change_seq = NULL
+             FROM (VALUES {}) AS v WHERE accesses.id = v.column1",
+            vec![row.as_str(); n].join(", ")
+        )
+    };
+    update_batched(conn, accesses.iter(), updated_at, update, true)?;
+    if let Some(Rewrite { moved, .. }) = rewrite {
+        let set_indexed = |n: usize| {
+            format!(
+                "UPDATE accesses SET desk = v.column2, date = v.column5, updated_at = ?1
+                 FROM (VALUES {}) AS v WHERE accesses.id = v.column1
+                   AND (accesses.desk IS NOT v.column2 OR accesses.date IS NOT v.column5)",
+                vec![row.as_str(); n].join(", ")
+            )
+        };
+        update_batched(conn, moved.iter().copied(), updated_at, set_indexed, false)?;
+    }
+    // in key order, as the codes are inserted (both tables are WITHOUT ROWID)
+    fn ids<'a>(of: &[&'a StoredAccess]) -> Vec<[&'a dyn ToSql; 1]> {
+        let mut ids: Vec<&String> = of.iter().map(|a| &a.id).collect();
+        ids.sort_unstable();
+        ids.into_iter().map(|id| [id as &dyn ToSql]).collect()
+    }
+    let all: Vec<&StoredAccess>;
+    let (reasons, actions) = match rewrite {
+        Some(w) => (&w.reasons, &w.actions),
+        None => {
+            all = accesses.iter().collect();
+            (&all, &all)
+        }
+    };
+    delete_batched(conn, "access_reasons", &ids(reasons))?;
+    delete_batched(conn, "access_actions", &ids(actions))?;
+    insert_code_rows(conn, reasons.iter().copied(), actions.iter().copied())
+}
+
+/// Runs the `UPDATE ... FROM (VALUES ...)` that `sql` writes for a number of rows, with
+/// the time as ?1 and the rows of `accesses` after it, [`BULK_ROWS`] rows a statement,
+/// the last ones one a statement; with `all`, every row must be stored.
+fn update_batched<'a>(
+    conn: &Connection,
+    accesses: impl Iterator<Item = &'a StoredAccess>,
+    updated_at: &str,
+    sql: impl Fn(usize) -> String,
+    all: bool,
+) -> Result<()> {
+    let accesses: Vec<&StoredAccess> = accesses.collect();
     if accesses.is_empty() {
         return Ok(());
     }
@@ -269,77 +356,25 @@ pub(super) fn replace_rows(
         .zip(&dates)
         .map(|(a, date)| row_values(a, date))
         .collect();
-    // an UPDATE ... FROM a VALUES list: each stored row once, with every trigger of an
-    // update, as write_imported's upsert does on a stored id
-    let row = format!("({})", vec!["?"; 15].join(", "));
-    let indexed = "desk = v.column2, date = v.column5,";
-    let update = |n: usize, set: &str, only: &str| {
-        format!(
-            "UPDATE accesses SET {set} revision = v.column3, deleted = v.column4,
-                 hour = v.column6, channel = v.column7,
-                 nationality = v.column8, sex = v.column9, age_band = v.column10,
-                 first_access = v.column11, referred_by = v.column12, permit = v.column13,
-                 accompaniment = v.column14, mediation = v.column15, updated_at = ?1,
-                 change_seq = NULL
-             FROM (VALUES {}) AS v WHERE accesses.id = v.column1 {only}",
-            vec![row.as_str(); n].join(", ")
-        )
-    };
-    let moved = |n: usize| {
-        format!(
-            "UPDATE accesses SET {indexed} updated_at = ?1
-             FROM (VALUES {}) AS v WHERE accesses.id = v.column1
-               AND (accesses.desk IS NOT v.column2 OR accesses.date IS NOT v.column5)",
-            vec![row.as_str(); n].join(", ")
-        )
-    };
     let mut changed = 0;
     for chunk in [BULK_ROWS, 1] {
-        let mut stmt = conn.prepare_cached(&update(chunk, if split { "" } else { indexed }, ""))?;
-        let mut second = if split {
-            Some(conn.prepare_cached(&moved(chunk))?)
-        } else {
-            None
-        };
+        let mut stmt = conn.prepare_cached(&sql(chunk))?;
         let mut batches = rows[changed..].chunks_exact(chunk);
         for batch in &mut batches {
             // ?1 is the time, the rows' values are numbered after it
-            let args = || {
-                std::iter::once(&updated_at as &dyn ToSql).chain(batch.iter().flatten().copied())
-            };
-            let n = stmt.execute(params_from_iter(args()))?;
-            if n != chunk {
+            let args =
+                std::iter::once(&updated_at as &dyn ToSql).chain(batch.iter().flatten().copied());
+            let n = stmt.execute(params_from_iter(args))?;
+            if all && n != chunk {
                 return Err(Error::invalid(
                     "id",
                     "an access to replace is not stored".to_string(),
                 ));
             }
-            if let Some(second) = &mut second {
-                second.execute(params_from_iter(args()))?;
-            }
             changed += chunk;
         }
     }
-    let ids: Vec<[&dyn ToSql; 1]> = accesses.iter().map(|a| [&a.id as &dyn ToSql]).collect();
-    for table in ["access_reasons", "access_actions"] {
-        delete_batched(conn, table, &ids)?;
-    }
-    let codes = |of: fn(&StoredAccess) -> &Vec<String>| -> Vec<[&dyn ToSql; 2]> {
-        accesses
-            .iter()
-            .flat_map(|a| of(a).iter().map(move |code| [&a.id as &dyn ToSql, code]))
-            .collect()
-    };
-    insert_batched(
-        conn,
-        "access_reasons (access_id, code)",
-        &codes(|a| &a.reasons),
-    )?;
-    insert_batched(
-        conn,
-        "access_actions (access_id, code)",
-        &codes(|a| &a.actions),
-    )
+    Ok(())
 }
 
 /// How many access rows this database holds, of any desk, deleted ones too: zero only

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
+use foldhash::fast::RandomState;
 use rusqlite::Connection;
 
 use super::{Fields, Overlay, Stored, access_fields, case_fields};
@@ -26,15 +27,17 @@ pub(super) fn stored_accesses(
     light: bool,
 ) -> Result<Vec<Option<Found>>> {
     // each access line's place in the file, by id
-    let places: HashMap<&str, usize> = file
-        .records
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (_, r))| match r {
-            Record::Access(a) => Some((a.id.as_str(), i)),
-            Record::Case(_) => None,
-        })
-        .collect();
+    let mut places: HashMap<&str, usize, RandomState> =
+        HashMap::with_capacity_and_hasher(file.records.len(), RandomState::default());
+    places.extend(
+        file.records
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (_, r))| match r {
+                Record::Access(a) => Some((a.id.as_str(), i)),
+                Record::Case(_) => None,
+            }),
+    );
     let line = |i: usize| match &file.records[i].1 {
         Record::Access(a) => Some(a),
         Record::Case(_) => None,
