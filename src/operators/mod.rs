@@ -560,6 +560,19 @@ mod tests {
         (store, h, first)
     }
 
+    /// Luca, an operator (PIN 135790) created by `boss`.
+    fn luca(store: &mut Store, h: &PinHasher, boss: &Operator) -> Operator {
+        create(
+            store.conn_mut(),
+            h,
+            &Vault::new(),
+            boss,
+            &new("Luca Bianchi", Role::Operator, "135790"),
+            t0(),
+        )
+        .unwrap()
+    }
+
     fn audit_rows(store: &Store) -> Vec<(String, String, String)> {
         let mut stmt = store
             .conn()
@@ -767,15 +780,7 @@ mod tests {
     #[test]
     fn own_pin_change_and_coordinator_reset() {
         let (mut store, h, boss) = setup();
-        let luca = create(
-            store.conn_mut(),
-            &h,
-            &Vault::new(),
-            &boss,
-            &new("Luca Bianchi", Role::Operator, "135790"),
-            t0(),
-        )
-        .unwrap();
+        let luca = luca(&mut store, &h, &boss);
         let c = store.conn();
         // a wrong current PIN is a failed attempt
         assert_eq!(
@@ -816,15 +821,7 @@ mod tests {
     #[test]
     fn retired_accounts_stay_listed_and_cannot_sign_in() {
         let (mut store, h, boss) = setup();
-        let luca = create(
-            store.conn_mut(),
-            &h,
-            &Vault::new(),
-            &boss,
-            &new("Luca Bianchi", Role::Operator, "135790"),
-            t0(),
-        )
-        .unwrap();
+        let luca = luca(&mut store, &h, &boss);
         let c = store.conn();
         assert_eq!(
             retire(c, &luca, boss.id, t0()).unwrap_err().code(),

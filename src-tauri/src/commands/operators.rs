@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sportello::operators::keys::{self, Opened};
-use sportello::operators::{self, NewOperator, Operator, PinHasher, lock};
+use sportello::operators::{self, NewOperator, Operator, lock};
 use sportello::store::settings;
-use sportello::{Now, Store, demo};
+use sportello::{Now, Store};
 use tauri::State;
 
 use crate::AppState;
@@ -54,44 +54,6 @@ pub struct SignedIn {
     pub(crate) recovery_key: Option<String>,
 }
 
-/// After `op` signed in with `pin` on `s`: puts the data key in memory, or, on an
-/// installation whose personal data is not sealed yet, seals it if `op` is a
-/// coordinator (the demo's made-up data is never sealed). A setup that fails leaves
-/// the data as it was, to be sealed at the next coordinator's sign-in.
-pub(crate) fn open_key(
-    hasher: &PinHasher,
-    s: &mut Store,
-    op: &Operator,
-    pin: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> sportello::Result<(Opened, Option<String>)> {
-    let vault = s.vault().clone();
-    match keys::open(s.conn(), &vault, op.id, pin)? {
-        Opened::Open => {
-            finish_sealing(s, now);
-            Ok((Opened::Open, None))
-        }
-        Opened::Plain if op.is_coordinator() && !demo::is_demo(s.conn())? => {
-            match keys::setup(s.conn_mut(), hasher, &vault, op, pin, now) {
-                Ok(recovery) => Ok((Opened::Open, Some(recovery.to_string()))),
-                Err(e) => {
-                    eprintln!("personal data not sealed yet: {e}");
-                    Ok((Opened::Plain, None))
-                }
-            }
-        }
-        other => Ok((other, None)),
-    }
-}
-
-/// The sealing's last steps, if a failure or a crash left them to do (logged, tried
-/// again at the next opening of the key).
-fn finish_sealing(s: &Store, now: chrono::DateTime<chrono::Utc>) {
-    if let Err(e) = keys::finish_sealing(s.conn(), now) {
-        eprintln!("the sealing is not finished yet: {e}");
-    }
-}
-
 /// Signs `op` in on `s` (checked already) and opens the data key with `pin`.
 pub(crate) fn signed_in(
     state: &AppState,
@@ -102,7 +64,9 @@ pub(crate) fn signed_in(
 ) -> sportello::Result<SignedIn> {
     let signed = state.session().sign_in(s, op)?;
     operators::note(s.conn(), op, "sign_in", now)?;
-    let (key, recovery_key) = open_key(&state.hasher, s, op, pin, now)?;
+    let vault = s.vault().clone();
+    let (key, recovery) = keys::sign_in(s.conn_mut(), &state.hasher, &vault, op, pin, now)?;
+    let recovery_key = recovery.map(|r| r.to_string());
     Ok(SignedIn {
         signed,
         key,
@@ -214,9 +178,7 @@ pub fn unlock(state: State<'_, AppState>, pin: String) -> IpcResult<()> {
         let op = operators::verify(s.conn(), &state.hasher, id, &pin, now)?;
         operators::note(s.conn(), &op, "unlock", now)?;
         let vault = s.vault().clone();
-        if keys::open(s.conn(), &vault, op.id, &pin)? == Opened::Open {
-            finish_sealing(s, now);
-        }
+        keys::unlock(s.conn(), &vault, op.id, &pin, now)?;
         state.session().unlock();
         Ok::<_, sportello::Error>(())
     })

@@ -282,6 +282,51 @@ pub fn open(conn: &Connection, vault: &Vault, id: i64, pin: &str) -> Result<Open
     Ok(Opened::Open)
 }
 
+/// After `op` signed in with `pin` (verified already): opens the data key, finishing a
+/// sealing a failure or a crash left unfinished; on an installation not sealed yet, a
+/// coordinator's sign-in seals it and answers the recovery key to show once (the demo's
+/// made-up data is never sealed). A sealing that fails before its commit leaves the
+/// data plain, to be sealed at the next coordinator's sign-in.
+pub fn sign_in(
+    conn: &mut Connection,
+    hasher: &PinHasher,
+    vault: &Vault,
+    op: &Operator,
+    pin: &str,
+    now: DateTime<Utc>,
+) -> Result<(Opened, Option<RecoveryKey>)> {
+    match unlock(conn, vault, op.id, pin, now)? {
+        Opened::Plain if op.is_coordinator() && !crate::demo::is_demo(conn)? => {
+            match setup(conn, hasher, vault, op, pin, now) {
+                Ok(recovery) => Ok((Opened::Open, Some(recovery))),
+                Err(e) => {
+                    eprintln!("personal data not sealed yet: {e}");
+                    Ok((Opened::Plain, None))
+                }
+            }
+        }
+        other => Ok((other, None)),
+    }
+}
+
+/// After account `id` unlocked with `pin` (verified already): [`open`], then the
+/// sealing's last steps if any are left (a failure is logged and tried again later).
+pub fn unlock(
+    conn: &Connection,
+    vault: &Vault,
+    id: i64,
+    pin: &str,
+    now: DateTime<Utc>,
+) -> Result<Opened> {
+    let opened = open(conn, vault, id, pin)?;
+    if opened == Opened::Open
+        && let Err(e) = finish_sealing(conn, now)
+    {
+        eprintln!("the sealing is not finished yet: {e}");
+    }
+    Ok(opened)
+}
+
 /// Seals this installation's personal data: makes the data key, wraps it for
 /// coordinator `by` (who signed in with `pin`) and under a new recovery key, seals
 /// every personal value and copy already stored, and returns the recovery key to show

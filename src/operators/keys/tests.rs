@@ -351,3 +351,32 @@ fn a_failed_sealing_leaves_the_installation_plain() {
         "the functions pass values through again"
     );
 }
+
+#[test]
+fn a_coordinators_sign_in_seals_an_operators_does_not_and_the_demo_never() {
+    // an operator first: nothing sealed
+    let (mut store, h, maria, luca) = accounts();
+    let v = store.vault().clone();
+    let (opened, recovery) = sign_in(store.conn_mut(), &h, &v, &luca, "135790", t0()).unwrap();
+    assert_eq!((opened, recovery.is_none()), (Opened::Plain, true));
+    assert!(!v.is_sealed());
+    // then a coordinator: sealed, the recovery key answered once
+    let (opened, recovery) = sign_in(store.conn_mut(), &h, &v, &maria, "246810", t0()).unwrap();
+    assert_eq!(opened, Opened::Open);
+    assert!(recovery.is_some() && v.is_sealed());
+    v.lock();
+    let (opened, recovery) = sign_in(store.conn_mut(), &h, &v, &maria, "246810", t0()).unwrap();
+    assert_eq!(
+        (opened, recovery.is_none()),
+        (Opened::Open, true),
+        "once only"
+    );
+
+    // the demo's made-up data stays plain
+    let (mut demo, h, maria, _) = accounts();
+    settings::set(demo.conn(), "demo_database", "2023").unwrap();
+    let v = demo.vault().clone();
+    let (opened, recovery) = sign_in(demo.conn_mut(), &h, &v, &maria, "246810", t0()).unwrap();
+    assert_eq!((opened, recovery.is_none()), (Opened::Plain, true));
+    assert!(!v.is_sealed());
+}
