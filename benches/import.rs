@@ -22,6 +22,10 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use sportello::exchange::import;
 use sportello::{Now, Store};
 
+/// The allocator of the command line and the app, so that the figures are theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "support/import_data.rs"]
 mod data;
 use data::{N, files};

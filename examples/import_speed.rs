@@ -14,6 +14,10 @@ use chrono::Utc;
 use sportello::Store;
 use sportello::exchange::import;
 
+/// The allocator of the command line and the app, so that the figures are theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../benches/support/import_data.rs"]
 mod data;
 use data::{N, files};
