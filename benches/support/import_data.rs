@@ -10,8 +10,27 @@ use sportello::exchange::wire::{
 /// How many accesses the file holds.
 pub const N: usize = 200_000;
 
+/// The id of access `i`: a random UUID (version 4) as a desk makes them, so that the
+/// file's ids come in no order, drawn from `i` so that every run writes the same files.
+fn id(i: usize) -> String {
+    // splitmix64, twice: 128 bits that look random and differ for every i
+    let mix = |mut z: u64| {
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let seed = (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&mix(seed).to_le_bytes());
+    bytes[8..].copy_from_slice(&mix(seed ^ 0x5851_f42d_4c95_7f2d).to_le_bytes());
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
 /// Access `i` of desk FOL at `revision`: revision 1 is the original, a higher one
-/// changes the hour, the channel and the reasons.
+/// changes the hour, the channel and the reasons. The accesses are in the order they
+/// were recorded, some 550 a day over 360 days of 2023, as an export lists them.
 pub fn access(i: usize, revision: i64) -> AccessLine {
     const CHANNELS: [&str; 4] = ["sportello", "telefono", "email", "videochiamata"];
     const NATIONALITIES: [&str; 6] = ["MA", "RO", "AL", "UA", "SN", "IT"];
@@ -27,10 +46,10 @@ pub fn access(i: usize, revision: i64) -> AccessLine {
     }
     let first = NaiveDate::from_ymd_opt(2023, 1, 2).unwrap();
     AccessLine {
-        id: format!("01870000-0000-4000-8000-{i:012x}"),
+        id: id(i),
         revision,
         deleted: false,
-        date: first + chrono::Days::new((i % 360) as u64),
+        date: first + chrono::Days::new((i % N * 360 / N) as u64),
         hour: Some(9 + ((i + r) % 8) as i64),
         channel: Some(CHANNELS[(i + r) % 4].into()),
         nationality: Some(NATIONALITIES[(i / 4) % 6].into()),

@@ -500,7 +500,7 @@ impl Register {
             Op::ImportBatch { lines } => {
                 let (new, replaced) = batch(conn, received, lines, &mut new_id);
                 let tx = conn.transaction().unwrap();
-                stored::write_received(&tx, &new, &replaced, "2024-03-05T09:00:00Z").unwrap();
+                stored::write_received(&tx, &new, &replaced, "2024-03-05T09:00:00Z", None).unwrap();
                 tx.commit().unwrap();
                 received.extend(new.into_iter().map(|a| a.id));
             }
@@ -566,37 +566,70 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     /// The import's bulk path (`write_received`) and its one-by-one path
-    /// (`write_imported`, every trigger firing) leave the same database, counts included.
+    /// (`write_imported`, every trigger firing) leave the same database, counts included:
+    /// reading the replaced versions itself, given them as the import's plan reads them,
+    /// or given a list that does not match (then read again).
     #[test]
     fn the_bulk_import_path_stores_what_the_one_by_one_path_stores(
         first in proptest::collection::vec(line(), 1..12),
         second in proptest::collection::vec(line(), 1..16),
+        drop_one in any::<bool>(),
     ) {
         let mut one = Register::new();
         let mut bulk = Register::new();
+        let mut given = Register::new();
+        let mut wrong = Register::new();
         for lines in [&first, &second] {
-            // the same versions for both, drawn over the same stored records
+            // the same versions for all, drawn over the same stored records
             let mut next = one.next_id;
             let mut new_id = || {
                 next += 1;
                 format!("01860000-0000-7000-8000-{next:012x}")
             };
             let (new, replaced) = batch(one.store.conn(), &one.received, lines, &mut new_id);
-            one.next_id = next;
-            bulk.next_id = next;
+            for reg in [&mut one, &mut bulk, &mut given, &mut wrong] {
+                reg.next_id = next;
+            }
             let tx = one.store.conn_mut().transaction().unwrap();
             for a in new.iter().chain(&replaced) {
                 stored::write_imported(&tx, a, "2024-03-05T09:00:00Z").unwrap();
             }
             tx.commit().unwrap();
             let tx = bulk.store.conn_mut().transaction().unwrap();
-            stored::write_received(&tx, &new, &replaced, "2024-03-05T09:00:00Z").unwrap();
+            stored::write_received(&tx, &new, &replaced, "2024-03-05T09:00:00Z", None).unwrap();
             tx.commit().unwrap();
-            for reg in [&mut one, &mut bulk] {
+            // the stored versions as the plan's lookup reads them, in its own order
+            let ids: Vec<&str> = replaced.iter().map(|a| a.id.as_str()).collect();
+            for (reg, spoil) in [(&mut given, false), (&mut wrong, true)] {
+                let tx = reg.store.conn_mut().transaction().unwrap();
+                let mut known = vec![];
+                stored::each_by_ids(&tx, &ids, |a| {
+                    known.push(a.replaced()?);
+                    Ok(())
+                })
+                .unwrap();
+                prop_assert_eq!(known.len(), replaced.len());
+                if spoil {
+                    // one missing, or one of another id: not theirs, so read again
+                    if drop_one || known.len() < 2 {
+                        known.pop();
+                    } else {
+                        known[0].id = known[1].id.clone();
+                    }
+                }
+                stored::write_received(&tx, &new, &replaced, "2024-03-05T09:00:00Z", Some(known))
+                    .unwrap();
+                tx.commit().unwrap();
+            }
+            for reg in [&mut one, &mut bulk, &mut given, &mut wrong] {
                 reg.received.extend(new.iter().map(|a| a.id.clone()));
             }
-            prop_assert_eq!(dump(one.store.conn()), dump(bulk.store.conn()));
+            let expected = dump(one.store.conn());
+            prop_assert_eq!(&expected, &dump(bulk.store.conn()));
+            prop_assert_eq!(&expected, &dump(given.store.conn()));
+            prop_assert_eq!(&expected, &dump(wrong.store.conn()));
             assert_exact(bulk.store.conn(), 2022..=2024, "after a bulk import");
+            assert_exact(given.store.conn(), 2022..=2024, "after a bulk import given the stored versions");
         }
     }
 }

@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, TransactionBehavior, params};
@@ -31,6 +32,7 @@ use super::{ExportFile, FileReport, Outcome, RejectionKind, err};
 use crate::codebook::{self, Codebook};
 use crate::exchange::records;
 use crate::exchange::wire::{Record, sha256_hex};
+use crate::register::stored::Replaced;
 use crate::yearbook::{self, ClosedYearChange};
 use crate::{Result, cases, desk, ids, preferences, register};
 
@@ -190,7 +192,7 @@ fn apply_file(
             return Ok((report, sha));
         }
     };
-    let before = large_cache(conn, &opened.plain)?;
+    let before = super::large_cache(conn, opened.plain.len())?;
     let applied = apply_opened(conn, planned, batch, opened, sha);
     // a failure leaves a larger cache, which only costs memory
     let _ = conn.pragma_update(None, "cache_size", before);
@@ -223,14 +225,17 @@ fn apply_opened(
         Checked::Apply(file) => file,
         Checked::Done(_) => return Ok((stale(planned), sha)),
     };
-    let (records, touched) = match reused {
-        Some(touched) => (Cow::Borrowed(planned.records.as_slice()), touched),
+    // the file is parsed: its bytes are not needed any more
+    drop(bytes);
+    let (records, touched, replaced) = match reused {
+        Some((touched, replaced)) => (Cow::Borrowed(planned.records.as_slice()), touched, replaced),
         None => {
             // a year this batch reopened still counts as closed for its later files, as
             // it did in the plan: their changes of it need the same confirmation
             let mut closed = yearbook::closed_years(&tx)?;
             closed.extend(&batch.reopened);
-            let Ok((records, touched)) = plan_records(&tx, &mut Overlay::once(closed), &file)?
+            let Ok((records, touched, replaced)) =
+                plan_records(&tx, &mut Overlay::once(closed), &file)?
             else {
                 // the plan found the file fine: the database moved on since
                 return Ok((stale(planned), sha));
@@ -238,20 +243,27 @@ fn apply_opened(
             if records != planned.records {
                 return Ok((stale(planned), sha));
             }
-            (Cow::Owned(records), touched)
+            (Cow::Owned(records), touched, replaced)
         }
     };
     let closed_years = closed::changes(&touched, &planned.report.closed_years);
     if touched.keys().any(|y| !batch.reopen.contains(y)) {
         return Ok((held_back(planned, closed_years), sha));
     }
+    let imported = imported_report(name, &file, &records);
+    // the file is this import's alone once the plan let go of it: its records are
+    // moved into the rows
+    let file = match Arc::try_unwrap(file) {
+        Ok(owned) => Cow::Owned(owned),
+        Err(shared) => Cow::Owned(ExportFile::clone(&shared)),
+    };
     let stored = reopen_years(&tx, planned, &touched, batch)
-        .and_then(|()| store_file(&tx, name, &file, &records, now))
+        .and_then(|()| store_file(&tx, name, file, (&records, replaced), now))
         .and_then(|()| Ok(tx.commit()?));
     let report = match stored {
         Ok(()) => {
             batch.reopened.extend(touched.keys());
-            let mut report = imported_report(name, &file, &records);
+            let mut report = imported;
             report.closed_years = closed_years;
             report.sequence_taken_by = planned.report.sequence_taken_by.clone();
             report.new_desk = planned.report.new_desk;
@@ -261,22 +273,6 @@ fn apply_opened(
         Err(e) => refused(planned, K::NotStored, e.to_string()),
     };
     Ok((report, sha))
-}
-
-/// Sets a page cache sized for importing `file`, returning the connection's own setting
-/// to put back after. SQLite's default cache (2 MiB) is far smaller than what an import
-/// of a large file changes: the transaction would spill pages to the write-ahead log and
-/// read them back, again and again, while it writes. About four times the file's size,
-/// never less than the cache set, at most 1 GiB (a file is at most 256 MiB).
-fn large_cache(conn: &Connection, file: &[u8]) -> Result<i64> {
-    let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-    // negative: KiB; positive: pages (of 4 KiB, SQLite's default page size)
-    let before_kib = if before < 0 { -before } else { before * 4 };
-    let wanted_kib = (file.len() as i64 * 4 / 1024).clamp(2048, 1024 * 1024);
-    if wanted_kib > before_kib {
-        conn.pragma_update(None, "cache_size", -wanted_kib)?;
-    }
-    Ok(before)
 }
 
 /// Reopens the years of `touched` that are still closed, for the import of `planned`.
@@ -342,38 +338,60 @@ fn stale(planned: &PlannedFile) -> FileReport {
 /// change what is stored, nor the report's counts.
 pub(super) fn write_records(
     conn: &Connection,
-    file: &ExportFile,
-    records: &[PlannedRecord],
+    file: Cow<'_, ExportFile>,
+    (records, replaced): (&[PlannedRecord], Option<Vec<Replaced>>),
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let desk = &file.header.desk;
+    let desk = file.header.desk.clone();
     let ts = ids::timestamp(now);
-    desk::ensure_known(conn, desk, now)?;
+    desk::ensure_known(conn, &desk, now)?;
     let mut new_accesses = Vec::new();
     let mut updated_accesses = Vec::new();
-    for ((_, record), planned) in file.records.iter().zip(records) {
+    let mut write = |planned: &PlannedRecord, record: Cow<'_, Record>| -> Result<()> {
         match (planned.action, record) {
-            (Action::New, Record::Access(a)) => {
-                new_accesses.push(records::received_access(a, desk));
+            (Action::New, Cow::Owned(Record::Access(a))) => {
+                new_accesses.push(records::received_access(a, &desk));
             }
-            (Action::Updated, Record::Access(a)) => {
-                updated_accesses.push(records::received_access(a, desk));
+            (Action::New, Cow::Borrowed(Record::Access(a))) => {
+                new_accesses.push(records::received_access(a.clone(), &desk));
             }
-            (Action::New | Action::Updated, Record::Case(c)) => {
-                cases::stored::write_imported(conn, &records::received_case(c, desk), &ts)?
+            (Action::Updated, Cow::Owned(Record::Access(a))) => {
+                updated_accesses.push(records::received_access(a, &desk));
+            }
+            (Action::Updated, Cow::Borrowed(Record::Access(a))) => {
+                updated_accesses.push(records::received_access(a.clone(), &desk));
+            }
+            (Action::New | Action::Updated, record) => {
+                if let Record::Case(c) = record.as_ref() {
+                    cases::stored::write_imported(conn, &records::received_case(c, &desk), &ts)?
+                }
             }
             _ => {}
         }
+        Ok(())
+    };
+    // the records of a file this import owns are moved into the rows, not copied
+    match file {
+        Cow::Owned(file) => {
+            for ((_, record), planned) in file.records.into_iter().zip(records) {
+                write(planned, Cow::Owned(record))?;
+            }
+        }
+        Cow::Borrowed(file) => {
+            for ((_, record), planned) in file.records.iter().zip(records) {
+                write(planned, Cow::Borrowed(record))?;
+            }
+        }
     }
-    register::stored::write_received(conn, &new_accesses, &updated_accesses, &ts)
+    register::stored::write_received(conn, &new_accesses, &updated_accesses, &ts, replaced)
 }
 
 /// Writes `file`'s records as `records` plans them, with its log row and conflicts.
 fn store_file(
     conn: &Connection,
     name: &str,
-    file: &ExportFile,
-    records: &[PlannedRecord],
+    file: Cow<'_, ExportFile>,
+    (records, replaced): (&[PlannedRecord], Option<Vec<Replaced>>),
     now: DateTime<Utc>,
 ) -> Result<()> {
     let h = &file.header;
@@ -396,7 +414,7 @@ fn store_file(
     )?;
     let import_id = conn.last_insert_rowid();
     let count = |a: Action| records.iter().filter(|r| r.action == a).count() as i64;
-    write_records(conn, file, records, now)?;
+    write_records(conn, file, (records, replaced), now)?;
     for planned in records {
         match planned.action {
             Action::New | Action::Updated | Action::Unchanged => {}

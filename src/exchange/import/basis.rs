@@ -37,6 +37,7 @@ use rusqlite::Connection;
 
 use super::plan::PlannedRecord;
 use crate::Result;
+use crate::register::stored::Replaced;
 
 /// What the database looked like to a connection, by SQLite's own counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +103,9 @@ struct Kept {
     records: u64,
     /// Per closed year, how many of the file's records change it (the plan's).
     touched: BTreeMap<i32, usize>,
+    /// The stored versions of the accesses the file updates, as the plan read them
+    /// (taken by the import that reuses the plan).
+    replaced: Option<Vec<Replaced>>,
 }
 
 /// The planned files kept, the latest last; a few suffice (a plan is applied soon after
@@ -122,6 +126,7 @@ pub(crate) fn keep(
     sha256: &str,
     records: &[PlannedRecord],
     touched: &BTreeMap<i32, usize>,
+    replaced: Option<Vec<Replaced>>,
 ) {
     let Ok(mut kept) = KEPT.lock() else {
         return;
@@ -133,6 +138,7 @@ pub(crate) fn keep(
         sha256: sha256.to_string(),
         records,
         touched: touched.clone(),
+        replaced,
     });
     if kept.len() > KEPT_FILES {
         kept.remove(0);
@@ -151,30 +157,34 @@ pub fn plans_reused() -> usize {
     REUSED.with(Cell::get)
 }
 
+/// What a kept plan gives the import that reuses it: the per-year counts, and the
+/// stored versions of the accesses it updates when the plan read them all.
+pub(crate) type Reused = (BTreeMap<i32, usize>, Option<Vec<Replaced>>);
+
 /// Inside the write transaction `tx` (immediate: no other writer until it ends), the
-/// plan's per-year counts of the file of SHA-256 `sha256` planned as `records`, when
-/// that plan was kept and the database is provably the one it was made over; `None`
-/// when the records must be compared again.
+/// plan's per-year counts of the file of SHA-256 `sha256` planned as `records` (and the
+/// stored versions it read, taken out), when that plan was kept and the database is
+/// provably the one it was made over; `None` when the records must be compared again.
 pub(crate) fn reuse(
     tx: &Connection,
     sha256: &str,
     records: &[PlannedRecord],
-) -> Result<Option<BTreeMap<i32, usize>>> {
+) -> Result<Option<Reused>> {
     // a connection that never kept a plan has no token: nothing to find
     let token: i32 = tx.query_row("PRAGMA temp.user_version", [], |r| r.get(0))?;
     if token == 0 {
         return Ok(None);
     }
     let now = Basis::now(tx)?;
-    let Ok(kept) = KEPT.lock() else {
+    let Ok(mut kept) = KEPT.lock() else {
         return Ok(None);
     };
     let digest = digest(records);
     let found = kept
-        .iter()
+        .iter_mut()
         .rev()
         .find(|k| k.basis == now && k.sha256 == sha256 && k.records == digest)
-        .map(|k| k.touched.clone());
+        .map(|k| (k.touched.clone(), k.replaced.take()));
     if found.is_some() {
         REUSED.with(|r| r.set(r.get() + 1));
     }

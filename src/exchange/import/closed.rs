@@ -10,6 +10,7 @@
 //! [`rehearse`] writes a plan's records inside a transaction that is rolled back, and
 //! lets the report read its figures in between.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate};
@@ -126,7 +127,7 @@ pub fn rehearse(
             continue;
         }
         let Ok(file) = parse(&bytes) else { continue };
-        write_records(&tx, &file, &planned.records, never)?;
+        write_records(&tx, Cow::Owned(file), (&planned.records, None), never)?;
         if !planned.report.closed_years.is_empty() {
             after_file(&tx, index)?;
         }

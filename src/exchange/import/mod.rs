@@ -444,3 +444,21 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     }
     Ok(out)
 }
+
+/// Sets a page cache sized for importing a file of `size` bytes, returning the
+/// connection's own setting to put back after. SQLite's default cache (2 MiB) is far
+/// smaller than what an import of a large file reads and changes: the plan would read
+/// the stored copies' pages from the file again and again, and the import's transaction
+/// would spill pages to the write-ahead log and read them back while it writes. About
+/// four times the file's size, never less than the cache set, at most 1 GiB (a file is
+/// at most 256 MiB).
+fn large_cache(conn: &Connection, size: usize) -> Result<i64> {
+    let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    // negative: KiB; positive: pages (of 4 KiB, SQLite's default page size)
+    let before_kib = if before < 0 { -before } else { before * 4 };
+    let wanted_kib = (size as i64 * 4 / 1024).clamp(2048, 1024 * 1024);
+    if wanted_kib > before_kib {
+        conn.pragma_update(None, "cache_size", -wanted_kib)?;
+    }
+    Ok(before)
+}

@@ -24,6 +24,7 @@ use super::{
     ConflictReport, ExportFile, FileReport, Outcome, Rejection, RejectionKind, err, expand_paths,
 };
 use crate::exchange::wire::{AccessLine, CaseLine, Record, sha256_hex};
+use crate::register::stored::Replaced;
 use crate::{Result, codebook, yearbook};
 
 mod found;
@@ -217,7 +218,14 @@ fn decide(stored: Option<&Found>, desk: &str, record: &Record) -> (Action, Vec<S
 pub const MAX_REVISION_STEP: i64 = 1000;
 
 /// The records of one planned file, and per closed year how many of them change it.
-pub(super) type PlannedRecords = (Vec<PlannedRecord>, BTreeMap<i32, usize>);
+/// The planned records of a file, the closed years they change (how many records
+/// each), and the stored versions of the accesses they update
+/// ([`register::stored::Replaced`]) when every one of them was read in full.
+pub(super) type PlannedRecords = (
+    Vec<PlannedRecord>,
+    BTreeMap<i32, usize>,
+    Option<Vec<Replaced>>,
+);
 
 /// What importing each record of `file` would do over the database and `overlay`; the
 /// records it would write are added to `overlay`. Also returns, per closed year of
@@ -236,6 +244,7 @@ pub(super) fn plan_records(
     // so no line of it reads another's entry)
     let mut writes = Vec::new();
     let mut accesses = stored_accesses(conn, file, overlay.closed.is_empty())?;
+    let mut replaced = Some(Vec::new());
     for (place, (line, record)) in file.records.iter().enumerate() {
         let revision = match record {
             Record::Access(a) => a.revision,
@@ -290,6 +299,17 @@ pub(super) fn plan_records(
                 ));
             }
         }
+        if action == Action::Updated && matches!(record, Record::Access(_)) {
+            match (old, replaced.as_mut()) {
+                (
+                    Some(Found::Known {
+                        replaced: Some(r), ..
+                    }),
+                    Some(all),
+                ) => all.push(*r),
+                _ => replaced = None,
+            }
+        }
         out.push(PlannedRecord {
             record: record.kind().to_string(),
             id: record.id().to_string(),
@@ -300,7 +320,21 @@ pub(super) fn plan_records(
         });
     }
     overlay.records.extend(writes);
-    Ok(Ok((out, touched)))
+    Ok(Ok((out, touched, replaced)))
+}
+
+/// [`plan_records`] with a page cache sized for the file (`bytes`), so that the stored
+/// copies of a large file's records are read from the database file once each.
+fn plan_records_cached(
+    conn: &Connection,
+    overlay: &mut Overlay,
+    file: &ExportFile,
+    bytes: &[u8],
+) -> Result<Result<PlannedRecords, Rejection>> {
+    let before = super::large_cache(conn, bytes.len())?;
+    let planned = plan_records(conn, overlay, file);
+    let _ = conn.pragma_update(None, "cache_size", before);
+    planned
 }
 
 /// The report of an imported file with these planned records.
@@ -418,10 +452,10 @@ pub fn plan_files_with(
         };
         let (mut report, records) = match checked {
             Checked::Done(report) => (*report, vec![]),
-            Checked::Apply(file) => match plan_records(conn, &mut overlay, &file)? {
-                Ok((records, touched)) => {
+            Checked::Apply(file) => match plan_records_cached(conn, &mut overlay, &file, bytes)? {
+                Ok((records, touched, replaced)) => {
                     if first {
-                        alone.push((plan.files.len(), touched.clone()));
+                        alone.push((plan.files.len(), touched.clone(), replaced));
                     }
                     overlay
                         .imported
@@ -458,9 +492,9 @@ pub fn plan_files_with(
     if let (Some(start), Some(end)) = (start, Basis::of(conn)?)
         && start.same_data(&end)
     {
-        for (index, touched) in alone {
+        for (index, touched, replaced) in alone {
             let file = &plan.files[index];
-            basis::keep(end, &file.sha256, &file.records, &touched);
+            basis::keep(end, &file.sha256, &file.records, &touched, replaced);
         }
     }
     Ok(plan)

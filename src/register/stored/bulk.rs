@@ -37,6 +37,7 @@ pub fn write_received(
     new: &[StoredAccess],
     replaced: &[StoredAccess],
     updated_at: &str,
+    known: Option<Vec<Replaced>>,
 ) -> Result<()> {
     if new.is_empty() && replaced.is_empty() {
         return Ok(());
@@ -57,17 +58,22 @@ pub fn write_received(
     }
     let mut rewrite = Rewrite::default();
     if !replaced.is_empty() {
-        // the stored versions of the replaced accesses (new ones are not stored)
-        conn.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS written_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
-             DELETE FROM temp.written_ids;",
-        )?;
         let mut sorted: Vec<&StoredAccess> = replaced.iter().collect();
         sorted.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        let rows: Vec<[&dyn ToSql; 1]> = sorted.iter().map(|a| [&a.id as &dyn ToSql]).collect();
-        insert_batched(conn, "temp.written_ids (id)", &rows)?;
-        rewrite = count_out(conn, &sorted)?;
-        conn.execute("DELETE FROM temp.written_ids", [])?;
+        // the stored versions of the replaced accesses (new ones are not stored): as the
+        // caller read them, when it gives one for each, else read here
+        let stored = match known {
+            Some(mut known) if known.len() == sorted.len() => {
+                known.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+                if known.iter().zip(&sorted).all(|(k, a)| k.id == a.id) {
+                    known
+                } else {
+                    read_replaced(conn, &sorted)?
+                }
+            }
+            _ => read_replaced(conn, &sorted)?,
+        };
+        rewrite = count_out(conn, &sorted, stored)?;
     }
     let enabled = conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
@@ -106,7 +112,8 @@ fn add_counts<'a>(
     // a live access has every characteristic (the table's CHECK)
     let text = |v: &'a Option<String>| v.as_deref().unwrap_or_default();
     for a in accesses.filter(|a| !a.deleted) {
-        let date = a.date.to_string();
+        let text_date = DateText::of(a.date);
+        let date = text_date.as_str().to_string();
         let month = date[..7].to_string();
         let key = (
             month.clone(),
@@ -153,13 +160,38 @@ fn add_counts<'a>(
     Ok(())
 }
 
-/// Takes the live accesses of `temp.written_ids`, as stored now, out of the report's
-/// counts: what the counting triggers take out for each row replaced, summed. Each
-/// stored access is read once (its codes with it), and summed here. `replacing` are
-/// the accesses to be written over them, in the order of their ids (those of
-/// `temp.written_ids`); the answer says which of them are to be written beyond their
-/// other columns ([`Rewrite`]), compared with what is stored, live or deleted.
-fn count_out<'a>(conn: &Connection, replacing: &[&'a StoredAccess]) -> Result<Rewrite<'a>> {
+/// A stored access about to be replaced by an import, as the report's counts and the
+/// rewrite of its codes need it: what is taken out of the counts, and what tells which
+/// of its columns and codes change. Read by [`write_received`] itself, or handed to it
+/// by a caller that read the same rows in the same transaction (or provably with
+/// nothing written since): the import's plan reads every stored copy of a file already.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    pub id: String,
+    pub deleted: bool,
+    /// As stored (`YYYY-MM-DD`).
+    pub date: String,
+    pub desk: String,
+    pub channel: Option<String>,
+    pub sex: Option<String>,
+    pub age_band: Option<String>,
+    pub first_access: Option<bool>,
+    pub nationality: Option<String>,
+    /// In code order (byte order), as the table's key keeps them.
+    pub reasons: Vec<String>,
+    /// In code order.
+    pub actions: Vec<String>,
+}
+
+/// The stored versions of `accesses` (in id order) that are stored, in id order: one
+/// statement, the ids in a temporary table of this connection.
+fn read_replaced(conn: &Connection, accesses: &[&StoredAccess]) -> Result<Vec<Replaced>> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS written_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+         DELETE FROM temp.written_ids;",
+    )?;
+    let rows: Vec<[&dyn ToSql; 1]> = accesses.iter().map(|a| [&a.id as &dyn ToSql]).collect();
+    insert_batched(conn, "temp.written_ids (id)", &rows)?;
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.deleted, a.date, a.desk, a.channel, a.sex, a.age_band, a.first_access,
                 a.nationality,
@@ -169,53 +201,81 @@ fn count_out<'a>(conn: &Connection, replacing: &[&'a StoredAccess]) -> Result<Re
          ORDER BY t.id",
     )?;
     let mut rows = stmt.query([])?;
-    let mut stored = Vec::new();
-    let mut rewrite = Rewrite::default();
-    let mut next = replacing.iter().copied().peekable();
+    let mut stored = Vec::with_capacity(accesses.len());
     while let Some(r) = rows.next()? {
-        let date: String = r.get(2)?;
-        let desk: String = r.get(3)?;
-        let mut reasons: Vec<String> = serde_json::from_str(&r.get::<_, String>(9)?)?;
-        let mut actions: Vec<String> = serde_json::from_str(&r.get::<_, String>(10)?)?;
-        reasons.sort_unstable();
-        actions.sort_unstable();
-        {
-            let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-            // the accesses with no stored row before this one are not stored at all
-            while let Some(a) = next.next_if(|a| a.id.as_str() < id) {
-                rewrite.all(a);
-            }
-            while let Some(a) = next.next_if(|a| a.id == id) {
-                if a.desk != desk || a.date.to_string() != date {
-                    rewrite.moved.push(a);
-                }
-                if !same_codes(&a.reasons, &reasons) {
-                    rewrite.reasons.push(a);
-                }
-                if !same_codes(&a.actions, &actions) {
-                    rewrite.actions.push(a);
-                }
-            }
-        }
-        if r.get::<_, bool>(1)? {
-            continue;
-        }
-        stored.push(StoredAccess {
-            id: String::new(),
-            desk,
-            revision: 0,
-            deleted: false,
-            date: date.parse().map_err(|_| {
-                Error::invalid("date", format!("stored date '{date}' is not a date"))
-            })?,
-            hour: None,
+        let codes = |i: usize| -> Result<Vec<String>> {
+            let mut codes: Vec<String> = serde_json::from_str(&r.get::<_, String>(i)?)?;
+            codes.sort_unstable();
+            Ok(codes)
+        };
+        stored.push(Replaced {
+            id: r.get(0)?,
+            deleted: r.get(1)?,
+            date: r.get(2)?,
+            desk: r.get(3)?,
             channel: r.get(4)?,
-            nationality: r.get(8)?,
             sex: r.get(5)?,
             age_band: r.get(6)?,
             first_access: r.get(7)?,
+            nationality: r.get(8)?,
+            reasons: codes(9)?,
+            actions: codes(10)?,
+        });
+    }
+    drop(rows);
+    drop(stmt);
+    conn.execute("DELETE FROM temp.written_ids", [])?;
+    Ok(stored)
+}
+
+/// Takes the live ones of `stored` (the stored versions of the accesses to replace, in
+/// id order) out of the report's counts: what the counting triggers take out for each
+/// row replaced, summed. `replacing` are the accesses to be written over them, in id
+/// order; the answer says which of them are to be written beyond their other columns
+/// ([`Rewrite`]), compared with what is stored, live or deleted.
+fn count_out<'a>(
+    conn: &Connection,
+    replacing: &[&'a StoredAccess],
+    stored: Vec<Replaced>,
+) -> Result<Rewrite<'a>> {
+    let mut live = Vec::with_capacity(stored.len());
+    let mut rewrite = Rewrite::default();
+    let mut next = replacing.iter().copied().peekable();
+    for r in stored {
+        // the accesses with no stored row before this one are not stored at all
+        while let Some(a) = next.next_if(|a| a.id < r.id) {
+            rewrite.all(a);
+        }
+        while let Some(a) = next.next_if(|a| a.id == r.id) {
+            if a.desk != r.desk || DateText::of(a.date).as_str() != r.date {
+                rewrite.moved.push(a);
+            }
+            if !same_codes(&a.reasons, &r.reasons) {
+                rewrite.reasons.push(a);
+            }
+            if !same_codes(&a.actions, &r.actions) {
+                rewrite.actions.push(a);
+            }
+        }
+        if r.deleted {
+            continue;
+        }
+        live.push(StoredAccess {
+            id: String::new(),
+            desk: r.desk,
+            revision: 0,
+            deleted: false,
+            date: r.date.parse().map_err(|_| {
+                Error::invalid("date", format!("stored date '{}' is not a date", r.date))
+            })?,
+            hour: None,
+            channel: r.channel,
+            nationality: r.nationality,
+            sex: r.sex,
+            age_band: r.age_band,
+            first_access: r.first_access,
             referred_by: None,
-            reasons,
+            reasons: r.reasons,
             permit: None,
             actions: vec![],
             accompaniment: None,
@@ -224,7 +284,7 @@ fn count_out<'a>(conn: &Connection, replacing: &[&'a StoredAccess]) -> Result<Re
         });
     }
     next.for_each(|a| rewrite.all(a));
-    add_counts(conn, stored.iter(), -1)?;
+    add_counts(conn, live.iter(), -1)?;
     Ok(rewrite)
 }
 
@@ -280,21 +340,24 @@ pub fn insert_received(
     if accesses.is_empty() {
         return Ok(());
     }
-    let dates: Vec<String> = accesses.iter().map(|a| a.date.to_string()).collect();
-    let rows: Vec<[&dyn ToSql; 17]> = accesses
-        .iter()
-        .zip(&dates)
-        .map(|(a, date)| -> [&dyn ToSql; 17] {
-            // the row's values, then created_at and updated_at
-            let values = row_values(a, date);
-            std::array::from_fn(|i| values.get(i).copied().unwrap_or(&updated_at))
-        })
-        .collect();
     let into = "accesses (id, desk, revision, deleted, date, hour, channel, nationality, sex,
             age_band, first_access, referred_by, permit, accompaniment, mediation,
             created_at, updated_at)";
+    // the row's values, then created_at and updated_at
+    fn values<'a>(a: &'a StoredAccess, date: &'a DateText, at: &'a &str) -> [&'a dyn ToSql; 17] {
+        let row = row_values(a, date);
+        std::array::from_fn(|i| row.get(i).copied().unwrap_or(at))
+    }
     if conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)? {
-        insert_batched(conn, into, &rows)?;
+        for batch in accesses.chunks(BULK_ROWS) {
+            let dates: Vec<DateText> = batch.iter().map(|a| DateText::of(a.date)).collect();
+            let rows: Vec<[&dyn ToSql; 17]> = batch
+                .iter()
+                .zip(&dates)
+                .map(|(a, d)| values(a, d, &updated_at))
+                .collect();
+            insert_batched(conn, into, &rows)?;
+        }
     } else {
         // no trigger can fire: a statement of one row needs no copy of the pages it
         // changes (a statement of many keeps one, to be undone alone if a row fails,
@@ -303,8 +366,9 @@ pub fn insert_received(
             "INSERT INTO {into} VALUES ({})",
             vec!["?"; 17].join(", ")
         ))?;
-        for row in &rows {
-            stmt.execute(params_from_iter(row.iter()))?;
+        for a in accesses {
+            let date = DateText::of(a.date);
+            stmt.execute(params_from_iter(values(a, &date, &updated_at)))?;
         }
     }
     insert_code_rows(conn, accesses.iter(), accesses.iter())
@@ -322,26 +386,39 @@ pub(super) fn insert_code_rows<'a>(
     fn codes<'a>(
         accesses: impl Iterator<Item = &'a StoredAccess>,
         of: fn(&StoredAccess) -> &Vec<String>,
-    ) -> Vec<[&'a dyn ToSql; 2]> {
-        let mut pairs: Vec<(&String, &String)> = accesses
-            .flat_map(|a| of(a).iter().map(move |code| (&a.id, code)))
-            .collect();
-        pairs.sort_unstable();
+    ) -> Vec<(&'a String, &'a String)> {
+        // the accesses in id order, then each one's few codes in order: sorting the
+        // pairs themselves compares five times as many, each through two pointers
+        let mut by_id: Vec<&StoredAccess> = accesses.collect();
+        by_id.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        let mut pairs = Vec::with_capacity(by_id.iter().map(|a| of(a).len()).sum());
+        for a in by_id {
+            let start = pairs.len();
+            pairs.extend(of(a).iter().map(|code| (&a.id, code)));
+            pairs[start..].sort_unstable();
+        }
         pairs
-            .into_iter()
-            .map(|(id, code)| [id as &dyn ToSql, code])
-            .collect()
     }
-    insert_batched(
-        conn,
-        "access_reasons (access_id, code)",
-        &codes(reasons, |a| &a.reasons),
-    )?;
-    insert_batched(
-        conn,
-        "access_actions (access_id, code)",
-        &codes(actions, |a| &a.actions),
-    )
+    for (into, pairs) in [
+        (
+            "access_reasons (access_id, code)",
+            codes(reasons, |a| &a.reasons),
+        ),
+        (
+            "access_actions (access_id, code)",
+            codes(actions, |a| &a.actions),
+        ),
+    ] {
+        // bound a batch at a time: the pairs are many (a million for a large file)
+        for batch in pairs.chunks(BULK_ROWS) {
+            let rows: Vec<[&dyn ToSql; 2]> = batch
+                .iter()
+                .map(|(id, code)| [*id as &dyn ToSql, *code])
+                .collect();
+            insert_batched(conn, into, &rows)?;
+        }
+    }
+    Ok(())
 }
 
 /// How many rows one statement of [`insert_received`] writes. A write that fires

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, Row, ToSql};
 
 use super::StoredAccess;
-use super::bulk::insert_batched;
+use super::bulk::{Replaced, insert_batched};
 use crate::{Error, Result};
 
 /// A stored access as the lookup reads it, borrowed from its row: compared in place, or
@@ -62,6 +62,24 @@ impl LookedUp<'_> {
             .map_err(rusqlite::Error::from)?)
     }
 
+    /// What replacing this stored access needs of it ([`Replaced`]), made.
+    pub fn replaced(&self) -> Result<Replaced> {
+        let r = self.0;
+        Ok(Replaced {
+            id: r.get(col::ID)?,
+            deleted: r.get(col::DELETED)?,
+            date: r.get(col::DATE)?,
+            desk: r.get(col::DESK)?,
+            channel: r.get(col::CHANNEL)?,
+            sex: r.get(col::SEX)?,
+            age_band: r.get(col::AGE_BAND)?,
+            first_access: r.get(col::FIRST_ACCESS)?,
+            nationality: r.get(col::NATIONALITY)?,
+            reasons: sorted_codes(r, col::REASONS)?,
+            actions: sorted_codes(r, col::ACTIONS)?,
+        })
+    }
+
     /// The stored access, made.
     pub fn access(&self) -> Result<StoredAccess> {
         let r = self.0;
@@ -73,14 +91,7 @@ impl LookedUp<'_> {
                 format!("stored date '{date}' of access {id} is not a date"),
             )
         })?;
-        // in code order, as `reason_codes` and `action_codes` read them (byte order,
-        // SQLite's BINARY collation)
-        let codes = |i: usize| -> Result<Vec<String>> {
-            let text: String = r.get(i)?;
-            let mut codes: Vec<String> = serde_json::from_str(&text)?;
-            codes.sort_unstable();
-            Ok(codes)
-        };
+        let codes = |i: usize| sorted_codes(r, i);
         Ok(StoredAccess {
             desk: r.get(col::DESK)?,
             revision: r.get(col::REVISION)?,
@@ -102,6 +113,15 @@ impl LookedUp<'_> {
             id,
         })
     }
+}
+
+/// The codes of column `i` of `r` (a JSON array) in code order, as `reason_codes` and
+/// `action_codes` read them (byte order, SQLite's BINARY collation).
+fn sorted_codes(r: &Row<'_>, i: usize) -> Result<Vec<String>> {
+    let text = r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?;
+    let mut codes: Vec<String> = serde_json::from_str(text)?;
+    codes.sort_unstable();
+    Ok(codes)
 }
 
 /// The stored accesses whose id is one of `ids` (of any desk, deleted or not), as

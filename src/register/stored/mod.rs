@@ -18,7 +18,7 @@ use super::accesses::{action_codes, clear_codes, insert_codes, reason_codes};
 mod bulk;
 pub mod lookup;
 use crate::{Error, Result};
-pub use bulk::{BULK_ROWS, insert_received, write_received};
+pub use bulk::{BULK_ROWS, Replaced, insert_received, write_received};
 use bulk::{delete_batched, insert_code_rows};
 pub use lookup::{LookedUp, by_ids, each_by_ids};
 
@@ -178,7 +178,7 @@ fn insert_row(
         a.desk,
         a.revision,
         a.deleted,
-        a.date.to_string(),
+        DateText::of(a.date),
         a.hour,
         a.channel,
         a.nationality,
@@ -213,6 +213,43 @@ pub fn write_imported(conn: &Connection, access: &StoredAccess, updated_at: &str
     insert_row(&mut upsert, access, updated_at)?;
     clear_codes(conn, &access.id)?;
     insert_codes(conn, &access.id, &access.reasons, &access.actions)
+}
+
+/// A date as the tables store it (`YYYY-MM-DD`), written on the stack: the bulk writes
+/// bind one for every row, and chrono's `to_string` allocates each time.
+#[derive(Clone, Copy)]
+pub(super) struct DateText([u8; 10]);
+
+impl DateText {
+    pub(super) fn of(date: NaiveDate) -> Self {
+        use chrono::Datelike;
+        // the register's years are 2000 to 9999 (limits.rs): four digits
+        let digits = |n: u32, out: &mut [u8]| {
+            let mut n = n;
+            for b in out.iter_mut().rev() {
+                *b = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        let mut t = *b"0000-00-00";
+        digits(date.year().clamp(0, 9999) as u32, &mut t[..4]);
+        digits(date.month(), &mut t[5..7]);
+        digits(date.day(), &mut t[8..]);
+        DateText(t)
+    }
+
+    pub(super) fn as_str(&self) -> &str {
+        // ASCII digits and dashes only
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl ToSql for DateText {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(&self.0),
+        ))
+    }
 }
 
 /// The values of an access's row for a multi-row statement, in the table's column
@@ -347,31 +384,36 @@ fn update_batched<'a>(
     all: bool,
 ) -> Result<()> {
     let accesses: Vec<&StoredAccess> = accesses.collect();
-    if accesses.is_empty() {
-        return Ok(());
+    let mut full = accesses.chunks_exact(BULK_ROWS);
+    // the values of one statement's rows, made for each batch (not for all rows at once)
+    let run = |stmt: &mut rusqlite::Statement<'_>, batch: &[&StoredAccess]| -> Result<()> {
+        let dates: Vec<DateText> = batch.iter().map(|a| DateText::of(a.date)).collect();
+        // ?1 is the time, the rows' values are numbered after it
+        let args = std::iter::once(&updated_at as &dyn ToSql).chain(
+            batch
+                .iter()
+                .zip(&dates)
+                .flat_map(|(a, date)| row_values(a, date)),
+        );
+        let n = stmt.execute(params_from_iter(args))?;
+        if all && n != batch.len() {
+            return Err(Error::invalid(
+                "id",
+                "an access to replace is not stored".to_string(),
+            ));
+        }
+        Ok(())
+    };
+    if full.len() > 0 {
+        let mut stmt = conn.prepare_cached(&sql(BULK_ROWS))?;
+        for batch in &mut full {
+            run(&mut stmt, batch)?;
+        }
     }
-    let dates: Vec<String> = accesses.iter().map(|a| a.date.to_string()).collect();
-    let rows: Vec<[&dyn ToSql; 15]> = accesses
-        .iter()
-        .zip(&dates)
-        .map(|(a, date)| row_values(a, date))
-        .collect();
-    let mut changed = 0;
-    for chunk in [BULK_ROWS, 1] {
-        let mut stmt = conn.prepare_cached(&sql(chunk))?;
-        let mut batches = rows[changed..].chunks_exact(chunk);
-        for batch in &mut batches {
-            // ?1 is the time, the rows' values are numbered after it
-            let args =
-                std::iter::once(&updated_at as &dyn ToSql).chain(batch.iter().flatten().copied());
-            let n = stmt.execute(params_from_iter(args))?;
-            if all && n != chunk {
-                return Err(Error::invalid(
-                    "id",
-                    "an access to replace is not stored".to_string(),
-                ));
-            }
-            changed += chunk;
+    if !full.remainder().is_empty() {
+        let mut stmt = conn.prepare_cached(&sql(1))?;
+        for one in full.remainder().chunks(1) {
+            run(&mut stmt, one)?;
         }
     }
     Ok(())

@@ -12,7 +12,7 @@ use crate::exchange::import::ExportFile;
 use crate::exchange::records;
 use crate::exchange::wire::{AccessLine, Record};
 use crate::register::stored::lookup::col;
-use crate::register::stored::{LookedUp, StoredAccess};
+use crate::register::stored::{LookedUp, Replaced, StoredAccess};
 use crate::{Result, cases, register};
 
 /// The stored accesses of `file`'s access lines, by id, read at once
@@ -67,10 +67,16 @@ pub(super) fn stored_accesses(
             let same = revision == line.revision && same_access(a, line)?;
             if revision != line.revision || same {
                 let desk = a.text(col::DESK)?.unwrap_or_default().to_string();
+                // an older copy is replaced if the file is imported: what that needs
+                // of it is taken now, so that the import need not read it again
+                let replaced = (revision < line.revision)
+                    .then(|| a.replaced().map(Box::new))
+                    .transpose()?;
                 out[i] = Some(Found::Known {
                     desk,
                     revision,
                     same,
+                    replaced,
                 });
             } else {
                 full.push(line.id.as_str());
@@ -180,6 +186,8 @@ pub(super) enum Found {
         desk: String,
         revision: i64,
         same: bool,
+        /// What replacing it needs, when it is older than its line.
+        replaced: Option<Box<Replaced>>,
     },
 }
 
