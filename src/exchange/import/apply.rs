@@ -74,7 +74,9 @@ pub fn apply_decrypting(
     now: DateTime<Utc>,
     keys: &Decryption,
 ) -> Result<Vec<FileReport>> {
-    apply_with(conn, plan, reopen, now, keys, super::read_limited)
+    apply_with(conn, plan, reopen, now, keys, |path| {
+        super::read_limited(path).map(Cow::Owned)
+    })
 }
 
 /// What applying one file needs besides the file: the codebook, the time, the years
@@ -87,14 +89,15 @@ struct Batch<'a> {
     keys: &'a Decryption,
 }
 
-/// [`apply_reopening`], reading each file's bytes with `read`.
-pub(super) fn apply_with(
+/// [`apply_reopening`], reading each file's bytes with `read` (borrowed when the caller
+/// holds them already).
+pub(super) fn apply_with<'f>(
     conn: &mut Connection,
     plan: &ImportPlan,
     reopen: &[i32],
     now: DateTime<Utc>,
     keys: &Decryption,
-    read: impl Fn(&Path) -> std::io::Result<Vec<u8>>,
+    read: impl Fn(&Path) -> std::io::Result<Cow<'f, [u8]>>,
 ) -> Result<Vec<FileReport>> {
     crate::demo::refuse_in_demo(conn, "import")?;
     let mut batch = Batch {
@@ -163,11 +166,11 @@ fn refused(planned: &PlannedFile, kind: RejectionKind, message: String) -> FileR
     report
 }
 
-fn apply_file(
+fn apply_file<'f>(
     conn: &mut Connection,
     planned: &PlannedFile,
     batch: &mut Batch<'_>,
-    read: &impl Fn(&Path) -> std::io::Result<Vec<u8>>,
+    read: &impl Fn(&Path) -> std::io::Result<Cow<'f, [u8]>>,
 ) -> Result<(FileReport, String)> {
     let bytes = match read(&planned.path) {
         Ok(bytes) => bytes,
@@ -204,7 +207,7 @@ fn apply_opened(
     conn: &mut Connection,
     planned: &PlannedFile,
     batch: &mut Batch<'_>,
-    opened: decrypt::Opened,
+    opened: decrypt::Opened<'_>,
     sha: String,
 ) -> Result<(FileReport, String)> {
     let now = batch.now;
@@ -220,7 +223,7 @@ fn apply_opened(
     } else {
         sha.clone()
     };
-    let read = (bytes.as_slice(), plain_sha.as_str());
+    let read = (&bytes[..], plain_sha.as_str());
     let file = match check_again(&tx, name, read, &batch.codebook, &Default::default())? {
         Checked::Apply(file) => file,
         Checked::Done(_) => return Ok((stale(planned), sha)),

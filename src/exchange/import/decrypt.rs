@@ -90,9 +90,9 @@ impl Decryption {
 
 /// A file's bytes as the parser reads them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Opened {
-    /// The plain export file.
-    pub plain: Vec<u8>,
+pub struct Opened<'a> {
+    /// The plain export file: the bytes given when they were plain.
+    pub plain: Cow<'a, [u8]>,
     /// Whether it was encrypted.
     pub encrypted: bool,
 }
@@ -100,14 +100,18 @@ pub struct Opened {
 /// Opens a file's `bytes` for the parser: an age file is decrypted with `keys`, a plain
 /// file passes as it is (refused when encryption is required). Never panics; every
 /// failure is a [`Rejection`] that says why and what to do.
-pub fn open(bytes: Vec<u8>, keys: &Decryption) -> std::result::Result<Opened, Rejection> {
+pub fn open<'a>(
+    bytes: impl Into<Cow<'a, [u8]>>,
+    keys: &Decryption,
+) -> std::result::Result<Opened<'a>, Rejection> {
+    let bytes = bytes.into();
     let decrypted = match open_slice(&bytes, keys)? {
         Cow::Owned(plain) => Some(plain),
         Cow::Borrowed(_) => None,
     };
     Ok(match decrypted {
         Some(plain) => Opened {
-            plain,
+            plain: Cow::Owned(plain),
             encrypted: true,
         },
         None => Opened {

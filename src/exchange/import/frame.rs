@@ -60,15 +60,18 @@ pub(crate) fn header_line(bytes: &[u8], words: &Words) -> Result<Value, Rejectio
 /// The lines between the header and the trailer, once the file ends with a newline and
 /// a trailer whose count and SHA-256 match. The first of them is line 2.
 pub(crate) fn body_lines<'a>(bytes: &'a [u8], words: &Words) -> Result<Vec<&'a [u8]>, Rejection> {
-    body_lines_hashed(bytes, words).map(|(lines, _)| lines)
+    body_lines_hashed(bytes, words, |_| ()).map(|(lines, _, ())| lines)
 }
 
 /// [`body_lines`], with the SHA-256 of the whole file (lowercase hex), computed in the
-/// same pass as the trailer's.
-pub(crate) fn body_lines_hashed<'a>(
+/// same pass as the trailer's, and what `read` makes of the lines, run on another
+/// thread while the file is hashed. `read`'s answer is given only for a file whose
+/// frame holds: a cut or altered file is refused as [`body_lines`] refuses it.
+pub(crate) fn body_lines_hashed<'a, T: Send>(
     bytes: &'a [u8],
     words: &Words,
-) -> Result<(Vec<&'a [u8]>, String), Rejection> {
+    read: impl FnOnce(&[&'a [u8]]) -> T + Send,
+) -> Result<(Vec<&'a [u8]>, String, T), Rejection> {
     if !bytes.ends_with(b"\n") {
         return Err(err(
             K::Truncated,
@@ -113,8 +116,18 @@ pub(crate) fn body_lines_hashed<'a>(
     trailer.only(TRAILER_KEYS)?;
     let count = trailer.int("count", trailer.req("count")?, 0, i64::MAX)?;
     let sha = trailer.string("sha256")?;
-    let mut hasher = Sha256::new();
-    hasher.update(&bytes[..trailer_start]);
+    let between = &lines[1..last - 1];
+    // the lines read while the bytes are hashed: both take most of the time
+    let (hasher, read) = std::thread::scope(|scope| {
+        let reading = scope.spawn(|| read(between));
+        let mut hasher = Sha256::new();
+        hasher.update(&bytes[..trailer_start]);
+        // a panic while reading is a bug: it goes on as it would on one thread
+        let read = reading
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (hasher, read)
+    });
     let whole = hasher.clone();
     if sha != hex::encode(hasher.finalize()) {
         return Err(trailer.e(
@@ -126,7 +139,7 @@ pub(crate) fn body_lines_hashed<'a>(
             ),
         ));
     }
-    let between = lines[1..last - 1].to_vec();
+    let between = between.to_vec();
     if count != between.len() as i64 {
         return Err(trailer.e(
             K::CountMismatch,
@@ -140,5 +153,5 @@ pub(crate) fn body_lines_hashed<'a>(
     }
     let mut whole = whole;
     whole.update(&bytes[trailer_start..]);
-    Ok((between, hex::encode(whole.finalize())))
+    Ok((between, hex::encode(whole.finalize()), read))
 }

@@ -42,6 +42,8 @@ use std::fmt;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
+use std::borrow::Cow;
+
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
@@ -384,12 +386,13 @@ pub fn import_files(
     if dry_run {
         return Ok(planned.reports());
     }
+    // the bytes planned are the ones applied: borrowed, not copied
     apply::apply_with(conn, &planned, &[], now, &keys, |path| {
         let name = path.to_string_lossy();
         files
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, bytes)| bytes.clone())
+            .map(|(_, bytes)| Cow::Borrowed(bytes.as_slice()))
             .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
     })
 }

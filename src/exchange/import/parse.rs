@@ -213,9 +213,10 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, Rejection> {
     // a future version is named as such rather than as a pile of unknown fields.
     let header_value = frame::header_line(bytes, &WORDS)?;
     let header = parse_header(&Obj::new(1, &header_value)?)?;
-    let (record_lines, file_sha256) = frame::body_lines_hashed(bytes, &WORDS)?;
-    // the lines read in parts side by side; each part stops at its first bad line
-    let mut parts = read_parts(&record_lines);
+    // the lines read in parts side by side (while the file is hashed); each part stops
+    // at its first bad line
+    let (record_lines, file_sha256, mut parts) =
+        frame::body_lines_hashed(bytes, &WORDS, read_parts)?;
     // the parts after the first with a bad line are never looked at
     let cut = parts.iter().position(|(_, bad)| bad.is_some());
     let first_bad = cut.and_then(|i| parts[i].1.take());
@@ -552,6 +553,80 @@ mod tests {
             .map(|(k, v)| format!(r#""{k}":{v}"#))
             .collect();
         format!("{{{}}}", body.join(","))
+    }
+
+    /// A file of `n` distinct access lines, with `edit(i)` replacing line `i + 2` when
+    /// it says so: large enough to be read in parts side by side.
+    fn many_lines(n: usize, edit: impl Fn(usize) -> Option<String>) -> Vec<u8> {
+        let lines: Vec<String> = (0..n)
+            .map(|i| {
+                edit(i).unwrap_or_else(|| {
+                    let id = format!(r#""01900000-0000-4000-8000-{i:012x}""#);
+                    access_line(&[("id", Some(&id))])
+                })
+            })
+            .collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        file(&refs)
+    }
+
+    /// The id of line `i + 2` of [`many_lines`], as a line with that id.
+    fn line_with_id_of(i: usize) -> String {
+        let id = format!(r#""01900000-0000-4000-8000-{i:012x}""#);
+        access_line(&[("id", Some(&id))])
+    }
+
+    #[test]
+    fn a_large_file_read_in_parts_reads_as_line_by_line() {
+        let n = 3 * LINES_A_THREAD + 17;
+        let parsed = parse(&many_lines(n, |_| None)).unwrap();
+        assert_eq!(parsed.records.len(), n);
+        // every line in place, numbered from 2
+        for (i, (line, record)) in parsed.records.iter().enumerate() {
+            assert_eq!(*line, i + 2);
+            assert_eq!(record.id(), format!("01900000-0000-4000-8000-{i:012x}"));
+        }
+        let bad = access_line(&[("hour", Some("24"))]);
+        let late = n - 10;
+        // a repeated id far from its first line: named at the later line
+        let e = parse(&many_lines(n, |i| (i == late).then(|| line_with_id_of(3)))).unwrap_err();
+        assert_eq!((e.kind, e.line), (K::DuplicateId, Some(late + 2)), "{e:?}");
+        assert!(e.message.contains("also on line 5"), "{}", e.message);
+        // the first fault in the file wins, whichever part it lies in
+        let early = 40;
+        let e = parse(&many_lines(n, |i| {
+            (i == early)
+                .then(|| bad.clone())
+                .or_else(|| (i == late).then(|| line_with_id_of(3)))
+        }))
+        .unwrap_err();
+        assert_eq!((e.kind, e.line), (K::OutOfRange, Some(early + 2)), "{e:?}");
+        let e = parse(&many_lines(n, |i| {
+            (i == late)
+                .then(|| bad.clone())
+                .or_else(|| (i == early).then(|| line_with_id_of(3)))
+        }))
+        .unwrap_err();
+        assert_eq!((e.kind, e.line), (K::DuplicateId, Some(early + 2)), "{e:?}");
+        // a bad line in each part: the first one
+        let e = parse(&many_lines(n, |i| {
+            (i == early || i == late).then(|| bad.clone())
+        }))
+        .unwrap_err();
+        assert_eq!(e.line, Some(early + 2), "{e:?}");
+        // a repeated id after a bad line of an earlier part is never reached
+        let e = parse(&many_lines(n, |i| {
+            (i == LINES_A_THREAD)
+                .then(|| bad.clone())
+                .or_else(|| (i == late).then(|| line_with_id_of(3)))
+        }))
+        .unwrap_err();
+        assert_eq!(e.line, Some(LINES_A_THREAD + 2), "{e:?}");
+        // a damaged file is refused for its frame, its lines read or not
+        let mut cut = many_lines(n, |i| (i == late).then(|| bad.clone()));
+        let at = cut.len() / 2;
+        cut[at] = b'x';
+        assert_eq!(parse(&cut).unwrap_err().kind, K::ChecksumMismatch);
     }
 
     /// The fast reader takes a line only as the field-by-field reader reads it.

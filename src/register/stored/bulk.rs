@@ -256,6 +256,11 @@ fn count_out<'a>(
             if !same_codes(&a.actions, &r.actions) {
                 rewrite.actions.push(a);
             }
+            if a.deleted == r.deleted {
+                rewrite.same_flag.push(a);
+            } else {
+                rewrite.other_flag.push(a);
+            }
         }
         if r.deleted {
             continue;

@@ -292,19 +292,25 @@ pub fn replace_received(
 /// or date differs from the one received, or a superset of them), and the reasons and
 /// the actions only of the accesses listed (those whose stored codes are not exactly
 /// the ones received, or a superset of them).
+/// Every access is in `same_flag` (stored deleted or live as it is received) or in
+/// `other_flag` (the others): `deleted` is written only for the latter, so that the
+/// indexes whose condition reads it (`WHERE deleted = 0`) are rewritten only for them.
 #[derive(Default)]
 pub(super) struct Rewrite<'a> {
     pub(super) moved: Vec<&'a StoredAccess>,
     pub(super) reasons: Vec<&'a StoredAccess>,
     pub(super) actions: Vec<&'a StoredAccess>,
+    pub(super) same_flag: Vec<&'a StoredAccess>,
+    pub(super) other_flag: Vec<&'a StoredAccess>,
 }
 
 impl<'a> Rewrite<'a> {
-    /// `a` written in full: moved, its reasons and its actions.
+    /// `a` written in full: moved, its reasons, its actions and its deleted flag.
     pub(super) fn all(&mut self, a: &'a StoredAccess) {
         self.moved.push(a);
         self.reasons.push(a);
         self.actions.push(a);
+        self.other_flag.push(a);
     }
 }
 
@@ -330,9 +336,9 @@ pub(super) fn replace_rows(
     } else {
         "desk = v.column2, date = v.column5,"
     };
-    let update = |n: usize| {
+    let update = |flag: &str, n: usize| {
         format!(
-            "UPDATE accesses SET {indexed} revision = v.column3, deleted = v.column4,
+            "UPDATE accesses SET {indexed} revision = v.column3, {flag}
                  hour = v.column6, channel = v.column7,
                  nationality = v.column8, sex = v.column9, age_band = v.column10,
                  first_access = v.column11, referred_by = v.column12, permit = v.column13,
@@ -342,7 +348,27 @@ pub(super) fn replace_rows(
             vec![row.as_str(); n].join(", ")
         )
     };
-    update_batched(conn, accesses.iter(), updated_at, update, true)?;
+    let with_flag = |n: usize| update("deleted = v.column4,", n);
+    match rewrite {
+        Some(w) => {
+            // a row whose flag stays keeps its entries in the indexes on live rows
+            update_batched(
+                conn,
+                w.same_flag.iter().copied(),
+                updated_at,
+                |n| update("", n),
+                true,
+            )?;
+            update_batched(
+                conn,
+                w.other_flag.iter().copied(),
+                updated_at,
+                with_flag,
+                true,
+            )?;
+        }
+        None => update_batched(conn, accesses.iter(), updated_at, with_flag, true)?,
+    }
     if let Some(Rewrite { moved, .. }) = rewrite {
         let set_indexed = |n: usize| {
             format!(
