@@ -184,23 +184,17 @@ pub struct Replaced {
 }
 
 /// The stored versions of `accesses` (in id order) that are stored, in id order: one
-/// statement, the ids in a temporary table of this connection.
+/// statement, the ids given as a JSON array.
 fn read_replaced(conn: &Connection, accesses: &[&StoredAccess]) -> Result<Vec<Replaced>> {
-    conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS written_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
-         DELETE FROM temp.written_ids;",
-    )?;
-    let rows: Vec<[&dyn ToSql; 1]> = accesses.iter().map(|a| [&a.id as &dyn ToSql]).collect();
-    insert_batched(conn, "temp.written_ids (id)", &rows)?;
+    let ids: Vec<&str> = accesses.iter().map(|a| a.id.as_str()).collect();
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.deleted, a.date, a.desk, a.channel, a.sex, a.age_band, a.first_access,
                 a.nationality,
                 (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id),
                 (SELECT json_group_array(code) FROM access_actions WHERE access_id = a.id)
-         FROM temp.written_ids t CROSS JOIN accesses a ON a.id = t.id
-         ORDER BY t.id",
+         FROM json_each(?1) t CROSS JOIN accesses a ON a.id = t.value",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([lookup::id_list(&ids)?])?;
     let mut stored = Vec::with_capacity(accesses.len());
     while let Some(r) = rows.next()? {
         let codes = |i: usize| -> Result<Vec<String>> {
@@ -222,9 +216,8 @@ fn read_replaced(conn: &Connection, accesses: &[&StoredAccess]) -> Result<Vec<Re
             actions: codes(10)?,
         });
     }
-    drop(rows);
-    drop(stmt);
-    conn.execute("DELETE FROM temp.written_ids", [])?;
+    // in id order (the order read is the list's, as it happens: not promised)
+    stored.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     Ok(stored)
 }
 

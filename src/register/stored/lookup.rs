@@ -1,11 +1,11 @@
 //! The stored accesses of many ids at once, for the import's plan of a large file: the
-//! ids go into a temporary table (in memory, this connection's own: nothing is stored),
-//! and one statement reads them all.
+//! ids go to one statement as a JSON array (`json_each`), which reads them all; nothing
+//! is written.
 
-use rusqlite::{Connection, Row, ToSql};
+use rusqlite::{Connection, Row};
 
 use super::StoredAccess;
-use super::bulk::{Replaced, insert_batched};
+use super::bulk::Replaced;
 use crate::{Error, Result};
 
 /// A stored access as the lookup reads it, borrowed from its row: compared in place, or
@@ -35,13 +35,14 @@ pub mod col {
     pub const ACTIONS: usize = 17;
 }
 
-// CROSS JOIN: the ids are the outer loop, each a probe of the accesses' key
+// CROSS JOIN: the ids (a JSON array of strings, ?1) are the outer loop, each a probe of
+// the accesses' key
 const LOOKUP: &str = "SELECT a.id, a.desk, a.revision, a.deleted, a.date, a.hour, a.channel,
         a.nationality, a.sex, a.age_band, a.first_access, a.referred_by, a.permit,
         a.accompaniment, a.mediation, a.change_seq,
         (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id),
         (SELECT json_group_array(code) FROM access_actions WHERE access_id = a.id)
- FROM temp.lookup_ids t CROSS JOIN accesses a ON a.id = t.id";
+ FROM json_each(?1) t CROSS JOIN accesses a ON a.id = t.value";
 
 impl LookedUp<'_> {
     /// The text of column `i` (see [`col`]), borrowed; `None` when it is NULL.
@@ -145,25 +146,22 @@ pub fn each_by_ids(
     if ids.is_empty() {
         return Ok(());
     }
-    conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS lookup_ids (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
-         DELETE FROM temp.lookup_ids;",
-    )?;
-    // in id order: the temporary index grows at its end, and the probes below walk the
-    // accesses' index forward
+    // in id order, so that the probes below walk the accesses' index forward
     let mut sorted = ids.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
-    let rows: Vec<[&dyn ToSql; 1]> = sorted.iter().map(|id| [id as &dyn ToSql]).collect();
-    insert_batched(conn, "temp.lookup_ids (id)", &rows)?;
-    let read = (|| {
-        let mut stmt = conn.prepare_cached(LOOKUP)?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            each(&LookedUp(r))?;
-        }
-        Ok(())
-    })();
-    conn.execute("DELETE FROM temp.lookup_ids", [])?;
-    read
+    let mut stmt = conn.prepare_cached(LOOKUP)?;
+    let mut rows = stmt.query([id_list(&sorted)?])?;
+    while let Some(r) = rows.next()? {
+        each(&LookedUp(r))?;
+    }
+    Ok(())
+}
+
+/// `ids` as one JSON array of strings, for `json_each`: a statement reads a list of any
+/// length as a table, with nothing written (a temporary table of the ids cost as much
+/// as the probes themselves).
+pub(super) fn id_list<S: AsRef<str>>(ids: &[S]) -> Result<String> {
+    let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+    Ok(serde_json::to_string(&ids)?)
 }
