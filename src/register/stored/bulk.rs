@@ -249,10 +249,8 @@ fn count_out<'a>(
             if !same_codes(&a.actions, &r.actions) {
                 rewrite.actions.push(a);
             }
-            if a.deleted == r.deleted {
-                rewrite.same_flag.push(a);
-            } else {
-                rewrite.other_flag.push(a);
+            if a.deleted != r.deleted {
+                rewrite.flag_changes.push(a);
             }
         }
         if r.deleted {

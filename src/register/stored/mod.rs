@@ -8,6 +8,8 @@
 //! business; this module only reads and writes the `accesses` table and its two code
 //! tables, so every query on them stays in the register.
 
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use rusqlite::ToSql;
 use rusqlite::types::Value as Sql;
@@ -292,16 +294,15 @@ pub fn replace_received(
 /// or date differs from the one received, or a superset of them), and the reasons and
 /// the actions only of the accesses listed (those whose stored codes are not exactly
 /// the ones received, or a superset of them).
-/// Every access is in `same_flag` (stored deleted or live as it is received) or in
-/// `other_flag` (the others): `deleted` is written only for the latter, so that the
-/// indexes whose condition reads it (`WHERE deleted = 0`) are rewritten only for them.
+/// The flag `deleted` is written only for `flag_changes` (those whose stored flag is
+/// not the one received, or a superset of them), so that the indexes whose condition
+/// reads it (`WHERE deleted = 0`) are rewritten only for those rows.
 #[derive(Default)]
 pub(super) struct Rewrite<'a> {
     pub(super) moved: Vec<&'a StoredAccess>,
     pub(super) reasons: Vec<&'a StoredAccess>,
     pub(super) actions: Vec<&'a StoredAccess>,
-    pub(super) same_flag: Vec<&'a StoredAccess>,
-    pub(super) other_flag: Vec<&'a StoredAccess>,
+    pub(super) flag_changes: Vec<&'a StoredAccess>,
 }
 
 impl<'a> Rewrite<'a> {
@@ -310,7 +311,7 @@ impl<'a> Rewrite<'a> {
         self.moved.push(a);
         self.reasons.push(a);
         self.actions.push(a);
-        self.other_flag.push(a);
+        self.flag_changes.push(a);
     }
 }
 
@@ -351,21 +352,19 @@ pub(super) fn replace_rows(
     let with_flag = |n: usize| update("deleted = v.column4,", n);
     match rewrite {
         Some(w) => {
-            // a row whose flag stays keeps its entries in the indexes on live rows
-            update_batched(
-                conn,
-                w.same_flag.iter().copied(),
-                updated_at,
-                |n| update("", n),
-                true,
-            )?;
-            update_batched(
-                conn,
-                w.other_flag.iter().copied(),
-                updated_at,
-                with_flag,
-                true,
-            )?;
+            // a row whose flag stays keeps its entries in the indexes on live rows. The
+            // rows go in the order given (a file's, the order they were stored in, so
+            // that the table is walked forward), not in the id order of the list
+            let changes: HashSet<*const StoredAccess> = w
+                .flag_changes
+                .iter()
+                .map(|a| *a as *const StoredAccess)
+                .collect();
+            let (changed, same): (Vec<&StoredAccess>, Vec<&StoredAccess>) = accesses
+                .iter()
+                .partition(|a| changes.contains(&(*a as *const StoredAccess)));
+            update_batched(conn, same.into_iter(), updated_at, |n| update("", n), true)?;
+            update_batched(conn, changed.into_iter(), updated_at, with_flag, true)?;
         }
         None => update_batched(conn, accesses.iter(), updated_at, with_flag, true)?,
     }
