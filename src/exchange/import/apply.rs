@@ -351,25 +351,21 @@ pub(super) fn write_records(
     let mut new_accesses = Vec::new();
     let mut updated_accesses = Vec::new();
     let mut write = |planned: &PlannedRecord, record: Cow<'_, Record>| -> Result<()> {
-        match (planned.action, record) {
-            (Action::New, Cow::Owned(Record::Access(a))) => {
-                new_accesses.push(records::received_access(a, &desk));
+        let into = match planned.action {
+            Action::New => &mut new_accesses,
+            Action::Updated => &mut updated_accesses,
+            Action::Unchanged | Action::Conflict => return Ok(()),
+        };
+        match record {
+            Cow::Owned(Record::Access(a)) => into.push(records::received_access(a, &desk)),
+            Cow::Borrowed(Record::Access(a)) => {
+                into.push(records::received_access(a.clone(), &desk))
             }
-            (Action::New, Cow::Borrowed(Record::Access(a))) => {
-                new_accesses.push(records::received_access(a.clone(), &desk));
-            }
-            (Action::Updated, Cow::Owned(Record::Access(a))) => {
-                updated_accesses.push(records::received_access(a, &desk));
-            }
-            (Action::Updated, Cow::Borrowed(Record::Access(a))) => {
-                updated_accesses.push(records::received_access(a.clone(), &desk));
-            }
-            (Action::New | Action::Updated, record) => {
+            record => {
                 if let Record::Case(c) = record.as_ref() {
                     cases::stored::write_imported(conn, &records::received_case(c, &desk), &ts)?
                 }
             }
-            _ => {}
         }
         Ok(())
     };

@@ -559,12 +559,7 @@ mod tests {
     /// it says so: large enough to be read in parts side by side.
     fn many_lines(n: usize, edit: impl Fn(usize) -> Option<String>) -> Vec<u8> {
         let lines: Vec<String> = (0..n)
-            .map(|i| {
-                edit(i).unwrap_or_else(|| {
-                    let id = format!(r#""01900000-0000-4000-8000-{i:012x}""#);
-                    access_line(&[("id", Some(&id))])
-                })
-            })
+            .map(|i| edit(i).unwrap_or_else(|| line_with_id_of(i)))
             .collect();
         let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
         file(&refs)

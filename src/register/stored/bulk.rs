@@ -183,40 +183,16 @@ pub struct Replaced {
     pub actions: Vec<String>,
 }
 
-/// The stored versions of `accesses` (in id order) that are stored, in id order: one
-/// statement, the ids given as a JSON array.
+/// The stored versions of `accesses` that are stored, in id order, read as the import's
+/// plan reads them ([`lookup::each_by_ids`]).
 fn read_replaced(conn: &Connection, accesses: &[&StoredAccess]) -> Result<Vec<Replaced>> {
     let ids: Vec<&str> = accesses.iter().map(|a| a.id.as_str()).collect();
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.deleted, a.date, a.desk, a.channel, a.sex, a.age_band, a.first_access,
-                a.nationality,
-                (SELECT json_group_array(code) FROM access_reasons WHERE access_id = a.id),
-                (SELECT json_group_array(code) FROM access_actions WHERE access_id = a.id)
-         FROM json_each(?1) t CROSS JOIN accesses a ON a.id = t.value",
-    )?;
-    let mut rows = stmt.query([lookup::id_list(&ids)?])?;
     let mut stored = Vec::with_capacity(accesses.len());
-    while let Some(r) = rows.next()? {
-        let codes = |i: usize| -> Result<Vec<String>> {
-            let mut codes: Vec<String> = serde_json::from_str(&r.get::<_, String>(i)?)?;
-            codes.sort_unstable();
-            Ok(codes)
-        };
-        stored.push(Replaced {
-            id: r.get(0)?,
-            deleted: r.get(1)?,
-            date: r.get(2)?,
-            desk: r.get(3)?,
-            channel: r.get(4)?,
-            sex: r.get(5)?,
-            age_band: r.get(6)?,
-            first_access: r.get(7)?,
-            nationality: r.get(8)?,
-            reasons: codes(9)?,
-            actions: codes(10)?,
-        });
-    }
-    // in id order (the order read is the list's, as it happens: not promised)
+    lookup::each_by_ids(conn, &ids, |a| {
+        stored.push(a.replaced()?);
+        Ok(())
+    })?;
+    // in id order (the lookup reads in no promised order)
     stored.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     Ok(stored)
 }

@@ -161,7 +161,6 @@ pub fn each_by_ids(
 /// `ids` as one JSON array of strings, for `json_each`: a statement reads a list of any
 /// length as a table, with nothing written (a temporary table of the ids cost as much
 /// as the probes themselves).
-pub(super) fn id_list<S: AsRef<str>>(ids: &[S]) -> Result<String> {
-    let ids: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
-    Ok(serde_json::to_string(&ids)?)
+fn id_list(ids: &[&str]) -> Result<String> {
+    Ok(serde_json::to_string(ids)?)
 }
