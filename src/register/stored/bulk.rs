@@ -320,92 +320,131 @@ pub fn insert_received(
         let row = row_values(a, date);
         std::array::from_fn(|i| row.get(i).copied().unwrap_or(at))
     }
-    if conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)? {
-        for batch in accesses.chunks(BULK_ROWS) {
-            let dates: Vec<DateText> = batch.iter().map(|a| DateText::of(a.date)).collect();
-            let rows: Vec<[&dyn ToSql; 17]> = batch
-                .iter()
-                .zip(&dates)
-                .map(|(a, d)| values(a, d, &updated_at))
-                .collect();
-            insert_batched(conn, into, &rows)?;
+    let rows = || -> Result<()> {
+        if conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)? {
+            for batch in accesses.chunks(BULK_ROWS) {
+                let dates: Vec<DateText> = batch.iter().map(|a| DateText::of(a.date)).collect();
+                let rows: Vec<[&dyn ToSql; 17]> = batch
+                    .iter()
+                    .zip(&dates)
+                    .map(|(a, d)| values(a, d, &updated_at))
+                    .collect();
+                insert_batched(conn, into, &rows)?;
+            }
+        } else {
+            // no trigger can fire: a statement of one row needs no copy of the pages it
+            // changes (a statement of many keeps one, to be undone alone if a row fails,
+            // and the rows' dates scatter them over the desk and date index)
+            let mut stmt = conn.prepare_cached(&format!(
+                "INSERT INTO {into} VALUES ({})",
+                vec!["?"; 17].join(", ")
+            ))?;
+            for a in accesses {
+                let date = DateText::of(a.date);
+                stmt.execute(params_from_iter(values(a, &date, &updated_at)))?;
+            }
         }
+        Ok(())
+    };
+    let all: Vec<&StoredAccess> = accesses.iter().collect();
+    insert_code_rows(conn, &all, &all, rows)
+}
+
+/// Runs `meanwhile` (the writes of the access rows), then inserts the reasons of
+/// `reasons` and the actions of `actions`, [`BULK_ROWS`] rows a statement, in the order
+/// of their tables' keys (access id, code): both tables are `WITHOUT ROWID`, so the
+/// order changes nothing they hold, and rows in key order go in side by side in the
+/// tree's pages instead of one page each. For many accesses the code rows are put in
+/// that order on another thread while `meanwhile` runs (the import of a large file
+/// spends a tenth of its time on it otherwise).
+pub(super) fn insert_code_rows(
+    conn: &Connection,
+    reasons: &[&StoredAccess],
+    actions: &[&StoredAccess],
+    meanwhile: impl FnOnce() -> Result<()>,
+) -> Result<()> {
+    let prepare = || {
+        (
+            CodeRows::of(reasons, |a| &a.reasons),
+            CodeRows::of(actions, |a| &a.actions),
+        )
+    };
+    let (reasons, actions) = if reasons.len() + actions.len() < ALONGSIDE {
+        meanwhile()?;
+        prepare()
     } else {
-        // no trigger can fire: a statement of one row needs no copy of the pages it
-        // changes (a statement of many keeps one, to be undone alone if a row fails,
-        // and the rows' dates scatter them over the desk and date index)
-        let mut stmt = conn.prepare_cached(&format!(
-            "INSERT INTO {into} VALUES ({})",
-            vec!["?"; 17].join(", ")
-        ))?;
-        for a in accesses {
-            let date = DateText::of(a.date);
-            stmt.execute(params_from_iter(values(a, &date, &updated_at)))?;
-        }
-    }
-    insert_code_rows(conn, accesses.iter(), accesses.iter())
+        let (prepared, written) = std::thread::scope(|s| {
+            let prepared = s.spawn(prepare);
+            let written = meanwhile();
+            (prepared.join(), written)
+        });
+        written?;
+        prepared.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    };
+    reasons.insert(conn, "access_reasons (access_id, code)")?;
+    actions.insert(conn, "access_actions (access_id, code)")
 }
 
-/// Inserts the reasons of `reasons` and the actions of `actions`, [`BULK_ROWS`] rows a
-/// statement, in the order of their tables' keys (access id, code): both tables are
-/// `WITHOUT ROWID`, so the order changes nothing they hold, and rows in key order go in
-/// side by side in the tree's pages instead of one page each.
-pub(super) fn insert_code_rows<'a>(
-    conn: &Connection,
-    reasons: impl Iterator<Item = &'a StoredAccess>,
-    actions: impl Iterator<Item = &'a StoredAccess>,
-) -> Result<()> {
-    insert_codes_of(conn, "access_reasons (access_id, code)", reasons, |a| {
-        &a.reasons
-    })?;
-    insert_codes_of(conn, "access_actions (access_id, code)", actions, |a| {
-        &a.actions
-    })
+/// From how many accesses [`insert_code_rows`] orders the code rows on another thread:
+/// below it, starting the thread costs more than it saves.
+const ALONGSIDE: usize = 4096;
+
+/// The code rows of one table, put in key order away from the accesses: their ids
+/// copied side by side into one buffer, in the order given (the order they lie in
+/// memory, so reading them is a walk), and their codes as ranks among the few distinct
+/// codes there are. Sorting and binding then read that buffer, instead of jumping
+/// through two pointers to another place of a large heap for every row.
+struct CodeRows<'a> {
+    /// The distinct codes in byte order: a code's rank orders as the code does.
+    names: Vec<&'a str>,
+    ids: String,
+    /// Where the id starts and ends in `ids`, the code's rank; in key order.
+    rows: Vec<(u32, u32, u32)>,
 }
 
-/// [`insert_code_rows`] for one table. The rows are put in key order away from the
-/// accesses: their ids copied side by side into one buffer, in the order given (the
-/// order they lie in memory, so reading them is a walk), and their codes as ranks among
-/// the few distinct codes there are. Sorting and binding then read that buffer, instead
-/// of jumping through two pointers to another place of a large heap for every row.
-fn insert_codes_of<'a>(
-    conn: &Connection,
-    into: &str,
-    accesses: impl Iterator<Item = &'a StoredAccess>,
-    of: fn(&StoredAccess) -> &Vec<String>,
-) -> Result<()> {
-    use foldhash::{HashMap, HashSet};
-    let accesses: Vec<&StoredAccess> = accesses.collect();
-    // the distinct codes in byte order: a code's rank orders as the code does
-    let distinct: HashSet<&str> = accesses
-        .iter()
-        .flat_map(|a| of(a).iter().map(String::as_str))
-        .collect();
-    let mut names: Vec<&str> = distinct.into_iter().collect();
-    names.sort_unstable();
-    let rank: HashMap<&str, u32> = names.iter().zip(0..).map(|(n, i)| (*n, i)).collect();
-    let mut ids = String::with_capacity(accesses.iter().map(|a| a.id.len()).sum());
-    // (where the id starts and ends in `ids`, the code's rank)
-    let mut rows: Vec<(u32, u32, u32)> = Vec::new();
-    for a in &accesses {
-        let start = ids.len() as u32;
-        ids.push_str(&a.id);
-        let end = ids.len() as u32;
-        rows.extend(of(a).iter().map(|c| (start, end, rank[c.as_str()])));
-    }
-    let id = |r: &(u32, u32, u32)| &ids[r.0 as usize..r.1 as usize];
-    rows.sort_unstable_by(|x, y| id(x).cmp(id(y)).then(x.2.cmp(&y.2)));
-    // bound a batch at a time: the rows are many (a million for a large file)
-    for batch in rows.chunks(BULK_ROWS) {
-        let values: Vec<(&str, &str)> =
-            batch.iter().map(|r| (id(r), names[r.2 as usize])).collect();
-        let params: Vec<[&dyn ToSql; 2]> = values
+impl<'a> CodeRows<'a> {
+    fn of(accesses: &[&'a StoredAccess], codes: fn(&StoredAccess) -> &Vec<String>) -> Self {
+        use foldhash::{HashMap, HashSet};
+        let distinct: HashSet<&str> = accesses
             .iter()
-            .map(|(id, code)| [id as &dyn ToSql, code])
+            .flat_map(|a| codes(a).iter().map(String::as_str))
             .collect();
-        insert_batched(conn, into, &params)?;
+        let mut names: Vec<&str> = distinct.into_iter().collect();
+        names.sort_unstable();
+        let rank: HashMap<&str, u32> = names.iter().zip(0..).map(|(n, i)| (*n, i)).collect();
+        let mut ids = String::with_capacity(accesses.iter().map(|a| a.id.len()).sum());
+        let mut rows: Vec<(u32, u32, u32)> = Vec::new();
+        for a in accesses {
+            let start = ids.len() as u32;
+            ids.push_str(&a.id);
+            let end = ids.len() as u32;
+            rows.extend(codes(a).iter().map(|c| (start, end, rank[c.as_str()])));
+        }
+        let id = |r: &(u32, u32, u32)| &ids[r.0 as usize..r.1 as usize];
+        rows.sort_unstable_by(|x, y| id(x).cmp(id(y)).then(x.2.cmp(&y.2)));
+        CodeRows { names, ids, rows }
     }
-    Ok(())
+
+    fn id(&self, r: &(u32, u32, u32)) -> &str {
+        &self.ids[r.0 as usize..r.1 as usize]
+    }
+
+    /// Inserts the rows into `into`, bound a batch at a time (they are many: a million
+    /// for a large file).
+    fn insert(&self, conn: &Connection, into: &str) -> Result<()> {
+        for batch in self.rows.chunks(BULK_ROWS) {
+            let values: Vec<(&str, &str)> = batch
+                .iter()
+                .map(|r| (self.id(r), self.names[r.2 as usize]))
+                .collect();
+            let params: Vec<[&dyn ToSql; 2]> = values
+                .iter()
+                .map(|(id, code)| [id as &dyn ToSql, code])
+                .collect();
+            insert_batched(conn, into, &params)?;
+        }
+        Ok(())
+    }
 }
 
 /// How many rows one statement of [`insert_received`] writes. A write that fires

@@ -2,7 +2,7 @@
 //! ids go to one statement as a JSON array (`json_each`), which reads them all; nothing
 //! is written.
 
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::StoredAccess;
 use super::bulk::Replaced;
@@ -150,12 +150,41 @@ pub fn each_by_ids(
     let mut sorted = ids.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
-    let mut stmt = conn.prepare_cached(LOOKUP)?;
-    let mut rows = stmt.query([id_list(&sorted)?])?;
-    while let Some(r) = rows.next()? {
-        each(&LookedUp(r))?;
-    }
-    Ok(())
+    let list = id_list(&sorted)?;
+    mapped(conn, || {
+        let mut stmt = conn.prepare_cached(LOOKUP)?;
+        let mut rows = stmt.query([&list])?;
+        while let Some(r) = rows.next()? {
+            each(&LookedUp(r))?;
+        }
+        Ok(())
+    })
+}
+
+/// How much of the database file [`mapped`] maps: more than any desk's or the
+/// coordinator's database holds (200,000 accesses take about 80 MB).
+const MAP_BYTES: i64 = 1 << 30;
+
+/// Runs `read` with the database file memory-mapped (`PRAGMA mmap_size`), then sets the
+/// connection back as it was. A lookup of many ids reads pages all over the file: read
+/// through the map they are neither copied nor given memory of the page cache (a file
+/// of unchanged records is planned about a tenth faster). Only around reads: SQLite
+/// reads a page through the map only while it is not changed in the open transaction,
+/// and during writes the map measured slower.
+fn mapped<T>(conn: &Connection, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    // no value for a database in memory, which has no file to map
+    let before: Option<i64> = conn
+        .query_row("PRAGMA mmap_size", [], |r| r.get(0))
+        .optional()?;
+    let Some(before) = before.filter(|b| *b < MAP_BYTES) else {
+        return read();
+    };
+    conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
+    let out = read();
+    let restored = conn.pragma_update(None, "mmap_size", before);
+    let out = out?;
+    restored?;
+    Ok(out)
 }
 
 /// `ids` as one JSON array of strings, for `json_each`: a statement reads a list of any

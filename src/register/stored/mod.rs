@@ -350,35 +350,6 @@ pub(super) fn replace_rows(
         )
     };
     let with_flag = |n: usize| update("deleted = v.column4,", n);
-    match rewrite {
-        Some(w) => {
-            // a row whose flag stays keeps its entries in the indexes on live rows. The
-            // rows go in the order given (a file's, the order they were stored in, so
-            // that the table is walked forward), not in the id order of the list
-            let changes: HashSet<*const StoredAccess> = w
-                .flag_changes
-                .iter()
-                .map(|a| *a as *const StoredAccess)
-                .collect();
-            let (changed, same): (Vec<&StoredAccess>, Vec<&StoredAccess>) = accesses
-                .iter()
-                .partition(|a| changes.contains(&(*a as *const StoredAccess)));
-            update_batched(conn, same.into_iter(), updated_at, |n| update("", n), true)?;
-            update_batched(conn, changed.into_iter(), updated_at, with_flag, true)?;
-        }
-        None => update_batched(conn, accesses.iter(), updated_at, with_flag, true)?,
-    }
-    if let Some(Rewrite { moved, .. }) = rewrite {
-        let set_indexed = |n: usize| {
-            format!(
-                "UPDATE accesses SET desk = v.column2, date = v.column5, updated_at = ?1
-                 FROM (VALUES {}) AS v WHERE accesses.id = v.column1
-                   AND (accesses.desk IS NOT v.column2 OR accesses.date IS NOT v.column5)",
-                vec![row.as_str(); n].join(", ")
-            )
-        };
-        update_batched(conn, moved.iter().copied(), updated_at, set_indexed, false)?;
-    }
     // in key order, as the codes are inserted (both tables are WITHOUT ROWID)
     fn ids<'a>(of: &[&'a StoredAccess]) -> Vec<[&'a dyn ToSql; 1]> {
         let mut ids: Vec<&String> = of.iter().map(|a| &a.id).collect();
@@ -393,9 +364,42 @@ pub(super) fn replace_rows(
             (&all, &all)
         }
     };
-    delete_batched(conn, "access_reasons", &ids(reasons))?;
-    delete_batched(conn, "access_actions", &ids(actions))?;
-    insert_code_rows(conn, reasons.iter().copied(), actions.iter().copied())
+    // the rows, then the codes replaced: the new code rows are put in order meanwhile
+    let rows = || -> Result<()> {
+        match rewrite {
+            Some(w) => {
+                // a row whose flag stays keeps its entries in the indexes on live rows.
+                // The rows go in the order given (a file's, the order they were stored
+                // in, so that the table is walked forward), not in the id order of the
+                // list
+                let changes: HashSet<*const StoredAccess> = w
+                    .flag_changes
+                    .iter()
+                    .map(|a| *a as *const StoredAccess)
+                    .collect();
+                let (changed, same): (Vec<&StoredAccess>, Vec<&StoredAccess>) = accesses
+                    .iter()
+                    .partition(|a| changes.contains(&(*a as *const StoredAccess)));
+                update_batched(conn, same.into_iter(), updated_at, |n| update("", n), true)?;
+                update_batched(conn, changed.into_iter(), updated_at, with_flag, true)?;
+            }
+            None => update_batched(conn, accesses.iter(), updated_at, with_flag, true)?,
+        }
+        if let Some(Rewrite { moved, .. }) = rewrite {
+            let set_indexed = |n: usize| {
+                format!(
+                    "UPDATE accesses SET desk = v.column2, date = v.column5, updated_at = ?1
+                     FROM (VALUES {}) AS v WHERE accesses.id = v.column1
+                       AND (accesses.desk IS NOT v.column2 OR accesses.date IS NOT v.column5)",
+                    vec![row.as_str(); n].join(", ")
+                )
+            };
+            update_batched(conn, moved.iter().copied(), updated_at, set_indexed, false)?;
+        }
+        delete_batched(conn, "access_reasons", &ids(reasons))?;
+        delete_batched(conn, "access_actions", &ids(actions))
+    };
+    insert_code_rows(conn, reasons, actions, rows)
 }
 
 /// Runs the `UPDATE ... FROM (VALUES ...)` that `sql` writes for a number of rows, with
@@ -567,6 +571,63 @@ pub(crate) mod tests {
         for a in &all {
             assert_eq!(by_id(store.conn(), &a.id).unwrap().as_ref(), Some(a));
         }
+    }
+
+    #[test]
+    fn the_lookup_of_many_ids_reads_the_open_transactions_writes_and_unmaps_after() {
+        // a file, not memory: the lookup reads through a map of the file
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = crate::Store::open(&dir.path().join("d.db"), now().utc()).unwrap();
+        let fol = desk::presets()
+            .into_iter()
+            .find(|d| d.code == "FOL")
+            .unwrap();
+        desk::set_own(store.conn_mut(), &fol, now().utc()).unwrap();
+        desk::ensure_known(store.conn(), "GRO", now().utc()).unwrap();
+        let all: Vec<StoredAccess> = (0..3000)
+            .map(|i| StoredAccess {
+                id: format!("01900000-0000-7000-8000-{i:012x}"),
+                ..received()
+            })
+            .collect();
+        insert_received(store.conn(), &all, "2024-03-12T09:30:00Z").unwrap();
+        // into the file itself, where the map reads them
+        store
+            .conn()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+        let mmap =
+            |c: &Connection| -> i64 { c.query_row("PRAGMA mmap_size", [], |r| r.get(0)).unwrap() };
+        let before = mmap(store.conn());
+        let ids: Vec<&str> = all.iter().map(|a| a.id.as_str()).collect();
+        let tx = store.conn_mut().transaction().unwrap();
+        // every tenth one replaced in the open transaction, not yet committed
+        for a in all.iter().step_by(10) {
+            let b = StoredAccess {
+                revision: 3,
+                channel: Some("sportello".into()),
+                ..a.clone()
+            };
+            write_imported(&tx, &b, "2024-03-13T09:30:00Z").unwrap();
+        }
+        let mut read = by_ids(&tx, &ids).unwrap();
+        read.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(read.len(), all.len());
+        for (i, a) in read.iter().enumerate() {
+            let replaced = i % 10 == 0;
+            assert_eq!(a.revision, if replaced { 3 } else { 2 }, "{}", a.id);
+            let channel = if replaced { "sportello" } else { "telefono" };
+            assert_eq!(a.channel.as_deref(), Some(channel));
+        }
+        assert_eq!(mmap(&tx), before, "the map is only for the lookup");
+        tx.rollback().unwrap();
+        assert!(
+            by_ids(store.conn(), &ids)
+                .unwrap()
+                .iter()
+                .all(|a| a.revision == 2)
+        );
+        assert_eq!(mmap(store.conn()), before);
     }
 
     #[test]
