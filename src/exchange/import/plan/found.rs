@@ -2,6 +2,7 @@
 //! the database at once, and the records the batch's earlier files would write.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use foldhash::fast::RandomState;
@@ -26,18 +27,20 @@ pub(super) fn stored_accesses(
     file: &ExportFile,
     light: bool,
 ) -> Result<Vec<Option<Found>>> {
-    // each access line's place in the file, by id
-    let mut places: HashMap<&str, usize, RandomState> =
+    // each access line's place in the file, by its id's 128 bits (a line's id is a
+    // canonical UUID, so its bits name it; held in the map itself, a probe reads no line)
+    let mut places: HashMap<u128, usize, RandomState> =
         HashMap::with_capacity_and_hasher(file.records.len(), RandomState::default());
     places.extend(
         file.records
             .iter()
             .enumerate()
             .filter_map(|(i, (_, r))| match r {
-                Record::Access(a) => Some((a.id.as_str(), i)),
+                Record::Access(a) => Some((bits(&a.id)?, i)),
                 Record::Case(_) => None,
             }),
     );
+    let place = |id: &str| bits(id).and_then(|b| places.get(&b).copied());
     let line = |i: usize| match &file.records[i].1 {
         Record::Access(a) => Some(a),
         Record::Case(_) => None,
@@ -55,18 +58,36 @@ pub(super) fn stored_accesses(
     out.resize_with(file.records.len(), || None);
     let mut full = Vec::new();
     if light {
+        // the lines' keys made in file order, the order their fields lie in memory; the
+        // lookup comes in id order and compares each copy with one key
+        let keys = LineKeys::of(file);
+        let mut row_key = Vec::new();
+        let mut desks: Vec<Arc<str>> = Vec::new();
         register::stored::each_by_ids(conn, &ids, |a| {
             let Some((i, line)) = a
                 .text(col::ID)?
-                .and_then(|id| places.get(id))
-                .and_then(|&i| Some((i, line(i)?)))
+                .and_then(place)
+                .and_then(|i| Some((i, line(i)?)))
             else {
                 return Ok(());
             };
             let revision = a.int(col::REVISION)?.unwrap_or_default();
-            let same = revision == line.revision && same_access(a, line)?;
+            let same = revision == line.revision
+                && match keys.get(i) {
+                    Some(key) => row_key_of(a, &mut row_key)? && row_key == key,
+                    None => false,
+                };
             if revision != line.revision || same {
-                let desk = a.text(col::DESK)?.unwrap_or_default().to_string();
+                // the few desks there are shared, not a text made for each copy
+                let desk = a.text(col::DESK)?.unwrap_or_default();
+                let desk = match desks.iter().find(|d| &***d == desk) {
+                    Some(d) => d.clone(),
+                    None => {
+                        let d: Arc<str> = Arc::from(desk);
+                        desks.push(d.clone());
+                        d
+                    }
+                };
                 // an older copy is replaced if the file is imported: what that needs
                 // of it is taken now, so that the import need not read it again
                 let replaced = (revision < line.revision)
@@ -87,91 +108,200 @@ pub(super) fn stored_accesses(
         full = ids;
     }
     for a in register::stored::by_ids(conn, &full)? {
-        if let Some(&i) = places.get(a.id.as_str()) {
+        if let Some(i) = place(&a.id) {
             out[i] = Some(Found::Access(Box::new(a)));
         }
     }
     Ok(out)
 }
 
+/// The 128 bits of a canonical UUID (lowercase, hyphenated); `None` for any other text.
+fn bits(id: &str) -> Option<u128> {
+    let u = uuid::Uuid::try_parse(id).ok()?;
+    let mut text = uuid::Uuid::encode_buffer();
+    (u.hyphenated().encode_lower(&mut text) == id).then(|| u.as_u128())
+}
+
 /// Whether the stored access `a` is, field for field, the live access `line` of the
-/// same id and revision, as [`records::is_access_line`] would find it, compared where
-/// it lies in the row. `false` also when it cannot tell at once (a tombstone, codes not
-/// in order or holding characters JSON escapes): the copy is then read in full.
+/// same id and revision, as [`records::is_access_line`] would find it: their keys
+/// ([`line_key`], [`row_key_of`]) are equal. `false` also when it cannot tell at once (a
+/// tombstone, codes not in order or holding characters JSON escapes, a year not of four
+/// digits): the copy is then read in full.
+#[cfg(test)]
 fn same_access(a: &LookedUp<'_>, line: &AccessLine) -> Result<bool> {
+    let (mut key, mut row) = (Vec::new(), Vec::new());
+    Ok(line_key(line, &mut key) && row_key_of(a, &mut row)? && key == row)
+}
+
+/// The keys ([`line_key`]) of a file's access lines, side by side in one buffer.
+struct LineKeys {
+    bytes: Vec<u8>,
+    /// Per record of the file, where its key lies in `bytes`; `None` for a record that
+    /// has none (a case, or a line [`line_key`] makes none of).
+    spans: Vec<Option<(u32, u32)>>,
+}
+
+impl LineKeys {
+    fn of(file: &ExportFile) -> Self {
+        let mut bytes = Vec::with_capacity(file.records.len() * 128);
+        let mut key = Vec::new();
+        let spans = file
+            .records
+            .iter()
+            .map(|(_, r)| match r {
+                Record::Access(line) if line_key(line, &mut key) => {
+                    let start = bytes.len() as u32;
+                    bytes.extend_from_slice(&key);
+                    Some((start, bytes.len() as u32))
+                }
+                _ => None,
+            })
+            .collect();
+        LineKeys { bytes, spans }
+    }
+
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        let (start, end) = self.spans.get(i).copied().flatten()?;
+        Some(&self.bytes[start as usize..end as usize])
+    }
+}
+
+/// A key being written: the compared fields of a live access in one order and one
+/// injective form, for a line and a stored row alike. Each value is a tag (0 for none,
+/// 1 for a value) and, for a text, its length and bytes, for a number its eight bytes.
+struct Key<'k>(&'k mut Vec<u8>);
+
+impl Key<'_> {
+    fn text(&mut self, v: Option<&[u8]>) {
+        match v {
+            None => self.0.push(0),
+            Some(b) => {
+                self.0.push(1);
+                self.0.extend_from_slice(&(b.len() as u64).to_le_bytes());
+                self.0.extend_from_slice(b);
+            }
+        }
+    }
+
+    fn int(&mut self, v: Option<i64>) {
+        match v {
+            None => self.0.push(0),
+            Some(n) => {
+                self.0.push(1);
+                self.0.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+    }
+}
+
+/// A line's date as the table stores it (`YYYY-MM-DD`); `None` for a year not of four
+/// digits, which that text cannot hold.
+fn date_text(date: NaiveDate) -> Option<[u8; 10]> {
+    let year = u32::try_from(date.year())
+        .ok()
+        .filter(|y| (1000..=9999).contains(y))?;
+    let mut t = *b"0000-00-00";
+    for (n, digits) in [(year, 0..4), (date.month(), 5..7), (date.day(), 8..10)] {
+        let mut n = n;
+        for b in t[digits].iter_mut().rev() {
+            *b = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+    }
+    Some(t)
+}
+
+/// The length of a line's codes as the lookup reads the stored ones (a JSON array of
+/// strings in the table's key order, [`write_codes`]): `None` when they are missing,
+/// not in strictly ascending byte order (then the stored order differs) or hold what
+/// JSON escapes (then the text differs), so that equal texts mean equal codes.
+fn codes_json_len(codes: Option<&[String]>) -> Option<usize> {
+    let codes = codes?;
+    let plain = codes
+        .iter()
+        .all(|c| !c.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20));
+    (plain && codes.windows(2).all(|w| w[0] < w[1])).then(|| {
+        2 + codes.iter().map(|c| c.len() + 3).sum::<usize>() - usize::from(!codes.is_empty())
+    })
+}
+
+/// Writes `codes` as [`codes_json_len`] measured them.
+fn write_codes(key: &mut Vec<u8>, codes: &[String]) {
+    key.push(b'[');
+    for (i, c) in codes.iter().enumerate() {
+        if i > 0 {
+            key.push(b',');
+        }
+        key.push(b'"');
+        key.extend_from_slice(c.as_bytes());
+        key.push(b'"');
+    }
+    key.push(b']');
+}
+
+/// The key of a live access line into `key`; `false` when it makes none: a tombstone,
+/// or a date or codes a stored text cannot be compared with ([`date_text`],
+/// [`codes_json_len`]).
+fn line_key(line: &AccessLine, key: &mut Vec<u8>) -> bool {
+    key.clear();
     if line.deleted {
+        return false;
+    }
+    let (Some(date), Some(reasons), Some(actions)) = (
+        date_text(line.date),
+        codes_json_len(line.reasons.as_deref()),
+        codes_json_len(line.actions.as_deref()),
+    ) else {
+        return false;
+    };
+    let flag = |v: Option<bool>| v.map(i64::from);
+    fn text(v: &Option<String>) -> Option<&[u8]> {
+        v.as_deref().map(str::as_bytes)
+    }
+    let mut k = Key(key);
+    k.text(Some(&date));
+    k.int(line.hour);
+    k.text(text(&line.channel));
+    k.text(text(&line.nationality));
+    k.text(text(&line.sex));
+    k.text(text(&line.age_band));
+    k.int(flag(line.first_access));
+    k.text(text(&line.referred_by));
+    k.text(text(&line.permit));
+    k.int(flag(line.accompaniment));
+    k.int(flag(line.mediation));
+    for (len, codes) in [(reasons, &line.reasons), (actions, &line.actions)] {
+        k.0.push(1);
+        k.0.extend_from_slice(&(len as u64).to_le_bytes());
+        write_codes(k.0, codes.as_deref().unwrap_or_default());
+    }
+    true
+}
+
+/// The key of the stored access `a` into `key`, as [`line_key`] makes a line's;
+/// `false` when it is not live.
+fn row_key_of(a: &LookedUp<'_>, key: &mut Vec<u8>) -> Result<bool> {
+    key.clear();
+    if a.int(col::DELETED)? != Some(0) {
         return Ok(false);
     }
-    let flag = |i: usize| -> Result<Option<bool>> { Ok(a.int(i)?.map(|v| v != 0)) };
-    let text = |i: usize, v: &Option<String>| -> Result<bool> { Ok(a.text(i)? == v.as_deref()) };
-    Ok(a.int(col::DELETED)? == Some(0)
-        && a.text(col::DATE)?.is_some_and(|d| is_date(d, line.date))
-        && a.int(col::HOUR)? == line.hour
-        && text(col::CHANNEL, &line.channel)?
-        && text(col::NATIONALITY, &line.nationality)?
-        && text(col::SEX, &line.sex)?
-        && text(col::AGE_BAND, &line.age_band)?
-        && flag(col::FIRST_ACCESS)? == line.first_access
-        && text(col::REFERRED_BY, &line.referred_by)?
-        && text(col::PERMIT, &line.permit)?
-        && flag(col::ACCOMPANIMENT)? == line.accompaniment
-        && flag(col::MEDIATION)? == line.mediation
-        && is_codes(a.text(col::REASONS)?, line.reasons.as_deref())
-        && is_codes(a.text(col::ACTIONS)?, line.actions.as_deref()))
-}
-
-/// Whether the stored `text` (`YYYY-MM-DD`) is `date`.
-fn is_date(text: &str, date: NaiveDate) -> bool {
-    let b = text.as_bytes();
-    let number = |r: std::ops::Range<usize>| -> Option<u32> {
-        let digits = b.get(r)?;
-        digits.iter().try_fold(0u32, |n, d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && i64::from(number(0..4).unwrap_or(u32::MAX)) == i64::from(date.year())
-        && number(5..7) == Some(date.month())
-        && number(8..10) == Some(date.day())
-}
-
-/// Whether the stored codes, a JSON array of strings in the stored order (`json`), are
-/// `line`'s codes: only when those are in strictly ascending byte order (so the stored
-/// order, sorted, is theirs) and hold nothing JSON would escape (so each code is its
-/// own text between quotes).
-fn is_codes(json: Option<&str>, line: Option<&[String]>) -> bool {
-    let (Some(json), Some(codes)) = (json, line) else {
-        return false;
-    };
-    if codes.windows(2).any(|w| w[0] >= w[1])
-        || codes
-            .iter()
-            .any(|c| c.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20))
-    {
-        return false;
-    }
-    let Some(mut rest) = json.strip_prefix('[') else {
-        return false;
-    };
-    for (i, code) in codes.iter().enumerate() {
-        if i > 0 {
-            let Some(r) = rest.strip_prefix(',') else {
-                return false;
-            };
-            rest = r;
-        }
-        let Some(r) = rest
-            .strip_prefix('"')
-            .and_then(|r| r.strip_prefix(code.as_str()))
-            .and_then(|r| r.strip_prefix('"'))
-        else {
-            return false;
-        };
-        rest = r;
-    }
-    rest == "]"
+    let flag = |i: usize| -> Result<Option<i64>> { Ok(a.int(i)?.map(|v| i64::from(v != 0))) };
+    let text = |i: usize| -> Result<Option<&[u8]>> { Ok(a.text(i)?.map(str::as_bytes)) };
+    let mut k = Key(key);
+    k.text(text(col::DATE)?);
+    k.int(a.int(col::HOUR)?);
+    k.text(text(col::CHANNEL)?);
+    k.text(text(col::NATIONALITY)?);
+    k.text(text(col::SEX)?);
+    k.text(text(col::AGE_BAND)?);
+    k.int(flag(col::FIRST_ACCESS)?);
+    k.text(text(col::REFERRED_BY)?);
+    k.text(text(col::PERMIT)?);
+    k.int(flag(col::ACCOMPANIMENT)?);
+    k.int(flag(col::MEDIATION)?);
+    k.text(text(col::REASONS)?);
+    k.text(text(col::ACTIONS)?);
+    Ok(true)
 }
 
 /// A stored copy as found: in the overlay (fields ready), or an access of the database
@@ -183,7 +313,7 @@ pub(super) enum Found {
     /// line itself: made only where no field of it is asked for (see
     /// [`stored_accesses`]).
     Known {
-        desk: String,
+        desk: Arc<str>,
         revision: i64,
         same: bool,
         /// What replacing it needs, when it is older than its line.
@@ -266,27 +396,63 @@ mod tests {
     use crate::Store;
 
     #[test]
-    fn codes_match_only_in_order_and_unescaped() {
+    fn codes_compare_only_in_order_and_unescaped() {
         let codes = |v: &[&str]| v.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-        assert!(is_codes(Some(r#"["a","b"]"#), Some(&codes(&["a", "b"]))));
-        assert!(is_codes(Some("[]"), Some(&[])));
-        assert!(!is_codes(Some(r#"["b","a"]"#), Some(&codes(&["b", "a"]))));
-        assert!(!is_codes(Some(r#"["a"]"#), Some(&codes(&["a", "b"]))));
-        assert!(!is_codes(Some(r#"["a","b"]"#), Some(&codes(&["a"]))));
-        assert!(!is_codes(Some(r#"["ab"]"#), Some(&codes(&["a"]))));
-        assert!(!is_codes(Some(r#"["a\"b"]"#), Some(&codes(&["a\"b"]))));
-        assert!(!is_codes(Some("[]"), None));
-        assert!(!is_codes(None, Some(&[])));
+        let json = |v: &[&str]| {
+            let v = codes(v);
+            codes_json_len(Some(&v)).map(|len| {
+                let mut out = Vec::new();
+                write_codes(&mut out, &v);
+                assert_eq!(out.len(), len, "the length written first is the text's");
+                String::from_utf8(out).unwrap()
+            })
+        };
+        assert_eq!(json(&["a", "bc"]).as_deref(), Some(r#"["a","bc"]"#));
+        assert_eq!(json(&["a"]).as_deref(), Some(r#"["a"]"#));
+        assert_eq!(json(&[]).as_deref(), Some("[]"));
+        assert_eq!(json(&["b", "a"]), None);
+        assert_eq!(json(&["a", "a"]), None);
+        assert_eq!(json(&["a\"b"]), None);
+        assert_eq!(json(&["a\\b"]), None);
+        assert_eq!(json(&["a\nb"]), None);
+        assert_eq!(codes_json_len(None), None);
     }
 
     #[test]
-    fn dates_match_their_text() {
-        let d = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
-        assert!(is_date("2024-03-05", d));
-        assert!(!is_date("2024-03-06", d));
-        assert!(!is_date("2024-3-05", d));
-        assert!(!is_date("2024-03-05 ", d));
-        assert!(!is_date("20a4-03-05", d));
+    fn dates_compare_as_their_text_of_four_digit_years() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(date_text(d(2024, 3, 5)), Some(*b"2024-03-05"));
+        assert_eq!(date_text(d(1000, 12, 31)), Some(*b"1000-12-31"));
+        assert_eq!(date_text(d(999, 3, 5)), None);
+        assert_eq!(date_text(d(10000, 3, 5)), None);
+    }
+
+    #[test]
+    fn keys_tell_none_from_empty_and_where_a_text_ends() {
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        Key(&mut x).text(None);
+        Key(&mut y).text(Some(b""));
+        assert_ne!(x, y);
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        let (mut kx, mut ky) = (Key(&mut x), Key(&mut y));
+        kx.text(Some(b"ab"));
+        kx.text(Some(b"c"));
+        ky.text(Some(b"a"));
+        ky.text(Some(b"bc"));
+        assert_ne!(x, y);
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        Key(&mut x).int(None);
+        Key(&mut y).int(Some(0));
+        assert_ne!(x, y);
+    }
+
+    #[test]
+    fn only_canonical_ids_have_bits() {
+        let id = "0190a000-0000-4000-8000-00000000000a";
+        assert!(bits(id).is_some());
+        assert_eq!(bits(&id.to_uppercase()), None);
+        assert_eq!(bits(&id.replace('-', "")), None);
+        assert_eq!(bits("nope"), None);
     }
 
     fn stored(
