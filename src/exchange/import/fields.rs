@@ -229,7 +229,11 @@ pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     if !shape {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    // ten ASCII digits and dashes: the numbers read as chrono's "%Y-%m-%d" reads them,
+    // without its format machinery (a large file has a date on every line)
+    let number =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    NaiveDate::from_ymd_opt(number(0..4) as i32, number(5..7), number(8..10))
 }
 
 pub(crate) fn json_line(line: usize, bytes: &[u8]) -> Result<Value, Rejection> {
@@ -247,4 +251,41 @@ pub(crate) fn json_line(line: usize, bytes: &[u8]) -> Result<Value, Rejection> {
             format!("the key \"{key}\" appears twice in one object: a hand-edited or damaged file"),
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Read without chrono's format, a date of the strict shape is what chrono
+        /// reads, and a date chrono refuses (a 13th month, a 30th of February, a year
+        /// 0000) is refused.
+        #[test]
+        fn a_date_reads_as_chrono_reads_it(y in 0u32..10000, m in 0u32..20, d in 0u32..40) {
+            let s = format!("{y:04}-{m:02}-{d:02}");
+            prop_assert_eq!(parse_date(&s), NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+        }
+    }
+
+    #[test]
+    fn only_the_strict_shape_is_a_date() {
+        assert_eq!(
+            parse_date("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        for bad in [
+            "2023-02-29",
+            "2024-1-05",
+            "2024-01-5",
+            "+2024-01-05",
+            "2024/01/05",
+            "２０２4-01-05",
+            "2024-01-05 ",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
 }
