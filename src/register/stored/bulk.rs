@@ -4,7 +4,7 @@
 
 use rusqlite::ToSql;
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, params_from_iter};
 
 use super::*;
 
@@ -77,11 +77,18 @@ pub fn write_received(
     }
     let enabled = conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
-    let written = insert_received(conn, new, updated_at)
-        .and_then(|()| super::replace_rows(conn, replaced, updated_at, Some(&rewrite)));
+    // the written versions summed for the counts while the rows are written
+    let (counts, written) = alongside(
+        new.len() + replaced.len(),
+        || Counts::of(new.iter().chain(replaced), 1),
+        || {
+            insert_received(conn, new, updated_at)
+                .and_then(|()| super::replace_rows(conn, replaced, updated_at, Some(&rewrite)))
+        },
+    );
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, enabled)?;
     written?;
-    count_in(conn, new.iter().chain(replaced))?;
+    counts.add(conn)?;
     conn.execute_batch(
         "DELETE FROM access_counts WHERE count = 0;
          DELETE FROM access_nationality_counts WHERE count = 0;
@@ -90,75 +97,119 @@ pub fn write_received(
     Ok(())
 }
 
-/// Adds the live accesses of `written` (as just written, codes included) to the
-/// report's counts: what the counting triggers add for each row, summed here first,
-/// then one upsert per key of migration 0005's three tables.
-fn count_in<'a>(conn: &Connection, written: impl Iterator<Item = &'a StoredAccess>) -> Result<()> {
-    add_counts(conn, written, 1)
+/// What the counting triggers (migration 0005) add or take for many accesses, summed
+/// per key of the three tables of counts.
+#[derive(Default)]
+struct Counts<'a> {
+    counts: foldhash::HashMap<(String, &'a str, &'a str, &'a str, &'a str, bool), i64>,
+    nationalities: foldhash::HashMap<(String, &'a str, &'a str), i64>,
+    reasons: foldhash::HashMap<(String, &'a str, &'a str), i64>,
 }
 
-/// Adds `step` (1 or -1) times the live accesses of `accesses` to the report's counts,
-/// summed per key of migration 0005's three tables, one upsert per key.
-fn add_counts<'a>(
-    conn: &Connection,
-    accesses: impl Iterator<Item = &'a StoredAccess>,
-    step: i64,
-) -> Result<()> {
-    use foldhash::HashMap;
-    type Key<'a> = (String, &'a str, &'a str, &'a str, &'a str, bool);
-    let mut counts: HashMap<Key<'a>, i64> = HashMap::default();
-    let mut nationalities: HashMap<(String, &'a str, &'a str), i64> = HashMap::default();
-    let mut reasons: HashMap<(String, &'a str, &'a str), i64> = HashMap::default();
-    // a live access has every characteristic (the table's CHECK)
-    let text = |v: &'a Option<String>| v.as_deref().unwrap_or_default();
-    for a in accesses.filter(|a| !a.deleted) {
-        let text_date = DateText::of(a.date);
-        let date = text_date.as_str().to_string();
-        let month = date[..7].to_string();
-        let key = (
-            month.clone(),
-            a.desk.as_str(),
-            text(&a.channel),
-            text(&a.sex),
-            text(&a.age_band),
-            a.first_access.unwrap_or_default(),
-        );
-        *counts.entry(key).or_default() += step;
-        *nationalities
-            .entry((date, a.desk.as_str(), text(&a.nationality)))
-            .or_default() += step;
-        for code in &a.reasons {
-            *reasons
-                .entry((month.clone(), a.desk.as_str(), code.as_str()))
+impl<'a> Counts<'a> {
+    /// `step` (1 or -1) times the live ones of `accesses`.
+    fn of(accesses: impl Iterator<Item = &'a StoredAccess>, step: i64) -> Self {
+        let mut sums = Counts::default();
+        // a live access has every characteristic (the table's CHECK)
+        let text = |v: &'a Option<String>| v.as_deref().unwrap_or_default();
+        for a in accesses.filter(|a| !a.deleted) {
+            let text_date = DateText::of(a.date);
+            let date = text_date.as_str().to_string();
+            let month = date[..7].to_string();
+            let key = (
+                month.clone(),
+                a.desk.as_str(),
+                text(&a.channel),
+                text(&a.sex),
+                text(&a.age_band),
+                a.first_access.unwrap_or_default(),
+            );
+            *sums.counts.entry(key).or_default() += step;
+            *sums
+                .nationalities
+                .entry((date, a.desk.as_str(), text(&a.nationality)))
                 .or_default() += step;
+            for code in &a.reasons {
+                *sums
+                    .reasons
+                    .entry((month.clone(), a.desk.as_str(), code.as_str()))
+                    .or_default() += step;
+            }
         }
+        sums
     }
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO access_counts (month, desk, channel, sex, age_band, first_access, count)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT DO UPDATE SET count = count + excluded.count",
-    )?;
-    for ((month, desk, channel, sex, age_band, first), n) in &counts {
-        stmt.execute(params![month, desk, channel, sex, age_band, first, n])?;
+
+    /// Adds the sums to the tables, one upsert per key.
+    fn add(&self, conn: &Connection) -> Result<()> {
+        // `INSERT INTO {into} VALUES (?...)` adding to the count of a key already there
+        fn upsert<'k, K: 'k>(
+            conn: &Connection,
+            into: &str,
+            sums: impl Iterator<Item = (&'k K, &'k i64)>,
+            row: impl Fn(&'k K, &'k i64) -> Vec<&'k dyn ToSql>,
+        ) -> Result<()> {
+            let mut sums = sums.peekable();
+            let Some((k, n)) = sums.peek() else {
+                return Ok(());
+            };
+            let marks = vec!["?"; row(k, n).len()].join(", ");
+            let mut stmt = conn.prepare_cached(&format!(
+                "INSERT INTO {into} VALUES ({marks})
+                 ON CONFLICT DO UPDATE SET count = count + excluded.count"
+            ))?;
+            for (k, n) in sums {
+                stmt.execute(&*row(k, n))?;
+            }
+            Ok(())
+        }
+        upsert(
+            conn,
+            "access_counts (month, desk, channel, sex, age_band, first_access, count)",
+            self.counts.iter(),
+            |(month, desk, channel, sex, age_band, first), n| {
+                vec![month, desk, channel, sex, age_band, first, n]
+            },
+        )?;
+        upsert(
+            conn,
+            "access_nationality_counts (date, desk, nationality, count)",
+            self.nationalities.iter(),
+            |(date, desk, nationality), n| vec![date, desk, nationality, n],
+        )?;
+        upsert(
+            conn,
+            "access_reason_counts (month, desk, reason, count)",
+            self.reasons.iter(),
+            |(month, desk, reason), n| vec![month, desk, reason, n],
+        )
     }
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO access_nationality_counts (date, desk, nationality, count)
-         VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT DO UPDATE SET count = count + excluded.count",
-    )?;
-    for ((date, desk, nationality), n) in &nationalities {
-        stmt.execute(params![date, desk, nationality, n])?;
-    }
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO access_reason_counts (month, desk, reason, count)
-         VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT DO UPDATE SET count = count + excluded.count",
-    )?;
-    for ((month, desk, reason), n) in &reasons {
-        stmt.execute(params![month, desk, reason, n])?;
-    }
-    Ok(())
 }
+
+/// Runs `side` on another thread while `main` runs here, when the accesses are
+/// `many` ([`ALONGSIDE`] or more); else one after the other. A panic of `side` goes on
+/// here.
+fn alongside<S: Send, M>(
+    many: usize,
+    side: impl FnOnce() -> S + Send,
+    main: impl FnOnce() -> M,
+) -> (S, M) {
+    if many < ALONGSIDE {
+        let m = main();
+        return (side(), m);
+    }
+    std::thread::scope(|s| {
+        let side = s.spawn(side);
+        let m = main();
+        let side = side
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (side, m)
+    })
+}
+
+/// From how many accesses [`alongside`] starts another thread: below it, starting the
+/// thread costs more than it saves.
+const ALONGSIDE: usize = 4096;
 
 /// A stored access about to be replaced by an import, as the report's counts and the
 /// rewrite of its codes need it: what is taken out of the counts, and what tells which
@@ -256,7 +307,7 @@ fn count_out<'a>(
         });
     }
     next.for_each(|a| rewrite.all(a));
-    add_counts(conn, live.iter(), -1)?;
+    Counts::of(live.iter(), -1).add(conn)?;
     Ok(rewrite)
 }
 
@@ -369,25 +420,12 @@ pub(super) fn insert_code_rows(
             CodeRows::of(actions, |a| &a.actions),
         )
     };
-    let (reasons, actions) = if reasons.len() + actions.len() < ALONGSIDE {
-        meanwhile()?;
-        prepare()
-    } else {
-        let (prepared, written) = std::thread::scope(|s| {
-            let prepared = s.spawn(prepare);
-            let written = meanwhile();
-            (prepared.join(), written)
-        });
-        written?;
-        prepared.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    };
+    let ((reasons, actions), written) =
+        alongside(reasons.len() + actions.len(), prepare, meanwhile);
+    written?;
     reasons.insert(conn, "access_reasons (access_id, code)")?;
     actions.insert(conn, "access_actions (access_id, code)")
 }
-
-/// From how many accesses [`insert_code_rows`] orders the code rows on another thread:
-/// below it, starting the thread costs more than it saves.
-const ALONGSIDE: usize = 4096;
 
 /// The code rows of one table, put in key order away from the accesses: their ids
 /// copied side by side into one buffer, in the order given (the order they lie in
