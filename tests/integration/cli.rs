@@ -209,3 +209,33 @@ fn the_command_line_signs_its_changes_command_line() {
         .unwrap();
     assert_eq!(signers, ["command line"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_reader_that_stops_early_ends_the_output_without_a_panic() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    // a pipe whose reading end is closed before the command writes a byte, as when
+    // `head -1` has read its line
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe() writes.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: both descriptors were just made by pipe() and are owned here alone.
+    let (reader, writer) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_sportello"))
+        .arg("--db")
+        .arg(&db)
+        .args(["codebook", "--format", "json"])
+        .env_remove("SPORTELLO_DB")
+        .stdout(Stdio::from(writer))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{:?}", out.status);
+}
