@@ -58,9 +58,11 @@ pub(super) fn stored_accesses(
     out.resize_with(file.records.len(), || None);
     let mut full = Vec::new();
     if light {
-        // the lines' keys made in file order, the order their fields lie in memory; the
-        // lookup comes in id order and compares each copy with one key
-        let keys = LineKeys::of(file);
+        // the lines' keys made in file order, the order their fields lie in memory,
+        // once a copy of a line's revision is found (a file of new records or of
+        // revisions needs none); the lookup comes in id order and compares each copy
+        // with one key
+        let mut keys: Option<LineKeys> = None;
         let mut row_key = Vec::new();
         let mut desks: Vec<Arc<str>> = Vec::new();
         register::stored::each_by_ids(conn, &ids, |a| {
@@ -73,7 +75,7 @@ pub(super) fn stored_accesses(
             };
             let revision = a.int(col::REVISION)?.unwrap_or_default();
             let same = revision == line.revision
-                && match keys.get(i) {
+                && match keys.get_or_insert_with(|| LineKeys::of(file)).get(i) {
                     Some(key) => row_key_of(a, &mut row_key)? && row_key == key,
                     None => false,
                 };
