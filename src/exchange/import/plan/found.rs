@@ -1,11 +1,9 @@
 //! The stored copies a plan compares its lines with: the accesses of a file read from
 //! the database at once, and the records the batch's earlier files would write.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use foldhash::fast::RandomState;
 use rusqlite::Connection;
 
 use super::{Fields, Overlay, Stored, access_fields, case_fields};
@@ -27,55 +25,55 @@ pub(super) fn stored_accesses(
     file: &ExportFile,
     light: bool,
 ) -> Result<Vec<Option<Found>>> {
-    // each access line's place in the file, by its id's 128 bits (a line's id is a
-    // canonical UUID, so its bits name it; held in the map itself, a probe reads no line)
-    let mut places: HashMap<u128, usize, RandomState> =
-        HashMap::with_capacity_and_hasher(file.records.len(), RandomState::default());
-    places.extend(
-        file.records
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, r))| match r {
-                Record::Access(a) => Some((bits(&a.id)?, i)),
-                Record::Case(_) => None,
-            }),
-    );
-    let place = |id: &str| bits(id).and_then(|b| places.get(&b).copied());
-    let line = |i: usize| match &file.records[i].1 {
-        Record::Access(a) => Some(a),
-        Record::Case(_) => None,
-    };
-    // in file order, which is usually the ids' order already
-    let ids: Vec<&str> = file
+    // the access lines in the order of their ids: a line's id is a canonical UUID, whose
+    // text orders as its 128 bits, so the lookup (which reads in the ids' text order)
+    // walks this list forward, and whatever it compares lies side by side
+    let mut order: Vec<Line> = file
         .records
         .iter()
-        .filter_map(|(_, r)| match r {
-            Record::Access(a) => Some(a.id.as_str()),
+        .enumerate()
+        .filter_map(|(i, (_, r))| match r {
+            Record::Access(a) => Some(Line {
+                bits: bits(&a.id)?,
+                place: i,
+                revision: a.revision,
+            }),
             Record::Case(_) => None,
         })
         .collect();
-    let mut out: Vec<Option<Found>> = Vec::with_capacity(file.records.len());
-    out.resize_with(file.records.len(), || None);
+    order.sort_unstable_by_key(|l| l.bits);
+    let access = |i: usize| match &file.records[i].1 {
+        Record::Access(a) => Some(a),
+        Record::Case(_) => None,
+    };
+    let ids: Vec<&str> = order
+        .iter()
+        .filter_map(|l| Some(access(l.place)?.id.as_str()))
+        .collect();
+    let mut walk = Walk {
+        order: &order,
+        last: 0,
+    };
+    let mut position = |id: &str| walk.position(id);
+    let mut found: Vec<(usize, Found)> = Vec::new();
     let mut full = Vec::new();
     if light {
-        // the lines' keys made in file order, the order their fields lie in memory,
-        // once a copy of a line's revision is found (a file of new records or of
-        // revisions needs none); the lookup comes in id order and compares each copy
-        // with one key
+        // the lines' keys, in `order`, made once a copy of a line's revision is found
+        // (a file of new records or of revisions needs none)
         let mut keys: Option<LineKeys> = None;
         let mut row_key = Vec::new();
         let mut desks: Vec<Arc<str>> = Vec::new();
         register::stored::each_by_ids(conn, &ids, |a| {
-            let Some((i, line)) = a
-                .text(col::ID)?
-                .and_then(place)
-                .and_then(|i| Some((i, line(i)?)))
-            else {
+            let Some(at) = a.text(col::ID)?.and_then(&mut position) else {
                 return Ok(());
             };
+            let line = &order[at];
             let revision = a.int(col::REVISION)?.unwrap_or_default();
             let same = revision == line.revision
-                && match keys.get_or_insert_with(|| LineKeys::of(file)).get(i) {
+                && match keys
+                    .get_or_insert_with(|| LineKeys::of(order.iter().map(|l| access(l.place))))
+                    .get(at)
+                {
                     Some(key) => row_key_of(a, &mut row_key)? && row_key == key,
                     None => false,
                 };
@@ -95,14 +93,17 @@ pub(super) fn stored_accesses(
                 let replaced = (revision < line.revision)
                     .then(|| a.replaced().map(Box::new))
                     .transpose()?;
-                out[i] = Some(Found::Known {
-                    desk,
-                    revision,
-                    same,
-                    replaced,
-                });
+                found.push((
+                    line.place,
+                    Found::Known {
+                        desk,
+                        revision,
+                        same,
+                        replaced,
+                    },
+                ));
             } else {
-                full.push(line.id.as_str());
+                full.extend(access(line.place).map(|l| l.id.as_str()));
             }
             Ok(())
         })?;
@@ -110,11 +111,49 @@ pub(super) fn stored_accesses(
         full = ids;
     }
     for a in register::stored::by_ids(conn, &full)? {
-        if let Some(i) = place(&a.id) {
-            out[i] = Some(Found::Access(Box::new(a)));
+        if let Some(at) = position(&a.id) {
+            found.push((order[at].place, Found::Access(Box::new(a))));
         }
     }
+    // into the file's order at last, each copy once
+    let mut out: Vec<Option<Found>> = Vec::with_capacity(file.records.len());
+    out.resize_with(file.records.len(), || None);
+    for (place, f) in found {
+        out[place] = Some(f);
+    }
     Ok(out)
+}
+
+/// Finds lines in `order` (sorted by their bits) by id.
+struct Walk<'o> {
+    order: &'o [Line],
+    /// Where the last one was found.
+    last: usize,
+}
+
+impl Walk<'_> {
+    /// The position in `order` of the line of id `id`: at or next to the last one found
+    /// (the lookup comes in order); else searched.
+    fn position(&mut self, id: &str) -> Option<usize> {
+        let bits = bits(id)?;
+        let near =
+            (self.last..self.order.len().min(self.last + 2)).find(|&i| self.order[i].bits == bits);
+        let at = match near {
+            Some(at) => at,
+            None => self.order.binary_search_by_key(&bits, |l| l.bits).ok()?,
+        };
+        self.last = at;
+        Some(at)
+    }
+}
+
+/// An access line of the file as the lookup of stored copies walks them.
+struct Line {
+    /// Its id's ([`bits`]).
+    bits: u128,
+    /// Its place among the file's records.
+    place: usize,
+    revision: i64,
 }
 
 /// The 128 bits of a canonical UUID (lowercase, hyphenated); `None` for any other text.
@@ -135,23 +174,22 @@ fn same_access(a: &LookedUp<'_>, line: &AccessLine) -> Result<bool> {
     Ok(line_key(line, &mut key) && row_key_of(a, &mut row)? && key == row)
 }
 
-/// The keys ([`line_key`]) of a file's access lines, side by side in one buffer.
+/// The keys ([`line_key`]) of access lines, side by side in one buffer.
 struct LineKeys {
     bytes: Vec<u8>,
-    /// Per record of the file, where its key lies in `bytes`; `None` for a record that
-    /// has none (a case, or a line [`line_key`] makes none of).
+    /// Per line, where its key lies in `bytes`; `None` for a line [`line_key`] makes
+    /// none of.
     spans: Vec<Option<(u32, u32)>>,
 }
 
 impl LineKeys {
-    fn of(file: &ExportFile) -> Self {
-        let mut bytes = Vec::with_capacity(file.records.len() * 128);
+    /// The keys of `lines`, in their order (`None`: no line there).
+    fn of<'l>(lines: impl ExactSizeIterator<Item = Option<&'l AccessLine>>) -> Self {
+        let mut bytes = Vec::with_capacity(lines.len() * 128);
         let mut key = Vec::new();
-        let spans = file
-            .records
-            .iter()
-            .map(|(_, r)| match r {
-                Record::Access(line) if line_key(line, &mut key) => {
+        let spans = lines
+            .map(|line| match line {
+                Some(line) if line_key(line, &mut key) => {
                     let start = bytes.len() as u32;
                     bytes.extend_from_slice(&key);
                     Some((start, bytes.len() as u32))
@@ -446,6 +484,37 @@ mod tests {
         Key(&mut x).int(None);
         Key(&mut y).int(Some(0));
         assert_ne!(x, y);
+    }
+
+    #[test]
+    fn lines_are_found_by_id_in_order_or_out_of_it() {
+        let id = |n: u32| format!("0190a000-0000-4000-8000-{n:012x}");
+        let mut order: Vec<Line> = [7, 3, 11, 5]
+            .iter()
+            .enumerate()
+            .map(|(place, n)| Line {
+                bits: bits(&id(*n)).unwrap(),
+                place,
+                revision: 1,
+            })
+            .collect();
+        order.sort_unstable_by_key(|l| l.bits);
+        let mut walk = Walk {
+            order: &order,
+            last: 0,
+        };
+        let place = |walk: &mut Walk, n: u32| walk.position(&id(n)).map(|at| order[at].place);
+        // in order, as the lookup comes
+        assert_eq!(place(&mut walk, 3), Some(1));
+        assert_eq!(place(&mut walk, 5), Some(3));
+        assert_eq!(place(&mut walk, 11), Some(2));
+        // out of order, or a gap, or again
+        assert_eq!(place(&mut walk, 3), Some(1));
+        assert_eq!(place(&mut walk, 11), Some(2));
+        assert_eq!(place(&mut walk, 11), Some(2));
+        assert_eq!(place(&mut walk, 7), Some(0));
+        assert_eq!(place(&mut walk, 4), None, "no such line");
+        assert_eq!(walk.position("NOT-A-UUID"), None);
     }
 
     #[test]
