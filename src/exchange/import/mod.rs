@@ -457,8 +457,13 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// at most 256 MiB).
 fn large_cache(conn: &Connection, size: usize) -> Result<i64> {
     let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-    // negative: KiB; positive: pages (of 4 KiB, SQLite's default page size)
-    let before_kib = if before < 0 { -before } else { before * 4 };
+    // negative: KiB; positive: pages
+    let before_kib = if before < 0 {
+        -before
+    } else {
+        let page: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        before * page / 1024
+    };
     let wanted_kib = (size as i64 * 4 / 1024).clamp(2048, 1024 * 1024);
     if wanted_kib > before_kib {
         conn.pragma_update(None, "cache_size", -wanted_kib)?;
