@@ -154,11 +154,12 @@ fn size(bytes: u64) -> String {
 pub fn restore(db: &Path, args: RestoreArgs) -> Result<(), Error> {
     let now = Now::read();
     let restored = backup::restore(db, &args.file, AppLock::Take, now.utc())?;
+    let store = super::open(Some(db.to_path_buf()))?;
+    backup::log(store.conn(), now.utc(), OPERATOR, "restore", &args.file)?;
+    // printed once the restore is whole, logged included
     if let Some(aside) = &restored.set_aside {
         println!("the replaced database is kept as {}", aside.display());
     }
-    let store = super::open(Some(db.to_path_buf()))?;
-    backup::log(store.conn(), now.utc(), OPERATOR, "restore", &args.file)?;
     println!("restored {} into {}", args.file.display(), db.display());
     Ok(())
 }

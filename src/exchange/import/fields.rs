@@ -261,8 +261,8 @@ mod tests {
 
     proptest! {
         /// Read without chrono's format, a date of the strict shape is what chrono
-        /// reads, and a date chrono refuses (a 13th month, a 30th of February, a year
-        /// 0000) is refused.
+        /// reads (year 0000 included), and a date chrono refuses (a 13th month, a 30th
+        /// of February, a day 00) is refused.
         #[test]
         fn a_date_reads_as_chrono_reads_it(y in 0u32..10000, m in 0u32..20, d in 0u32..40) {
             let s = format!("{y:04}-{m:02}-{d:02}");

@@ -75,8 +75,7 @@ pub fn write_received(
         };
         rewrite = count_out(conn, &sorted, stored)?;
     }
-    let enabled = conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)?;
-    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+    let triggers_off = TriggersOff::new(conn)?;
     // the written versions summed for the counts while the rows are written
     let (counts, written) = alongside(
         new.len() + replaced.len(),
@@ -86,7 +85,7 @@ pub fn write_received(
                 .and_then(|()| super::replace_rows(conn, replaced, updated_at, Some(&rewrite)))
         },
     );
-    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, enabled)?;
+    triggers_off.restore()?;
     written?;
     counts.add(conn)?;
     conn.execute_batch(
@@ -95,6 +94,34 @@ pub fn write_received(
          DELETE FROM access_reason_counts WHERE count = 0;",
     )?;
     Ok(())
+}
+
+/// The connection's triggers switched off until [`TriggersOff::restore`], or until
+/// dropped (a panic on the way must not leave a connection that lives on, the app's,
+/// writing without its counting triggers).
+struct TriggersOff<'c> {
+    conn: &'c Connection,
+    enabled: bool,
+}
+
+impl<'c> TriggersOff<'c> {
+    fn new(conn: &'c Connection) -> Result<Self> {
+        let enabled = conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+        Ok(TriggersOff { conn, enabled })
+    }
+
+    fn restore(&self) -> Result<()> {
+        self.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, self.enabled)?;
+        Ok(())
+    }
+}
+
+impl Drop for TriggersOff<'_> {
+    fn drop(&mut self) {
+        let _ = self.restore();
+    }
 }
 
 /// What the counting triggers (migration 0005) add or take for many accesses, summed
@@ -421,7 +448,7 @@ pub(super) fn insert_code_rows(
         )
     };
     let ((reasons, actions), written) =
-        alongside(reasons.len() + actions.len(), prepare, meanwhile);
+        alongside(reasons.len().max(actions.len()), prepare, meanwhile);
     written?;
     reasons.insert(conn, "access_reasons (access_id, code)")?;
     actions.insert(conn, "access_actions (access_id, code)")
@@ -515,4 +542,44 @@ pub(super) fn insert_batched<const N: usize>(
         stmt.execute(params_from_iter(one.iter()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_triggers_come_back_on_when_the_guard_is_dropped_or_restored() {
+        let conn = Connection::open_in_memory().unwrap();
+        let on = |c: &Connection| {
+            c.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)
+                .unwrap()
+        };
+        assert!(on(&conn));
+        let off = TriggersOff::new(&conn).unwrap();
+        assert!(!on(&conn));
+        // as on a panic's way out
+        drop(off);
+        assert!(on(&conn), "dropped: back on");
+        let off = TriggersOff::new(&conn).unwrap();
+        off.restore().unwrap();
+        assert!(on(&conn));
+        drop(off);
+        // a connection whose triggers were off stays so
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)
+            .unwrap();
+        drop(TriggersOff::new(&conn).unwrap());
+        assert!(!on(&conn));
+    }
+
+    #[test]
+    fn work_alongside_gives_both_results_and_a_panic_of_the_side_goes_on() {
+        for many in [1, ALONGSIDE] {
+            let (side, main) = alongside(many, || 2 + 2, || "main");
+            assert_eq!((side, main), (4, "main"));
+        }
+        let panicked =
+            std::panic::catch_unwind(|| alongside(ALONGSIDE, || -> u8 { panic!("side") }, || ()));
+        assert!(panicked.is_err());
+    }
 }

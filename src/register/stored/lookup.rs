@@ -166,11 +166,14 @@ pub fn each_by_ids(
 const MAP_BYTES: i64 = 1 << 30;
 
 /// Runs `read` with the database file memory-mapped (`PRAGMA mmap_size`), then sets the
-/// connection back as it was. A lookup of many ids reads pages all over the file: read
-/// through the map they are neither copied nor given memory of the page cache (a file
-/// of unchanged records is planned about a tenth faster). Only around reads: SQLite
-/// reads a page through the map only while it is not changed in the open transaction,
-/// and during writes the map measured slower.
+/// connection back as it was, also when `read` fails or panics. A lookup of many ids
+/// reads pages all over the file: read through the map they are neither copied nor
+/// given memory of the page cache (a file of unchanged records is planned about a tenth
+/// faster). Only around reads: SQLite reads a page through the map only while it is not
+/// changed in the open transaction, and during writes the map measured slower. While
+/// the file is mapped, a failure of the disk under it stops the process (SIGBUS)
+/// instead of failing the statement; the lookup only reads, so nothing is lost, and the
+/// database lives on the machine's own disk (docs/import-speed.md).
 fn mapped<T>(conn: &Connection, read: impl FnOnce() -> Result<T>) -> Result<T> {
     // no value for a database in memory, which has no file to map
     let before: Option<i64> = conn
@@ -179,9 +182,23 @@ fn mapped<T>(conn: &Connection, read: impl FnOnce() -> Result<T>) -> Result<T> {
     let Some(before) = before.filter(|b| *b < MAP_BYTES) else {
         return read();
     };
+    /// Sets the connection's map back when dropped.
+    struct Unmap<'c>(&'c Connection, i64);
+    impl Unmap<'_> {
+        fn restore(&self) -> Result<()> {
+            Ok(self.0.pragma_update(None, "mmap_size", self.1)?)
+        }
+    }
+    impl Drop for Unmap<'_> {
+        fn drop(&mut self) {
+            // after a panic of the read; a failure here leaves a setting of speed only
+            let _ = self.restore();
+        }
+    }
     conn.pragma_update(None, "mmap_size", MAP_BYTES)?;
+    let unmap = Unmap(conn, before);
     let out = read();
-    let restored = conn.pragma_update(None, "mmap_size", before);
+    let restored = unmap.restore();
     let out = out?;
     restored?;
     Ok(out)

@@ -591,15 +591,33 @@ pub(crate) mod tests {
             })
             .collect();
         insert_received(store.conn(), &all, "2024-03-12T09:30:00Z").unwrap();
-        // into the file itself, where the map reads them
+        // into the file itself, where the map reads them, and read by a connection
+        // whose page cache is empty
         store
             .conn()
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
             .unwrap();
+        drop(store);
+        let path = dir.path().join("d.db");
+        let mut store = crate::Store::open(&path, now().utc()).unwrap();
         let mmap =
             |c: &Connection| -> i64 { c.query_row("PRAGMA mmap_size", [], |r| r.get(0)).unwrap() };
         let before = mmap(store.conn());
         let ids: Vec<&str> = all.iter().map(|a| a.id.as_str()).collect();
+        // the file is mapped while the rows are read (the process's own list of maps)
+        let mut seen = 0;
+        each_by_ids(store.conn(), &ids, |a| {
+            if seen == 0 && cfg!(target_os = "linux") {
+                let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+                let line = format!("{}\n", path.display());
+                assert!(maps.contains(&line), "the database file is mapped");
+            }
+            seen += 1;
+            assert_eq!(a.int(lookup::col::REVISION)?, Some(2));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, all.len());
         let tx = store.conn_mut().transaction().unwrap();
         // every tenth one replaced in the open transaction, not yet committed
         for a in all.iter().step_by(10) {

@@ -18,7 +18,8 @@ use crate::{Result, cases, register};
 /// ([`register::stored::each_by_ids`]): what [`stored`] finds in the database. With
 /// `light` (no closed year to weigh, so no stored copy's fields are asked for but to
 /// find a conflict), a copy whose revision differs from its line's, or which is proven
-/// to be the line itself ([`same_access`]), is kept as its desk and revision alone
+/// to be the line itself (their keys are equal: [`line_key`], [`row_key_of`]), is kept
+/// as its desk and revision alone
 /// ([`Found::Known`]); only the others are made in full.
 pub(super) fn stored_accesses(
     conn: &Connection,
@@ -54,7 +55,6 @@ pub(super) fn stored_accesses(
         order: &order,
         last: 0,
     };
-    let mut position = |id: &str| walk.position(id);
     let mut found: Vec<(usize, Found)> = Vec::new();
     let mut full = Vec::new();
     if light {
@@ -64,7 +64,7 @@ pub(super) fn stored_accesses(
         let mut row_key = Vec::new();
         let mut desks: Vec<Arc<str>> = Vec::new();
         register::stored::each_by_ids(conn, &ids, |a| {
-            let Some(at) = a.text(col::ID)?.and_then(&mut position) else {
+            let Some(at) = a.text(col::ID)?.and_then(|id| walk.position(id)) else {
                 return Ok(());
             };
             let line = &order[at];
@@ -110,8 +110,10 @@ pub(super) fn stored_accesses(
     } else {
         full = ids;
     }
+    // the copies read in full come in id order too
+    walk.last = 0;
     for a in register::stored::by_ids(conn, &full)? {
-        if let Some(at) = position(&a.id) {
+        if let Some(at) = walk.position(&a.id) {
             found.push((order[at].place, Found::Access(Box::new(a))));
         }
     }
@@ -133,14 +135,23 @@ struct Walk<'o> {
 
 impl Walk<'_> {
     /// The position in `order` of the line of id `id`: at or next to the last one found
-    /// (the lookup comes in order); else searched.
+    /// (the lookup comes in order), else searched after it (a line with no stored copy
+    /// in between), else before it.
     fn position(&mut self, id: &str) -> Option<usize> {
         let bits = bits(id)?;
         let near =
             (self.last..self.order.len().min(self.last + 2)).find(|&i| self.order[i].bits == bits);
         let at = match near {
             Some(at) => at,
-            None => self.order.binary_search_by_key(&bits, |l| l.bits).ok()?,
+            None => {
+                let from = match self.order.get(self.last) {
+                    Some(l) if l.bits < bits => self.last,
+                    _ => 0,
+                };
+                from + self.order[from..]
+                    .binary_search_by_key(&bits, |l| l.bits)
+                    .ok()?
+            }
         };
         self.last = at;
         Some(at)
@@ -179,7 +190,7 @@ struct LineKeys {
     bytes: Vec<u8>,
     /// Per line, where its key lies in `bytes`; `None` for a line [`line_key`] makes
     /// none of.
-    spans: Vec<Option<(u32, u32)>>,
+    spans: Vec<Option<(usize, usize)>>,
 }
 
 impl LineKeys {
@@ -190,9 +201,9 @@ impl LineKeys {
         let spans = lines
             .map(|line| match line {
                 Some(line) if line_key(line, &mut key) => {
-                    let start = bytes.len() as u32;
+                    let start = bytes.len();
                     bytes.extend_from_slice(&key);
-                    Some((start, bytes.len() as u32))
+                    Some((start, bytes.len()))
                 }
                 _ => None,
             })
@@ -202,7 +213,7 @@ impl LineKeys {
 
     fn get(&self, i: usize) -> Option<&[u8]> {
         let (start, end) = self.spans.get(i).copied().flatten()?;
-        Some(&self.bytes[start as usize..end as usize])
+        Some(&self.bytes[start..end])
     }
 }
 
@@ -508,7 +519,11 @@ mod tests {
         assert_eq!(place(&mut walk, 3), Some(1));
         assert_eq!(place(&mut walk, 5), Some(3));
         assert_eq!(place(&mut walk, 11), Some(2));
-        // out of order, or a gap, or again
+        // a line with no copy skipped (7, between 3 and 11), found after the last
+        assert_eq!(place(&mut walk, 3), Some(1));
+        assert_eq!(place(&mut walk, 11), Some(2));
+        assert_eq!(walk.last, 3);
+        // out of order, or again
         assert_eq!(place(&mut walk, 3), Some(1));
         assert_eq!(place(&mut walk, 11), Some(2));
         assert_eq!(place(&mut walk, 11), Some(2));
