@@ -38,12 +38,11 @@
 //! year is not a bad file and is not logged: the database stays exactly as it was until
 //! the coordinator confirms. A plan writes nothing at all.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use std::borrow::Cow;
-
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 

@@ -219,11 +219,12 @@ pub fn write_imported(conn: &Connection, access: &StoredAccess, updated_at: &str
 
 /// A date as the tables store it (`YYYY-MM-DD`), written on the stack: the bulk writes
 /// bind one for every row, and chrono's `to_string` allocates each time.
-#[derive(Clone, Copy)]
-pub(super) struct DateText([u8; 10]);
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateText([u8; 10]);
 
 impl DateText {
-    pub(super) fn of(date: NaiveDate) -> Self {
+    /// The text of `date` (a year outside 0 to 9999 written as its nearest end).
+    pub fn of(date: NaiveDate) -> Self {
         use chrono::Datelike;
         // the register's years are 2000 to 9999 (limits.rs): four digits
         let digits = |n: u32, out: &mut [u8]| {
@@ -240,7 +241,15 @@ impl DateText {
         DateText(t)
     }
 
-    pub(super) fn as_str(&self) -> &str {
+    /// The text of `date` when it is exactly that date's: a year of at most four digits.
+    pub fn exact(date: NaiveDate) -> Option<Self> {
+        use chrono::Datelike;
+        (0..=9999)
+            .contains(&date.year())
+            .then(|| DateText::of(date))
+    }
+
+    pub fn as_str(&self) -> &str {
         // ASCII digits and dashes only
         std::str::from_utf8(&self.0).unwrap_or_default()
     }

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 
 use super::{Fields, Overlay, Stored, access_fields, case_fields};
@@ -11,7 +10,7 @@ use crate::exchange::import::ExportFile;
 use crate::exchange::records;
 use crate::exchange::wire::{AccessLine, Record};
 use crate::register::stored::lookup::col;
-use crate::register::stored::{LookedUp, Replaced, StoredAccess};
+use crate::register::stored::{DateText, LookedUp, Replaced, StoredAccess};
 use crate::{Result, cases, register};
 
 /// The stored accesses of `file`'s access lines, by id, read at once
@@ -245,23 +244,6 @@ impl Key<'_> {
     }
 }
 
-/// A line's date as the table stores it (`YYYY-MM-DD`); `None` for a year not of four
-/// digits, which that text cannot hold.
-fn date_text(date: NaiveDate) -> Option<[u8; 10]> {
-    let year = u32::try_from(date.year())
-        .ok()
-        .filter(|y| (1000..=9999).contains(y))?;
-    let mut t = *b"0000-00-00";
-    for (n, digits) in [(year, 0..4), (date.month(), 5..7), (date.day(), 8..10)] {
-        let mut n = n;
-        for b in t[digits].iter_mut().rev() {
-            *b = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-    }
-    Some(t)
-}
-
 /// The length of a line's codes as the lookup reads the stored ones (a JSON array of
 /// strings in the table's key order, [`write_codes`]): `None` when they are missing,
 /// not in strictly ascending byte order (then the stored order differs) or hold what
@@ -291,7 +273,7 @@ fn write_codes(key: &mut Vec<u8>, codes: &[String]) {
 }
 
 /// The key of a live access line into `key`; `false` when it makes none: a tombstone,
-/// or a date or codes a stored text cannot be compared with ([`date_text`],
+/// or a date or codes a stored text cannot be compared with ([`DateText::exact`],
 /// [`codes_json_len`]).
 fn line_key(line: &AccessLine, key: &mut Vec<u8>) -> bool {
     key.clear();
@@ -299,7 +281,7 @@ fn line_key(line: &AccessLine, key: &mut Vec<u8>) -> bool {
         return false;
     }
     let (Some(date), Some(reasons), Some(actions)) = (
-        date_text(line.date),
+        DateText::exact(line.date),
         codes_json_len(line.reasons.as_deref()),
         codes_json_len(line.actions.as_deref()),
     ) else {
@@ -310,7 +292,7 @@ fn line_key(line: &AccessLine, key: &mut Vec<u8>) -> bool {
         v.as_deref().map(str::as_bytes)
     }
     let mut k = Key(key);
-    k.text(Some(&date));
+    k.text(Some(date.as_str().as_bytes()));
     k.int(line.hour);
     k.text(text(&line.channel));
     k.text(text(&line.nationality));
@@ -440,7 +422,7 @@ pub(super) fn stored(
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
+    use chrono::{NaiveDate, TimeZone, Utc};
     use proptest::prelude::*;
 
     use super::*;
@@ -472,10 +454,11 @@ mod tests {
     #[test]
     fn dates_compare_as_their_text_of_four_digit_years() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!(date_text(d(2024, 3, 5)), Some(*b"2024-03-05"));
-        assert_eq!(date_text(d(1000, 12, 31)), Some(*b"1000-12-31"));
-        assert_eq!(date_text(d(999, 3, 5)), None);
-        assert_eq!(date_text(d(10000, 3, 5)), None);
+        let text = |date| DateText::exact(date).map(|t| t.as_str().to_string());
+        assert_eq!(text(d(2024, 3, 5)).as_deref(), Some("2024-03-05"));
+        assert_eq!(text(d(999, 12, 31)).as_deref(), Some("0999-12-31"));
+        assert_eq!(text(d(10000, 3, 5)), None);
+        assert_eq!(text(d(-1, 3, 5)), None);
     }
 
     #[test]
